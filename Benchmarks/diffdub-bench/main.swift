@@ -1,0 +1,4 @@
+import DiffDubCore
+
+// Benchmarks are added with the kernels and models; see Docs/PERFORMANCE.md.
+print("diffdub-bench: no benchmarks yet")

@@ -1,0 +1,4 @@
+#ifndef DIFFDUB_COPENBLAS_SHIM_H
+#define DIFFDUB_COPENBLAS_SHIM_H
+#include <cblas.h>
+#endif

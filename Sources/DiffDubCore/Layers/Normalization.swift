@@ -1,0 +1,89 @@
+/// `torch.nn.GroupNorm`: keys `weight` and `bias` `[C]`.
+public struct GroupNorm: Sendable {
+    /// Per-channel scale.
+    public let weight: Tensor
+    /// Per-channel shift.
+    public let bias: Tensor
+    /// Number of channel groups.
+    public let groups: Int
+    /// Added to the variance.
+    public let eps: Float
+
+    /// Binds the affine parameters; `groups` must divide the channel count.
+    public init(_ weights: WeightBinder, groups: Int, eps: Float = 1e-5) throws {
+        let shape = try weights.requireShape(of: "weight")
+        guard shape.count == 1, groups >= 1, shape[0] % groups == 0 else {
+            throw WeightError.invalidConfiguration(
+                "'\(weights.key("weight"))' has shape \(shape), not divisible into \(groups) groups",
+                source: weights.stateDict.source)
+        }
+        self.weight = try weights.tensor("weight")
+        self.bias = try weights.tensor("bias", shape: shape)
+        self.groups = groups
+        self.eps = eps
+    }
+
+    /// Channels.
+    public var channels: Int { weight.shape[0] }
+
+    /// Normalises `[N, C, ...]`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps)
+    }
+}
+
+/// `torch.nn.LayerNorm` over the last axis: keys `weight` and `bias` `[C]`.
+public struct LayerNorm: Sendable {
+    /// Per-feature scale.
+    public let weight: Tensor
+    /// Per-feature shift.
+    public let bias: Tensor
+    /// Added to the variance (espnet's conformer uses 1e-12, PyTorch's default is 1e-5).
+    public let eps: Float
+
+    /// Binds the affine parameters.
+    public init(_ weights: WeightBinder, eps: Float) throws {
+        let shape = try weights.requireShape(of: "weight")
+        self.weight = try weights.tensor("weight")
+        self.bias = try weights.tensor("bias", shape: shape)
+        self.eps = eps
+    }
+
+    /// Normalises the last axis of `x`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        layerNorm(x, weight: weight, bias: bias, eps: eps)
+    }
+}
+
+/// `torch.nn.BatchNorm1d` in inference mode: keys `weight`, `bias`, `running_mean`,
+/// `running_var` `[C]` (and `num_batches_tracked`, which inference ignores).
+public struct BatchNorm1d: Sendable {
+    /// Per-channel scale.
+    public let weight: Tensor
+    /// Per-channel shift.
+    public let bias: Tensor
+    /// Running mean.
+    public let runningMean: Tensor
+    /// Running (biased) variance.
+    public let runningVariance: Tensor
+    /// Added to the variance.
+    public let eps: Float
+
+    /// Binds the parameters and running statistics.
+    public init(_ weights: WeightBinder, eps: Float = 1e-5) throws {
+        let shape = try weights.requireShape(of: "weight")
+        self.weight = try weights.tensor("weight")
+        self.bias = try weights.tensor("bias", shape: shape)
+        self.runningMean = try weights.tensor("running_mean", shape: shape)
+        self.runningVariance = try weights.tensor("running_var", shape: shape)
+        weights.skip("num_batches_tracked")
+        self.eps = eps
+    }
+
+    /// Normalises axis 1 of `[N, C, L]`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        batchNorm(
+            x, runningMean: runningMean, runningVariance: runningVariance, weight: weight, bias: bias,
+            eps: eps)
+    }
+}

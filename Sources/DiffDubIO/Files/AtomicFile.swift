@@ -1,0 +1,32 @@
+import Foundation
+
+/// Writing files so that a failed run leaves nothing half-written: data goes to a
+/// temporary name in the destination folder and is renamed into place when complete.
+public enum AtomicFile {
+    /// A temporary sibling of `url` (same folder, hidden, unique).
+    public static func temporaryURL(for url: URL) -> URL {
+        let name = ".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))"
+        return url.deletingLastPathComponent().appendingPathComponent(name)
+    }
+
+    /// Writes `data` to `url` through a temporary file and a rename.
+    public static func write(_ data: Data, to url: URL) throws {
+        let temporary = temporaryURL(for: url)
+        do {
+            try data.write(to: temporary)
+            try commit(temporary, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            throw error
+        }
+    }
+
+    /// Moves a completed temporary file or folder onto `url`, replacing what was there.
+    public static func commit(_ temporary: URL, to url: URL) throws {
+        if rename(temporary.path, url.path) != 0 {
+            let manager = FileManager.default
+            if manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
+            try manager.moveItem(at: temporary, to: url)
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import DiffDubCore
+import Foundation
+
+/// A `.npy` file could not be read or written.
+public enum NumPyError: Error, CustomStringConvertible, Equatable {
+    /// The file does not start with the `\x93NUMPY` magic.
+    case notNumPy(path: String)
+    /// Header version other than 1.0, 2.0 or 3.0.
+    case unsupportedVersion(path: String, major: UInt8, minor: UInt8)
+    /// The header dictionary is malformed or too long.
+    case malformedHeader(path: String, reason: String)
+    /// `fortran_order` is True: only C order is supported.
+    case fortranOrder(path: String)
+    /// A `descr` this reader does not handle (big-endian, structured, strings, complex).
+    case unsupportedDType(path: String, descr: String)
+    /// Fewer data bytes than the shape needs.
+    case truncated(path: String, expectedBytes: Int, foundBytes: Int)
+    /// The array has another shape or type than the caller needs.
+    case unexpectedArray(path: String, reason: String)
+    /// The file could not be opened or written.
+    case io(path: String, reason: String)
+
+    /// One line naming the file and the problem.
+    public var description: String {
+        switch self {
+        case .notNumPy(let path): "\(path): not a NumPy .npy file (bad magic)"
+        case .unsupportedVersion(let path, let major, let minor):
+            "\(path): unsupported .npy format version \(major).\(minor)"
+        case .malformedHeader(let path, let reason): "\(path): malformed .npy header: \(reason)"
+        case .fortranOrder(let path):
+            "\(path): Fortran-ordered arrays are not supported; save with numpy.ascontiguousarray"
+        case .unsupportedDType(let path, let descr): "\(path): unsupported dtype '\(descr)'"
+        case .truncated(let path, let expected, let found):
+            "\(path): truncated .npy data: expected \(expected) bytes, found \(found)"
+        case .unexpectedArray(let path, let reason): "\(path): \(reason)"
+        case .io(let path, let reason): "\(path): \(reason)"
+        }
+    }
+}
+
+/// Reading and writing NumPy `.npy` files (format versions 1.0 to 3.0, C order).
+public enum NumPyFile {
+    /// Longest header accepted, in bytes (NumPy itself writes far less).
+    public static let maximumHeaderLength = 1 << 16
+
+    /// Reads the array at `url`.
+    public static func read(_ url: URL) throws -> NumPyArray {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url, options: .alwaysMapped)
+        } catch {
+            throw NumPyError.io(path: url.path, reason: "cannot read file (\(error.localizedDescription))")
+        }
+        return try decode(data, path: url.path)
+    }
+
+    /// Reads `url` as float32 tensor (any numeric dtype is converted).
+    public static func readTensor(_ url: URL) throws -> Tensor {
+        try read(url).tensor()
+    }
+
+    /// Decodes `.npy` bytes; `path` is used in errors.
+    public static func decode(_ data: Data, path: String) throws -> NumPyArray {
+        let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+        guard data.count >= 10, Array(data.prefix(6)) == magic else { throw NumPyError.notNumPy(path: path) }
+        let major = data[data.startIndex + 6]
+        let minor = data[data.startIndex + 7]
+        let headerLength: Int
+        let headerStart: Int
+        switch major {
+        case 1:
+            headerLength = Int(data[data.startIndex + 8]) | Int(data[data.startIndex + 9]) << 8
+            headerStart = 10
+        case 2, 3:
+            guard data.count >= 12 else { throw NumPyError.malformedHeader(path: path, reason: "file ends in the header") }
+            headerLength = (0..<4).reduce(0) { $0 | Int(data[data.startIndex + 8 + $1]) << (8 * $1) }
+            headerStart = 12
+        default:
+            throw NumPyError.unsupportedVersion(path: path, major: major, minor: minor)
+        }
+        guard headerLength <= maximumHeaderLength else {
+            throw NumPyError.malformedHeader(path: path, reason: "header of \(headerLength) bytes is too long")
+        }
+        guard data.count >= headerStart + headerLength else {
+            throw NumPyError.malformedHeader(path: path, reason: "file ends in the header")
+        }
+        let headerBytes = data.subdata(in: (data.startIndex + headerStart)..<(data.startIndex + headerStart + headerLength))
+        guard let header = String(data: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
+            throw NumPyError.malformedHeader(path: path, reason: "header is not text")
+        }
+        let parsed = try NumPyHeader(parsing: header, path: path)
+        if parsed.fortranOrder { throw NumPyError.fortranOrder(path: path) }
+        let count = try checkedElementCount(parsed.shape, path: path)
+        let (needed, overflow) = count.multipliedReportingOverflow(by: parsed.scalarType.byteSize)
+        let available = data.count - headerStart - headerLength
+        guard !overflow, available >= needed else {
+            throw NumPyError.truncated(path: path, expectedBytes: overflow ? Int.max : needed, foundBytes: available)
+        }
+        let start = data.startIndex + headerStart + headerLength
+        let bytes = [UInt8](data[start..<(start + needed)])
+        return NumPyArray(scalarType: parsed.scalarType, shape: parsed.shape, bytes: bytes)
+    }
+
+    private static func checkedElementCount(_ shape: [Int], path: String) throws -> Int {
+        var n = 1
+        for extent in shape {
+            guard extent >= 0 else { throw NumPyError.malformedHeader(path: path, reason: "negative extent") }
+            let (product, overflow) = n.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw NumPyError.malformedHeader(path: path, reason: "shape \(shape) is too large") }
+            n = product
+        }
+        return n
+    }
+
+    /// Encodes `array` as a version 1.0 `.npy` (2.0 if the header needs it).
+    public static func encode(_ array: NumPyArray) -> Data {
+        let descr: String
+        switch array.scalarType {
+        case .float32: descr = "<f4"
+        case .float16: descr = "<f2"
+        case .float64: descr = "<f8"
+        case .int64: descr = "<i8"
+        case .int32: descr = "<i4"
+        case .int16: descr = "<i2"
+        case .int8: descr = "|i1"
+        case .uint8: descr = "|u1"
+        case .bool: descr = "|b1"
+        case .bfloat16: descr = "<V2"
+        }
+        let shapeText: String
+        switch array.shape.count {
+        case 0: shapeText = "()"
+        case 1: shapeText = "(\(array.shape[0]),)"
+        default: shapeText = "(" + array.shape.map(String.init).joined(separator: ", ") + ")"
+        }
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
+        let version2 = header.utf8.count + 11 > 65535
+        let prefix = version2 ? 12 : 10
+        let padding = (64 - (prefix + header.utf8.count + 1) % 64) % 64
+        header += String(repeating: " ", count: padding) + "\n"
+        var data = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, version2 ? 2 : 1, 0])
+        let length = header.utf8.count
+        if version2 {
+            data.append(contentsOf: (0..<4).map { UInt8((length >> (8 * $0)) & 0xFF) })
+        } else {
+            data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
+        }
+        data.append(contentsOf: Array(header.utf8))
+        data.append(contentsOf: array.bytes)
+        return data
+    }
+
+    /// Writes `array` to `url` atomically (temporary name, then rename).
+    public static func write(_ array: NumPyArray, to url: URL) throws {
+        try AtomicFile.write(encode(array), to: url)
+    }
+
+    /// Writes `tensor` as float32 to `url` atomically.
+    public static func write(_ tensor: Tensor, to url: URL) throws {
+        try write(NumPyArray(tensor), to: url)
+    }
+}
+
+/// The parsed header dictionary of a `.npy` file.
+struct NumPyHeader {
+    var scalarType: ScalarType
+    var fortranOrder: Bool
+    var shape: [Int]
+
+    init(parsing header: String, path: String) throws {
+        func value(of key: String) throws -> Substring {
+            guard let keyRange = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else {
+                throw NumPyError.malformedHeader(path: path, reason: "no '\(key)' entry")
+            }
+            var rest = header[keyRange.upperBound...].drop { $0 == " " }
+            guard rest.first == ":" else { throw NumPyError.malformedHeader(path: path, reason: "no value for '\(key)'") }
+            rest = rest.dropFirst().drop { $0 == " " }
+            return rest
+        }
+        // descr
+        let descrRest = try value(of: "descr")
+        guard let quote = descrRest.first, quote == "'" || quote == "\"",
+            let end = descrRest.dropFirst().firstIndex(of: quote)
+        else {
+            throw NumPyError.unsupportedDType(path: path, descr: String(descrRest.prefix(20)))
+        }
+        let descr = String(descrRest[descrRest.index(after: descrRest.startIndex)..<end])
+        switch descr {
+        case "<f4", "=f4": scalarType = .float32
+        case "<f2", "=f2": scalarType = .float16
+        case "<f8", "=f8": scalarType = .float64
+        case "<i8", "=i8": scalarType = .int64
+        case "<i4", "=i4": scalarType = .int32
+        case "<i2", "=i2": scalarType = .int16
+        case "|i1", "<i1", "i1": scalarType = .int8
+        case "|u1", "<u1", "u1": scalarType = .uint8
+        case "|b1", "<b1", "b1": scalarType = .bool
+        default: throw NumPyError.unsupportedDType(path: path, descr: descr)
+        }
+        // fortran_order
+        let fortranRest = try value(of: "fortran_order")
+        if fortranRest.hasPrefix("True") {
+            fortranOrder = true
+        } else if fortranRest.hasPrefix("False") {
+            fortranOrder = false
+        } else {
+            throw NumPyError.malformedHeader(path: path, reason: "fortran_order is neither True nor False")
+        }
+        // shape
+        let shapeRest = try value(of: "shape")
+        guard shapeRest.first == "(", let close = shapeRest.firstIndex(of: ")") else {
+            throw NumPyError.malformedHeader(path: path, reason: "shape is not a tuple")
+        }
+        let inner = shapeRest[shapeRest.index(after: shapeRest.startIndex)..<close]
+        var extents: [Int] = []
+        for part in inner.split(separator: ",") {
+            let text = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
+            if text.isEmpty { continue }
+            guard let extent = Int(text), extent >= 0 else {
+                throw NumPyError.malformedHeader(path: path, reason: "bad extent '\(text)' in shape")
+            }
+            extents.append(extent)
+        }
+        guard extents.count <= 32 else {
+            throw NumPyError.malformedHeader(path: path, reason: "too many axes")
+        }
+        shape = extents
+    }
+}

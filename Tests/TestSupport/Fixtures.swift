@@ -1,0 +1,76 @@
+import DiffDubCore
+import DiffDubIO
+import Foundation
+
+/// Locations of the test fixtures (copied from the original's outputs into `Tests/Fixtures`).
+public enum Fixtures {
+    /// `Tests/Fixtures`.
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures")
+
+    /// A file below `Tests/Fixtures`, e.g. `url("stage2/out.npy")`.
+    public static func url(_ relativePath: String) -> URL {
+        root.appendingPathComponent(relativePath)
+    }
+
+    /// A `.npy` fixture as a float tensor.
+    public static func tensor(_ relativePath: String) throws -> Tensor {
+        try NumPyFile.readTensor(url(relativePath))
+    }
+
+    /// A `.npy` fixture as read.
+    public static func array(_ relativePath: String) throws -> NumPyArray {
+        try NumPyFile.read(url(relativePath))
+    }
+
+    /// A JSON fixture (manifest, probe) as a dictionary.
+    public static func json(_ relativePath: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: url(relativePath))
+        return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+}
+
+/// Largest absolute element-wise difference; `.infinity` if the shapes differ or a value is
+/// not finite.
+public func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
+    guard a.shape == b.shape else { return .infinity }
+    return a.withUnsafeBufferPointer { x in
+        b.withUnsafeBufferPointer { y in
+            var worst: Float = 0
+            for i in 0..<x.count {
+                let d = abs(x[i] - y[i])
+                if !d.isFinite { return .infinity }
+                worst = max(worst, d)
+            }
+            return worst
+        }
+    }
+}
+
+/// A deterministic generator for test data (SplitMix64).
+public struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+extension Tensor {
+    /// A tensor of uniform random values in `range`, reproducible from `generator`.
+    public static func random<G: RandomNumberGenerator>(
+        _ shape: [Int], in range: ClosedRange<Float> = -1...1, using generator: inout G
+    ) -> Tensor {
+        let n = Tensor.elementCount(of: shape)
+        return Tensor(shape: shape, scalars: (0..<n).map { _ in Float.random(in: range, using: &generator) })
+    }
+}
