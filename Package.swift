@@ -52,5 +52,17 @@ let package = Package(
         .testTarget(
             name: "DiffDubIOTests",
             dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
+        .testTarget(
+            name: "KernelTests",
+            dependencies: ["DiffDubCore", "TestSupport"]),
+        .testTarget(
+            name: "RendererTests",
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
+        .testTarget(
+            name: "LipSyncTests",
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
     ]
 )
