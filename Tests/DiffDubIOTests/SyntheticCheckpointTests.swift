@@ -241,3 +241,57 @@ import Testing
         }
     }
 }
+
+/// Zero-copy mapping and the copying fallback of ``StoredTensor``.
+@Suite struct StoredTensorTests {
+    private func mappedFile() throws -> MappedFile {
+        let values = littleEndianBytes((0..<32).map(Float.init))
+        return try MappedFile(path: try temporaryFile("raw.bin", Data([UInt8](repeating: 0, count: 64) + values)).path)
+    }
+
+    @Test func contiguousAlignedFloat32BorrowsTheMapping() throws {
+        let file = try mappedFile()
+        let stored = try StoredTensor(
+            file: file, key: "k", scalarType: .float32, shape: [2, 4], strides: [4, 1], elementOffset: 3,
+            storageBytes: 64..<192)
+        let tensor = stored.load()
+        #expect(tensor.scalars == (3..<11).map(Float.init))
+        let base = try #require(file.bytes.baseAddress)
+        tensor.withUnsafeBufferPointer { buffer in
+            #expect(buffer.baseAddress.map(UnsafeRawPointer.init) == base + 64 + 3 * 4)
+        }
+    }
+
+    @Test func unalignedFloat32IsCopied() throws {
+        let file = try mappedFile()
+        // Storage starting 2 bytes into the first float: elements straddle two floats.
+        let stored = try StoredTensor(
+            file: file, key: "k", scalarType: .float32, shape: [3], strides: [1], elementOffset: 0,
+            storageBytes: 66..<190)
+        let tensor = stored.load()
+        let base = try #require(file.bytes.baseAddress)
+        let expected = (0..<3).map { Float(bitPattern: UInt32(littleEndian: (base + 66 + 4 * $0).loadUnaligned(as: UInt32.self))) }
+        #expect(tensor.scalars == expected)
+        tensor.withUnsafeBufferPointer { buffer in
+            #expect(buffer.baseAddress.map(UnsafeRawPointer.init) != base + 66)
+        }
+    }
+
+    @Test func boundsAreCheckedWithoutOverflow() throws {
+        let file = try mappedFile()
+        let cases: [(shape: [Int], strides: [Int], offset: Int, bytes: Range<Int>)] = [
+            ([33], [1], 0, 64..<192),  // one element too many
+            ([2], [Int.max / 2], 0, 64..<192),  // stride overflow
+            ([Int.max / 2, 4], [1, 1], 0, 64..<192),  // size overflow
+            ([1], [1], 0, 64..<400),  // storage past the end of the file
+            ([2], [1], -1, 64..<192),  // negative offset
+        ]
+        for c in cases {
+            #expect(throws: CheckpointError.self, "\(c)") {
+                try StoredTensor(
+                    file: file, key: "k", scalarType: .float32, shape: c.shape, strides: c.strides,
+                    elementOffset: c.offset, storageBytes: c.bytes)
+            }
+        }
+    }
+}
