@@ -14,7 +14,10 @@ import Testing
     func truncatedZipIsATypedError(_ fraction: Double) throws {
         let bytes = try fixtureBytes("stage2/stage2.ckpt")
         let url = try temporaryFile("cut.ckpt", bytes.prefix(Int(Double(bytes.count) * fraction)))
-        #expect(throws: CheckpointError.truncated(path: url.path, what: "zip archive without its end-of-central-directory record")) {
+        #expect(
+            throws: CheckpointError.truncated(
+                path: url.path, what: "zip archive without its end-of-central-directory record")
+        ) {
             try TorchCheckpoint.open(url)
         }
     }

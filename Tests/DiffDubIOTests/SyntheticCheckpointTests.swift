@@ -270,7 +270,9 @@ import Testing
             storageBytes: 66..<190)
         let tensor = stored.load()
         let base = try #require(file.bytes.baseAddress)
-        let expected = (0..<3).map { Float(bitPattern: UInt32(littleEndian: (base + 66 + 4 * $0).loadUnaligned(as: UInt32.self))) }
+        let expected = (0..<3).map {
+            Float(bitPattern: UInt32(littleEndian: (base + 66 + 4 * $0).loadUnaligned(as: UInt32.self)))
+        }
         #expect(tensor.scalars == expected)
         tensor.withUnsafeBufferPointer { buffer in
             #expect(buffer.baseAddress.map(UnsafeRawPointer.init) != base + 66)

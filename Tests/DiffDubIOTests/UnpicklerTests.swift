@@ -62,14 +62,17 @@ import Testing
     }
 
     @Test func stackGlobalSetsAndCycles() throws {
-        let bytes: [UInt8] = [
-            0x80, 0x04,
-            0x8C, 0x03] + Array("mod".utf8) + [0x8C, 0x04] + Array("Name".utf8) + [0x93,  // STACK_GLOBAL
-            0x8F, 0x28, 0x4B, 0x01, 0x4B, 0x02, 0x90,  // EMPTY_SET, MARK, 1, 2, ADDITEMS
-            0x28, 0x4B, 0x03, 0x91,  // MARK, 3, FROZENSET
-            0x5D, 0x94, 0x68, 0x00, 0x61,  // EMPTY_LIST, MEMOIZE (0), BINGET 0, APPEND: l = [l]
-            0x87, 0x2E,  // TUPLE3 (of the last three), STOP
-        ]
+        let bytes: [UInt8] =
+            [
+                0x80, 0x04,
+                0x8C, 0x03,
+            ] + Array("mod".utf8) + [0x8C, 0x04] + Array("Name".utf8) + [
+                0x93,  // STACK_GLOBAL
+                0x8F, 0x28, 0x4B, 0x01, 0x4B, 0x02, 0x90,  // EMPTY_SET, MARK, 1, 2, ADDITEMS
+                0x28, 0x4B, 0x03, 0x91,  // MARK, 3, FROZENSET
+                0x5D, 0x94, 0x68, 0x00, 0x61,  // EMPTY_LIST, MEMOIZE (0), BINGET 0, APPEND: l = [l]
+                0x87, 0x2E,  // TUPLE3 (of the last three), STOP
+            ]
         // Stack before TUPLE3: global, set, frozenset, list -> tuple of (set, frozenset, list) and
         // the global stays below; STOP takes the tuple.
         let value = try load(bytes)
@@ -108,9 +111,12 @@ import Testing
 
     @Test func nestingBeyondTheLimitIsRefused() throws {
         let depth = Unpickler.maximumNesting + 10
-        let marks = [0x80, 0x02] + [UInt8](repeating: 0x28, count: depth) + [UInt8](repeating: 0x74, count: depth) + [0x2E]
-        #expect(throws: CheckpointError.limitExceeded(
-            path: "memory", reason: "more than \(Unpickler.maximumNesting) nested marks")) { try load(marks) }
+        let marks =
+            [0x80, 0x02] + [UInt8](repeating: 0x28, count: depth) + [UInt8](repeating: 0x74, count: depth) + [0x2E]
+        #expect(
+            throws: CheckpointError.limitExceeded(
+                path: "memory", reason: "more than \(Unpickler.maximumNesting) nested marks")
+        ) { try load(marks) }
         // Lists nested through APPEND need no marks: the depth bound applies when resolving.
         var lists: [UInt8] = [0x80, 0x02]
         for _ in 0..<depth { lists += [0x5D] }
