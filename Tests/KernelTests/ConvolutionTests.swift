@@ -98,6 +98,18 @@ private func referenceConv1d(
         }
     }
 
+    @Test func automaticChoosesWinogradOnlyForLargeThreeByThreeLayers() {
+        #expect(Conv2dAlgorithm.prefersWinograd(channels: 128, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
+        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 16 * 16))
+        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 6, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
+        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 128, outChannels: 128, kernelHeight: 1, kernelWidth: 1, outputPixels: 256 * 256))
+        // A layer the automatic rule sends to Winograd, against the direct loop.
+        let x = randomTensor([1, 32, 32, 33], seed: 40)
+        let w = randomTensor([32, 32, 3, 3], seed: 41)
+        let b = randomTensor([32], seed: 42)
+        expectClose(conv2d(x, weight: w, bias: b, padding: 1), referenceConv2d(x, w, b, padding: 1))
+    }
+
     @Test func smallColumnBufferGivesTheSameResultAcrossTiles() {
         let x = randomTensor([2, 3, 13, 11], seed: 20)
         let w = randomTensor([4, 3, 3, 3], seed: 21)

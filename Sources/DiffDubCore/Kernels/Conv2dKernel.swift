@@ -40,6 +40,17 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     case im2col
     /// Winograd `F(2x2, 3x3)`: 2.25x fewer multiplications (3x3 kernels only).
     case winograd
+
+    /// The rule of ``automatic``: Winograd for a 3x3 kernel with at least 32 input and output
+    /// channels on an output of at least 32 x 32 pixels. Below that the sixteen small matrix
+    /// products and the per-call weight transform cost more than they save (measured with
+    /// `diffdub-bench convshapes single`: about 1.4x less CPU time at 128 channels on 256 x 256
+    /// and 1.3x at 256 channels on 64 x 64, but 1.3x more at 512 channels on 16 x 16).
+    public static func prefersWinograd(
+        channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputPixels: Int
+    ) -> Bool {
+        kernelHeight == 3 && kernelWidth == 3 && channels >= 32 && outChannels >= 32 && outputPixels >= 32 * 32
+    }
 }
 
 /// 2-D convolution, stride 1, zero padding `padding` on every side (cross-correlation, as in
@@ -49,8 +60,8 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// (out-of-range input reads as zero).
 ///
 /// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
-/// between at least 16 input and output channels uses Winograd `F(2x2, 3x3)` (16 products
-/// `[O, C] x [C, tiles]` per band of tile rows). Other kernels unfold bands of output rows into
+/// on a large enough layer (``Conv2dAlgorithm/prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``)
+/// uses Winograd `F(2x2, 3x3)` (16 products `[O, C] x [C, tiles]` per band of tile rows). Other kernels unfold bands of output rows into
 /// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
 /// straight into the output. Matrix products use OpenBLAS threads.
@@ -98,7 +109,10 @@ public func conv2d(
 
     let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
     precondition(algorithm != .winograd || isThreeByThree, "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
-    if algorithm == .winograd || (algorithm == .automatic && isThreeByThree && channels >= 16 && outChannels >= 16) {
+    if algorithm == .winograd || (algorithm == .automatic && Conv2dAlgorithm.prefersWinograd(
+        channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+        outputPixels: outPlane))
+    {
         let winograd = WinogradConv3x3(
             weight: pw, channels: channels, outChannels: outChannels, height: height, width: width,
             padding: padding, bufferBytes: columnBufferBytes)
