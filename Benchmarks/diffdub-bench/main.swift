@@ -10,13 +10,18 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
             ConvShapesBenchmark.run(
                 singleThreaded: options.contains("single"), columnBufferMiB: options.compactMap { Int($0) }.first)
         }),
-    ("conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [column buffer MiB]", { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) }) }),
+    ("kernels", "element-wise, normalisation and shape kernels on [1, 128, 256, 256]", KernelsBenchmark.run),
+    ("conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [buffer MiB]",
+        { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first) }),
 ]
+
+// `--heap` anywhere: glibc keeps large blocks in the heap (see AllocatorTuning.swift).
+if CommandLine.arguments.contains("--heap") { AllocatorTuning.keepLargeBlocksInHeap() }
 
 let requested = CommandLine.arguments.dropFirst().first
 if let requested, let benchmark = benchmarks.first(where: { $0.name == requested }) {
     benchmark.run()
 } else {
-    print("usage: diffdub-bench <benchmark>")
+    print("usage: diffdub-bench <benchmark> [options] [--heap]")
     for benchmark in benchmarks { print("  \(benchmark.name)\t\(benchmark.summary)") }
 }

@@ -63,6 +63,24 @@ import TestSupport
         }
     }
 
+    @Test(arguments: [[0, 2, 1], [2, 1, 0], [1, 2, 0], [2, 0, 1]])
+    func permutedTransposesAcrossSeveralBlocks(permutation: [Int]) {
+        let shape = [3, 40, 70]
+        let x = randomTensor(shape, seed: 6)
+        let y = permuted(x, permutation)
+        let outShape = permutation.map { shape[$0] }
+        let xs = x.scalars, ys = y.scalars
+        let xStrides = rowMajorStrides(shape)
+        var mismatches = 0
+        for (offset, index) in allIndices(outShape).enumerated() {
+            var source = [0, 0, 0]
+            for k in 0..<3 { source[permutation[k]] = index[k] }
+            if ys[offset] != xs[zip(source, xStrides).map(*).reduce(0, +)] { mismatches += 1 }
+        }
+        #expect(y.shape == outShape)
+        #expect(mismatches == 0)
+    }
+
     @Test func sumOverEachAxis() {
         let shape = [3, 4, 5]
         let x = randomTensor(shape, seed: 5)

@@ -17,8 +17,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
 /// Axes are first collapsed where both operands are laid out alike, so a per-channel
 /// `[1, C, 1, 1]` against `[N, C, H, W]` becomes `[N, C, H*W]` against strides `[0, 1, 0]`,
 /// and the innermost loop runs over whole rows with a fixed stride per operand.
-@inline(__always)
-func broadcastBinary(_ lhs: Tensor, _ rhs: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
+func broadcastBinary<Op: ElementCombination>(_ lhs: Tensor, _ rhs: Tensor, _ op: Op) -> Tensor {
     let pa = lhs.readPointer
     let pb = rhs.readPointer
     if lhs.shape == rhs.shape {
@@ -76,6 +75,44 @@ func broadcastBinary(_ lhs: Tensor, _ rhs: Tensor, _ op: (Float, Float) -> Float
     return result
 }
 
+/// A binary scalar operation for ``broadcastBinary(_:_:_:)``, statically dispatched so its
+/// loops vectorise.
+protocol ElementCombination {
+    func callAsFunction(_ a: Float, _ b: Float) -> Float
+}
+
+struct AddElements: ElementCombination {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b }
+}
+
+struct SubtractElements: ElementCombination {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b }
+}
+
+struct MultiplyElements: ElementCombination {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b }
+}
+
+struct DivideElements: ElementCombination {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b }
+}
+
+struct AddScalar: ElementFunction {
+    let scalar: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x + scalar }
+}
+
+struct MultiplyScalar: ElementFunction {
+    let scalar: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x * scalar }
+}
+
+struct ClampFunction: ElementFunction {
+    let lower: Float
+    let upper: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { min(max(x, lower), upper) }
+}
+
 /// A broadcast's iteration space with adjacent axes merged where both operands allow it.
 struct CollapsedBroadcast {
     /// Extents of the merged axes (none of them 1, unless everything is).
@@ -119,17 +156,17 @@ struct CollapsedBroadcast {
 
 extension Tensor {
     /// Element-wise sum with NumPy broadcasting (see ``broadcastShape(_:_:)``).
-    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs) { $0 + $1 } }
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, AddElements()) }
     /// Element-wise difference with NumPy broadcasting (see ``broadcastShape(_:_:)``).
-    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs) { $0 - $1 } }
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, SubtractElements()) }
     /// Element-wise product with NumPy broadcasting (see ``broadcastShape(_:_:)``).
-    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs) { $0 * $1 } }
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, MultiplyElements()) }
     /// Element-wise quotient with NumPy broadcasting (see ``broadcastShape(_:_:)``).
-    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs) { $0 / $1 } }
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, DivideElements()) }
     /// `y = x + s` for every element.
-    public static func + (lhs: Tensor, rhs: Float) -> Tensor { mapElements(lhs) { $0 + rhs } }
+    public static func + (lhs: Tensor, rhs: Float) -> Tensor { mapElements(lhs, AddScalar(scalar: rhs)) }
     /// `y = x * s` for every element.
-    public static func * (lhs: Tensor, rhs: Float) -> Tensor { mapElements(lhs) { $0 * rhs } }
+    public static func * (lhs: Tensor, rhs: Float) -> Tensor { mapElements(lhs, MultiplyScalar(scalar: rhs)) }
     /// `y = s * x` for every element.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs * lhs }
 }
@@ -137,7 +174,7 @@ extension Tensor {
 /// Element-wise clamp: `y = min(max(x, lower), upper)`.
 public func clamp(_ x: Tensor, _ lower: Float, _ upper: Float) -> Tensor {
     precondition(lower <= upper, "clamp: lower bound \(lower) above upper bound \(upper)")
-    return mapElements(x) { min(max($0, lower), upper) }
+    return mapElements(x, ClampFunction(lower: lower, upper: upper))
 }
 
 /// Sum over `axis` (negative counts from the end), removing it:
