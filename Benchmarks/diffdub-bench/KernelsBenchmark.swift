@@ -19,7 +19,10 @@ enum KernelsBenchmark {
             ("groupNorm 32", count, { _ = groupNorm(x, groups: 32, weight: gamma, bias: beta, eps: 1e-5) }),
             (
                 "groupNorm 32 + SiLU (fused)", count,
-                { _ = groupNorm(x, groups: 32, weight: gamma, bias: beta, eps: 1e-5, scale: nil, shift: nil, silu: true) }
+                {
+                    _ = groupNorm(
+                        x, groups: 32, weight: gamma, bias: beta, eps: 1e-5, scale: nil, shift: nil, silu: true)
+                }
             ),
             ("x + y (same shape)", count, { _ = x + other }),
             ("x * [1, C, 1, 1]", count, { _ = x * perChannel }),

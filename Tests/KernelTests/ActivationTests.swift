@@ -1,7 +1,7 @@
 import DiffDubCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ActivationTests {
     /// Large enough to be split across threads, with extreme values at the ends.

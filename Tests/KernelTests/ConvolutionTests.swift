@@ -1,13 +1,15 @@
 import DiffDubCore
-import Testing
 import TestSupport
+import Testing
 
 /// Direct 2-D cross-correlation, stride 1, zero padding.
 private func referenceConv2d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, padding p: Int) -> Tensor {
     let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
     let (ho, wo) = (h + 2 * p - kh + 1, wd + 2 * p - kw + 1)
-    let xs = x.scalars, ws = w.scalars, bs = bias?.scalars
+    let xs = x.scalars
+    let ws = w.scalars
+    let bs = bias?.scalars
     var y = [Float](repeating: 0, count: n * o * ho * wo)
     for b in 0..<n {
         for oc in 0..<o {
@@ -41,7 +43,9 @@ private func referenceConv1d(
     let (o, cg, k) = (w.shape[0], w.shape[1], w.shape[2])
     let lo = (l + 2 * p - k) / s + 1
     let og = o / g
-    let xs = x.scalars, ws = w.scalars, bs = bias?.scalars
+    let xs = x.scalars
+    let ws = w.scalars
+    let bs = bias?.scalars
     var y = [Float](repeating: 0, count: n * o * lo)
     for b in 0..<n {
         for oc in 0..<o {
@@ -99,10 +103,18 @@ private func referenceConv1d(
     }
 
     @Test func automaticChoosesWinogradOnlyForLargeThreeByThreeLayers() {
-        #expect(Conv2dAlgorithm.prefersWinograd(channels: 128, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
-        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 16 * 16))
-        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 6, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
-        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 128, outChannels: 128, kernelHeight: 1, kernelWidth: 1, outputPixels: 256 * 256))
+        #expect(
+            Conv2dAlgorithm.prefersWinograd(
+                channels: 128, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
+        #expect(
+            !Conv2dAlgorithm.prefersWinograd(
+                channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 16 * 16))
+        #expect(
+            !Conv2dAlgorithm.prefersWinograd(
+                channels: 6, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
+        #expect(
+            !Conv2dAlgorithm.prefersWinograd(
+                channels: 128, outChannels: 128, kernelHeight: 1, kernelWidth: 1, outputPixels: 256 * 256))
         // A layer the automatic rule sends to Winograd, against the direct loop.
         let x = randomTensor([1, 32, 32, 33], seed: 40)
         let w = randomTensor([32, 32, 3, 3], seed: 41)
@@ -142,7 +154,8 @@ private func referenceConv1d(
     @Test(arguments: [Conv2dAlgorithm.im2col, .winograd])
     func defaultTilingCrossesBandBoundaries(algorithm: Conv2dAlgorithm) {
         let (channels, height, width, outChannels) = (64, 130, 128, 3)
-        let rows = algorithm == .im2col
+        let rows =
+            algorithm == .im2col
             ? Conv2dTiling.rowsPerTile(
                 inputChannels: channels, kernelHeight: 3, kernelWidth: 3, outputWidth: width, outputHeight: height)
             : Conv2dTiling.winogradRowsPerBand(
@@ -153,7 +166,10 @@ private func referenceConv1d(
         let b = randomTensor([outChannels], seed: 32)
         let y = conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm)
         #expect(y.shape == [1, outChannels, height, width])
-        let xs = x.scalars, ws = w.scalars, bs = b.scalars, ys = y.scalars
+        let xs = x.scalars
+        let ws = w.scalars
+        let bs = b.scalars
+        let ys = y.scalars
         var checkedRows = Set([0, height - 1])
         for boundary in stride(from: rows, to: height, by: rows) {
             checkedRows.formUnion([boundary - 1, boundary])
@@ -166,7 +182,9 @@ private func referenceConv1d(
                     for c in 0..<channels {
                         for u in 0..<3 where (0..<height).contains(i + u - 1) {
                             for v in 0..<3 where (0..<width).contains(j + v - 1) {
-                                total += ws[((o * channels + c) * 3 + u) * 3 + v] * xs[(c * height + i + u - 1) * width + j + v - 1]
+                                total +=
+                                    ws[((o * channels + c) * 3 + u) * 3 + v]
+                                    * xs[(c * height + i + u - 1) * width + j + v - 1]
                             }
                         }
                     }

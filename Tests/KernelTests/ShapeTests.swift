@@ -1,11 +1,12 @@
 import DiffDubCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ShapeTests {
     @Test(arguments: [0, 1, 2, -1])
     func concatThenSliceRoundTrips(axis: Int) {
-        var shapeA = [2, 3, 4], shapeB = [2, 3, 4]
+        var shapeA = [2, 3, 4]
+        var shapeB = [2, 3, 4]
         let resolved = axis < 0 ? axis + 3 : axis
         shapeA[resolved] = 3
         shapeB[resolved] = 5
@@ -16,7 +17,9 @@ import TestSupport
         expectedShape[resolved] = 8
         #expect(joined.shape == expectedShape)
         // Element-wise check against index arithmetic.
-        let js = joined.scalars, as_ = a.scalars, bs = b.scalars
+        let js = joined.scalars
+        let as_ = a.scalars
+        let bs = b.scalars
         let jStrides = rowMajorStrides(expectedShape)
         for index in allIndices(expectedShape) {
             let offset = zip(index, jStrides).map(*).reduce(0, +)
@@ -54,7 +57,8 @@ import TestSupport
         let y = permuted(x, permutation)
         let outShape = permutation.map { shape[$0] }
         #expect(y.shape == outShape)
-        let xs = x.scalars, ys = y.scalars
+        let xs = x.scalars
+        let ys = y.scalars
         let xStrides = rowMajorStrides(shape)
         for (offset, index) in allIndices(outShape).enumerated() {
             var source = [Int](repeating: 0, count: 4)
@@ -69,7 +73,8 @@ import TestSupport
         let x = randomTensor(shape, seed: 6)
         let y = permuted(x, permutation)
         let outShape = permutation.map { shape[$0] }
-        let xs = x.scalars, ys = y.scalars
+        let xs = x.scalars
+        let ys = y.scalars
         let xStrides = rowMajorStrides(shape)
         var mismatches = 0
         for (offset, index) in allIndices(outShape).enumerated() {
@@ -118,7 +123,9 @@ import TestSupport
         var expected: [Float] = []
         for index in allIndices(y.shape) {
             let (n, c, i, j) = (index[0], index[1], index[2], index[3])
-            expected.append((x[n, c, 2 * i, 2 * j] + x[n, c, 2 * i, 2 * j + 1] + x[n, c, 2 * i + 1, 2 * j] + x[n, c, 2 * i + 1, 2 * j + 1]) / 4)
+            expected.append(
+                (x[n, c, 2 * i, 2 * j] + x[n, c, 2 * i, 2 * j + 1] + x[n, c, 2 * i + 1, 2 * j]
+                    + x[n, c, 2 * i + 1, 2 * j + 1]) / 4)
         }
         expectClose(y, Tensor(shape: y.shape, scalars: expected), tolerance: 1e-6)
     }

@@ -16,7 +16,8 @@ public func conv1d(
 ) -> Tensor {
     precondition(x.rank == 3, "conv1d: input must be [N, C, L], got \(x.shape)")
     precondition(weight.rank == 3, "conv1d: weight must be [O, C/groups, k], got \(weight.shape)")
-    precondition(stride >= 1 && padding >= 0 && groups >= 1, "conv1d: stride \(stride), padding \(padding), groups \(groups)")
+    precondition(
+        stride >= 1 && padding >= 0 && groups >= 1, "conv1d: stride \(stride), padding \(padding), groups \(groups)")
     let (batch, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
     let (outChannels, groupChannels, kernel) = (weight.shape[0], weight.shape[1], weight.shape[2])
     precondition(

@@ -83,7 +83,8 @@ public func conv2d(
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
     precondition(
-        weight.shape[1] == channels, "conv2d: weight \(weight.shape) expects \(weight.shape[1]) channels, input is \(x.shape)")
+        weight.shape[1] == channels,
+        "conv2d: weight \(weight.shape) expects \(weight.shape[1]) channels, input is \(x.shape)")
     precondition(padding >= 0, "conv2d: negative padding \(padding)")
     let outHeight = height + 2 * padding - kernelHeight + 1
     let outWidth = width + 2 * padding - kernelWidth + 1
@@ -108,10 +109,13 @@ public func conv2d(
     }
 
     let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
-    precondition(algorithm != .winograd || isThreeByThree, "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
-    if algorithm == .winograd || (algorithm == .automatic && Conv2dAlgorithm.prefersWinograd(
-        channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-        outputPixels: outPlane))
+    precondition(
+        algorithm != .winograd || isThreeByThree, "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
+    if algorithm == .winograd
+        || (algorithm == .automatic
+            && Conv2dAlgorithm.prefersWinograd(
+                channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                outputPixels: outPlane))
     {
         let winograd = WinogradConv3x3(
             weight: pw, channels: channels, outChannels: outChannels, height: height, width: width,

@@ -66,8 +66,12 @@ func broadcastBinary<Op: ElementCombination>(_ lhs: Tensor, _ rhs: Tensor, _ op:
             let b = pb + ob
             switch (sa, sb) {
             case (1, 1): for i in 0..<width { target[i] = op(a[i], b[i]) }
-            case (1, 0): let bv = b[0]; for i in 0..<width { target[i] = op(a[i], bv) }
-            case (0, 1): let av = a[0]; for i in 0..<width { target[i] = op(av, b[i]) }
+            case (1, 0):
+                let bv = b[0]
+                for i in 0..<width { target[i] = op(a[i], bv) }
+            case (0, 1):
+                let av = a[0]
+                for i in 0..<width { target[i] = op(av, b[i]) }
             default: for i in 0..<width { target[i] = op(a[i * sa], b[i * sb]) }
             }
         }

@@ -114,7 +114,9 @@ private func transposeBlocks(
     let (rowsExtent, columnsExtent) = (shape[unitAxis], shape[last])
     let columnStride = strides[last]  // source step along the last result axis
     var resultStrides = [Int](repeating: 1, count: shape.count)
-    for axis in stride(from: last - 1, through: 0, by: -1) { resultStrides[axis] = resultStrides[axis + 1] * shape[axis + 1] }
+    for axis in stride(from: last - 1, through: 0, by: -1) {
+        resultStrides[axis] = resultStrides[axis + 1] * shape[axis + 1]
+    }
     let rowStride = resultStrides[unitAxis]  // result step along `unitAxis`; the source step is 1
     let outerAxes = (0..<last).filter { $0 != unitAxis }
     let planes = outerAxes.reduce(1) { $0 * shape[$1] }
