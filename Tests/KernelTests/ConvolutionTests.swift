@@ -2,11 +2,11 @@ import DiffDubCore
 import TestSupport
 import Testing
 
-/// Direct 2-D cross-correlation, stride 1, zero padding.
-private func referenceConv2d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, padding p: Int) -> Tensor {
+/// Direct 2-D cross-correlation with stride and zero padding.
+private func referenceConv2d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride s: Int = 1, padding p: Int) -> Tensor {
     let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-    let (ho, wo) = (h + 2 * p - kh + 1, wd + 2 * p - kw + 1)
+    let (ho, wo) = ((h + 2 * p - kh) / s + 1, (wd + 2 * p - kw) / s + 1)
     let xs = x.scalars
     let ws = w.scalars
     let bs = bias?.scalars
@@ -18,10 +18,10 @@ private func referenceConv2d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, padding 
                     var total = bs?[oc] ?? 0
                     for ic in 0..<c {
                         for u in 0..<kh {
-                            let iy = i + u - p
+                            let iy = i * s + u - p
                             if iy < 0 || iy >= h { continue }
                             for v in 0..<kw {
-                                let ix = j + v - p
+                                let ix = j * s + v - p
                                 if ix < 0 || ix >= wd { continue }
                                 total += ws[((oc * c + ic) * kh + u) * kw + v] * xs[((b * c + ic) * h + iy) * wd + ix]
                             }
@@ -100,6 +100,26 @@ private func referenceConv1d(
         if c.kernel == 3 {
             expectClose(conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .winograd), expected)
         }
+    }
+
+    @Test(arguments: [
+        Case(input: [2, 3, 9, 8], outChannels: 4, kernel: 3, padding: 1, bias: true),
+        Case(input: [1, 3, 17, 15], outChannels: 5, kernel: 7, padding: 3, bias: false),
+        Case(input: [2, 6, 7, 6], outChannels: 3, kernel: 1, padding: 0, bias: true),
+        Case(input: [1, 2, 8, 8], outChannels: 2, kernel: 4, padding: 0, bias: true),
+    ])
+    func stridedMatchesDirectLoop(_ c: Case) {
+        let seed = UInt64(c.input.reduce(c.kernel * 13 + c.padding, *))
+        let x = randomTensor(c.input, seed: seed)
+        let w = randomTensor([c.outChannels, c.input[1], c.kernel, c.kernel], seed: seed + 1)
+        let b = c.bias ? randomTensor([c.outChannels], seed: seed + 2) : nil
+        for stride in [2, 3, 4] where c.input[2] + 2 * c.padding >= c.kernel {
+            expectClose(
+                conv2d(x, weight: w, bias: b, stride: stride, padding: c.padding),
+                referenceConv2d(x, w, b, stride: stride, padding: c.padding))
+        }
+        expectClose(
+            conv2d(x, weight: w, bias: b, stride: 1, padding: c.padding), referenceConv2d(x, w, b, padding: c.padding))
     }
 
     @Test func automaticChoosesWinogradOnlyForLargeThreeByThreeLayers() {

@@ -130,6 +130,26 @@ import Testing
         expectClose(y, Tensor(shape: y.shape, scalars: expected), tolerance: 1e-6)
     }
 
+    @Test(arguments: [(3, 2, 1), (2, 2, 0), (3, 1, 1), (5, 3, 2)])
+    func maxPoolTakesWindowMaxima(kernel: Int, stride: Int, padding: Int) {
+        let x = randomTensor([2, 3, 9, 7], seed: 4)
+        let y = maxPool2d(x, kernelSize: kernel, stride: stride, padding: padding)
+        let (ho, wo) = ((9 + 2 * padding - kernel) / stride + 1, (7 + 2 * padding - kernel) / stride + 1)
+        #expect(y.shape == [2, 3, ho, wo])
+        var expected: [Float] = []
+        for index in allIndices([2, 3, ho, wo]) {
+            var best = -Float.infinity
+            for u in 0..<kernel {
+                for v in 0..<kernel {
+                    let (r, c) = (index[2] * stride + u - padding, index[3] * stride + v - padding)
+                    if r >= 0 && r < 9 && c >= 0 && c < 7 { best = max(best, x[index[0], index[1], r, c]) }
+                }
+            }
+            expected.append(best)
+        }
+        #expect(y.scalars == expected)
+    }
+
     @Test func globalAveragePoolTakesSpatialMean() {
         let x = randomTensor([3, 33, 7, 5], seed: 3)
         let xs = x.scalars
