@@ -250,4 +250,15 @@ private func referenceConv1d(
             conv1d(x, weight: w, bias: b, stride: c.stride, padding: c.padding, groups: c.groups),
             referenceConv1d(x, w, b, stride: c.stride, padding: c.padding, groups: c.groups))
     }
+
+    @Test(arguments: [(1, 0), (2, 1), (3, 2)])
+    func smallColumnBufferGivesTheSameResultAcrossTiles(stride: Int, padding: Int) {
+        let x = randomTensor([2, 6, 41], seed: 50)
+        let w = randomTensor([4, 3, 5], seed: 51)
+        let b = randomTensor([4], seed: 52)
+        let budget = 7 * 15 * MemoryLayout<Float>.stride  // seven output positions per band
+        expectClose(
+            conv1d(x, weight: w, bias: b, stride: stride, padding: padding, groups: 2, columnBufferBytes: budget),
+            referenceConv1d(x, w, b, stride: stride, padding: padding, groups: 2))
+    }
 }

@@ -14,6 +14,16 @@
 public func conv1d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, groups: Int = 1
 ) -> Tensor {
+    conv1d(
+        x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups,
+        columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes)
+}
+
+/// ``conv1d(_:weight:bias:stride:padding:groups:)`` with an explicit bound (bytes) on the im2col
+/// column buffer; the result does not depend on it.
+public func conv1d(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int, columnBufferBytes: Int
+) -> Tensor {
     precondition(x.rank == 3, "conv1d: input must be [N, C, L], got \(x.shape)")
     precondition(weight.rank == 3, "conv1d: weight must be [O, C/groups, k], got \(weight.shape)")
     precondition(
@@ -82,7 +92,7 @@ public func conv1d(
     }
 
     let tileLength = max(
-        1, min(outLength, Conv2dTiling.defaultColumnBufferBytes / max(1, patch * MemoryLayout<Float>.stride)))
+        1, min(outLength, columnBufferBytes / max(1, patch * MemoryLayout<Float>.stride)))
     let columns = UnsafeMutablePointer<Float>.allocate(capacity: patch * tileLength)
     defer { columns.deallocate() }
     for n in 0..<batch {
