@@ -19,7 +19,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ),
 ]
 
-// `--heap` anywhere: glibc keeps large blocks in the heap (see AllocatorTuning.swift).
+// `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).
 if CommandLine.arguments.contains("--heap") { AllocatorTuning.keepLargeBlocksInHeap() }
 
 let requested = CommandLine.arguments.dropFirst().first
