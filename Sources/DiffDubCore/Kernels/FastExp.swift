@@ -3,8 +3,8 @@
 /// Range reduction `x = n ln 2 + r` with `|r| <= ln 2 / 2` (`ln 2` split in two parts for an
 /// exact product), a degree-7 minimax polynomial for `e^r` (Cephes `expf` coefficients,
 /// relative error about 1e-7 over the range), and `2^n` assembled in the exponent bits.
-/// Inputs are clamped to `[-87.3, 88.3]`: larger ones give about 2.2e38 instead of infinity,
-/// smaller ones about 1.2e-38 instead of a denormal or zero; NaN stays NaN.
+/// Above 88.3 the result is `+infinity`, below -87.3 it is 0 (no denormals; so a `-infinity`
+/// mask entry gets exactly zero weight in a softmax); NaN stays NaN.
 @inline(__always)
 func fastExp(_ x: Float) -> Float {
     let clamped = min(max(x, -87.3), 88.3)
@@ -23,5 +23,6 @@ func fastExp(_ x: Float) -> Float {
     // `shifted`'s low mantissa bits hold n: its bit pattern is 0x4B40_0000 + n. Integer
     // arithmetic only, so a NaN input cannot trap (it propagates through `er`).
     let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
-    return er * scale
+    let value = er * scale
+    return x > 88.3 ? .infinity : (x < -87.3 ? 0 : value)
 }
