@@ -26,6 +26,16 @@ import Testing
     @Test func sigmoidIsLogistic() { check(sigmoid) { 1 / (1 + exp(-$0)) } }
     @Test func geluIsExact() { check(gelu) { 0.5 * $0 * (1 + erf($0 / 2.0.squareRoot())) } }
 
+    @Test func geluIsAccurateElementwise() {
+        let x = Tensor(shape: [2001], scalars: (0..<2001).map { Float($0 - 1000) / 125 })  // -8 ... 8
+        let y = gelu(x).scalars
+        for (value, result) in zip(x.scalars, y) {
+            let v = Double(value)
+            let expected = 0.5 * v * (1 + erf(v / 2.0.squareRoot()))
+            #expect(abs(Double(result) - expected) <= 1e-6 * max(1, abs(v)), "gelu(\(value))")
+        }
+    }
+
     @Test(arguments: [0, 1, 2, -1])
     func gluSplitsTheAxis(axis: Int) {
         let x = randomTensor([4, 6, 2], seed: 2)

@@ -29,7 +29,7 @@ struct ReLUFunction: ElementFunction {
 }
 
 struct GELUFunction: ElementFunction {
-    @inline(__always) func callAsFunction(_ x: Float) -> Float { 0.5 * x * (1 + erf(x * 0.707_106_781_186_547_5)) }
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { 0.5 * x * (1 + fastErf(x * 0.707_106_781_186_547_5)) }
 }
 
 /// SiLU (swish): `y = x * sigmoid(x) = x / (1 + exp(-x))`, element-wise.
@@ -41,7 +41,8 @@ public func relu(_ x: Tensor) -> Tensor { mapElements(x, ReLUFunction()) }
 /// Logistic sigmoid: `y = 1 / (1 + exp(-x))`, element-wise.
 public func sigmoid(_ x: Tensor) -> Tensor { mapElements(x, SigmoidFunction()) }
 
-/// Exact GELU: `y = x * (1 + erf(x / sqrt 2)) / 2`, element-wise.
+/// Exact (erf) GELU: `y = x * (1 + erf(x / sqrt 2)) / 2`, element-wise; `erf` is evaluated to
+/// 2e-7 absolute (not the tanh approximation).
 public func gelu(_ x: Tensor) -> Tensor { mapElements(x, GELUFunction()) }
 
 /// Gated linear unit: splits `axis` (negative counts from the end) into halves `a` (first)
