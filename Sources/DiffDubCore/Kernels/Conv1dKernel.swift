@@ -105,12 +105,19 @@ public func conv1d(
                 parallelFor(patch, minimumChunk: max(1, elementwiseChunk / count)) { range in
                     for r in range {
                         let j = r % kernel
-                        let line = input + (r / kernel) * length
+                        // Input position of output i is start + i * stride; valid for i in first..<end.
+                        let start = t0 * stride + j - padding
+                        let line = input + (r / kernel) * length + start
                         let target = columns + r * count
-                        for i in 0..<count {
-                            let position = (t0 + i) * stride + j - padding
-                            target[i] = position >= 0 && position < length ? line[position] : 0
+                        let first = min(count, max(0, (-start + stride - 1) / stride))
+                        let end = max(first, min(count, (length - start + stride - 1) / stride))
+                        if first > 0 { target.update(repeating: 0, count: first) }
+                        if stride == 1 {
+                            if end > first { (target + first).update(from: line + first, count: end - first) }
+                        } else {
+                            for i in first..<end { target[i] = line[i * stride] }
                         }
+                        if end < count { (target + end).update(repeating: 0, count: count - end) }
                     }
                 }
                 sgemm(
