@@ -32,18 +32,20 @@ public struct Renderer: Sendable {
     /// - Parameters:
     ///   - imageSize: overrides the inferred image size (ignored when `configuration` is given).
     ///   - prefix: `"ema_model."` for checkpoints; `""` for a state dict of the model alone
-    ///     (as ``RendererWeights/random(configuration:seed:)`` makes).
+    ///     (as ``RendererWeights/random(configuration:seed:prefix:)`` makes). Must end in `.`
+    ///     unless empty.
     /// - Throws: ``RendererError/missingPrefix(prefix:source:)``, ``WeightError`` naming the key.
     public init(
         stateDict: StateDict, prefix: String = Renderer.checkpointPrefix, imageSize: Int? = nil,
         configuration: RendererConfiguration? = nil
     ) throws {
-        let selected = prefix.isEmpty ? stateDict : stateDict.selecting(prefix: prefix)
-        guard selected.count > 0 else {
+        guard prefix.isEmpty || (prefix.hasSuffix(".") && stateDict.containsKeys(withPrefix: prefix)) else {
             throw RendererError.missingPrefix(prefix: prefix, source: stateDict.source)
         }
-        let weights = WeightBinder(
-            StateDict(source: prefix.isEmpty ? stateDict.source : "\(stateDict.source) [\(prefix)*]", records: selected.records))
+        // A binder scoped at the prefix: errors name full checkpoint keys, and the strict
+        // check covers exactly the keys under the prefix.
+        let root = WeightBinder(stateDict)
+        let weights = prefix.isEmpty ? root : root.scoped(String(prefix.dropLast()))
         let configuration = try configuration ?? RendererConfiguration.inferred(from: weights, imageSize: imageSize)
         self.configuration = configuration
         unet = try UNet(weights, configuration: configuration.unet)
