@@ -12,13 +12,13 @@ func mapElements(_ x: Tensor, _ transform: (Float) -> Float) -> Tensor {
 }
 
 /// SiLU (swish): `y = x * sigmoid(x) = x / (1 + exp(-x))`, element-wise.
-public func silu(_ x: Tensor) -> Tensor { mapElements(x) { $0 / (1 + exp(-$0)) } }
+public func silu(_ x: Tensor) -> Tensor { mapElements(x) { $0 / (1 + fastExp(-$0)) } }
 
 /// ReLU: `y = max(x, 0)`, element-wise.
 public func relu(_ x: Tensor) -> Tensor { mapElements(x) { max($0, 0) } }
 
 /// Logistic sigmoid: `y = 1 / (1 + exp(-x))`, element-wise.
-public func sigmoid(_ x: Tensor) -> Tensor { mapElements(x) { 1 / (1 + exp(-$0)) } }
+public func sigmoid(_ x: Tensor) -> Tensor { mapElements(x) { 1 / (1 + fastExp(-$0)) } }
 
 /// Exact GELU: `y = x * (1 + erf(x / sqrt 2)) / 2`, element-wise.
 public func gelu(_ x: Tensor) -> Tensor {
@@ -44,7 +44,7 @@ public func glu(_ x: Tensor, axis: Int) -> Tensor {
             let a = px + o * 2 * block
             let b = a + block
             let target = y + o * block
-            for i in 0..<block { target[i] = a[i] / (1 + exp(-b[i])) }
+            for i in 0..<block { target[i] = a[i] / (1 + fastExp(-b[i])) }
         }
     }
     return result

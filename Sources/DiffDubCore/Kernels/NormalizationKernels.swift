@@ -58,7 +58,7 @@ public func groupNorm(
                 if silu {
                     for i in 0..<spatial {
                         let z = ((source[i] - meanHigh) - meanLow) * a + b
-                        target[i] = z / (1 + exp(-z))
+                        target[i] = z / (1 + fastExp(-z))
                     }
                 } else {
                     for i in 0..<spatial { target[i] = ((source[i] - meanHigh) - meanLow) * a + b }

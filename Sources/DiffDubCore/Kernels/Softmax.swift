@@ -23,7 +23,7 @@ func softmaxRows(_ values: UnsafeMutablePointer<Float>, rows: Int, columns: Int)
             for i in 0..<columns { largest = max(largest, line[i]) }
             var total: Float = 0
             for i in 0..<columns {
-                let e = exp(line[i] - largest)
+                let e = fastExp(line[i] - largest)
                 line[i] = e
                 total += e
             }

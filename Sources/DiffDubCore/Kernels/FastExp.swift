@@ -1,0 +1,27 @@
+/// `e^x` in `Float` without a library call, so loops over it vectorise.
+///
+/// Range reduction `x = n ln 2 + r` with `|r| <= ln 2 / 2` (`ln 2` split in two parts for an
+/// exact product), a degree-7 minimax polynomial for `e^r` (Cephes `expf` coefficients,
+/// relative error about 1e-7 over the range), and `2^n` assembled in the exponent bits.
+/// Inputs are clamped to `[-87.3, 88.3]`: larger ones give about 2.2e38 instead of infinity,
+/// smaller ones about 1.2e-38 instead of a denormal or zero; NaN stays NaN.
+@inline(__always)
+func fastExp(_ x: Float) -> Float {
+    let clamped = min(max(x, -87.3), 88.3)
+    // Round to nearest with the 1.5 * 2^23 trick (exact for |value| < 2^22).
+    let shifter: Float = 12_582_912
+    let shifted = clamped * 1.442_695_04 + shifter
+    let n = shifted - shifter
+    let r = (clamped - n * 0.693_359_375) - n * -2.121_944_4e-4
+    var p: Float = 1.987_569_15e-4
+    p = p * r + 1.398_199_95e-3
+    p = p * r + 8.333_451_9e-3
+    p = p * r + 4.166_579_59e-2
+    p = p * r + 1.666_666_55e-1
+    p = p * r + 5.000_000_12e-1
+    let er = p * r * r + r + 1
+    // `shifted`'s low mantissa bits hold n: its bit pattern is 0x4B40_0000 + n. Integer
+    // arithmetic only, so a NaN input cannot trap (it propagates through `er`).
+    let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
+    return er * scale
+}
