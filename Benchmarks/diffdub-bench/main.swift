@@ -11,6 +11,8 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
                 singleThreaded: options.contains("single"), columnBufferMiB: options.compactMap { Int($0) }.first)
         }),
     ("conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [column buffer MiB]", { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) }) }),
+    ("unet", "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B]",
+        { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }),
 ]
 
 let requested = CommandLine.arguments.dropFirst().first
