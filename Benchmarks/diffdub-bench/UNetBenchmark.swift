@@ -53,10 +53,14 @@ enum UNetBenchmark {
         var times: [Double] = []
         for run in 0...runs {
             clock = Date()
+            let cpuStart = processCPUSeconds()
             let eps = renderer.unet(x, timesteps: timesteps, condition: condition)
             let seconds = Date().timeIntervalSince(clock)
+            let cpu = processCPUSeconds() - cpuStart
             precondition(eps.shape == [batch, 3, s, s])
-            print(String(format: "unet call %d%@: %.2f s", run, run == 0 ? " (warm-up)" : "", seconds))
+            print(String(
+                format: "unet call %d%@: %.2f s wall, %.2f s CPU over all threads", run, run == 0 ? " (warm-up)" : "",
+                seconds, cpu))
             if run > 0 { times.append(seconds) }
         }
         let best = times.min() ?? .nan
@@ -73,7 +77,15 @@ enum UNetBenchmark {
         print(String(format: "semantic encoder [1, 3, %d, %d]: %.2f s, effective %.1f GFLOP/s", s, s, encoderSeconds, encoderGFLOP / encoderSeconds))
     }
 
-    /// Best-of-3 `cblas_sgemm` rates (GFLOP/s) at 2048^3 and at the shape of a 128-channel
+    /// CPU time of the process (all threads), in seconds: steadier than wall time when other
+    /// processes share the cores.
+    static func processCPUSeconds() -> Double {
+        var usage = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &usage)
+        return Double(usage.tv_sec) + Double(usage.tv_nsec) / 1e9
+    }
+
+    /// Best-of-4 `cblas_sgemm` rates (GFLOP/s) at 2048^3 and at the shape of a 128-channel
     /// 3x3 convolution on 256 x 256 as one product.
     static func sgemmRates() -> (square: Double, convShaped: Double) {
         func rate(_ m: Int, _ n: Int, _ k: Int) -> Double {

@@ -107,7 +107,7 @@ public struct ResBlock: Sendable {
     public func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
         var x = x
         if let lateral { x = concat([x, lateral], axis: 1) }
-        var h = silu(inNorm(x))
+        var h = inNorm(x, silu: true)
         switch resampling {
         case .none: break
         case .up:
@@ -125,11 +125,11 @@ public struct ResBlock: Sendable {
             let scale = slice(e, axis: 1, 0..<outChannels) + 1
             let shift = slice(e, axis: 1, outChannels..<(2 * outChannels))
             let c = step.condition.scales[conditioning.slot]
-            // (GN(h) * (1 + scale) + shift) * (1 + c), as one per-channel affine map.
-            let gain = (scale * c.reshaped([n, outChannels])).reshaped([n, outChannels, 1, 1])
-            let offset = (shift * c.reshaped([n, outChannels])).reshaped([n, outChannels, 1, 1])
-            h = conditioning.outNorm(h) * gain + offset
-            h = conditioning.outConv(silu(h))
+            // (GN(h) * (1 + scale) + shift) * (1 + c), as one per-channel affine map fused
+            // with the normalisation and the SiLU that follows.
+            let c2 = c.reshaped([n, outChannels])
+            h = conditioning.outNorm(h, scale: scale * c2, shift: shift * c2, silu: true)
+            h = conditioning.outConv(h)
         }
         let skip = skipConnection.map { $0(x) } ?? x
         return skip + h

@@ -51,6 +51,6 @@ public struct SemanticEncoder: Sendable {
         var h = images
         for block in inputBlocks { h = block(h) }
         h = middleBlock(h)
-        return outProjection(globalAveragePool(silu(outNorm(h))))
+        return outProjection(globalAveragePool(outNorm(h, silu: true)))
     }
 }

@@ -120,7 +120,7 @@ public struct UNet: Sendable {
         for block in outputBlocks {
             h = block(h, lateral: skips.removeLast(), step: step)
         }
-        return outConv(silu(outNorm(h)))
+        return outConv(outNorm(h, silu: true))
     }
 
     /// Predicts the noise with a condition computed for this call only.
