@@ -16,6 +16,46 @@ import Testing
         }
     }
 
+    /// `cv2.resize` (opencv-python 5.0) of the pattern `(37x + 91y + 13xy + 71c) mod 256` at
+    /// non-integer ratios, where the fixed-point rounding matters.
+    @Test func bilinearMatchesOpenCVReferenceAtOddRatios() {
+        let gray = GrayImage(height: 9, width: 13, pixels: Self.pattern(height: 9, width: 13, channels: 1))
+        #expect(
+            gray.resizedBilinear(height: 5, width: 7).pixels == [
+                54, 133, 109, 187, 112, 88, 166, 177, 94, 165, 82, 152, 91, 140, 146, 55, 184, 130, 76, 205,
+                114, 93, 68, 196, 178, 182, 135, 87, 172, 190, 77, 73, 106, 138, 171,
+            ])
+        let rgb = RGBImage(height: 6, width: 5, pixels: Self.pattern(height: 6, width: 5, channels: 3))
+        #expect(rgb.resizedBilinear(height: 11, width: 9).pixels == Self.rgbUpscaled)
+    }
+
+    static func pattern(height: Int, width: Int, channels: Int) -> [UInt8] {
+        var out: [UInt8] = []
+        for y in 0..<height {
+            for x in 0..<width {
+                for c in 0..<channels { out.append(UInt8((x * 37 + y * 91 + x * y * 13 + c * 71) % 256)) }
+            }
+        }
+        return out
+    }
+
+    static let rgbUpscaled: [UInt8] = [
+        0, 71, 142, 12, 83, 154, 33, 104, 175, 53, 124, 195, 74, 145, 216, 94, 165, 236, 115, 186, 228, 136, 206,
+        107, 148, 219, 34, 29, 100, 171, 43, 114, 157, 65, 136, 135, 88, 123, 149, 111, 101, 172, 134, 124, 194,
+        148, 146, 198, 125, 169, 124, 112, 183, 79, 79, 149, 221, 95, 166, 163, 121, 192, 67, 148, 121, 69, 175,
+        25, 96, 202, 52, 123, 204, 78, 146, 108, 105, 153, 50, 121, 157, 128, 199, 165, 147, 183, 133, 177, 155,
+        80, 161, 107, 94, 134, 54, 125, 165, 84, 97, 179, 115, 82, 125, 146, 112, 93, 164, 131, 178, 249, 75, 199,
+        188, 92, 233, 87, 121, 159, 89, 154, 58, 118, 188, 93, 152, 88, 126, 187, 14, 154, 222, 48, 171, 242, 69,
+        100, 171, 114, 123, 151, 137, 161, 118, 175, 143, 143, 157, 111, 182, 125, 149, 149, 92, 173, 131, 74,
+        141, 169, 112, 122, 193, 136, 21, 92, 163, 47, 114, 185, 89, 150, 221, 127, 191, 153, 163, 234, 60, 205,
+        140, 96, 220, 73, 134, 127, 109, 176, 71, 131, 202, 71, 142, 213, 99, 119, 190, 145, 82, 153, 124, 111,
+        136, 87, 158, 124, 133, 146, 87, 168, 129, 66, 156, 92, 112, 149, 69, 140, 120, 156, 227, 139, 113, 184,
+        170, 41, 111, 118, 66, 122, 46, 117, 153, 96, 148, 80, 143, 158, 33, 174, 86, 83, 192, 42, 113, 170, 66,
+        137, 144, 72, 143, 102, 81, 152, 101, 126, 120, 110, 181, 77, 164, 138, 86, 199, 106, 104, 157, 115, 159,
+        131, 120, 191, 199, 14, 85, 148, 48, 119, 62, 105, 176, 90, 161, 118, 147, 218, 33, 203, 132, 90, 232, 75,
+        146, 146, 132, 203, 95, 166, 237,
+    ]
+
     /// The float64 quirk of OpenCV's nearest rule (REFERENCE.md section 5).
     @Test func nearestUsesTheFloat64InverseScale() {
         let indices = NearestProbe.indices(source: 186, destination: 256)

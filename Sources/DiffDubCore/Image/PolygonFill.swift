@@ -22,7 +22,10 @@ public struct PixelPoint: Sendable, Hashable {
 ///    its upper vertex, stepping by `dx = ((x1 - x0) << 16) / (y1 - y0)` (integer division,
 ///    truncating) per row; it is active on rows `y0 ..< y1`. On each row the active edges,
 ///    sorted by `x`, are paired (even-odd) and each pair fills columns
-///    `ceil(left) ... floor(right)`.
+///    `ceil(left) ... floor(right)`. An edge with an end outside the image takes `x` and `dx`
+///    from its clipped segment (as recent OpenCV does, "more accurate PolyEdge"): `dx` from the
+///    clipped ends (unless clipping left it horizontal, then the clipped `x`s over the original
+///    rows), `x` extrapolated from the clipped upper end back to the original upper row.
 ///
 /// The outline is what makes the boundary inclusive; the fill alone leaves out the bottom row
 /// and edge pixels whose fixed-point `x` falls just inside.
@@ -51,13 +54,38 @@ enum PolygonFill {
             drawLine(
                 from: previous, to: point, value: value, into: &image, height: height, width: width)
             if previous.y != point.y {
-                let (upper, lower) = previous.y < point.y ? (previous, point) : (point, previous)
-                let dx = ((Int64(point.x) - Int64(previous.x)) << shift) / Int64(point.y - previous.y)
-                edges.append(Edge(y0: upper.y, y1: lower.y, x: Int64(upper.x) << shift, dx: dx))
+                edges.append(edge(from: previous, to: point, height: height, width: width))
             }
             previous = point
         }
         fillScanlines(edges, value: value, into: &image, height: height, width: width)
+    }
+
+    /// The fill edge of the segment `p -> q` (`p.y != q.y`), built from its clipped ends when
+    /// an end lies outside the image.
+    static func edge(from p: PixelPoint, to q: PixelPoint, height: Int, width: Int) -> Edge {
+        var (c0, c1) = (p, q)
+        if !contains(p, height: height, width: width) || !contains(q, height: height, width: width) {
+            let clipped = clip(p, q, height: height, width: width)
+            // OpenCV keeps the clipped ends even when the segment misses the image.
+            c0.x = clipped.first.x
+            c1.x = clipped.second.x
+            if clipped.first.y != clipped.second.y {
+                c0.y = clipped.first.y
+                c1.y = clipped.second.y
+            }
+        }
+        let (x0, x1) = (Int64(c0.x) << shift, Int64(c1.x) << shift)
+        let dx = (x1 - x0) / Int64(c1.y - c0.y)
+        if p.y < q.y {
+            return Edge(y0: p.y, y1: q.y, x: x0 + Int64(p.y - c0.y) * dx, dx: dx)
+        } else {
+            return Edge(y0: q.y, y1: p.y, x: x1 + Int64(q.y - c1.y) * dx, dx: dx)
+        }
+    }
+
+    static func contains(_ p: PixelPoint, height: Int, width: Int) -> Bool {
+        p.x >= 0 && p.x < width && p.y >= 0 && p.y < height
     }
 
     /// The even-odd scanline fill of `edges` (OpenCV's `FillEdgeCollection`).
@@ -99,7 +127,9 @@ enum PolygonFill {
         from p: PixelPoint, to q: PixelPoint, value: UInt8,
         into image: inout [UInt8], height: Int, width: Int
     ) {
-        guard var (a, b) = clip(p, q, height: height, width: width) else { return }
+        let clipped = clip(p, q, height: height, width: width)
+        guard clipped.visible else { return }
+        var (a, b) = (clipped.first, clipped.second)
         if b.x < a.x { swap(&a, &b) }
         var dx = b.x - a.x
         var dy = b.y - a.y
@@ -124,11 +154,13 @@ enum PolygonFill {
         }
     }
 
-    /// OpenCV's `clipLine`: the segment cut to the image, or `nil` when it misses the image.
+    /// OpenCV's `clipLine`: the segment cut to the image and whether any of it is visible. When
+    /// it is not, the ends are left as far as the algorithm moved them (OpenCV's callers may
+    /// still read them).
     static func clip(_ p: PixelPoint, _ q: PixelPoint, height: Int, width: Int) -> (
-        PixelPoint, PixelPoint
-    )? {
-        guard width > 0 && height > 0 else { return nil }
+        first: PixelPoint, second: PixelPoint, visible: Bool
+    ) {
+        guard width > 0 && height > 0 else { return (p, q, false) }
         let right = Int64(width - 1), bottom = Int64(height - 1)
         var (x1, y1, x2, y2) = (Int64(p.x), Int64(p.y), Int64(q.x), Int64(q.y))
         func code(_ x: Int64, _ y: Int64) -> Int {
@@ -169,8 +201,7 @@ enum PolygonFill {
                 }
             }
         }
-        guard (c1 | c2) == 0 else { return nil }
-        return (PixelPoint(x: Int(x1), y: Int(y1)), PixelPoint(x: Int(x2), y: Int(y2)))
+        return (PixelPoint(x: Int(x1), y: Int(y1)), PixelPoint(x: Int(x2), y: Int(y2)), (c1 | c2) == 0)
     }
 }
 
