@@ -113,3 +113,56 @@ enum NearestProbe {
         return row.resizedNearest(height: 1, width: destination).pixels.map { Int($0) }
     }
 }
+
+@Suite struct ImageTensorTests {
+    @Test func normalisesLikeToTensorAndNormalize() {
+        let image = RGBImage(height: 1, width: 2, pixels: [0, 255, 128, 1, 2, 3])
+        let t = image.normalizedTensor()
+        #expect(t.shape == [3, 1, 2])
+        // Channel-first: R = (0, 1), G = (255, 2), B = (128, 3).
+        let expected: [Float] = [0, 1, 255, 2, 128, 3].map { (Float($0) / 255 - 0.5) / 0.5 }
+        #expect(t.scalars == expected)
+        #expect(t.scalars[0] == -1 && t.scalars[2] == 1)
+        let batch = RGBImage.normalizedBatch([image, RGBImage(height: 1, width: 2, red: 255)])
+        #expect(batch.shape == [2, 3, 1, 2])
+        #expect(Array(batch.scalars[0..<6]) == expected)
+        #expect(Array(batch.scalars[6..<12]) == [1, 1, -1, -1, -1, -1])
+    }
+
+    @Test func backToBytesTruncatesOrRounds() {
+        let unit = Tensor(shape: [1, 3, 1, 2], scalars: [0.999, 1.5, 0.5, -0.2, Float.nan, 0.0021])
+        let truncated = RGBImage(unitTensor: unit)
+        // Channel-first input: pixel 0 = (0.999, 0.5, NaN), pixel 1 = (1.5, -0.2, 0.0021).
+        #expect(truncated.pixels == [254, 127, 0, 255, 0, 0])
+        let rounded = RGBImage(unitTensor: unit, quantization: .round)
+        #expect(rounded.pixels == [255, 128, 0, 255, 0, 1])
+        // [-1, 1] values: byte = trunc(255 * (v + 1) / 2).
+        let signed = Tensor(shape: [3, 1, 1], scalars: [-1, 0, 1])
+        #expect(RGBImage(signedTensor: signed).pixels == [0, 127, 255])
+        // Byte -> normalised -> byte is the identity with rounding.
+        var generator = SeededGenerator(seed: 9)
+        let image = RGBImage(
+            height: 4, width: 5, pixels: (0..<60).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        #expect(RGBImage(signedTensor: image.normalizedTensor(), quantization: .round) == image)
+        let blended = RGBImage(height: 1, width: 1, interleavedValues: [12.5, 254.6, -3])
+        #expect(blended.pixels == [13, 255, 0])
+    }
+
+    @Test func maskTensorsAndCropHelpers() {
+        var mask = GrayImage(height: 2, width: 3)
+        mask[0, 1] = 1
+        mask[1, 2] = 7
+        #expect(mask.binaryTensor().scalars == [0, 1, 0, 0, 0, 1])
+        #expect(mask.binaryTensor(inverted: true).scalars == [1, 0, 1, 1, 1, 0])
+        #expect(mask.binaryTensor().shape == [1, 1, 2, 3])
+        #expect(mask.nonZeroBounds?.rows == 0...1 && mask.nonZeroBounds?.columns == 1...2)
+        #expect(GrayImage(height: 3, width: 3).nonZeroBounds == nil)
+        let image = RGBImage(height: 2, width: 3, red: 10, green: 20, blue: 30)
+        let masked = image.masked(by: mask)
+        #expect(masked[0, 1, 2] == 30 && masked[0, 0, 0] == 0 && masked[1, 2, 1] == 20)
+        #expect(image.cropped(rows: 1..<2, columns: 0..<2) == RGBImage(height: 1, width: 2, red: 10, green: 20, blue: 30))
+        #expect(throws: FaceMaskError.emptyMask(height: 3, width: 3)) {
+            try FaceMask.crop(image: RGBImage(height: 3, width: 3), mask: GrayImage(height: 3, width: 3), size: 4)
+        }
+    }
+}

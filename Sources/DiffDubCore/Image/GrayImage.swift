@@ -55,6 +55,14 @@ public struct GrayImage: Sendable, Equatable {
         return (top...bottom, left...right)
     }
 
+    /// A `[1, 1, height, width]` tensor with 1 where the pixel is non-zero and 0 elsewhere, or
+    /// the reverse when `inverted` — for the mouth mask M, `inverted: true` gives the
+    /// sampler's keep-mask `1 - M` (1 where the original pixels are kept).
+    public func binaryTensor(inverted: Bool = false) -> Tensor {
+        let (on, off): (Float, Float) = inverted ? (0, 1) : (1, 0)
+        return Tensor(shape: [1, 1, height, width], scalars: pixels.map { $0 != 0 ? on : off })
+    }
+
     /// Pixels as floats in a `[1, 1, height, width]` tensor (the values as they are: a 0/1
     /// mask stays 0/1).
     public func tensor() -> Tensor {
