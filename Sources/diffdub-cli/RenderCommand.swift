@@ -20,7 +20,9 @@ struct RenderCommand: ParsableCommand {
               --latent     [N, style] (or [style] for one frame)
               --noise      [N or 1, 3, S, S] x_T; or --seed to draw one N(0, 1) image shared by all frames
             --steps must be a count "ddimN" accepts (e.g. 20, 7, 5, 10, 50; not 37).
-            The output is [N, 3, S, S] in [0, 1] (float32 .npy), written atomically.
+            The output is [N, 3, S, S] in [0, 1] (float32 .npy), written atomically. An --output \
+            ending in .png writes images instead, uint8(trunc(255 x)) as the original: OUT.png for \
+            one frame, OUT_0000.png, OUT_0001.png, ... for several.
 
             Examples:
               diffdub render --stage1 stage1_state_dict.ckpt --x-start x.npy --reference ref.npy \\
@@ -53,7 +55,7 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Number of DDIM steps.")
     var steps: Int = 20
 
-    @Option(help: "Where to write the frames (.npy, [N, 3, S, S] in [0, 1]).", completion: .file())
+    @Option(help: "Where to write the frames (.npy [N, 3, S, S] in [0, 1], or .png images).", completion: .file())
     var output: String
 
     @Option(help: "Image size S, if it cannot be inferred from the checkpoint.")
@@ -77,8 +79,8 @@ struct RenderCommand: ParsableCommand {
         } catch {
             throw ValidationError("--steps: \(error)")
         }
-        guard output.lowercased().hasSuffix(".npy") else {
-            throw ValidationError("--output \(output): expected a .npy path (PNG output is not supported yet)")
+        guard output.lowercased().hasSuffix(".npy") || output.lowercased().hasSuffix(".png") else {
+            throw ValidationError("--output \(output): expected a .npy or .png path")
         }
         if let imageSize, imageSize <= 0 { throw ValidationError("--image-size must be positive") }
     }
@@ -121,7 +123,22 @@ struct RenderCommand: ParsableCommand {
             FileHandle.standardError.write(
                 Data(String(format: "\rstep %d/%d  %.1f s", done, total, seconds).utf8 + (done == total ? [10] : [])))
         }
-        try NumPyFile.write(frames01, to: URL(fileURLWithPath: output))
+        if output.lowercased().hasSuffix(".png") {
+            for (index, url) in Self.imageURLs(output, count: n).enumerated() {
+                try PNGFile.write(RGBImage(unitTensor: frames01, index: index), to: url)
+            }
+        } else {
+            try NumPyFile.write(frames01, to: URL(fileURLWithPath: output))
+        }
+    }
+
+    /// `path` itself for one image, `stem_0000.png`, `stem_0001.png`, ... for several.
+    static func imageURLs(_ path: String, count: Int) -> [URL] {
+        let url = URL(fileURLWithPath: path)
+        guard count > 1 else { return [url] }
+        let stem = url.deletingPathExtension().lastPathComponent
+        let folder = url.deletingLastPathComponent()
+        return (0..<count).map { folder.appendingPathComponent(String(format: "%@_%04d.png", stem, $0)) }
     }
 }
 
