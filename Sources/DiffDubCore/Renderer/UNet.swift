@@ -98,7 +98,7 @@ public struct UNet: Sendable {
             "UNet: cond should be [N, \(configuration.styleChannels)], is \(cond.shape)")
         let siluStyle = silu(cond)
         return PreparedCondition(
-            scales: conditionedBlocks.map { $0.conditionScale(siluStyle: siluStyle)! }, batchSize: cond.shape[0])
+            scales: conditionedBlocks.compactMap { $0.conditionScale(siluStyle: siluStyle) }, batchSize: cond.shape[0])
     }
 
     /// Predicts the noise: `x` `[N, in, S, S]`, one timestep per sample (original timesteps,
