@@ -28,9 +28,13 @@ enum UNetBenchmark {
                 return
             }
         }
-        print("OpenBLAS: \(BLAS.configuration), \(BLAS.threadCount) BLAS threads, \(Parallelism.threadCount) kernel threads")
+        print(
+            "OpenBLAS: \(BLAS.configuration), \(BLAS.threadCount) BLAS threads, \(Parallelism.threadCount) kernel threads"
+        )
         let sgemm = sgemmRates()
-        print(String(format: "sgemm 2048^3: %.1f GFLOP/s, 128 x 65536 x 1152: %.1f GFLOP/s", sgemm.square, sgemm.convShaped))
+        print(
+            String(
+                format: "sgemm 2048^3: %.1f GFLOP/s, 128 x 65536 x 1152: %.1f GFLOP/s", sgemm.square, sgemm.convShaped))
 
         var clock = Date()
         let renderer: Renderer
@@ -58,23 +62,30 @@ enum UNetBenchmark {
             let seconds = Date().timeIntervalSince(clock)
             let cpu = processCPUSeconds() - cpuStart
             precondition(eps.shape == [batch, 3, s, s])
-            print(String(
-                format: "unet call %d%@: %.2f s wall, %.2f s CPU over all threads", run, run == 0 ? " (warm-up)" : "",
-                seconds, cpu))
+            print(
+                String(
+                    format: "unet call %d%@: %.2f s wall, %.2f s CPU over all threads", run,
+                    run == 0 ? " (warm-up)" : "",
+                    seconds, cpu))
             if run > 0 { times.append(seconds) }
         }
         let best = times.min() ?? .nan
         let mean = times.reduce(0, +) / Double(max(times.count, 1))
-        print(String(
-            format: "UNet [%d, 6, %d, %d]: best %.2f s, mean %.2f s per call = %.2f s per image, effective %.1f GFLOP/s (%.0f GFLOP per image)",
-            batch, s, s, best, mean, best / Double(batch), unetGFLOP * Double(batch) / best, unetGFLOP))
+        print(
+            String(
+                format:
+                    "UNet [%d, 6, %d, %d]: best %.2f s, mean %.2f s per call = %.2f s per image, effective %.1f GFLOP/s (%.0f GFLOP per image)",
+                batch, s, s, best, mean, best / Double(batch), unetGFLOP * Double(batch) / best, unetGFLOP))
 
         let images = GaussianNoise.sample(shape: [1, 3, s, s], seed: 4)
         _ = renderer.encoder(images)
         clock = Date()
         _ = renderer.encoder(images)
         let encoderSeconds = Date().timeIntervalSince(clock)
-        print(String(format: "semantic encoder [1, 3, %d, %d]: %.2f s, effective %.1f GFLOP/s", s, s, encoderSeconds, encoderGFLOP / encoderSeconds))
+        print(
+            String(
+                format: "semantic encoder [1, 3, %d, %d]: %.2f s, effective %.1f GFLOP/s", s, s, encoderSeconds,
+                encoderGFLOP / encoderSeconds))
     }
 
     /// CPU time of the process (all threads), in seconds: steadier than wall time when other

@@ -42,7 +42,9 @@ struct EncodeCommand: ParsableCommand {
         guard input.lowercased().hasSuffix(".npy") || input.lowercased().hasSuffix(".png") else {
             throw ValidationError("--input \(input): expected a .npy array [N, 3, S, S] or a .png image")
         }
-        guard output.lowercased().hasSuffix(".npy") else { throw ValidationError("--output \(output): expected a .npy path") }
+        guard output.lowercased().hasSuffix(".npy") else {
+            throw ValidationError("--output \(output): expected a .npy path")
+        }
         if let imageSize, imageSize <= 0 { throw ValidationError("--image-size must be positive") }
     }
 

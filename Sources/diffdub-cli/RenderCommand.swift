@@ -65,7 +65,10 @@ struct RenderCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        for (path, option) in [(stage1, "--stage1"), (xStart, "--x-start"), (reference, "--reference"), (mask, "--mask"), (latent, "--latent")] {
+        for (path, option) in [
+            (stage1, "--stage1"), (xStart, "--x-start"), (reference, "--reference"), (mask, "--mask"),
+            (latent, "--latent"),
+        ] {
             try requireFile(path, option: option)
         }
         switch (noise, seed) {

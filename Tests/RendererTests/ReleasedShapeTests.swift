@@ -1,7 +1,7 @@
 import DiffDubCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The one heavy test: the released configuration at 256 x 256 with random weights
 /// (~630 GFLOP: one encoder and one UNet call).

@@ -1,8 +1,8 @@
 import DiffDubCore
 import DiffDubIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Rendering in batches")
 struct RenderBatchTests {

@@ -1,8 +1,8 @@
 import DiffDubCore
 import DiffDubIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The renderer against the original's outputs in `Tests/Fixtures/stage1` (small random model).
 @Suite("Renderer parity with the original (fixtures/stage1)")

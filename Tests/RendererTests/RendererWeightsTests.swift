@@ -1,8 +1,8 @@
 import DiffDubCore
 import DiffDubIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Configuration inference, strict binding and key errors")
 struct RendererWeightsTests {
@@ -60,11 +60,13 @@ struct RendererWeightsTests {
         }
     }
 
-    @Test("a missing tensor is named", arguments: [
-        "ema_model.output_blocks.4.0.cond_emb_layers.1.bias",
-        "ema_model.encoder.middle_block.1.qkv.weight",
-        "ema_model.time_embed.time_embed.2.weight",
-    ])
+    @Test(
+        "a missing tensor is named",
+        arguments: [
+            "ema_model.output_blocks.4.0.cond_emb_layers.1.bias",
+            "ema_model.encoder.middle_block.1.qkv.weight",
+            "ema_model.time_embed.time_embed.2.weight",
+        ])
     func missingKey(key: String) throws {
         let stateDict = try Self.fixtureStateDict()
         let damaged = StateDict(source: stateDict.source, records: stateDict.records.filter { $0.key != key })

@@ -69,7 +69,8 @@ public struct Renderer: Sendable {
         try checkImages(x, argument: "x", channels: configuration.unet.inChannels, batch: nil)
         try checkLatents(latents, batch: x.shape[0])
         guard timesteps.count == x.shape[0] else {
-            throw RendererError.invalidShape(argument: "timesteps", shape: [timesteps.count], expected: "[\(x.shape[0])]")
+            throw RendererError.invalidShape(
+                argument: "timesteps", shape: [timesteps.count], expected: "[\(x.shape[0])]")
         }
         return unet(x, timesteps: timesteps, cond: latents)
     }
@@ -106,7 +107,8 @@ public struct Renderer: Sendable {
         guard masks.rank == 4, masks.shape[0] == 1 || masks.shape[0] == n, masks.shape[1] == 1 || masks.shape[1] == 3,
             masks.shape[2] == s, masks.shape[3] == s
         else {
-            throw RendererError.invalidShape(argument: "masks", shape: masks.shape, expected: "[\(n) or 1, 1 or 3, \(s), \(s)]")
+            throw RendererError.invalidShape(
+                argument: "masks", shape: masks.shape, expected: "[\(n) or 1, 1 or 3, \(s), \(s)]")
         }
         let references = Self.repeated(reference, to: n)
         let condition = unet.prepareCondition(latents)
@@ -114,7 +116,9 @@ public struct Renderer: Sendable {
         let sample = try sampler.sample(
             from: Self.repeated(noise, to: n), schedule: respaced, constraint: constraint, progress: progress
         ) { x, timestep in
-            unet(concat([x, references], axis: 1), timesteps: Array(repeating: Float(timestep), count: n), condition: condition)
+            unet(
+                concat([x, references], axis: 1), timesteps: Array(repeating: Float(timestep), count: n),
+                condition: condition)
         }
         return (sample + 1) * 0.5
     }
@@ -130,7 +134,8 @@ public struct Renderer: Sendable {
         }
         if shape.count == 4, shape[1] == 1 || shape[1] == 3, shape[2] == s, shape[3] == s { return mask }
         throw RendererError.invalidShape(
-            argument: "mask", shape: shape, expected: "[\(s), \(s)], [N, \(s), \(s), 1 or 3] or [N, 1 or 3, \(s), \(s)]")
+            argument: "mask", shape: shape, expected: "[\(s), \(s)], [N, \(s), \(s), 1 or 3] or [N, 1 or 3, \(s), \(s)]"
+        )
     }
 
     private func checkImages(_ images: Tensor, argument: String, channels: Int, batch: Int?) throws {
@@ -139,14 +144,16 @@ public struct Renderer: Sendable {
         let batchOK = batch.map { shape.first == 1 || shape.first == $0 } ?? ((shape.first ?? 0) > 0)
         guard shape.count == 4, batchOK, shape[1] == channels, shape[2] == s, shape[3] == s else {
             let n = batch.map { "\($0) or 1" } ?? "N"
-            throw RendererError.invalidShape(argument: argument, shape: shape, expected: "[\(n), \(channels), \(s), \(s)]")
+            throw RendererError.invalidShape(
+                argument: argument, shape: shape, expected: "[\(n), \(channels), \(s), \(s)]")
         }
     }
 
     private func checkLatents(_ latents: Tensor, batch: Int) throws {
         let style = configuration.unet.styleChannels
         guard latents.shape == [batch, style] else {
-            throw RendererError.invalidShape(argument: "latents", shape: latents.shape, expected: "[\(batch), \(style)]")
+            throw RendererError.invalidShape(
+                argument: "latents", shape: latents.shape, expected: "[\(batch), \(style)]")
         }
     }
 

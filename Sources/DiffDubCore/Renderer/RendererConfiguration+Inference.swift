@@ -26,12 +26,14 @@ extension RendererConfiguration {
             size = attentionResolution << level
         } else {
             throw reader.invalid(
-                "cannot infer the image size: no attention block outside the middle block; pass the image size explicitly")
+                "cannot infer the image size: no attention block outside the middle block; pass the image size explicitly"
+            )
         }
         let deepest = max(unet.levels, encoder.levels) - 1
         guard size > 0, size % (1 << deepest) == 0 else {
             throw reader.invalid(
-                "image size \(size) is not divisible by \(1 << deepest), as the model's \(deepest) down-sampling steps need")
+                "image size \(size) is not divisible by \(1 << deepest), as the model's \(deepest) down-sampling steps need"
+            )
         }
         return RendererConfiguration(imageSize: size, unet: unet, encoder: encoder)
     }
@@ -84,13 +86,16 @@ extension RendererConfiguration {
         let out = try reader.shape("out.3.weight", rank: 4)
         let count = try reader.blockCount("input_blocks")
         for resBlocks in [2, 1, 3, 4, 5, 6, 7, 8] {
-            if let layout = try encoderLayout(reader, blockCount: count, resBlocks: resBlocks, modelChannels: modelChannels) {
+            if let layout = try encoderLayout(
+                reader, blockCount: count, resBlocks: resBlocks, modelChannels: modelChannels)
+            {
                 return SemanticEncoderConfiguration(
                     inChannels: first[1], modelChannels: modelChannels, channelMultipliers: layout.multipliers,
                     resBlocksPerLevel: resBlocks, attentionLevels: layout.attention, outChannels: out[0])
             }
         }
-        throw reader.invalid("input_blocks (\(count)) do not form an encoder with a fixed number of res blocks per level")
+        throw reader.invalid(
+            "input_blocks (\(count)) do not form an encoder with a fixed number of res blocks per level")
     }
 
     /// The multipliers and attention levels if `resBlocks` per level explains the encoder's

@@ -34,7 +34,8 @@ public enum RendererWeights {
         }
         func conv2d(_ name: String, out: Int, in inChannels: Int, kernel: Int) {
             let fanIn = inChannels * kernel * kernel
-            entries.append(Entry(key: name + ".weight", shape: [out, inChannels, kernel, kernel], role: .weight(fanIn: fanIn)))
+            entries.append(
+                Entry(key: name + ".weight", shape: [out, inChannels, kernel, kernel], role: .weight(fanIn: fanIn)))
             entries.append(Entry(key: name + ".bias", shape: [out], role: .bias(fanIn: fanIn)))
         }
         func conv1d(_ name: String, out: Int, in inChannels: Int) {
@@ -55,7 +56,9 @@ public enum RendererWeights {
                 norm(name + ".out_layers.0", outChannels)
                 conv2d(name + ".out_layers.3", out: outChannels, in: outChannels, kernel: 3)
             }
-            if inChannels != outChannels { conv2d(name + ".skip_connection", out: outChannels, in: inChannels, kernel: 1) }
+            if inChannels != outChannels {
+                conv2d(name + ".skip_connection", out: outChannels, in: inChannels, kernel: 1)
+            }
         }
         func attention(_ name: String, _ channels: Int) {
             norm(name + ".norm", channels)
@@ -141,7 +144,8 @@ public enum RendererWeights {
             let tensorSeed = seed ^ fnv1a(entry.key)
             let (center, halfWidth): (Float, Float)
             switch entry.role {
-            case .weight(let fanIn), .bias(let fanIn): (center, halfWidth) = (0, (3 / Float(max(fanIn, 1))).squareRoot())
+            case .weight(let fanIn), .bias(let fanIn):
+                (center, halfWidth) = (0, (3 / Float(max(fanIn, 1))).squareRoot())
             case .normScale: (center, halfWidth) = (1, 0.1)
             case .normShift: (center, halfWidth) = (0, 0.1)
             }
