@@ -93,8 +93,9 @@ public struct ResBlock: Sendable {
         self.outChannels = outChannels
     }
 
-    /// `SiLU(cond_emb_layers(...))` is applied by the caller: `1 + cond_emb_layers.1(SiLU(cond))`
-    /// as `[N, out, 1, 1]`, the factor ``callAsFunction(_:lateral:step:)`` multiplies by.
+    /// The style factor `1 + cond_emb_layers.1(siluStyle)` as `[N, out, 1, 1]`, where
+    /// `siluStyle = SiLU(cond)` is computed once by the caller; `nil` for unconditioned blocks.
+    /// ``callAsFunction(_:lateral:step:)`` reads it from the step's ``PreparedCondition``.
     public func conditionScale(siluStyle: Tensor) -> Tensor? {
         guard let conditioning else { return nil }
         let c = conditioning.condEmbLayers(siluStyle) + 1
