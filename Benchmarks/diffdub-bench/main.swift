@@ -17,6 +17,11 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         "conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [buffer MiB]",
         { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first) }
     ),
+    (
+        "unet",
+        "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B]",
+        { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
+    ),
 ]
 
 // `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).
