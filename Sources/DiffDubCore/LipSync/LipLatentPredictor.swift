@@ -40,7 +40,8 @@ public struct LipLatentPredictor: Sendable {
     public let outProjection: Linear
 
     /// Binds the predictor from the tensors of `stateDict` whose key starts with `prefix`
-    /// (keys elsewhere in the file are not looked at).
+    /// (`seq2seq.encoder.`; keys elsewhere in the file are not looked at; an empty prefix binds
+    /// the whole dict).
     ///
     /// - Parameters:
     ///   - crossAttentionHeads: heads of `cross_attention` (not recorded in checkpoints; 8 in
@@ -50,12 +51,13 @@ public struct LipLatentPredictor: Sendable {
     public init(
         stateDict: StateDict, prefix: String = LipLatentPredictor.checkpointPrefix, crossAttentionHeads: Int = 8
     ) throws {
-        let selected = stateDict.selecting(prefix: prefix)
-        guard selected.count > 0 else {
+        guard stateDict.containsKeys(withPrefix: prefix) else {
             throw WeightError.invalidConfiguration(
                 "no tensors under '\(prefix)': not a DiffDub stage-2 checkpoint", source: stateDict.source)
         }
-        let root = WeightBinder(selected)
+        // A cursor at the prefix, so errors name full checkpoint keys.
+        let all = WeightBinder(stateDict)
+        let root = prefix.isEmpty ? all : all.scoped(String(prefix.hasSuffix(".") ? prefix.dropLast() : prefix[...]))
         let configuration = try LipLatentPredictorConfiguration(
             inferringFrom: root, crossAttentionHeads: crossAttentionHeads)
         let width = configuration.latentWidth
