@@ -126,11 +126,10 @@ public struct LipLatentPredictor: Sendable {
         guard reference.batchSize == 1 || reference.batchSize == batch else {
             throw LipSyncError.batchMismatch(hubert: batch, reference: reference.batchSize)
         }
-        // sum_l w[l] * hubert[b, l] as one product: [B, layers, T*A]^T x [layers, 1].
-        let layerMix = softmax(layerWeights).reshaped([configuration.hubertLayers, 1])
+        // sum_l w[l] * hubert[b, l] as one product per sequence: [1, layers] x [layers, T*A].
+        let layerMix = softmax(layerWeights).reshaped([1, configuration.hubertLayers])
         let weightedSum = matmul(
-            features.reshaped([batch, configuration.hubertLayers, length * audioWidth]), layerMix,
-            transposeA: true
+            layerMix, features.reshaped([batch, configuration.hubertLayers, length * audioWidth])
         ).reshaped([batch, length, audioWidth])
         let downsampled = permuted(downSampleAudio(permuted(weightedSum, [0, 2, 1])), [0, 2, 1])
 

@@ -44,7 +44,8 @@ public enum LipSyncError: Error, CustomStringConvertible, Equatable {
         case .hubertRank(let shape, let layers, let width):
             "Hubert features have shape \(shape); expected [\(layers), T, \(width)] or [B, \(layers), T, \(width)]"
         case .hubertLayerCount(let shape, let found, let expected):
-            "Hubert features of shape \(shape) hold \(found) hidden states; the checkpoint weighs \(expected)"
+            "Hubert features of shape \(shape) hold \(found) hidden state\(found == 1 ? "" : "s"); the checkpoint weighs \(expected)"
+                + (found == 1 ? " (one layer, e.g. the last, is not enough: save all hidden states)" : "")
         case .hubertWidth(let shape, let found, let expected):
             "Hubert features of shape \(shape) are \(found) wide; the checkpoint's audio width is \(expected)"
         case .emptyHubert(let shape):
