@@ -47,9 +47,14 @@ enum Stage2Benchmark {
         let cpuPerRun = (processCPUSeconds() - cpuStart) / 5
         let referenceOnly = (0..<5).map { _ in timed { try predictor.encodeReference(reference).latents } }.sorted()
 
-        print("stage2 released size (audio \(configuration.audioWidth), latent \(configuration.latentWidth)), T = \(frames) (\(Double(frames) / 50) s of speech), R = \(referenceCount), \(Parallelism.threadCount) threads")
+        print(
+            "stage2 released size (audio \(configuration.audioWidth), latent \(configuration.latentWidth)), T = \(frames) (\(Double(frames) / 50) s of speech), R = \(referenceCount), \(Parallelism.threadCount) threads"
+        )
         print(String(format: "  build from random weights: %.2f s", buildSeconds))
-        print(String(format: "  predict: best %.3f s, median %.3f s (5 runs), %.3f CPU s per run", full[0], full[2], cpuPerRun))
+        print(
+            String(
+                format: "  predict: best %.3f s, median %.3f s (5 runs), %.3f CPU s per run", full[0], full[2],
+                cpuPerRun))
         print(String(format: "  of which reference encoding: median %.3f s", referenceOnly[2]))
     }
 

@@ -23,7 +23,8 @@ struct LipLatentsCommand: ParsableCommand {
                 --hubert speech_hubert.npy --reference reference_latents.npy --output lip_latents.npy
             """)
 
-    @Option(name: .customLong("stage2"), help: "Stage-2 checkpoint (torch.save zip or legacy format).", completion: .file())
+    @Option(
+        name: .customLong("stage2"), help: "Stage-2 checkpoint (torch.save zip or legacy format).", completion: .file())
     var checkpoint: String
 
     @Option(help: "Hubert hidden states .npy, [25, T, A] or [1, 25, T, A].", completion: .file(extensions: ["npy"]))

@@ -71,8 +71,14 @@ import Testing
         let reference = LipSyncTestModels.reference(count: 2)
         let cases: [([Int], LipSyncError)] = [
             ([config.audioWidth], .hubertRank(shape: [config.audioWidth], layers: 25, width: config.audioWidth)),
-            ([1, 1, 25, 4, config.audioWidth], .hubertRank(shape: [1, 1, 25, 4, config.audioWidth], layers: 25, width: config.audioWidth)),
-            ([24, 4, config.audioWidth], .hubertLayerCount(shape: [24, 4, config.audioWidth], found: 24, expected: 25)),
+            (
+                [1, 1, 25, 4, config.audioWidth],
+                .hubertRank(shape: [1, 1, 25, 4, config.audioWidth], layers: 25, width: config.audioWidth)
+            ),
+            (
+                [24, 4, config.audioWidth],
+                .hubertLayerCount(shape: [24, 4, config.audioWidth], found: 24, expected: 25)
+            ),
             ([1, 4, config.audioWidth], .hubertLayerCount(shape: [1, 4, config.audioWidth], found: 1, expected: 25)),
             ([25, 4, 1024], .hubertWidth(shape: [25, 4, 1024], found: 1024, expected: config.audioWidth)),
             ([25, 0, config.audioWidth], .emptyHubert(shape: [25, 0, config.audioWidth])),

@@ -42,7 +42,8 @@ import Testing
         for (name, value) in stages {
             let expected = try Fixtures.tensorInAnyOrder("stage2/\(name).npy")
             let error = maxAbsDifference(value, expected)
-            #expect(error <= Self.tolerance, "\(name): max abs error \(error), shapes \(value.shape) vs \(expected.shape)")
+            #expect(
+                error <= Self.tolerance, "\(name): max abs error \(error), shapes \(value.shape) vs \(expected.shape)")
         }
     }
 
@@ -79,7 +80,8 @@ import Testing
     @Test func reusesAnEncodedReference() throws {
         let predictor = try Self.predictor()
         let encoded = try predictor.encodeReference(Fixtures.tensor("stage2/reference.npy"))
-        #expect(maxAbsDifference(encoded.latents, try Fixtures.tensor("stage2/reference_encoded.npy")) <= Self.tolerance)
+        #expect(
+            maxAbsDifference(encoded.latents, try Fixtures.tensor("stage2/reference_encoded.npy")) <= Self.tolerance)
         let out = try predictor.predict(hubert: Fixtures.tensor("stage2/audio.npy"), encodedReference: encoded)
         #expect(maxAbsDifference(out, try Fixtures.tensor("stage2/out.npy")) <= Self.tolerance)
     }

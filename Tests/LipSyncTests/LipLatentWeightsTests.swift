@@ -31,7 +31,10 @@ import Testing
     @Test func rejectsAnUnusedTensor() throws {
         var weights = LipLatentPredictorWeights.random(configuration: config)
         weights.set(TensorRecord(Tensor(zeros: [3])), forKey: "seq2seq.encoder.speech_encoder.after_norm.weight")
-        #expect(throws: WeightError.unexpected(keys: ["seq2seq.encoder.speech_encoder.after_norm.weight"], source: weights.source)) {
+        #expect(
+            throws: WeightError.unexpected(
+                keys: ["seq2seq.encoder.speech_encoder.after_norm.weight"], source: weights.source)
+        ) {
             try LipLatentPredictor(stateDict: weights)
         }
     }
@@ -56,16 +59,18 @@ import Testing
         var weights = LipLatentPredictorWeights.random(configuration: config)
         let key = "seq2seq.encoder.speech_encoder.encoders.1.feed_forward.w_1.weight"
         weights.set(TensorRecord(Tensor(zeros: [config.linearUnits + 1, config.latentWidth])), forKey: key)
-        #expect(throws: WeightError.shapeMismatch(
-            key: key, expected: [config.linearUnits, config.latentWidth],
-            found: [config.linearUnits + 1, config.latentWidth], source: weights.source)
+        #expect(
+            throws: WeightError.shapeMismatch(
+                key: key, expected: [config.linearUnits, config.latentWidth],
+                found: [config.linearUnits + 1, config.latentWidth], source: weights.source)
         ) {
             try LipLatentPredictor(stateDict: weights)
         }
     }
 
     @Test func rejectsAStateDictWithoutStage2() {
-        let other = StateDict(source: "other.ckpt", records: ["ema_model.out.0.weight": TensorRecord(Tensor(zeros: [4]))])
+        let other = StateDict(
+            source: "other.ckpt", records: ["ema_model.out.0.weight": TensorRecord(Tensor(zeros: [4]))])
         #expect(throws: WeightError.self) { try LipLatentPredictor(stateDict: other) }
     }
 }

@@ -70,7 +70,9 @@ public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Co
             .invalidConfiguration(message, source: source)
         }
         if weights.containsModule("down_sample_audio_nar") && weights.contains("down_sample_audio_nar.0.weight") {
-            throw invalid("'\(weights.key("down_sample_audio_nar"))' is a two-convolution stack: the MFCC variant of stage 2 is not supported")
+            throw invalid(
+                "'\(weights.key("down_sample_audio_nar"))' is a two-convolution stack: the MFCC variant of stage 2 is not supported"
+            )
         }
         let layerWeights = try weights.requireShape(of: "weights")
         let downSample = try weights.requireShape(of: "down_sample_audio_nar.weight")
@@ -78,14 +80,18 @@ public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Co
             throw invalid("'\(weights.key("weights"))' should be [layers], has shape \(layerWeights)")
         }
         guard downSample.count == 3, downSample[2] == 3 else {
-            throw invalid("'\(weights.key("down_sample_audio_nar.weight"))' should be [latent, audio, 3], has shape \(downSample)")
+            throw invalid(
+                "'\(weights.key("down_sample_audio_nar.weight"))' should be [latent, audio, 3], has shape \(downSample)"
+            )
         }
         let firstBlock = weights.scoped("reference_encoder.encoders.0")
         let posBias = try firstBlock.requireShape(of: "self_attn.pos_bias_u")
         let feedForward = try firstBlock.requireShape(of: "feed_forward.w_1.weight")
         let depthwise = try firstBlock.requireShape(of: "conv_module.depthwise_conv.weight")
         guard posBias.count == 2, feedForward.count == 2, depthwise.count == 3 else {
-            throw invalid("conformer tensors under '\(firstBlock.prefix)' have unexpected ranks: pos_bias_u \(posBias), feed_forward.w_1.weight \(feedForward), depthwise_conv.weight \(depthwise)")
+            throw invalid(
+                "conformer tensors under '\(firstBlock.prefix)' have unexpected ranks: pos_bias_u \(posBias), feed_forward.w_1.weight \(feedForward), depthwise_conv.weight \(depthwise)"
+            )
         }
         func blockCount(_ encoder: String) throws -> Int {
             let names = weights.scoped(encoder).scoped("encoders").childNames()
@@ -102,7 +108,9 @@ public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Co
             speechEncoderBlocks: try blockCount("speech_encoder"),
             coarseDecoderBlocks: try blockCount("coarse_decoder"))
         if posBias[0] * posBias[1] != latentWidth {
-            throw invalid("'\(firstBlock.key("self_attn.pos_bias_u"))' has shape \(posBias): heads x head width should be \(latentWidth)")
+            throw invalid(
+                "'\(firstBlock.key("self_attn.pos_bias_u"))' has shape \(posBias): heads x head width should be \(latentWidth)"
+            )
         }
         try validate(source: source)
     }

@@ -89,7 +89,8 @@ public enum LipLatentPredictorWeights {
             }
         }
         entries.append(("weights", [configuration.hubertLayers], .uniform(center: 0, spread: 1)))
-        entries.append(("down_sample_audio_nar.weight", [d, configuration.audioWidth, 3], fan(3 * configuration.audioWidth)))
+        entries.append(
+            ("down_sample_audio_nar.weight", [d, configuration.audioWidth, 3], fan(3 * configuration.audioWidth)))
         entries.append(("down_sample_audio_nar.bias", [d], fan(3 * configuration.audioWidth)))
         conformer("reference_encoder", blocks: configuration.referenceEncoderBlocks)
         conformer("speech_encoder", blocks: configuration.speechEncoderBlocks)

@@ -83,7 +83,8 @@ public func relativeShift(_ scores: Tensor) -> Tensor {
     let rank = scores.rank
     precondition(rank >= 2, "relativeShift: scores \(scores.shape)")
     let length = scores.shape[rank - 2]
-    precondition(scores.shape[rank - 1] == 2 * length - 1, "relativeShift: scores \(scores.shape) are not [..., T, 2T-1]")
+    precondition(
+        scores.shape[rank - 1] == 2 * length - 1, "relativeShift: scores \(scores.shape) are not [..., T, 2T-1]")
     let lead = Array(scores.shape.dropLast(2))
     let padded = concat([Tensor(zeros: lead + [length, 1]), scores], axis: rank - 1)
     let rows = slice(padded.reshaped(lead + [2 * length, length]), axis: rank - 2, 1..<(2 * length))

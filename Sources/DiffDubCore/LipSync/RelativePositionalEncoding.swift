@@ -14,7 +14,8 @@ public enum RelativePositionalEncoding {
     ///
     /// - Precondition: `length >= 1`, `width` even.
     public static func embedding(length: Int, width: Int) -> Tensor {
-        precondition(length >= 1 && width >= 2 && width % 2 == 0, "relative positions: length \(length), width \(width)")
+        precondition(
+            length >= 1 && width >= 2 && width % 2 == 0, "relative positions: length \(length), width \(width)")
         let logScale = Float(-(log(10000.0) / Double(width)))
         let frequencies: [Float] = stride(from: 0, to: width, by: 2).map { i in
             Float(exp(Double(Float(i) * logScale)))
