@@ -87,7 +87,7 @@ public struct LipLatentPredictor: Sendable {
     /// - Throws: ``LipSyncError`` for another rank, a width other than the latent width, or
     ///   no latents.
     public func encodeReference(_ reference: Tensor) throws -> EncodedReference {
-        let batched = try HubertFeatureLayout.batchedReference(reference, configuration: configuration)
+        let batched = try LipSyncInputLayout.batchedReference(reference, configuration: configuration)
         return EncodedReference(latents: referenceEncoder(batched))
     }
 
@@ -107,7 +107,7 @@ public struct LipLatentPredictor: Sendable {
     /// Lip latents for Hubert features against an already encoded reference (see
     /// ``predict(hubert:reference:)`` for the layouts).
     public func predict(hubert: Tensor, encodedReference: EncodedReference) throws -> Tensor {
-        let (features, hadBatchAxis) = try HubertFeatureLayout.batched(hubert, configuration: configuration)
+        let (features, hadBatchAxis) = try LipSyncInputLayout.batched(hubert, configuration: configuration)
         let output = try run(features, encodedReference).output
         return hadBatchAxis ? output : output.reshaped(Array(output.shape.dropFirst()))
     }
@@ -115,7 +115,7 @@ public struct LipLatentPredictor: Sendable {
     /// Lip latents with every intermediate of the forward pass (all with a batch axis; see
     /// ``LipLatentTrace``). Inputs as in ``predict(hubert:reference:)``.
     public func trace(hubert: Tensor, reference: Tensor) throws -> LipLatentTrace {
-        let (features, _) = try HubertFeatureLayout.batched(hubert, configuration: configuration)
+        let (features, _) = try LipSyncInputLayout.batched(hubert, configuration: configuration)
         return try run(features, encodeReference(reference))
     }
 

@@ -1,5 +1,6 @@
-/// The accepted layouts of Hubert features and reference latents, normalised to a batch.
-enum HubertFeatureLayout {
+/// The accepted layouts of stage-2 inputs (Hubert features, reference latents), normalised to
+/// a batch.
+enum LipSyncInputLayout {
     /// Hubert hidden states `[layers, T, A]` (one sequence), `[1, layers, T, A]` (how the
     /// original loads them) or `[B, layers, T, A]`, as `[B, layers, T, A]` and whether the input
     /// had a batch axis.
