@@ -115,8 +115,8 @@ public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Co
         try validate(source: source)
     }
 
-    /// Checks that the sizes describe a buildable model: positive sizes, heads dividing the
-    /// latent width, an odd convolution kernel.
+    /// Checks that the sizes describe a buildable model: positive sizes, an even latent width
+    /// divisible by both head counts, an odd convolution kernel.
     ///
     /// - Throws: ``WeightError/invalidConfiguration(_:source:)`` naming `source`.
     public func validate(source: String = "configuration") throws {
@@ -126,6 +126,9 @@ public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Co
             crossAttentionHeads, referenceEncoderBlocks, speechEncoderBlocks, coarseDecoderBlocks,
         ]
         guard sizes.allSatisfy({ $0 >= 1 }) else { throw fail("stage-2 sizes must be positive: \(self)") }
+        guard latentWidth % 2 == 0 else {
+            throw fail("latent width \(latentWidth) should be even (sinusoidal positional encoding)")
+        }
         guard latentWidth % attentionHeads == 0 else {
             throw fail("latent width \(latentWidth) is not divisible by \(attentionHeads) attention heads")
         }
