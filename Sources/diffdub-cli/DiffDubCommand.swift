@@ -8,6 +8,7 @@ struct DiffDubCommand: ParsableCommand {
         abstract: "Visual dubbing with DiffDub: regenerate the mouth region of a talking face to follow new speech.",
         version: "0.1.0",
         subcommands: [
+            InspectCommand.self,
             LipLatentsCommand.self,
         ])
 }
