@@ -22,6 +22,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B]",
         { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
+    ("stage2", "stage 2 at released size, T = 500 Hubert frames, 75 references: seconds [T] [R]", { Stage2Benchmark.run() }),
 ]
 
 // `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).
