@@ -21,7 +21,9 @@ import Testing
 
     static func sineWAV(at url: URL, seconds: Double) throws {
         let rate = 44100
-        let samples = (0..<Int(seconds * Double(rate))).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / Double(rate))) }
+        let samples = (0..<Int(seconds * Double(rate))).map {
+            Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / Double(rate)))
+        }
         try AudioFile.write(AudioClip(samples: samples, channels: 1, sampleRate: rate), to: url)
     }
 

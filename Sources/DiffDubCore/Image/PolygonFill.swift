@@ -161,7 +161,8 @@ enum PolygonFill {
         first: PixelPoint, second: PixelPoint, visible: Bool
     ) {
         guard width > 0 && height > 0 else { return (p, q, false) }
-        let right = Int64(width - 1), bottom = Int64(height - 1)
+        let right = Int64(width - 1)
+        let bottom = Int64(height - 1)
         var (x1, y1, x2, y2) = (Int64(p.x), Int64(p.y), Int64(q.x), Int64(q.y))
         func code(_ x: Int64, _ y: Int64) -> Int {
             (x < 0 ? 1 : 0) + (x > right ? 2 : 0) + (y < 0 ? 4 : 0) + (y > bottom ? 8 : 0)
