@@ -28,6 +28,8 @@ import Testing
         try PNGFile.write(other, to: url)
         #expect(try PNGFile.read(url) == other)
         #expect(folder.contents() == ["frame.png"])
+        try PNGFile.write(image, to: folder.file("fast.png"), fast: true)
+        #expect(try PNGFile.read(folder.file("fast.png")) == image)
     }
 
     @Test func convertsGrayPaletteSixteenBitAndAlphaToRGB() throws {
