@@ -67,6 +67,22 @@ import Testing
         #expect(clip.sampleRate == 16000 && clip.channels == 1 && clip.frameCount > 2000)
     }
 
+    /// The soundtrack follows the video's length: longer audio is cut, shorter is padded.
+    @Test func audioIsCutOrPaddedToTheVideo() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        for seconds in [1.0, 0.08] {
+            let wav = folder.file("tone.wav")
+            try Self.sineWAV(at: wav, seconds: seconds)
+            let video = folder.file("out.mp4")
+            let writer = try VideoWriter(video, width: 16, height: 16, audio: wav)
+            for i in 0..<10 { try writer.write(Self.frame(i, height: 16, width: 16)) }
+            try writer.finish()
+            let audio = try AudioExtractor.decode(video)
+            #expect(abs(audio.duration - 0.4) < 0.06, "audio of \(seconds) s -> \(audio.duration) s")
+        }
+    }
+
     @Test func withoutAudioAndOddSize() throws {
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
