@@ -68,7 +68,11 @@ public struct HubertFeatureExtractor: Sendable {
         var pieces = [[Tensor]](repeating: [], count: layerCount)
         for window in windowing.windows(frameCount: frameCount) {
             let start = window.context.lowerBound * hop
-            let end = min(inputValues.count, (window.context.upperBound - 1) * hop + field)
+            // A window reaching the last frame takes every remaining sample: in the group
+            // layout the first layer's GroupNorm averages over all of them.
+            let end =
+                window.context.upperBound == frameCount
+                ? inputValues.count : (window.context.upperBound - 1) * hop + field
             let chunk = Tensor(shape: [end - start], scalars: Array(inputValues[start..<end]))
             let states = try model.hiddenStates(inputValues: chunk)
             guard states.count == layerCount, states[0].shape[0] == window.context.count else {

@@ -15,6 +15,8 @@ public struct HubertModel: Sendable {
     public let featureProjection: HubertFeatureProjection
     /// `encoder`.
     public let encoder: HubertEncoder
+    /// Which last hidden state the pre-norm layout reports (default: transformers 4's).
+    public var hiddenStateConvention: HubertHiddenStateConvention = .transformers4
 
     /// Builds the model from `stateDict` (HF key names, as read from `pytorch_model.bin` or
     /// `model.safetensors`), strictly: every tensor must be used, with the right shape.
@@ -66,6 +68,6 @@ public struct HubertModel: Sendable {
         let features = featureExtractor(inputValues.reshaped([1, samples]))
         let channels = features.shape[1]
         let frames = permuted(features.reshaped([channels, -1]), [1, 0])
-        return encoder.hiddenStates(featureProjection(frames))
+        return encoder.hiddenStates(featureProjection(frames), convention: hiddenStateConvention)
     }
 }

@@ -8,8 +8,10 @@
 /// only the core's frames are kept. Cores tile the frame range exactly, so the stitched
 /// result has the same frame count as a whole pass. Each window's frames are the same frames
 /// of the whole pass (same sample alignment: window starts are multiples of the frame hop),
-/// so the convolutional features agree exactly; the transformer layers then see 5 s or more
-/// of context on each side of every kept frame instead of the whole file.
+/// so the convolutional features agree exactly in the large (layer-norm) layout; in the base
+/// (group-norm) layout the first layer's statistics are those of the window. The transformer
+/// layers then see 5 s or more of context on each side of every kept frame instead of the
+/// whole file.
 public struct HubertWindowing: Sendable, Equatable {
     /// One model call: the frames it computes (`context`) and those it contributes (`core`).
     public struct Window: Sendable, Equatable {
