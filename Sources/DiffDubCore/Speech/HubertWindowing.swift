@@ -19,6 +19,12 @@ public struct HubertWindowing: Sendable, Equatable {
         public var core: Range<Int>
         /// The frames computed (a superset of ``core``).
         public var context: Range<Int>
+
+        /// A window keeping `core` out of the computed `context`.
+        public init(core: Range<Int>, context: Range<Int>) {
+            self.core = core
+            self.context = context
+        }
     }
 
     /// Longest input (in frames) processed in one call.
