@@ -80,13 +80,22 @@ private func referenceConv1d(
         Case(input: [2, 4, 6, 7], outChannels: 3, kernel: 3, padding: 0, bias: true),
         Case(input: [1, 2, 6, 5], outChannels: 3, kernel: 5, padding: 2, bias: true),
         Case(input: [1, 2, 4, 4], outChannels: 2, kernel: 1, padding: 1, bias: true),
+        Case(input: [2, 17, 7, 5], outChannels: 16, kernel: 3, padding: 1, bias: true),
+        Case(input: [1, 16, 6, 9], outChannels: 20, kernel: 3, padding: 0, bias: false),
+        Case(input: [1, 3, 5, 4], outChannels: 2, kernel: 3, padding: 2, bias: true),
+        Case(input: [1, 2, 1, 1], outChannels: 3, kernel: 3, padding: 1, bias: true),
     ])
     func matchesDirectLoop(_ c: Case) {
         let seed = UInt64(c.input.reduce(c.kernel * 31 + c.padding, *))
         let x = randomTensor(c.input, seed: seed)
         let w = randomTensor([c.outChannels, c.input[1], c.kernel, c.kernel], seed: seed + 1)
         let b = c.bias ? randomTensor([c.outChannels], seed: seed + 2) : nil
-        expectClose(conv2d(x, weight: w, bias: b, padding: c.padding), referenceConv2d(x, w, b, padding: c.padding))
+        let expected = referenceConv2d(x, w, b, padding: c.padding)
+        expectClose(conv2d(x, weight: w, bias: b, padding: c.padding), expected)
+        expectClose(conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .im2col), expected)
+        if c.kernel == 3 {
+            expectClose(conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .winograd), expected)
+        }
     }
 
     @Test func smallColumnBufferGivesTheSameResultAcrossTiles() {
@@ -99,21 +108,38 @@ private func referenceConv1d(
             columnBufferBytes: budget)
         #expect(rows == 4)  // bands of 4, 4, 4, 1 rows
         expectClose(
-            conv2d(x, weight: w, bias: b, padding: 1, columnBufferBytes: budget),
+            conv2d(x, weight: w, bias: b, padding: 1, algorithm: .im2col, columnBufferBytes: budget),
+            referenceConv2d(x, w, b, padding: 1))
+    }
+
+    @Test func winogradBandsOfTwoTileRowsCoverOddImages() {
+        let x = randomTensor([2, 3, 13, 11], seed: 23)
+        let w = randomTensor([4, 3, 3, 3], seed: 24)
+        let b = randomTensor([4], seed: 25)
+        let budget = 2 * 16 * 4 * 6 * MemoryLayout<Float>.stride  // two tile rows of 6 tiles, 4 channels
+        let rows = Conv2dTiling.winogradRowsPerBand(
+            inputChannels: 3, outputChannels: 4, outputWidth: 11, outputHeight: 13, bufferBytes: budget)
+        #expect(rows == 4)  // bands of 4, 4, 4, 1 output rows
+        expectClose(
+            conv2d(x, weight: w, bias: b, padding: 1, algorithm: .winograd, columnBufferBytes: budget),
             referenceConv2d(x, w, b, padding: 1))
     }
 
     /// A layer big enough for the default 16 MiB buffer to need several bands; the reference
     /// is evaluated only on the rows around each band boundary (and the first and last rows).
-    @Test func defaultTilingCrossesBandBoundaries() {
+    @Test(arguments: [Conv2dAlgorithm.im2col, .winograd])
+    func defaultTilingCrossesBandBoundaries(algorithm: Conv2dAlgorithm) {
         let (channels, height, width, outChannels) = (64, 130, 128, 3)
-        let rows = Conv2dTiling.rowsPerTile(
-            inputChannels: channels, kernelHeight: 3, kernelWidth: 3, outputWidth: width, outputHeight: height)
-        #expect(rows < height / 2)  // at least three bands
+        let rows = algorithm == .im2col
+            ? Conv2dTiling.rowsPerTile(
+                inputChannels: channels, kernelHeight: 3, kernelWidth: 3, outputWidth: width, outputHeight: height)
+            : Conv2dTiling.winogradRowsPerBand(
+                inputChannels: channels, outputChannels: outChannels, outputWidth: width, outputHeight: height)
+        #expect(rows < height)  // at least two bands
         let x = randomTensor([1, channels, height, width], seed: 30)
         let w = randomTensor([outChannels, channels, 3, 3], seed: 31)
         let b = randomTensor([outChannels], seed: 32)
-        let y = conv2d(x, weight: w, bias: b, padding: 1)
+        let y = conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm)
         #expect(y.shape == [1, outChannels, height, width])
         let xs = x.scalars, ws = w.scalars, bs = b.scalars, ys = y.scalars
         var checkedRows = Set([0, height - 1])

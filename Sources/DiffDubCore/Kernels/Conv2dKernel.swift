@@ -16,6 +16,30 @@ public enum Conv2dTiling {
         let bytesPerRow = max(1, inputChannels * kernelHeight * kernelWidth * outputWidth * MemoryLayout<Float>.stride)
         return max(1, min(outputHeight, columnBufferBytes / bytesPerRow))
     }
+
+    /// Output rows per band of the Winograd path (an even number, two per tile row, except
+    /// that it may cover the whole output): as many tile rows as keep the transformed input
+    /// `[16, C, tiles]` and products `[16, O, tiles]` within `bufferBytes` each.
+    public static func winogradRowsPerBand(
+        inputChannels: Int, outputChannels: Int, outputWidth: Int, outputHeight: Int,
+        bufferBytes: Int = defaultColumnBufferBytes
+    ) -> Int {
+        let tileRows = WinogradConv3x3.bandRows(
+            channels: inputChannels, outChannels: outputChannels, tileColumns: (outputWidth + 1) / 2,
+            tileRows: (outputHeight + 1) / 2, bufferBytes: bufferBytes)
+        return 2 * tileRows
+    }
+}
+
+/// How ``conv2d(_:weight:bias:padding:algorithm:columnBufferBytes:)`` computes a convolution.
+public enum Conv2dAlgorithm: Sendable, CaseIterable {
+    /// Winograd for 3x3 kernels between enough channels, im2col (or a plain GEMM for 1x1)
+    /// otherwise.
+    case automatic
+    /// Unfold bands of output rows (im2col) and multiply with `sgemm`.
+    case im2col
+    /// Winograd `F(2x2, 3x3)`: 2.25x fewer multiplications (3x3 kernels only).
+    case winograd
 }
 
 /// 2-D convolution, stride 1, zero padding `padding` on every side (cross-correlation, as in
@@ -24,17 +48,25 @@ public enum Conv2dTiling {
 /// `y[n, o, i, j] = bias[o] + sum_{c, u, v} weight[o, c, u, v] * x[n, c, i + u - p, j + v - p]`
 /// (out-of-range input reads as zero).
 ///
-/// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). Larger kernels
-/// unfold bands of output rows into a bounded column buffer (see ``Conv2dTiling``), packed with
+/// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
+/// between at least 16 input and output channels uses Winograd `F(2x2, 3x3)` (16 products
+/// `[O, C] x [C, tiles]` per band of tile rows). Other kernels unfold bands of output rows into
+/// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
-/// straight into the output with OpenBLAS threads.
+/// straight into the output. Matrix products use OpenBLAS threads.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
-    conv2d(x, weight: weight, bias: bias, padding: padding, columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes)
+    conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
 }
 
-/// ``conv2d(_:weight:bias:padding:)`` with an explicit bound on the im2col column buffer
-/// (bytes); the result does not depend on it.
-public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, columnBufferBytes: Int) -> Tensor {
+/// ``conv2d(_:weight:bias:padding:)`` with a chosen algorithm and an explicit bound (bytes) on
+/// each scratch buffer (im2col columns, Winograd bands); the result does not depend on either
+/// beyond Float rounding.
+///
+/// - Precondition: `.winograd` needs a 3x3 kernel.
+public func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, algorithm: Conv2dAlgorithm,
+    columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes
+) -> Tensor {
     precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
     precondition(weight.rank == 4, "conv2d: weight must be [O, C, kh, kw], got \(weight.shape)")
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
@@ -64,7 +96,21 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, col
         for o in 0..<outChannels { (image + o * outPlane).update(repeating: pb[o], count: outPlane) }
     }
 
-    if kernelHeight == 1 && kernelWidth == 1 && padding == 0 {
+    let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
+    precondition(algorithm != .winograd || isThreeByThree, "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
+    if algorithm == .winograd || (algorithm == .automatic && isThreeByThree && channels >= 16 && outChannels >= 16) {
+        let winograd = WinogradConv3x3(
+            weight: pw, channels: channels, outChannels: outChannels, height: height, width: width,
+            padding: padding, bufferBytes: columnBufferBytes)
+        defer { winograd.deallocate() }
+        let pb = bias?.readPointer
+        for n in 0..<batch {
+            winograd.run(input: px + n * channels * inPlane, output: y + n * outChannels * outPlane, bias: pb)
+        }
+        return result
+    }
+
+    if kernelHeight == 1 && kernelWidth == 1 && padding == 0 && algorithm != .im2col {
         for n in 0..<batch {
             let image = y + n * outChannels * outPlane
             fillBias(image)
