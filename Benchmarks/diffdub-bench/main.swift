@@ -5,6 +5,7 @@ import DiffDubCore
 let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ("sgemm", "cblas_sgemm GFLOP/s at 2048^3 and 128 x 65536 x 1152", SgemmBenchmark.runSgemm),
     ("conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [column buffer MiB]", { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) }) }),
+    ("hubert", "Hubert-large (random released-size weights) on [seconds, default 10] s of audio, all hidden states", { HubertBenchmark.run(seconds: CommandLine.arguments.dropFirst(2).first.flatMap { Double($0) } ?? 10) }),
 ]
 
 let requested = CommandLine.arguments.dropFirst().first
