@@ -88,7 +88,9 @@ struct InspectSummary: Encodable {
         let shapes = tensors.map { "[" + $0.shape.map(String.init).joined(separator: ", ") + "]" }
         let nameWidth = max(4, tensors.map(\.name.count).max() ?? 0)
         let typeWidth = max(5, tensors.map(\.dtype.count).max() ?? 0)
-        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(0, width - text.count)) }
+        func pad(_ text: String, _ width: Int) -> String {
+            text + String(repeating: " ", count: max(0, width - text.count))
+        }
         var lines = [pad("name", nameWidth) + "  " + pad("dtype", typeWidth) + "  shape"]
         for (entry, shape) in zip(tensors, shapes) {
             lines.append(pad(entry.name, nameWidth) + "  " + pad(entry.dtype, typeWidth) + "  " + shape)

@@ -31,7 +31,9 @@ public struct StoredTensor: Sendable {
         func outOfBounds(_ reason: String) -> CheckpointError {
             .tensorOutOfBounds(path: file.path, key: key, reason: reason)
         }
-        guard shape.count == strides.count else { throw outOfBounds("\(shape.count) sizes but \(strides.count) strides") }
+        guard shape.count == strides.count else {
+            throw outOfBounds("\(shape.count) sizes but \(strides.count) strides")
+        }
         guard shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }), elementOffset >= 0 else {
             throw outOfBounds("negative size, stride or offset")
         }
@@ -91,7 +93,8 @@ public struct StoredTensor: Sendable {
         var result = Tensor(zeros: shape)
         if isContiguous {
             result.withUnsafeMutableBufferPointer { out in
-                ScalarConversion.convert(UnsafeRawBufferPointer(start: start, count: count * size), as: scalarType, into: out)
+                ScalarConversion.convert(
+                    UnsafeRawBufferPointer(start: start, count: count * size), as: scalarType, into: out)
             }
             return result
         }

@@ -38,7 +38,9 @@ public struct TorchCheckpoint: Sendable {
     /// - Throws: ``CheckpointError`` naming the file and what is wrong.
     public static func open(_ url: URL) throws -> TorchCheckpoint {
         let file = try MappedFile(path: url.path)
-        guard file.count >= 4 else { throw CheckpointError.unrecognizedFormat(path: file.path, reason: "file too short") }
+        guard file.count >= 4 else {
+            throw CheckpointError.unrecognizedFormat(path: file.path, reason: "file too short")
+        }
         if Array(file.bytes.prefix(4)) == zipMagic {
             return try readZip(file)
         }
@@ -83,7 +85,9 @@ public struct TorchCheckpoint: Sendable {
         if let order = archive.entry(named: prefix + "byteorder") {
             let range = try archive.dataRange(of: order)
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: file.bytes[range]), as: UTF8.self)
-            if text.trimmingCharacters(in: .whitespacesAndNewlines) == "big" { throw CheckpointError.bigEndian(path: path) }
+            if text.trimmingCharacters(in: .whitespacesAndNewlines) == "big" {
+                throw CheckpointError.bigEndian(path: path)
+            }
         }
         let pickleRange = try archive.dataRange(of: pickleEntry)
         let root = try Unpickler.load(
@@ -98,7 +102,8 @@ public struct TorchCheckpoint: Sendable {
             let stored = try storedTensor(key: key, tensor, file: file, storageBytes: try archive.dataRange(of: entry))
             records[key] = stored.record
         }
-        return TorchCheckpoint(path: path, format: .zip, root: root, stateDict: StateDict(source: path, records: records))
+        return TorchCheckpoint(
+            path: path, format: .zip, root: root, stateDict: StateDict(source: path, records: records))
     }
 
     /// Checks the declared storage size against its record, then the tensor against both.
@@ -141,18 +146,22 @@ public struct TorchCheckpoint: Sendable {
         }
         let (magic, _) = try nextPickle()
         guard case .bigInt(let digits) = magic, digits == legacyMagic else {
-            throw CheckpointError.unrecognizedFormat(path: path, reason: "a pickle without the torch legacy magic number")
+            throw CheckpointError.unrecognizedFormat(
+                path: path, reason: "a pickle without the torch legacy magic number")
         }
         let (protocolVersion, _) = try nextPickle()
         guard protocolVersion.intValue == 1001 else {
             throw CheckpointError.unrecognizedFormat(path: path, reason: "legacy protocol version is not 1001")
         }
         let (systemInfo, _) = try nextPickle()
-        if case .bool(false) = systemInfo["little_endian"] ?? .bool(true) { throw CheckpointError.bigEndian(path: path) }
+        if case .bool(false) = systemInfo["little_endian"] ?? .bool(true) {
+            throw CheckpointError.bigEndian(path: path)
+        }
         let (root, _) = try nextPickle()
         let (keyList, keyListOffset) = try nextPickle()
         guard let keyItems = keyList.sequence else {
-            throw CheckpointError.malformedPickle(path: path, offset: keyListOffset, reason: "storage key list is not a list")
+            throw CheckpointError.malformedPickle(
+                path: path, offset: keyListOffset, reason: "storage key list is not a list")
         }
         // Element types of every storage the main pickle mentions.
         var types: [String: ScalarType] = [:]
@@ -162,7 +171,8 @@ public struct TorchCheckpoint: Sendable {
         var regions: [String: Range<Int>] = [:]
         for item in keyItems {
             guard let key = item.stringValue else {
-                throw CheckpointError.malformedPickle(path: path, offset: keyListOffset, reason: "storage key is not a str")
+                throw CheckpointError.malformedPickle(
+                    path: path, offset: keyListOffset, reason: "storage key is not a str")
             }
             guard let type = types[key] else {
                 throw CheckpointError.malformedPickle(
@@ -184,7 +194,8 @@ public struct TorchCheckpoint: Sendable {
             }
             records[key] = try storedTensor(key: key, tensor, file: file, storageBytes: region).record
         }
-        return TorchCheckpoint(path: path, format: .legacy, root: root, stateDict: StateDict(source: path, records: records))
+        return TorchCheckpoint(
+            path: path, format: .legacy, root: root, stateDict: StateDict(source: path, records: records))
     }
 
     private static func collectStorages(_ value: PickleValue, into types: inout [String: ScalarType], depth: Int) {

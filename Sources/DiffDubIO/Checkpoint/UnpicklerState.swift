@@ -88,7 +88,8 @@ struct PickleResolver {
                     state = resolved
                 }
                 value = .object(
-                    PickleObject(callable: callable, arguments: arguments, state: state, entries: entries, items: items))
+                    PickleObject(callable: callable, arguments: arguments, state: state, entries: entries, items: items)
+                )
             }
             done[id] = value
             return value

@@ -27,7 +27,9 @@ public enum WeightFile {
         if head.count >= 2 && head[0] == 0x80 && head[1] <= 5 { return .torchLegacy }
         // safetensors: a plausible header length followed by '{'.
         if head.count >= 9 && head[8] == UInt8(ascii: "{") {
-            let length = head.prefix(8).enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            let length = head.prefix(8).enumerated().reduce(UInt64(0)) {
+                $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+            }
             if length <= UInt64(file.count - 8) { return .safetensors }
         }
         throw CheckpointError.unrecognizedFormat(

@@ -38,7 +38,9 @@ public struct ZipArchive {
         let reader = ByteReader(file.bytes, path: file.path)
         let path = file.path
         // End of central directory: 22 bytes plus a comment of up to 65535 bytes.
-        guard file.count >= 22 else { throw CheckpointError.unrecognizedFormat(path: path, reason: "too short for a zip archive") }
+        guard file.count >= 22 else {
+            throw CheckpointError.unrecognizedFormat(path: path, reason: "too short for a zip archive")
+        }
         var eocd = -1
         let lowest = max(0, file.count - 22 - 65535)
         var candidate = file.count - 22
@@ -51,7 +53,8 @@ public struct ZipArchive {
         }
         guard eocd >= 0 else {
             if try reader.u32(0) == Self.localHeaderSignature {
-                throw CheckpointError.truncated(path: path, what: "zip archive without its end-of-central-directory record")
+                throw CheckpointError.truncated(
+                    path: path, what: "zip archive without its end-of-central-directory record")
             }
             throw CheckpointError.unrecognizedFormat(path: path, reason: "no zip end-of-central-directory record")
         }
@@ -79,7 +82,8 @@ public struct ZipArchive {
         var cursor = directoryOffset
         for _ in 0..<entryCount {
             guard try reader.u32(cursor) == Self.centralHeaderSignature else {
-                throw CheckpointError.malformedZip(path: path, reason: "bad central directory header at offset \(cursor)")
+                throw CheckpointError.malformedZip(
+                    path: path, reason: "bad central directory header at offset \(cursor)")
             }
             let method = Int(try reader.u16(cursor + 10))
             var compressed = Int(try reader.u32(cursor + 20))
@@ -137,13 +141,15 @@ public struct ZipArchive {
         let reader = ByteReader(file.bytes, path: path)
         let local = entry.localHeaderOffset
         guard try reader.u32(local) == Self.localHeaderSignature else {
-            throw CheckpointError.malformedZip(path: path, reason: "bad local header for '\(entry.name)' at offset \(local)")
+            throw CheckpointError.malformedZip(
+                path: path, reason: "bad local header for '\(entry.name)' at offset \(local)")
         }
         let nameLength = Int(try reader.u16(local + 26))
         let extraLength = Int(try reader.u16(local + 28))
         let start = local + 30 + nameLength + extraLength
         guard start <= file.count, entry.compressedSize <= file.count - start else {
-            throw CheckpointError.truncated(path: path, what: "data of '\(entry.name)' reaches past the end of the file")
+            throw CheckpointError.truncated(
+                path: path, what: "data of '\(entry.name)' reaches past the end of the file")
         }
         return start..<(start + entry.compressedSize)
     }
@@ -162,7 +168,8 @@ struct ByteReader {
 
     private func check(_ offset: Int, _ count: Int) throws {
         guard offset >= 0, count <= bytes.count, offset <= bytes.count - count else {
-            throw CheckpointError.truncated(path: path, what: "\(count) bytes at offset \(offset) are past the end (\(bytes.count) bytes)")
+            throw CheckpointError.truncated(
+                path: path, what: "\(count) bytes at offset \(offset) are past the end (\(bytes.count) bytes)")
         }
     }
 
@@ -185,7 +192,8 @@ struct ByteReader {
     func int64(_ offset: Int) throws -> Int {
         let value = try u64(offset)
         guard value <= UInt64(Int.max) else {
-            throw CheckpointError.truncated(path: path, what: "size \(value) at offset \(offset) is larger than the file")
+            throw CheckpointError.truncated(
+                path: path, what: "size \(value) at offset \(offset) is larger than the file")
         }
         return Int(value)
     }

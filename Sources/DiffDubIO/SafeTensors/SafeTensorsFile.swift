@@ -48,7 +48,8 @@ public enum SafeTensorsFile {
         guard file.count >= 8 else { throw CheckpointError.truncated(path: path, what: "no safetensors header length") }
         let headerLength = try reader.int64(0)
         guard headerLength <= maximumHeaderLength else {
-            throw CheckpointError.malformedSafeTensors(path: path, reason: "header of \(headerLength) bytes is too long")
+            throw CheckpointError.malformedSafeTensors(
+                path: path, reason: "header of \(headerLength) bytes is too long")
         }
         guard headerLength <= file.count - 8 else {
             throw CheckpointError.truncated(path: path, what: "header of \(headerLength) bytes is longer than the file")
@@ -89,7 +90,8 @@ public enum SafeTensorsFile {
                 count = product
             }
             guard count.multipliedReportingOverflow(by: type.byteSize) == (end - begin, false) else {
-                throw malformed("shape \(shape) of \(dtype) needs \(count * type.byteSize) bytes, offsets give \(end - begin)")
+                throw malformed(
+                    "shape \(shape) of \(dtype) needs \(count * type.byteSize) bytes, offsets give \(end - begin)")
             }
             var strides = [Int](repeating: 1, count: shape.count)
             for axis in shape.indices.dropLast().reversed() { strides[axis] = strides[axis + 1] * shape[axis + 1] }
@@ -127,7 +129,8 @@ public enum SafeTensorsFile {
         for name in names {
             guard let tensor = tensors[name] else { continue }
             let bytes = tensor.count * MemoryLayout<Float>.size
-            header[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+            header[name] =
+                ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
             offset += bytes
         }
         if !metadata.isEmpty { header["__metadata__"] = metadata }
