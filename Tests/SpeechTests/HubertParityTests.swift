@@ -90,3 +90,27 @@ import TestSupport
         }
     }
 }
+
+/// `model.safetensors` folders load like `pytorch_model.bin` ones (written here from the
+/// fixture's older weight_g/weight_v file, so the rename applies to safetensors too).
+@Suite struct HubertSafeTensorsFolderTests {
+    @Test func safetensorsFolderGivesTheSameFeatures() throws {
+        let source = Fixtures.url("hubert/base")
+        let stateDict = try TorchCheckpoint.stateDict(contentsOf: source.appendingPathComponent("pytorch_model_weight_g.bin"))
+        var tensors: [String: Tensor] = [:]
+        for key in stateDict.keys { tensors[key] = try stateDict[key]?.load() }
+
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hubert-st-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(
+            at: source.appendingPathComponent("config.json"), to: folder.appendingPathComponent("config.json"))
+        try SafeTensorsFile.write(tensors, to: folder.appendingPathComponent("model.safetensors"))
+
+        let wav = try Fixtures.tensor("hubert/base/case1_wav.npy").scalars
+        let fromSafeTensors = try HubertFeatureExtractor(modelFolder: folder).features(samples: wav, sampleRate: 16000)
+        let fromTorch = try HubertFeatureExtractor(modelFolder: source).features(samples: wav, sampleRate: 16000)
+        #expect(fromSafeTensors.shape == [4, 19, 64])
+        #expect(maxAbsDifference(fromSafeTensors, fromTorch) == 0)
+    }
+}
