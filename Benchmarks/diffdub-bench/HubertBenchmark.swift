@@ -41,15 +41,33 @@ enum HubertBenchmark {
         let encoderSeconds = Date().timeIntervalSince(start)
 
         var best = Double.infinity
+        var bestCPU = Double.infinity
         var shape: [Int] = []
         for _ in 0..<2 {
             start = Date()
+            let cpuStart = processCPUSeconds()
             guard let features = try? extractor.features(samples: audio, sampleRate: 16000) else { return }
             best = min(best, Date().timeIntervalSince(start))
+            bestCPU = min(bestCPU, processCPUSeconds() - cpuStart)
             shape = features.shape
         }
         print(String(
-            format: "hubert-large, %.0f s of audio -> %@: %.2f s best of 2 (conv feature extractor %.2f s, projection + encoder %.2f s); PyTorch 3.04 s for 10 s",
-            seconds, "\(shape)", best, convSeconds, encoderSeconds))
+            format: "hubert-large, %.0f s of audio -> %@: %.2f s best of 2, %.2f s of CPU (conv feature extractor %.2f s, projection + encoder %.2f s); PyTorch 3.04 s for 10 s",
+            seconds, "\(shape)", best, bestCPU, convSeconds, encoderSeconds))
+        print("(CPU time / threads estimates the wall time on an otherwise idle machine; load now: \(loadAverage()))")
+    }
+
+    /// User + system CPU time of this process, all threads.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+        return user + system
+    }
+
+    /// The 1-minute load average, from /proc/loadavg ("?" elsewhere).
+    static func loadAverage() -> String {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
     }
 }
