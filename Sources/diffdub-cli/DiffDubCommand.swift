@@ -9,5 +9,6 @@ struct DiffDubCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InspectCommand.self,
+            HubertCommand.self,
         ])
 }

@@ -78,3 +78,12 @@ extension HubertFeatureExtractor {
         self.init(model: try HubertModel(modelFolder: modelFolder), windowing: windowing)
     }
 }
+
+extension HubertFeatureExtractor {
+    /// DiffDub's features for the audio file at `url` (any format libsndfile reads), mixed
+    /// to mono and resampled to 16 kHz: see ``features(samples:sampleRate:)``.
+    public func features(forAudioAt url: URL) throws -> Tensor {
+        let audio = try AudioFile.read(url)
+        return try features(samples: audio.mono().samples, sampleRate: audio.sampleRate)
+    }
+}
