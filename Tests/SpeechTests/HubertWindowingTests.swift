@@ -65,6 +65,21 @@ import TestSupport
         #expect(windowed.scalars.allSatisfy { $0.isFinite })
     }
 
+    /// 45 s (2249 frames) with the default policy: 3 windows of up to 20 s with 5 s context;
+    /// the result has the whole pass's shape and its local state.
+    @Test func defaultWindowingOnLongAudio() throws {
+        let model = try model()
+        var generator = SeededGenerator(seed: 11)
+        let audio = Tensor.random([45 * 16000], in: -0.5...0.5, using: &generator).scalars
+        #expect(HubertWindowing().windows(frameCount: 2249).count == 3)
+        let windowed = try HubertFeatureExtractor(model: model).features(samples: audio, sampleRate: 16000)
+        let whole = try HubertFeatureExtractor(model: model, windowing: HubertWindowing(maximumWholeFrames: 10_000))
+            .features(samples: audio, sampleRate: 16000)
+        #expect(windowed.shape == [4, 2250, 64])
+        #expect(whole.shape == windowed.shape)
+        #expect(maxAbsDifference(slice(windowed, axis: 0, 0..<1), slice(whole, axis: 0, 0..<1)) <= 1e-5)
+    }
+
     @Test func tooShortAudioThrows() throws {
         let extractor = HubertFeatureExtractor(model: try model())
         #expect(throws: HubertError.self) {
