@@ -51,9 +51,11 @@ enum HubertBenchmark {
             bestCPU = min(bestCPU, processCPUSeconds() - cpuStart)
             shape = features.shape
         }
-        print(String(
-            format: "hubert-large, %.0f s of audio -> %@: %.2f s best of 2, %.2f s of CPU (conv feature extractor %.2f s, projection + encoder %.2f s); PyTorch 3.04 s for 10 s",
-            seconds, "\(shape)", best, bestCPU, convSeconds, encoderSeconds))
+        print(
+            String(
+                format:
+                    "hubert-large, %.0f s of audio -> %@: %.2f s best of 2, %.2f s of CPU (conv feature extractor %.2f s, projection + encoder %.2f s); PyTorch 3.04 s for 10 s",
+                seconds, "\(shape)", best, bestCPU, convSeconds, encoderSeconds))
         print("(CPU time / threads estimates the wall time on an otherwise idle machine; load now: \(loadAverage()))")
     }
 
@@ -68,6 +70,7 @@ enum HubertBenchmark {
 
     /// The 1-minute load average, from /proc/loadavg ("?" elsewhere).
     static func loadAverage() -> String {
-        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init)
+            ?? "?"
     }
 }

@@ -23,7 +23,8 @@ struct HubertCommand: ParsableCommand {
               diffdub hubert --model chinese-hubert-large --audio lecture.flac --output lecture.npy --whole-seconds 60
             """)
 
-    @Option(help: "HF Hubert model folder (config.json + pytorch_model.bin or model.safetensors).", completion: .directory)
+    @Option(
+        help: "HF Hubert model folder (config.json + pytorch_model.bin or model.safetensors).", completion: .directory)
     var model: String
 
     @Option(help: "Input audio file.", completion: .file())
@@ -32,10 +33,16 @@ struct HubertCommand: ParsableCommand {
     @Option(help: "Output .npy file (float32 [layers + 1, T + 1, hidden]).", completion: .file(extensions: ["npy"]))
     var output: String
 
-    @Option(help: "Longest audio (seconds) run through the model in one piece; longer audio uses 20 s windows with 5 s context.")
+    @Option(
+        help:
+            "Longest audio (seconds) run through the model in one piece; longer audio uses 20 s windows with 5 s context."
+    )
     var wholeSeconds: Double = 30
 
-    @Flag(help: "Report the last layer's output before the final LayerNorm as the last state (transformers 5), instead of after it (transformers 4, what DiffDub was trained with).")
+    @Flag(
+        help:
+            "Report the last layer's output before the final LayerNorm as the last state (transformers 5), instead of after it (transformers 4, what DiffDub was trained with)."
+    )
     var transformers5LastState = false
 
     func validate() throws {

@@ -1,7 +1,7 @@
 import DiffDubCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The band-limited resampler: lengths, pass-band tones kept (frequency, amplitude, phase),
 /// tones above the output Nyquist frequency removed.
@@ -20,8 +20,11 @@ import TestSupport
         for i in range {
             let w = 2 * Double.pi * frequency * Double(i) / 16000
             let (s, c) = (sin(w), cos(w))
-            ss += s * s; sc += s * c; cc += c * c
-            ys += Double(y[i]) * s; yc += Double(y[i]) * c
+            ss += s * s
+            sc += s * c
+            cc += c * c
+            ys += Double(y[i]) * s
+            yc += Double(y[i]) * c
         }
         let det = ss * cc - sc * sc
         let a = (ys * cc - yc * sc) / det

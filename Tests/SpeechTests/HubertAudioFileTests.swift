@@ -1,8 +1,8 @@
 import DiffDubCore
 import DiffDubIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `features(forAudioAt:)`: reading, mono mix-down and resampling before the model.
 @Suite struct HubertAudioFileTests {
@@ -23,7 +23,8 @@ import TestSupport
         let url = temporaryURL("stereo.wav")
         defer { try? FileManager.default.removeItem(at: url) }
         let interleaved = wav.flatMap { [$0, $0] }
-        try AudioFile.write(AudioClip(samples: interleaved, channels: 2, sampleRate: 16000), to: url, encoding: .float32)
+        try AudioFile.write(
+            AudioClip(samples: interleaved, channels: 2, sampleRate: 16000), to: url, encoding: .float32)
 
         let features = try extractor().features(forAudioAt: url)
         let expected = try Fixtures.tensor("hubert/large/case0_features.npy")

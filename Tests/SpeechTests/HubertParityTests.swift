@@ -1,8 +1,8 @@
 import DiffDubCore
 import DiffDubIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Parity with HF transformers' `HubertModel` on the small random fixtures
 /// (Tests/Fixtures/hubert/manifest.json): both layouts, both cases, both weight-norm namings.
@@ -63,7 +63,8 @@ import TestSupport
         for s in 0..<last {
             #expect(maxAbsDifference(state(features, s), state(expected, s)) <= 2e-3)
         }
-        let expectedLast = model.encoder.isPreNorm ? model.encoder.layerNorm(state(expected, last)) : state(expected, last)
+        let expectedLast =
+            model.encoder.isPreNorm ? model.encoder.layerNorm(state(expected, last)) : state(expected, last)
         let error = maxAbsDifference(state(features, last), expectedLast)
         #expect(error <= 2e-3, "\(layout) last state: max error \(error)")
     }
@@ -96,7 +97,8 @@ import TestSupport
 @Suite struct HubertSafeTensorsFolderTests {
     @Test func safetensorsFolderGivesTheSameFeatures() throws {
         let source = Fixtures.url("hubert/base")
-        let stateDict = try TorchCheckpoint.stateDict(contentsOf: source.appendingPathComponent("pytorch_model_weight_g.bin"))
+        let stateDict = try TorchCheckpoint.stateDict(
+            contentsOf: source.appendingPathComponent("pytorch_model_weight_g.bin"))
         var tensors: [String: Tensor] = [:]
         for key in stateDict.keys { tensors[key] = try stateDict[key]?.load() }
 

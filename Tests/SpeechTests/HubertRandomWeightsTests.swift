@@ -1,7 +1,7 @@
 import DiffDubCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The random-weights builder produces exactly the keys a model binds (strictly), in both
 /// layouts, and the released-size model runs.

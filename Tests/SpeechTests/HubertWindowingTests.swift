@@ -1,8 +1,8 @@
 import DiffDubCore
 import DiffDubIO
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Long-audio windowing: the plan tiles the frames, and the stitched features have the
 /// whole pass's frame count and, where the model is local, its values.
@@ -49,7 +49,8 @@ import TestSupport
         let model = try model()
         let wav = try Fixtures.tensor("hubert/large/case0_wav.npy").scalars
         let whole = try HubertFeatureExtractor(model: model).features(samples: wav, sampleRate: 16000)
-        let windowing = HubertWindowing(maximumWholeFrames: 10, windowFrames: windowFrames, contextFrames: contextFrames)
+        let windowing = HubertWindowing(
+            maximumWholeFrames: 10, windowFrames: windowFrames, contextFrames: contextFrames)
         #expect(windowing.windows(frameCount: 49).count == (49 + windowFrames - 1) / windowFrames)
         let windowed = try HubertFeatureExtractor(model: model, windowing: windowing)
             .features(samples: wav, sampleRate: 16000)
@@ -60,7 +61,8 @@ import TestSupport
         let frames = windowed.shape[1]
         #expect(
             maxAbsDifference(
-                slice(windowed, axis: 1, (frames - 1)..<frames), slice(windowed, axis: 1, (frames - 2)..<(frames - 1))) == 0)
+                slice(windowed, axis: 1, (frames - 1)..<frames), slice(windowed, axis: 1, (frames - 2)..<(frames - 1)))
+                == 0)
         // Deeper states are finite (they differ from the whole pass: attention is global).
         #expect(windowed.scalars.allSatisfy { $0.isFinite })
     }

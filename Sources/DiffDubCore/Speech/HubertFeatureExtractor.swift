@@ -80,8 +80,8 @@ public struct HubertFeatureExtractor: Sendable {
                     "window of \(end - start) samples gave \(states.first?.shape[0] ?? 0) frames, "
                         + "expected \(window.context.count)")
             }
-            let core = (window.core.lowerBound - window.context.lowerBound)
-                ..< (window.core.upperBound - window.context.lowerBound)
+            let offset = window.context.lowerBound
+            let core = (window.core.lowerBound - offset)..<(window.core.upperBound - offset)
             for (layer, state) in states.enumerated() {
                 let kept = core == 0..<state.shape[0] ? state : slice(state, axis: 0, core)
                 pieces[layer].append(kept.reshaped([-1]))
