@@ -12,5 +12,6 @@ struct DiffDubCommand: ParsableCommand {
             EncodeCommand.self,
             RenderCommand.self,
             LipLatentsCommand.self,
+            HubertCommand.self,
         ])
 }
