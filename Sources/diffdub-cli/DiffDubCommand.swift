@@ -7,5 +7,7 @@ struct DiffDubCommand: ParsableCommand {
         commandName: "diffdub",
         abstract: "Visual dubbing with DiffDub: regenerate the mouth region of a talking face to follow new speech.",
         version: "0.1.0",
-        subcommands: [])
+        subcommands: [
+            InspectCommand.self,
+        ])
 }

@@ -1,0 +1,185 @@
+/// How ``conv2d(_:weight:bias:padding:)`` bounds its im2col column buffer.
+///
+/// For a kernel larger than 1x1 the convolution unfolds the input into a column matrix
+/// `[C * kh * kw, rows * Wo]` for a band of `rows` output rows at a time, so memory stays
+/// bounded (a full unfolding of `[1, 128, 256, 256]` with a 3x3 kernel would take 300 MB).
+public enum Conv2dTiling {
+    /// Default upper bound of the column buffer, in bytes (16 MiB).
+    public static let defaultColumnBufferBytes = 16 << 20
+
+    /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
+    /// `outputHeight`.
+    public static func rowsPerTile(
+        inputChannels: Int, kernelHeight: Int, kernelWidth: Int, outputWidth: Int, outputHeight: Int,
+        columnBufferBytes: Int = defaultColumnBufferBytes
+    ) -> Int {
+        let bytesPerRow = max(1, inputChannels * kernelHeight * kernelWidth * outputWidth * MemoryLayout<Float>.stride)
+        return max(1, min(outputHeight, columnBufferBytes / bytesPerRow))
+    }
+
+    /// Output rows per band of the Winograd path (an even number, two per tile row, except
+    /// that it may cover the whole output): as many tile rows as keep the transformed input
+    /// `[16, C, tiles]` and products `[16, O, tiles]` within `bufferBytes` each.
+    public static func winogradRowsPerBand(
+        inputChannels: Int, outputChannels: Int, outputWidth: Int, outputHeight: Int,
+        bufferBytes: Int = defaultColumnBufferBytes
+    ) -> Int {
+        let tileRows = WinogradConv3x3.bandRows(
+            channels: inputChannels, outChannels: outputChannels, tileColumns: (outputWidth + 1) / 2,
+            tileRows: (outputHeight + 1) / 2, bufferBytes: bufferBytes)
+        return 2 * tileRows
+    }
+}
+
+/// How ``conv2d(_:weight:bias:padding:algorithm:columnBufferBytes:)`` computes a convolution.
+public enum Conv2dAlgorithm: Sendable, CaseIterable {
+    /// Winograd for 3x3 kernels between enough channels, im2col (or a plain GEMM for 1x1)
+    /// otherwise.
+    case automatic
+    /// Unfold bands of output rows (im2col) and multiply with `sgemm`.
+    case im2col
+    /// Winograd `F(2x2, 3x3)`: 2.25x fewer multiplications (3x3 kernels only).
+    case winograd
+}
+
+/// 2-D convolution, stride 1, zero padding `padding` on every side (cross-correlation, as in
+/// PyTorch): `x` `[N, C, H, W]`, `weight` `[O, C, kh, kw]`, `bias` `[O]` ->
+/// `[N, O, H + 2p - kh + 1, W + 2p - kw + 1]` with
+/// `y[n, o, i, j] = bias[o] + sum_{c, u, v} weight[o, c, u, v] * x[n, c, i + u - p, j + v - p]`
+/// (out-of-range input reads as zero).
+///
+/// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
+/// between at least 16 input and output channels uses Winograd `F(2x2, 3x3)` (16 products
+/// `[O, C] x [C, tiles]` per band of tile rows). Other kernels unfold bands of output rows into
+/// a bounded column buffer (see ``Conv2dTiling``), packed with
+/// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
+/// straight into the output. Matrix products use OpenBLAS threads.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
+}
+
+/// ``conv2d(_:weight:bias:padding:)`` with a chosen algorithm and an explicit bound (bytes) on
+/// each scratch buffer (im2col columns, Winograd bands); the result does not depend on either
+/// beyond Float rounding.
+///
+/// - Precondition: `.winograd` needs a 3x3 kernel.
+public func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, algorithm: Conv2dAlgorithm,
+    columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes
+) -> Tensor {
+    precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
+    precondition(weight.rank == 4, "conv2d: weight must be [O, C, kh, kw], got \(weight.shape)")
+    let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
+    precondition(
+        weight.shape[1] == channels, "conv2d: weight \(weight.shape) expects \(weight.shape[1]) channels, input is \(x.shape)")
+    precondition(padding >= 0, "conv2d: negative padding \(padding)")
+    let outHeight = height + 2 * padding - kernelHeight + 1
+    let outWidth = width + 2 * padding - kernelWidth + 1
+    precondition(
+        outHeight >= 1 && outWidth >= 1,
+        "conv2d: kernel \(weight.shape) larger than padded input \(x.shape) (padding \(padding))")
+    if let bias {
+        precondition(bias.count == outChannels, "conv2d: bias \(bias.shape) for weight \(weight.shape)")
+    }
+    let (result, y) = makeOutput([batch, outChannels, outHeight, outWidth])
+    let outPlane = outHeight * outWidth
+    let inPlane = height * width
+    let patch = channels * kernelHeight * kernelWidth
+    let px = x.readPointer
+    let pw = weight.readPointer
+    let beta: Float = bias == nil ? 0 : 1
+
+    func fillBias(_ image: UnsafeMutablePointer<Float>) {
+        guard let bias else { return }
+        let pb = bias.readPointer
+        for o in 0..<outChannels { (image + o * outPlane).update(repeating: pb[o], count: outPlane) }
+    }
+
+    let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
+    precondition(algorithm != .winograd || isThreeByThree, "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
+    if algorithm == .winograd || (algorithm == .automatic && isThreeByThree && channels >= 16 && outChannels >= 16) {
+        let winograd = WinogradConv3x3(
+            weight: pw, channels: channels, outChannels: outChannels, height: height, width: width,
+            padding: padding, bufferBytes: columnBufferBytes)
+        defer { winograd.deallocate() }
+        let pb = bias?.readPointer
+        for n in 0..<batch {
+            winograd.run(input: px + n * channels * inPlane, output: y + n * outChannels * outPlane, bias: pb)
+        }
+        return result
+    }
+
+    if kernelHeight == 1 && kernelWidth == 1 && padding == 0 && algorithm != .im2col {
+        for n in 0..<batch {
+            let image = y + n * outChannels * outPlane
+            fillBias(image)
+            sgemm(
+                transposeA: false, transposeB: false, m: outChannels, n: outPlane, k: channels,
+                a: pw, lda: channels, b: px + n * channels * inPlane, ldb: inPlane,
+                beta: beta, c: image, ldc: outPlane)
+        }
+        return result
+    }
+
+    let tileRows = Conv2dTiling.rowsPerTile(
+        inputChannels: channels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+        outputWidth: outWidth, outputHeight: outHeight, columnBufferBytes: columnBufferBytes)
+    let columns = UnsafeMutablePointer<Float>.allocate(capacity: patch * tileRows * outWidth)
+    defer { columns.deallocate() }
+
+    for n in 0..<batch {
+        let input = px + n * channels * inPlane
+        let image = y + n * outChannels * outPlane
+        fillBias(image)
+        var row0 = 0
+        while row0 < outHeight {
+            let rows = min(tileRows, outHeight - row0)
+            let tileWidth = rows * outWidth
+            packConv2dColumns(
+                input: input, height: height, width: width, patch: patch,
+                kernelHeight: kernelHeight, kernelWidth: kernelWidth, padding: padding,
+                outWidth: outWidth, firstRow: row0, rows: rows, into: columns)
+            sgemm(
+                transposeA: false, transposeB: false, m: outChannels, n: tileWidth, k: patch,
+                a: pw, lda: patch, b: columns, ldb: tileWidth,
+                beta: beta, c: image + row0 * outWidth, ldc: outPlane)
+            row0 += rows
+        }
+    }
+    return result
+}
+
+/// im2col for one band of output rows: `columns[(c*kh + u)*kw + v, r*Wo + j] =
+/// input[c, firstRow + r + u - p, j + v - p]`, zero outside the image.
+private func packConv2dColumns(
+    input: UnsafePointer<Float>, height: Int, width: Int, patch: Int,
+    kernelHeight: Int, kernelWidth: Int, padding: Int,
+    outWidth: Int, firstRow: Int, rows: Int, into columns: UnsafeMutablePointer<Float>
+) {
+    let tileWidth = rows * outWidth
+    parallelFor(patch, minimumChunk: max(1, elementwiseChunk / max(1, tileWidth))) { range in
+        for r in range {
+            let v = r % kernelWidth
+            let u = (r / kernelWidth) % kernelHeight
+            let c = r / (kernelWidth * kernelHeight)
+            let plane = input + c * height * width
+            // Output columns j whose input column j + v - p lies inside [0, width).
+            let jStart = min(outWidth, max(0, padding - v))
+            let jEnd = max(jStart, min(outWidth, width + padding - v))
+            for row in 0..<rows {
+                let target = columns + r * tileWidth + row * outWidth
+                let iy = firstRow + row + u - padding
+                if iy < 0 || iy >= height {
+                    target.update(repeating: 0, count: outWidth)
+                    continue
+                }
+                if jStart > 0 { target.update(repeating: 0, count: jStart) }
+                if jEnd > jStart {
+                    (target + jStart).update(from: plane + iy * width + jStart + v - padding, count: jEnd - jStart)
+                }
+                if jEnd < outWidth { (target + jEnd).update(repeating: 0, count: outWidth - jEnd) }
+            }
+        }
+    }
+}

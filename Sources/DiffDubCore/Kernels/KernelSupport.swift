@@ -1,0 +1,31 @@
+// Internal plumbing shared by the kernels: raw element access, fresh outputs, axis handling.
+
+extension Tensor {
+    /// The first element, read-only. Valid while `self` is alive and unmodified.
+    var readPointer: UnsafePointer<Float> { UnsafePointer(storage.baseAddress) }
+}
+
+/// A new zero-filled tensor of `shape` and a pointer to write its elements.
+///
+/// The storage is freshly allocated, so it is uniquely owned and writable: writing through
+/// the pointer cannot affect any other tensor. The pointer is valid while the tensor lives.
+func makeOutput(_ shape: [Int]) -> (Tensor, UnsafeMutablePointer<Float>) {
+    let tensor = Tensor(zeros: shape)
+    return (tensor, tensor.storage.baseAddress)
+}
+
+/// `axis` with negative values counted from the end, checked against `rank`.
+func resolvedAxis(_ axis: Int, rank: Int, _ operation: String) -> Int {
+    let resolved = axis < 0 ? axis + rank : axis
+    precondition(resolved >= 0 && resolved < rank, "\(operation): axis \(axis) out of range for rank \(rank)")
+    return resolved
+}
+
+/// The product of `extents` (1 when empty).
+func product<S: Sequence>(_ extents: S) -> Int where S.Element == Int {
+    extents.reduce(1, *)
+}
+
+/// Elements per parallel chunk for cheap element-wise work: below this, threads cost more
+/// than they save.
+let elementwiseChunk = 1 << 15

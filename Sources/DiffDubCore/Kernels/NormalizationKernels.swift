@@ -1,0 +1,170 @@
+import Foundation
+
+/// Group normalisation of `x` `[N, C, ...]`: for each sample `n` and group `g` of `C / groups`
+/// consecutive channels, `mean` and biased `var` over the group's channels and all trailing
+/// positions (accumulated in `Double`, two passes), then
+/// `y = (x - mean) / sqrt(var + eps) * weight[c] + bias[c]` (`weight`, `bias` `[C]`, optional).
+public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+    groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps, scale: nil, shift: nil, silu: false)
+}
+
+/// Group normalisation fused with a per-sample modulation and an optional SiLU:
+/// `z = groupNorm(x) * scale[n, c] + shift[n, c]`, then `y = silu ? z * sigmoid(z) : z`.
+///
+/// `scale` and `shift` are `[N, C]` (any shape with `N * C` elements), optional (1 and 0).
+/// This is the diffusion ResBlock's `GN(h) * (1 + s) + t` with `scale = 1 + s` precomputed,
+/// and `SiLU(GN(x))` with both `nil`; one pass over the data instead of three.
+public func groupNorm(
+    _ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float,
+    scale: Tensor?, shift: Tensor?, silu: Bool
+) -> Tensor {
+    precondition(x.rank >= 2, "groupNorm: input must be [N, C, ...], got \(x.shape)")
+    let (batch, channels) = (x.shape[0], x.shape[1])
+    precondition(
+        groups >= 1 && channels % groups == 0, "groupNorm: \(channels) channels of \(x.shape) not divisible into \(groups) groups")
+    for (name, p) in [("weight", weight), ("bias", bias)] {
+        if let p { precondition(p.count == channels, "groupNorm: \(name) \(p.shape) for input \(x.shape)") }
+    }
+    for (name, p) in [("scale", scale), ("shift", shift)] {
+        if let p { precondition(p.count == batch * channels, "groupNorm: \(name) \(p.shape) is not [N, C] for input \(x.shape)") }
+    }
+    let spatial = x.count / max(1, batch * channels)
+    let groupChannels = channels / groups
+    let groupSize = groupChannels * spatial
+    let (result, y) = makeOutput(x.shape)
+    let px = x.readPointer
+    let pw = weight?.readPointer
+    let pb = bias?.readPointer
+    let ps = scale?.readPointer
+    let pt = shift?.readPointer
+    parallelFor(batch * groups, minimumChunk: max(1, elementwiseChunk / max(1, groupSize))) { range in
+        for unit in range {
+            let n = unit / groups
+            let base = unit * groupSize
+            let (mean, variance) = meanAndVariance(px + base, count: groupSize)
+            let inverse = Float(1 / (variance + Double(eps)).squareRoot())
+            // The mean as a Float pair (high + low part): x - mean stays exact to Float
+            // precision even when |mean| is far larger than the spread.
+            let meanHigh = Float(mean)
+            let meanLow = Float(mean - Double(meanHigh))
+            for channel in 0..<groupChannels {
+                let c = (unit % groups) * groupChannels + channel
+                // y = (x - mean) * a + b folds normalisation, affine and modulation.
+                let s = ps?[n * channels + c] ?? 1
+                let a = inverse * (pw?[c] ?? 1) * s
+                let b = (pb?[c] ?? 0) * s + (pt?[n * channels + c] ?? 0)
+                let source = px + base + channel * spatial
+                let target = y + base + channel * spatial
+                if silu {
+                    for i in 0..<spatial {
+                        let z = ((source[i] - meanHigh) - meanLow) * a + b
+                        target[i] = z / (1 + exp(-z))
+                    }
+                } else {
+                    for i in 0..<spatial { target[i] = ((source[i] - meanHigh) - meanLow) * a + b }
+                }
+            }
+        }
+    }
+    return result
+}
+
+/// Layer normalisation over the last axis `D` of `x`: per row, `mean` and biased `var`
+/// (accumulated in `Double`, two passes, so tiny `eps` such as 1e-12 is honoured), then
+/// `y = (x - mean) / sqrt(var + eps) * weight + bias` with `weight`, `bias` `[D]` (optional).
+public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+    precondition(x.rank >= 1, "layerNorm: input must have rank >= 1")
+    let features = x.shape[x.rank - 1]
+    for (name, p) in [("weight", weight), ("bias", bias)] {
+        if let p { precondition(p.count == features, "layerNorm: \(name) \(p.shape) for input \(x.shape)") }
+    }
+    let rows = x.count / max(1, features)
+    let (result, y) = makeOutput(x.shape)
+    let px = x.readPointer
+    let pw = weight?.readPointer
+    let pb = bias?.readPointer
+    parallelFor(rows, minimumChunk: max(1, elementwiseChunk / max(1, features))) { range in
+        for row in range {
+            let source = px + row * features
+            let target = y + row * features
+            let (mean, variance) = meanAndVariance(source, count: features)
+            let inverse = 1 / (variance + Double(eps)).squareRoot()
+            let meanHigh = Float(mean)
+            let meanLow = Float(mean - Double(meanHigh))
+            let inverseF = Float(inverse)
+            switch (pw, pb) {
+            case let (w?, b?):
+                for i in 0..<features { target[i] = ((source[i] - meanHigh) - meanLow) * inverseF * w[i] + b[i] }
+            default:
+                for i in 0..<features {
+                    target[i] = ((source[i] - meanHigh) - meanLow) * inverseF * (pw?[i] ?? 1) + (pb?[i] ?? 0)
+                }
+            }
+        }
+    }
+    return result
+}
+
+/// Batch normalisation in inference mode over axis 1 of `x` `[N, C, ...]`:
+/// `y = (x - runningMean[c]) / sqrt(runningVariance[c] + eps) * weight[c] + bias[c]`
+/// (`weight`, `bias` optional).
+public func batchNorm(
+    _ x: Tensor, runningMean: Tensor, runningVariance: Tensor, weight: Tensor?, bias: Tensor?, eps: Float
+) -> Tensor {
+    precondition(x.rank >= 2, "batchNorm: input must be [N, C, ...], got \(x.shape)")
+    let (batch, channels) = (x.shape[0], x.shape[1])
+    for (name, p) in [("runningMean", runningMean), ("runningVariance", runningVariance), ("weight", weight), ("bias", bias)] {
+        if let p { precondition(p.count == channels, "batchNorm: \(name) \(p.shape) for input \(x.shape)") }
+    }
+    let spatial = x.count / max(1, batch * channels)
+    let pm = runningMean.readPointer
+    let pv = runningVariance.readPointer
+    let pw = weight?.readPointer
+    let pb = bias?.readPointer
+    var a = [Float](repeating: 0, count: channels)
+    var b = [Float](repeating: 0, count: channels)
+    for c in 0..<channels {
+        a[c] = (pw?[c] ?? 1) / (pv[c] + eps).squareRoot()
+        b[c] = (pb?[c] ?? 0) - pm[c] * a[c]
+    }
+    let (result, y) = makeOutput(x.shape)
+    let px = x.readPointer
+    a.withUnsafeBufferPointer { a in
+        b.withUnsafeBufferPointer { b in
+            parallelFor(batch * channels, minimumChunk: max(1, elementwiseChunk / max(1, spatial))) { range in
+                for plane in range {
+                    let c = plane % channels
+                    let (ac, bc) = (a[c], b[c])
+                    let source = px + plane * spatial
+                    let target = y + plane * spatial
+                    for i in 0..<spatial { target[i] = source[i] * ac + bc }
+                }
+            }
+        }
+    }
+    return result
+}
+
+/// Mean and biased variance of `count` values, two passes accumulated in `Double`.
+func meanAndVariance(_ values: UnsafePointer<Float>, count: Int) -> (mean: Double, variance: Double) {
+    guard count > 0 else { return (0, 0) }
+    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var i = 0
+    while i + 4 <= count {
+        s0 += Double(values[i]); s1 += Double(values[i + 1])
+        s2 += Double(values[i + 2]); s3 += Double(values[i + 3])
+        i += 4
+    }
+    while i < count { s0 += Double(values[i]); i += 1 }
+    let mean = (s0 + s1 + s2 + s3) / Double(count)
+    var q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0
+    i = 0
+    while i + 4 <= count {
+        let d0 = Double(values[i]) - mean, d1 = Double(values[i + 1]) - mean
+        let d2 = Double(values[i + 2]) - mean, d3 = Double(values[i + 3]) - mean
+        q0 += d0 * d0; q1 += d1 * d1; q2 += d2 * d2; q3 += d3 * d3
+        i += 4
+    }
+    while i < count { let d = Double(values[i]) - mean; q0 += d * d; i += 1 }
+    return (mean, (q0 + q1 + q2 + q3) / Double(count))
+}

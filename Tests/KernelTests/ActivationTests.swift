@@ -1,0 +1,80 @@
+import DiffDubCore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ActivationTests {
+    /// Large enough to be split across threads, with extreme values at the ends.
+    static let input: Tensor = {
+        var values = randomTensor([3, 40_001], seed: 1, in: -8...8).scalars
+        values[0] = -100
+        values[1] = 100
+        values[2] = 0
+        return Tensor(shape: [3, 40_001], scalars: values)
+    }()
+
+    private func check(_ kernel: (Tensor) -> Tensor, _ reference: (Double) -> Double) {
+        let x = ActivationTests.input
+        let expected = Tensor(shape: x.shape, scalars: x.scalars.map { Float(reference(Double($0))) })
+        expectClose(kernel(x), expected, tolerance: 1e-5)
+    }
+
+    @Test func siluIsXTimesSigmoid() { check(silu) { $0 / (1 + exp(-$0)) } }
+    @Test func reluClampsNegatives() { check(relu) { max($0, 0) } }
+    @Test func sigmoidIsLogistic() { check(sigmoid) { 1 / (1 + exp(-$0)) } }
+    @Test func geluIsExact() { check(gelu) { 0.5 * $0 * (1 + erf($0 / 2.0.squareRoot())) } }
+
+    @Test(arguments: [0, 1, 2, -1])
+    func gluSplitsTheAxis(axis: Int) {
+        let x = randomTensor([4, 6, 2], seed: 2)
+        let resolved = axis < 0 ? axis + 3 : axis
+        let half = x.shape[resolved] / 2
+        let a = slice(x, axis: resolved, 0..<half)
+        let b = slice(x, axis: resolved, half..<(2 * half))
+        let expected = Tensor(
+            shape: a.shape, scalars: zip(a.scalars, b.scalars).map { $0 / (1 + exp(-$1)) })
+        expectClose(glu(x, axis: axis), expected)
+    }
+
+    @Test func clampBoundsEveryElement() {
+        let x = randomTensor([5, 7], seed: 3, in: -3...3)
+        expectClose(clamp(x, -1, 0.5), Tensor(shape: x.shape, scalars: x.scalars.map { min(max($0, -1), 0.5) }))
+    }
+}
+
+@Suite struct SoftmaxTests {
+    private func reference(_ x: Tensor) -> Tensor {
+        let d = x.shape.last!
+        var y = x.scalars
+        for row in 0..<(x.count / d) {
+            let values = (0..<d).map { Double(y[row * d + $0]) }
+            let m = values.max()!
+            let e = values.map { exp($0 - m) }
+            let total = e.reduce(0, +)
+            for i in 0..<d { y[row * d + i] = Float(e[i] / total) }
+        }
+        return Tensor(shape: x.shape, scalars: y)
+    }
+
+    @Test func matchesReferenceOnOddShape() {
+        let x = randomTensor([3, 5, 7], seed: 1, in: -5...5)
+        expectClose(softmax(x), reference(x), tolerance: 1e-5)
+    }
+
+    @Test func stableWithLargeValues() {
+        let x = randomTensor([4, 9], seed: 2, in: -5...5) + 1000
+        let y = softmax(x)
+        expectClose(y, reference(x), tolerance: 1e-5)
+        #expect(y.scalars.allSatisfy { $0.isFinite })
+        let big = Tensor(shape: [1, 3], scalars: [1e30, -1e30, 1e30])
+        expectClose(softmax(big), Tensor(shape: [1, 3], scalars: [0.5, 0, 0.5]))
+    }
+
+    @Test func rowsSumToOne() {
+        let y = softmax(randomTensor([17, 300], seed: 3, in: -20...20))
+        for row in 0..<17 {
+            let total = y.scalars[(row * 300)..<((row + 1) * 300)].reduce(0, +)
+            #expect(abs(total - 1) < 1e-5)
+        }
+    }
+}
