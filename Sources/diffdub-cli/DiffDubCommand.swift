@@ -9,5 +9,7 @@ struct DiffDubCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InspectCommand.self,
+            EncodeCommand.self,
+            RenderCommand.self,
         ])
 }
