@@ -11,5 +11,6 @@ struct DiffDubCommand: ParsableCommand {
             InspectCommand.self,
             EncodeCommand.self,
             RenderCommand.self,
+            LipLatentsCommand.self,
         ])
 }
