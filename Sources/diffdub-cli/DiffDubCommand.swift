@@ -12,5 +12,7 @@ struct DiffDubCommand: ParsableCommand {
             EncodeCommand.self,
             RenderCommand.self,
             LipLatentsCommand.self,
+            DubCommand.self,
+            DemoCommand.self,
         ])
 }

@@ -25,10 +25,16 @@ public struct DubbingJob: Sendable {
         case file(URL)
     }
 
-    /// Stage-1 checkpoint (`stage1_state_dict.ckpt`).
-    public var stage1: URL
-    /// Stage-2 checkpoint (`stage2_state_dict.ckpt`).
-    public var stage2: URL
+    /// The models a job runs.
+    public enum Models: Sendable {
+        /// Stage-1 and stage-2 checkpoints (`stage1_state_dict.ckpt`, `stage2_state_dict.ckpt`).
+        case checkpoints(stage1: URL, stage2: URL)
+        /// Models already in memory.
+        case loaded(Dubber)
+    }
+
+    /// The models.
+    public var models: Models
     /// The clip to dub.
     public var input: Input
     /// Landmarks: a folder of per-frame `.txt` files, one landmarks table, or (portrait) one
@@ -47,13 +53,26 @@ public struct DubbingJob: Sendable {
     /// `.mp4` file or frame folder.
     public var output: URL
 
-    /// A job with default options and noise seed 0.
+    /// A job with models in memory.
+    public init(
+        dubber: Dubber, input: Input, landmarks: URL?, hubert: URL, audio: URL?, output: URL,
+        options: DubbingOptions = DubbingOptions()
+    ) {
+        self.models = .loaded(dubber)
+        self.input = input
+        self.landmarks = landmarks
+        self.hubert = hubert
+        self.audio = audio
+        self.output = output
+        self.options = options
+    }
+
+    /// A job reading checkpoints, with default options and noise seed 0.
     public init(
         stage1: URL, stage2: URL, input: Input, landmarks: URL?, hubert: URL, audio: URL?, output: URL,
         options: DubbingOptions = DubbingOptions()
     ) {
-        self.stage1 = stage1
-        self.stage2 = stage2
+        self.models = .checkpoints(stage1: stage1, stage2: stage2)
         self.input = input
         self.landmarks = landmarks
         self.hubert = hubert
@@ -70,9 +89,7 @@ public struct DubbingJob: Sendable {
     /// Loads the models and inputs, dubs, and writes the output.
     public func run(progress: ProgressHandler? = nil) throws -> DubbingSummary {
         try checkFilesExist()
-        let dubber = try Dubber(
-            renderer: Renderer(checkpoint: stage1, imageSize: imageSize),
-            lipPredictor: LipLatentPredictor(checkpoint: stage2))
+        let dubber = try loadModels()
         let hubertFeatures = try readHubert()
         let noiseTensor = try readNoise(shape: dubber.noiseShape)
         if let audio, writesVideo {
@@ -109,8 +126,23 @@ public struct DubbingJob: Sendable {
         }
     }
 
+    /// The dubber: the loaded models, or the checkpoints read and paired.
+    public func loadModels() throws -> Dubber {
+        switch models {
+        case .loaded(let dubber):
+            return dubber
+        case .checkpoints(let stage1, let stage2):
+            return try Dubber(
+                renderer: Renderer(checkpoint: stage1, imageSize: imageSize),
+                lipPredictor: LipLatentPredictor(checkpoint: stage2))
+        }
+    }
+
     private func checkFilesExist() throws {
-        var required: [(String, URL)] = [("stage-1 checkpoint", stage1), ("stage-2 checkpoint", stage2), ("Hubert features", hubert)]
+        var required: [(String, URL)] = [("Hubert features", hubert)]
+        if case .checkpoints(let stage1, let stage2) = models {
+            required += [("stage-1 checkpoint", stage1), ("stage-2 checkpoint", stage2)]
+        }
         switch input {
         case .video(let url): required.append(("video", url))
         case .frames(let url): required.append(("frame folder", url))
