@@ -14,5 +14,6 @@ struct DiffDubCommand: ParsableCommand {
             LipLatentsCommand.self,
             DubCommand.self,
             DemoCommand.self,
+            JoinCommand.self,
         ])
 }

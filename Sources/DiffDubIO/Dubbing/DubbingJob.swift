@@ -83,7 +83,7 @@ public struct DubbingJob: Sendable {
 
     /// Whether the output is a video file (by extension) rather than a frame folder.
     public var writesVideo: Bool {
-        ["mp4", "mov", "mkv", "m4v"].contains(output.pathExtension.lowercased())
+        FrameOutput.isVideo(output)
     }
 
     /// Loads the models and inputs, dubs, and writes the output.
@@ -99,30 +99,10 @@ public struct DubbingJob: Sendable {
         let (source, frameNames) = try openInput()
         let track = try landmarkTrack(frameNames: frameNames)
 
-        if writesVideo {
-            let sink = try VideoFileSink(output, audio: audio)
-            do {
-                let summary = try dubber.dub(
-                    frames: source, landmarks: track, hubert: hubertFeatures, noise: noiseTensor, options: options,
-                    sink: sink, progress: progress)
-                try sink.commit()
-                return summary
-            } catch {
-                sink.cancel()
-                throw error
-            }
-        } else {
-            let sink = try PNGFolderSink(output)
-            do {
-                let summary = try dubber.dub(
-                    frames: source, landmarks: track, hubert: hubertFeatures, noise: noiseTensor, options: options,
-                    sink: sink, progress: progress)
-                try sink.commit()
-                return summary
-            } catch {
-                sink.cancel()
-                throw error
-            }
+        return try FrameOutput.writing(to: output, audio: audio) { sink in
+            try dubber.dub(
+                frames: source, landmarks: track, hubert: hubertFeatures, noise: noiseTensor, options: options,
+                sink: sink, progress: progress)
         }
     }
 
