@@ -90,7 +90,7 @@ public struct DubbingJob: Sendable {
     public func run(progress: ProgressHandler? = nil) throws -> DubbingSummary {
         try checkFilesExist()
         let dubber = try loadModels()
-        let hubertFeatures = try readHubert()
+        let hubertFeatures = try readHubert(for: dubber.lipPredictor.configuration)
         let noiseTensor = try readNoise(shape: dubber.noiseShape)
         if let audio, writesVideo {
             let clip = try AudioFile.read(audio)
@@ -136,10 +136,17 @@ public struct DubbingJob: Sendable {
         }
     }
 
-    private func readHubert() throws -> Tensor {
+    private func readHubert(for configuration: LipLatentPredictorConfiguration) throws -> Tensor {
         let features = try NumPyFile.readTensor(hubert)
-        guard features.rank == 3 || (features.rank == 4 && features.shape[0] == 1) else {
-            throw DubbingJobError.invalidHubert(path: hubert.path, shape: features.shape)
+        let shape = features.rank == 4 && features.shape[0] == 1 ? Array(features.shape.dropFirst()) : features.shape
+        let expected = "[\(configuration.hubertLayers), T, \(configuration.audioWidth)] (or with a leading 1)"
+        guard shape.count == 3 else {
+            let hint = shape.count == 2 ? ": every hidden state is needed, not only the last layer" : ""
+            throw DubbingJobError.invalidHubert(path: hubert.path, shape: features.shape, expected: expected + hint)
+        }
+        guard shape[0] == configuration.hubertLayers, shape[2] == configuration.audioWidth, shape[1] > 0 else {
+            throw DubbingJobError.invalidHubert(
+                path: hubert.path, shape: features.shape, expected: expected + " to match the stage-2 checkpoint")
         }
         return features
     }

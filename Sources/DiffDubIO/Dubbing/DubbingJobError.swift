@@ -6,8 +6,8 @@ public enum DubbingJobError: Error, CustomStringConvertible, Equatable {
     case missingFile(role: String, path: String)
     /// No landmarks were given.
     case landmarksRequired
-    /// The Hubert features file has the wrong shape.
-    case invalidHubert(path: String, shape: [Int])
+    /// The Hubert features file has the wrong shape for the stage-2 checkpoint.
+    case invalidHubert(path: String, shape: [Int], expected: String)
     /// The noise file has the wrong shape.
     case invalidNoise(path: String, shape: [Int], expected: [Int])
     /// The audio file has no samples.
@@ -21,8 +21,8 @@ public enum DubbingJobError: Error, CustomStringConvertible, Equatable {
         case .missingFile(let role, let path): "\(path): \(role) not found"
         case .landmarksRequired:
             "landmarks are required: pass --landmarks with a folder of per-frame .txt files or one landmarks table"
-        case .invalidHubert(let path, let shape):
-            "\(path): Hubert features of shape \(shape); expected [layers, T, width] or [1, layers, T, width]"
+        case .invalidHubert(let path, let shape, let expected):
+            "\(path): Hubert features of shape \(shape); expected \(expected)"
         case .invalidNoise(let path, let shape, let expected):
             "\(path): noise of shape \(shape), expected \(expected)"
         case .emptyAudio(let path): "\(path): the audio has no samples"
