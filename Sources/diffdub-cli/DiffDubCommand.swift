@@ -13,5 +13,8 @@ struct DiffDubCommand: ParsableCommand {
             RenderCommand.self,
             LipLatentsCommand.self,
             HubertCommand.self,
+            DubCommand.self,
+            DemoCommand.self,
+            JoinCommand.self,
         ])
 }
