@@ -23,8 +23,10 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
     ("stage2", "stage 2 at released size, T = 500 Hubert frames, 75 references: seconds [T] [R]", { Stage2Benchmark.run() }),
-    ("conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [column buffer MiB]", { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) }) }),
-    ("hubert", "Hubert-large (random released-size weights) on [seconds, default 10] s of audio, all hidden states", { HubertBenchmark.run(seconds: CommandLine.arguments.dropFirst(2).first.flatMap { Double($0) } ?? 10) }),
+    (
+        "hubert", "Hubert-large (random released-size weights) on [seconds, default 10] s of audio, all hidden states",
+        { HubertBenchmark.run(seconds: CommandLine.arguments.dropFirst(2).first.flatMap { Double($0) } ?? 10) }
+    ),
 ]
 
 // `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).
