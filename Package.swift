@@ -68,6 +68,9 @@ let package = Package(
             name: "FaceDetectionTests",
             dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
         .testTarget(
+            name: "ReliabilityTests",
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
+        .testTarget(
             name: "PipelineTests",
             dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
     ]
