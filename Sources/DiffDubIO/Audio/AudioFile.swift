@@ -7,6 +7,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     /// The file decodes to no samples.
     case empty(path: String)
+    /// The file decodes to more samples than ``ReaderLimits/maximumAudioSamples``.
+    case tooLong(path: String, limit: Int)
     /// The file cannot be written.
     case unwritable(path: String, reason: String)
 
@@ -16,6 +18,8 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
         case .unreadable(let path, let reason):
             "\(path): cannot read audio: \(reason) (formats libsndfile decodes: WAV, FLAC, OGG, MP3, ...; convert others with `AudioExtractor`)"
         case .empty(let path): "\(path): the audio has no samples"
+        case .tooLong(let path, let limit):
+            "\(path): the audio has more than \(limit) samples (DIFFDUB_MAX_AUDIO_SAMPLES)"
         case .unwritable(let path, let reason): "\(path): cannot write audio: \(reason)"
         }
     }
@@ -24,27 +28,65 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
 /// Audio files through libsndfile (WAV, FLAC, OGG/Vorbis, and MP3 with libsndfile >= 1.1).
 public enum AudioFile {
     /// The whole file at `url` decoded to float samples (integer formats scaled to [-1, 1)).
+    ///
+    /// Samples are decoded in blocks, so memory follows the audio actually present, not the
+    /// length a header claims; over ``ReaderLimits/maximumAudioSamples`` samples are refused.
     public static func read(_ url: URL) throws -> AudioClip {
         var info = SF_INFO()
         guard let file = sf_open(url.path, Int32(SFM_READ), &info) else {
             throw AudioError.unreadable(path: url.path, reason: String(cString: sf_strerror(nil)))
         }
         defer { sf_close(file) }
+        return try decode(file, info: info, path: url.path)
+    }
+
+    /// The audio file bytes `data` decoded to float samples (as ``read(_:)``); `path` names
+    /// them in errors.
+    public static func decode(_ data: Data, path: String) throws -> AudioClip {
+        let source = MemoryAudioSource(data)
+        var callbacks = SF_VIRTUAL_IO(
+            get_filelen: { MemoryAudioSource.from($0).length },
+            seek: { offset, whence, context in MemoryAudioSource.from(context).seek(offset, whence) },
+            read: { buffer, count, context in MemoryAudioSource.from(context).read(into: buffer, count) },
+            write: { _, _, _ in 0 },
+            tell: { MemoryAudioSource.from($0).position })
+        var info = SF_INFO()
+        let context = Unmanaged.passUnretained(source).toOpaque()
+        return try withExtendedLifetime(source) {
+            guard let file = sf_open_virtual(&callbacks, Int32(SFM_READ), &info, context) else {
+                throw AudioError.unreadable(path: path, reason: String(cString: sf_strerror(nil)))
+            }
+            defer { sf_close(file) }
+            return try decode(file, info: info, path: path)
+        }
+    }
+
+    /// Frames decoded per block.
+    private static let blockFrames = 1 << 16
+
+    private static func decode(_ file: OpaquePointer, info: SF_INFO, path: String) throws -> AudioClip {
         let channels = Int(info.channels)
-        guard channels > 0, info.samplerate > 0 else {
-            throw AudioError.unreadable(
-                path: url.path, reason: "\(channels) channels at \(info.samplerate) Hz")
+        guard channels > 0, channels <= 1024, info.samplerate > 0 else {
+            throw AudioError.unreadable(path: path, reason: "\(channels) channels at \(info.samplerate) Hz")
         }
-        guard info.frames > 0 else { throw AudioError.empty(path: url.path) }
-        var samples = [Float](repeating: 0, count: Int(info.frames) * channels)
-        let read = samples.withUnsafeMutableBufferPointer { buffer in
-            sf_readf_float(file, buffer.baseAddress, info.frames)
+        guard info.frames > 0 else { throw AudioError.empty(path: path) }
+        let limit = ReaderLimits.current.maximumAudioSamples
+        var samples: [Float] = []
+        var block = [Float](repeating: 0, count: blockFrames * channels)
+        while true {
+            let read = block.withUnsafeMutableBufferPointer { buffer in
+                sf_readf_float(file, buffer.baseAddress, sf_count_t(blockFrames))
+            }
+            guard read > 0 else { break }
+            guard samples.count + Int(read) * channels <= limit else {
+                throw AudioError.tooLong(path: path, limit: limit)
+            }
+            samples.append(contentsOf: block.prefix(Int(read) * channels))
         }
-        guard read > 0 else {
+        guard !samples.isEmpty else {
             let reason = String(cString: sf_strerror(file))
-            throw AudioError.unreadable(path: url.path, reason: "decoding failed: \(reason)")
+            throw AudioError.unreadable(path: path, reason: "decoding failed: \(reason)")
         }
-        if Int(read) < Int(info.frames) { samples.removeLast((Int(info.frames) - Int(read)) * channels) }
         return AudioClip(samples: samples, channels: channels, sampleRate: Int(info.samplerate))
     }
 
@@ -86,5 +128,43 @@ public enum AudioFile {
             try? FileManager.default.removeItem(at: temporary)
             throw AudioError.unwritable(path: url.path, reason: "\(error)")
         }
+    }
+}
+
+/// Bytes in memory served to libsndfile's virtual I/O (`sf_open_virtual`).
+private final class MemoryAudioSource {
+    let bytes: [UInt8]
+    var position: sf_count_t = 0
+
+    init(_ data: Data) { bytes = [UInt8](data) }
+
+    static func from(_ context: UnsafeMutableRawPointer?) -> MemoryAudioSource {
+        // libsndfile passes back the pointer given to sf_open_virtual, always non-nil.
+        Unmanaged<MemoryAudioSource>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    var length: sf_count_t { sf_count_t(bytes.count) }
+
+    func seek(_ offset: sf_count_t, _ whence: Int32) -> sf_count_t {
+        let base: sf_count_t
+        switch whence {
+        case SEEK_CUR: base = position
+        case SEEK_END: base = length
+        default: base = 0
+        }
+        let (target, overflow) = base.addingReportingOverflow(offset)
+        guard !overflow, target >= 0 else { return -1 }
+        position = target
+        return position
+    }
+
+    func read(into buffer: UnsafeMutableRawPointer?, _ count: sf_count_t) -> sf_count_t {
+        guard let buffer, count > 0, position < length else { return 0 }
+        let available = min(count, length - position)
+        bytes.withUnsafeBytes { raw in
+            buffer.copyMemory(from: raw.baseAddress! + Int(position), byteCount: Int(available))
+        }
+        position += available
+        return available
     }
 }

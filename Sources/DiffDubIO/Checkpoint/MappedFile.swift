@@ -45,11 +45,33 @@ public final class MappedFile: @unchecked Sendable {
         bytes = UnsafeRawBufferPointer(start: address, count: size)
     }
 
+    /// A copy of `data` held in memory under the name `path` (for bytes that are not in a
+    /// file: fuzzing, downloads kept in memory). Readers treat it exactly like a mapped file.
+    public init(copying data: UnsafeRawBufferPointer, path: String) {
+        self.path = path
+        if data.isEmpty {
+            bytes = UnsafeRawBufferPointer(start: nil, count: 0)
+            ownsAllocation = false
+            isMapped = false
+            return
+        }
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: data.count, alignment: 64)
+        copy.copyMemory(from: data)
+        bytes = UnsafeRawBufferPointer(copy)
+        ownsAllocation = true
+        isMapped = false
+    }
+
+    private var ownsAllocation = false
+    private var isMapped = true
+
     /// Number of bytes.
     public var count: Int { bytes.count }
 
     deinit {
-        if let base = bytes.baseAddress {
+        if ownsAllocation, let base = bytes.baseAddress {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        } else if isMapped, let base = bytes.baseAddress {
             munmap(UnsafeMutableRawPointer(mutating: base), bytes.count)
         }
     }

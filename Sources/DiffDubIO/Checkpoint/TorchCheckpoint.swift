@@ -37,7 +37,16 @@ public struct TorchCheckpoint: Sendable {
     ///
     /// - Throws: ``CheckpointError`` naming the file and what is wrong.
     public static func open(_ url: URL) throws -> TorchCheckpoint {
-        let file = try MappedFile(path: url.path)
+        try open(try MappedFile(path: url.path))
+    }
+
+    /// Decodes the checkpoint bytes `data`; `path` names them in errors.
+    public static func open(data: UnsafeRawBufferPointer, path: String) throws -> TorchCheckpoint {
+        try open(MappedFile(copying: data, path: path))
+    }
+
+    /// Decodes the checkpoint held by `file` (mapped or in memory).
+    public static func open(_ file: MappedFile) throws -> TorchCheckpoint {
         guard file.count >= 4 else {
             throw CheckpointError.unrecognizedFormat(path: file.path, reason: "file too short")
         }
@@ -167,15 +176,18 @@ public struct TorchCheckpoint: Sendable {
         if case .bool(false) = systemInfo["little_endian"] ?? .bool(true) {
             throw CheckpointError.bigEndian(path: path)
         }
-        let (root, _) = try nextPickle()
+        var main = Unpickler(
+            bytes: UnsafeRawBufferPointer(rebasing: file.bytes[cursor...]), baseOffset: cursor, path: path)
+        let root = try main.decode()
+        let rootStorageTypes = main.storageTypes
+        cursor += main.length
         let (keyList, keyListOffset) = try nextPickle()
         guard let keyItems = keyList.sequence else {
             throw CheckpointError.malformedPickle(
                 path: path, offset: keyListOffset, reason: "storage key list is not a list")
         }
         // Element types of every storage the main pickle mentions.
-        var types: [String: ScalarType] = [:]
-        collectStorages(root, into: &types, depth: 0)
+        let types = rootStorageTypes
         // Storages follow in key-list order: int64 element count, then the raw elements.
         let reader = ByteReader(file.bytes, path: path)
         var regions: [String: Range<Int>] = [:]
@@ -206,24 +218,5 @@ public struct TorchCheckpoint: Sendable {
         }
         return TorchCheckpoint(
             path: path, format: .legacy, root: root, stateDict: StateDict(source: path, records: records))
-    }
-
-    private static func collectStorages(_ value: PickleValue, into types: inout [String: ScalarType], depth: Int) {
-        guard depth <= Unpickler.maximumNesting else { return }
-        switch value {
-        case .tensor(let tensor): types[tensor.storage.key] = tensor.storage.scalarType
-        case .storage(let storage): types[storage.key] = storage.scalarType
-        case .list(let items), .tuple(let items), .set(let items):
-            for item in items { collectStorages(item, into: &types, depth: depth + 1) }
-        case .dict(let entries):
-            for entry in entries { collectStorages(entry.value, into: &types, depth: depth + 1) }
-        case .object(let object):
-            collectStorages(object.arguments, into: &types, depth: depth + 1)
-            if let state = object.state { collectStorages(state, into: &types, depth: depth + 1) }
-            for entry in object.entries { collectStorages(entry.value, into: &types, depth: depth + 1) }
-            for item in object.items { collectStorages(item, into: &types, depth: depth + 1) }
-        case .persistentID(let inner): collectStorages(inner, into: &types, depth: depth + 1)
-        default: break
-        }
     }
 }

@@ -20,16 +20,27 @@ import DiffDubCore
 /// Every other global stays an inert ``PickleValue/global(module:name:)``; calling it yields an
 /// ``PickleValue/object(_:)``.
 ///
-/// Limits (a hostile file gets a ``CheckpointError/limitExceeded(path:reason:)``, never a crash):
+/// Limits (a hostile file gets a ``CheckpointError/limitExceeded(path:reason:)``, never a crash,
+/// hang or unbounded allocation), from ``ReaderLimits/current``:
 /// ``maximumMemoEntries`` memo slots, ``maximumStackDepth`` stack items,
-/// ``maximumNesting`` nested marks and container depth.
+/// ``maximumNesting`` nested marks and container depth, ``maximumResolvedNodes`` values built
+/// at `STOP` (shared tuples would otherwise expand exponentially), and
+/// ``maximumArgumentNodes`` values in the arguments of a persistent id or tensor rebuild.
 public struct Unpickler {
-    /// Most memo entries accepted.
-    public static let maximumMemoEntries = 1 << 22
-    /// Most items on the stack at once.
-    public static let maximumStackDepth = 1 << 22
-    /// Deepest nesting of `MARK`s and of containers in the result.
-    public static let maximumNesting = 512
+    /// Most memo entries accepted (``ReaderLimits/maximumPickleMemoEntries``).
+    public static var maximumMemoEntries: Int { ReaderLimits.current.maximumPickleMemoEntries }
+    /// Most items on the stack at once (``ReaderLimits/maximumPickleStackDepth``).
+    public static var maximumStackDepth: Int { ReaderLimits.current.maximumPickleStackDepth }
+    /// Deepest nesting of `MARK`s and of containers in the result (``ReaderLimits/maximumPickleNesting``).
+    public static var maximumNesting: Int { ReaderLimits.current.maximumPickleNesting }
+    /// Most values built when resolving the result: four per allowed stack item.
+    public static var maximumResolvedNodes: Int { 4 * ReaderLimits.current.maximumPickleStackDepth }
+    /// Most values in the arguments of one persistent id or tensor rebuild (torch's have about ten).
+    public static let maximumArgumentNodes = 4096
+
+    private let limits: ReaderLimits
+    /// The element type of every storage a persistent id has named so far, by key.
+    public private(set) var storageTypes: [String: ScalarType] = [:]
 
     private let bytes: UnsafeRawBufferPointer
     private let baseOffset: Int
@@ -45,6 +56,7 @@ public struct Unpickler {
         self.bytes = bytes
         self.baseOffset = baseOffset
         self.path = path
+        self.limits = ReaderLimits.current
     }
 
     /// Decodes one pickle and returns its value and the number of bytes it used (the
@@ -53,9 +65,23 @@ public struct Unpickler {
         _ bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, path: String
     ) throws -> (value: PickleValue, length: Int) {
         var unpickler = Unpickler(bytes: bytes, baseOffset: baseOffset, path: path)
-        let value = try unpickler.run()
+        let value = try unpickler.decode()
         return (value, unpickler.position)
     }
+
+    /// Decodes one pickle from the start; afterwards ``length`` is the number of bytes it
+    /// used and ``storageTypes`` lists the storages it named.
+    public mutating func decode() throws -> PickleValue {
+        position = 0
+        stack = []
+        marks = []
+        memo = [:]
+        storageTypes = [:]
+        return try run()
+    }
+
+    /// Bytes used by the last ``decode()``.
+    public var length: Int { position }
 
     // MARK: - Decoding loop
 
@@ -66,9 +92,10 @@ public struct Unpickler {
             switch opcode {
             case 0x2E:  // STOP
                 let top = try pop()
-                var resolver = PickleResolver(maximumDepth: Unpickler.maximumNesting)
+                var resolver = PickleResolver(
+                    maximumDepth: limits.maximumPickleNesting, maximumNodes: 4 * limits.maximumPickleStackDepth)
                 guard let value = resolver.resolve(top) else {
-                    throw limit("containers nested deeper than \(Unpickler.maximumNesting)")
+                    throw limit(resolver.failure)
                 }
                 return value
             default:
@@ -84,8 +111,8 @@ public struct Unpickler {
         case 0x95: _ = try readInteger(bytes: 8)  // FRAME
         // Marks and stack manipulation
         case 0x28:  // MARK
-            guard marks.count < Unpickler.maximumNesting else {
-                throw limit("more than \(Unpickler.maximumNesting) nested marks")
+            guard marks.count < limits.maximumPickleNesting else {
+                throw limit("more than \(limits.maximumPickleNesting) nested marks")
             }
             marks.append(stack.count)
         case 0x30: _ = try pop()  // POP
@@ -269,9 +296,10 @@ public struct Unpickler {
     }
 
     private func resolved(_ item: PickleItem, at offset: Int) throws -> PickleValue {
-        var resolver = PickleResolver(maximumDepth: Unpickler.maximumNesting)
+        var resolver = PickleResolver(
+            maximumDepth: limits.maximumPickleNesting, maximumNodes: Unpickler.maximumArgumentNodes)
         guard let value = resolver.resolve(item) else {
-            throw limit("containers nested deeper than \(Unpickler.maximumNesting)")
+            throw limit(resolver.failure + " in the arguments at offset \(baseOffset + offset)")
         }
         return value
     }
@@ -307,7 +335,7 @@ public struct Unpickler {
     }
 
     /// `('storage', type, key, location, numel[, view_metadata])`.
-    private func persistentLoad(_ id: PickleItem, at offset: Int) throws -> PickleItem {
+    private mutating func persistentLoad(_ id: PickleItem, at offset: Int) throws -> PickleItem {
         let value = try resolved(id, at: offset)
         guard let fields = value.sequence, fields.count >= 5, fields[0].stringValue == "storage" else {
             return .value(.persistentID(value))
@@ -338,6 +366,7 @@ public struct Unpickler {
             }
             viewOffset = small
         }
+        storageTypes[key] = scalarType
         return .value(
             .storage(
                 TorchStorageReference(
@@ -382,8 +411,8 @@ public struct Unpickler {
     // MARK: - Stack and memo
 
     private mutating func push(_ item: PickleItem) throws {
-        guard stack.count < Unpickler.maximumStackDepth else {
-            throw limit("more than \(Unpickler.maximumStackDepth) stack items")
+        guard stack.count < limits.maximumPickleStackDepth else {
+            throw limit("more than \(limits.maximumPickleStackDepth) stack items")
         }
         stack.append(item)
     }
@@ -418,8 +447,8 @@ public struct Unpickler {
 
     private mutating func memoize(_ index: Int, at offset: Int) throws {
         let item = try top()
-        if memo[index] == nil && memo.count >= Unpickler.maximumMemoEntries {
-            throw limit("more than \(Unpickler.maximumMemoEntries) memo entries")
+        if memo[index] == nil && memo.count >= limits.maximumPickleMemoEntries {
+            throw limit("more than \(limits.maximumPickleMemoEntries) memo entries")
         }
         memo[index] = item
     }

@@ -41,12 +41,29 @@ struct PickleResolver {
     private var done: [ObjectIdentifier: PickleValue] = [:]
     private var inProgress: Set<ObjectIdentifier> = []
     let maximumDepth: Int
+    /// Values still allowed to be built (tuples are not shared, so a pickle of nested
+    /// duplicated tuples would otherwise expand exponentially).
+    private var remainingNodes: Int
+    private let maximumNodes: Int
 
-    init(maximumDepth: Int) { self.maximumDepth = maximumDepth }
+    init(maximumDepth: Int, maximumNodes: Int) {
+        self.maximumDepth = maximumDepth
+        self.maximumNodes = maximumNodes
+        self.remainingNodes = maximumNodes
+    }
 
-    /// The value of `item`, or `nil` when nesting exceeds ``maximumDepth``.
+    /// Why the last ``resolve(_:depth:)`` returned `nil`.
+    var failure: String {
+        remainingNodes < 0
+            ? "more than \(maximumNodes) values" : "containers nested deeper than \(maximumDepth)"
+    }
+
+    /// The value of `item`, or `nil` when nesting exceeds ``maximumDepth`` or more than
+    /// `maximumNodes` values would be built.
     mutating func resolve(_ item: PickleItem, depth: Int = 0) -> PickleValue? {
         guard depth <= maximumDepth else { return nil }
+        remainingNodes -= 1
+        guard remainingNodes >= 0 else { return nil }
         switch item {
         case .value(let value):
             return value

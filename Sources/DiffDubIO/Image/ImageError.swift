@@ -8,6 +8,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case unwritable(path: String, reason: String)
     /// The image has no pixels.
     case empty(path: String)
+    /// The image has more pixels than ``ReaderLimits/maximumImagePixels``.
+    case tooLarge(path: String, width: Int, height: Int, limit: Int)
     /// A folder holds no frames with the expected extension.
     case noFrames(folder: String, fileExtension: String)
     /// A folder could not be listed.
@@ -19,6 +21,8 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         case .unreadable(let path, let reason): "\(path): cannot read image: \(reason)"
         case .unwritable(let path, let reason): "\(path): cannot write image: \(reason)"
         case .empty(let path): "\(path): image has no pixels"
+        case .tooLarge(let path, let width, let height, let limit):
+            "\(path): image of \(width)x\(height) pixels exceeds the limit of \(limit) pixels (DIFFDUB_MAX_IMAGE_PIXELS)"
         case .noFrames(let folder, let ext): "\(folder): no .\(ext) frames in this folder"
         case .unreadableFolder(let path, let reason): "\(path): cannot list folder: \(reason)"
         }

@@ -10,27 +10,54 @@ import Foundation
 /// an alpha channel is removed by compositing onto black.
 public enum PNGFile {
     /// The image in the PNG file at `url`, as 8-bit RGB.
+    ///
+    /// - Throws: ``ImageError`` naming the file; images over
+    ///   ``ReaderLimits/maximumImagePixels`` are refused before their pixels are allocated.
     public static func read(_ url: URL) throws -> RGBImage {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, url.path) != 0 else {
             throw ImageError.unreadable(path: url.path, reason: message(of: &image))
         }
+        return try finishRead(&image, path: url.path)
+    }
+
+    /// The image in the PNG bytes `data`, as 8-bit RGB; `path` names them in errors.
+    public static func decode(_ data: Data, path: String) throws -> RGBImage {
+        var image = png_image()
+        image.version = png_uint_32(PNG_IMAGE_VERSION)
+        // libpng keeps a pointer to the bytes until the read finishes or is freed.
+        return try data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, png_image_begin_read_from_memory(&image, base, raw.count) != 0 else {
+                throw ImageError.unreadable(path: path, reason: raw.isEmpty ? "empty file" : message(of: &image))
+            }
+            return try finishRead(&image, path: path)
+        }
+    }
+
+    /// Checks the size of a begun read, then decodes its pixels as RGB.
+    private static func finishRead(_ image: inout png_image, path: String) throws -> RGBImage {
         image.format = png_uint_32(PNG_FORMAT_RGB)
         image.flags |= png_uint_32(PNG_IMAGE_FLAG_16BIT_sRGB)
         let (width, height) = (Int(image.width), Int(image.height))
         guard width > 0 && height > 0 else {
             png_image_free(&image)
-            throw ImageError.empty(path: url.path)
+            throw ImageError.empty(path: path)
         }
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        let limit = ReaderLimits.current.maximumImagePixels
+        let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
+        guard !overflow, pixelCount <= limit else {
+            png_image_free(&image)
+            throw ImageError.tooLarge(path: path, width: width, height: height, limit: limit)
+        }
+        var pixels = [UInt8](repeating: 0, count: pixelCount * 3)
         let ok = pixels.withUnsafeMutableBytes { buffer in
             png_image_finish_read(&image, nil, buffer.baseAddress, png_int_32(width * 3), nil)
         }
         guard ok != 0 else {
             let reason = message(of: &image)
             png_image_free(&image)
-            throw ImageError.unreadable(path: url.path, reason: reason)
+            throw ImageError.unreadable(path: path, reason: reason)
         }
         return RGBImage(height: height, width: width, pixels: pixels)
     }

@@ -14,7 +14,11 @@ public enum LandmarksFile {
 
     /// The 68 points of a per-frame file (`x y` per line; blank lines ignored).
     public static func readPoints(_ url: URL) throws -> FaceLandmarks {
-        let text = try readText(url)
+        try parsePoints(try readText(url), path: url.path)
+    }
+
+    /// The 68 points of per-frame file text; `path` names it in errors.
+    public static func parsePoints(_ text: String, path: String) throws -> FaceLandmarks {
         var values: [Float] = []
         var lastLine = 0
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -22,17 +26,17 @@ public enum LandmarksFile {
             if fields.isEmpty { continue }
             lastLine = index + 1
             guard fields.count == 2 else {
-                throw LandmarksError.malformedLine(path: url.path, line: index + 1, text: String(line))
+                throw LandmarksError.malformedLine(path: path, line: index + 1, text: String(line))
             }
             for field in fields {
-                values.append(try number(field, path: url.path, line: index + 1))
+                values.append(try number(field, path: path, line: index + 1))
             }
             if values.count > 2 * FaceLandmarks.count {
-                throw LandmarksError.wrongPointCount(path: url.path, line: lastLine, found: values.count / 2)
+                throw LandmarksError.wrongPointCount(path: path, line: lastLine, found: values.count / 2)
             }
         }
         guard values.count == 2 * FaceLandmarks.count else {
-            throw LandmarksError.wrongPointCount(path: url.path, line: nil, found: values.count / 2)
+            throw LandmarksError.wrongPointCount(path: path, line: nil, found: values.count / 2)
         }
         return FaceLandmarks(interleaved: values)
     }
@@ -76,7 +80,11 @@ public enum LandmarksFile {
 
     /// The entries of a table file, in file order (blank lines ignored).
     public static func readTable(_ url: URL) throws -> [Entry] {
-        let text = try readText(url)
+        try parseTable(try readText(url), path: url.path)
+    }
+
+    /// The entries of landmark table text; `path` names it in errors.
+    public static func parseTable(_ text: String, path: String) throws -> [Entry] {
         var entries: [Entry] = []
         var seen = Set<String>()
         for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -84,25 +92,25 @@ public enum LandmarksFile {
             guard let name = fields.first else { continue }
             let pairs = fields.dropFirst()
             guard pairs.count == FaceLandmarks.count else {
-                throw LandmarksError.wrongPointCount(path: url.path, line: index + 1, found: pairs.count)
+                throw LandmarksError.wrongPointCount(path: path, line: index + 1, found: pairs.count)
             }
             var values: [Float] = []
             values.reserveCapacity(2 * FaceLandmarks.count)
             for pair in pairs {
                 let parts = pair.split(separator: "_", omittingEmptySubsequences: false)
                 guard parts.count == 2 else {
-                    throw LandmarksError.unparsableNumber(path: url.path, line: index + 1, text: String(pair))
+                    throw LandmarksError.unparsableNumber(path: path, line: index + 1, text: String(pair))
                 }
-                values.append(try number(parts[0], path: url.path, line: index + 1))
-                values.append(try number(parts[1], path: url.path, line: index + 1))
+                values.append(try number(parts[0], path: path, line: index + 1))
+                values.append(try number(parts[1], path: path, line: index + 1))
             }
             let frame = String(name)
             guard seen.insert(frame).inserted else {
-                throw LandmarksError.duplicateFrame(path: url.path, line: index + 1, frame: frame)
+                throw LandmarksError.duplicateFrame(path: path, line: index + 1, frame: frame)
             }
             entries.append(Entry(frame: frame, landmarks: FaceLandmarks(interleaved: values)))
         }
-        guard !entries.isEmpty else { throw LandmarksError.empty(path: url.path) }
+        guard !entries.isEmpty else { throw LandmarksError.empty(path: path) }
         return entries
     }
 
@@ -166,6 +174,12 @@ public enum LandmarksFile {
 
     static func readText(_ url: URL) throws -> String {
         do {
+            let limit = ReaderLimits.current.maximumLandmarksFileBytes
+            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+            guard size <= limit else {
+                throw LandmarksError.unreadable(
+                    path: url.path, reason: "file of \(size) bytes exceeds the limit of \(limit) (DIFFDUB_MAX_LANDMARKS_BYTES)")
+            }
             let data = try Data(contentsOf: url)
             guard let text = String(data: data, encoding: .utf8) else {
                 throw LandmarksError.unreadable(path: url.path, reason: "not UTF-8 text")

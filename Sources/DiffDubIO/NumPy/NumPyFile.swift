@@ -40,8 +40,9 @@ public enum NumPyError: Error, CustomStringConvertible, Equatable {
 
 /// Reading and writing NumPy `.npy` files (format versions 1.0 to 3.0, C order).
 public enum NumPyFile {
-    /// Longest header accepted, in bytes (NumPy itself writes far less).
-    public static let maximumHeaderLength = 1 << 16
+    /// Longest header accepted, in bytes (NumPy itself writes far less;
+    /// ``ReaderLimits/maximumNumPyHeaderLength``).
+    public static var maximumHeaderLength: Int { ReaderLimits.current.maximumNumPyHeaderLength }
 
     /// Reads the array at `url`.
     public static func read(_ url: URL) throws -> NumPyArray {

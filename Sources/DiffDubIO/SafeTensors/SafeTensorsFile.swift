@@ -8,8 +8,9 @@ import Foundation
 /// then the data; offsets are relative to the first byte after the header and every tensor
 /// is contiguous, row-major, little-endian.
 public enum SafeTensorsFile {
-    /// Longest JSON header accepted (100 MB, the limit of the reference implementation).
-    public static let maximumHeaderLength = 100 << 20
+    /// Longest JSON header accepted (``ReaderLimits/maximumSafeTensorsHeaderLength``, 100 MB,
+    /// the limit of the reference implementation).
+    public static var maximumHeaderLength: Int { ReaderLimits.current.maximumSafeTensorsHeaderLength }
 
     /// The dtype names of the format for each ``ScalarType``.
     public static func dtypeName(of type: ScalarType) -> String {
@@ -42,7 +43,12 @@ public enum SafeTensorsFile {
 
     /// The tensors and the `__metadata__` of the file at `url`.
     public static func open(_ url: URL) throws -> (stateDict: StateDict, metadata: [String: String]) {
-        let file = try MappedFile(path: url.path)
+        try open(try MappedFile(path: url.path))
+    }
+
+    /// The tensors and the `__metadata__` of the safetensors bytes held by `file` (mapped
+    /// or in memory, ``MappedFile/init(copying:path:)``).
+    public static func open(_ file: MappedFile) throws -> (stateDict: StateDict, metadata: [String: String]) {
         let path = file.path
         let reader = ByteReader(file.bytes, path: path)
         guard file.count >= 8 else { throw CheckpointError.truncated(path: path, what: "no safetensors header length") }

@@ -1,0 +1,16 @@
+import DiffDubIO
+import Foundation
+import FuzzDriver
+
+/// Decodes the input as a PNG image.
+func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = data.map { Data(bytes: $0, count: size) } ?? Data()
+    _ = try? PNGFile.decode(bytes, path: "fuzz.png")
+    return 0
+}
+
+/// SwiftPM links an executable's `main` to `<Target>_main`: hand over to libFuzzer's driver.
+@_cdecl("FuzzPNG_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    diffdub_fuzz_main(argc, argv, { fuzzOne($0, $1) })
+}

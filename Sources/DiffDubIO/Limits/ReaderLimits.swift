@@ -1,0 +1,94 @@
+import Foundation
+
+/// Bounds every reader checks before it allocates or loops on a count taken from a file, so
+/// a hostile or corrupt input gets a clean error instead of a crash, a hang or an unbounded
+/// allocation (Docs/RELIABILITY.md lists them with their reasons).
+///
+/// Readers use ``current``: the defaults, overridden by environment variables
+/// (`DIFFDUB_MAX_IMAGE_PIXELS=400000000`) read once at first use, or by ``setCurrent(_:)``.
+public struct ReaderLimits: Sendable, Equatable {
+    /// Most memo entries a pickle may define (`BINPUT`, `MEMOIZE`).
+    /// Environment: `DIFFDUB_MAX_PICKLE_MEMO`.
+    public var maximumPickleMemoEntries = 1 << 22
+    /// Most items on the unpickler's stack at once. Environment: `DIFFDUB_MAX_PICKLE_STACK`.
+    public var maximumPickleStackDepth = 1 << 22
+    /// Deepest nesting of pickle `MARK`s and of containers. Environment: `DIFFDUB_MAX_PICKLE_NESTING`.
+    public var maximumPickleNesting = 512
+    /// Most entries in a zip central directory. Environment: `DIFFDUB_MAX_ZIP_ENTRIES`.
+    public var maximumZipEntries = 1 << 20
+    /// Most elements of one tensor beyond what its stored bytes hold (a stride-0 view of a
+    /// small storage); a tensor never has more elements than this or than its storage holds.
+    /// Environment: `DIFFDUB_MAX_BROADCAST_ELEMENTS`.
+    public var maximumBroadcastElements = 1 << 24
+    /// Longest `.npy` header, in bytes (NumPy writes under 200). Environment: `DIFFDUB_MAX_NPY_HEADER`.
+    public var maximumNumPyHeaderLength = 1 << 16
+    /// Longest safetensors JSON header, in bytes (the reference implementation's 100 MB).
+    /// Environment: `DIFFDUB_MAX_SAFETENSORS_HEADER`.
+    public var maximumSafeTensorsHeaderLength = 100 << 20
+    /// Most pixels of one decoded image (default 100 megapixels, 300 MB of RGB).
+    /// Environment: `DIFFDUB_MAX_IMAGE_PIXELS`.
+    public var maximumImagePixels = 100_000_000
+    /// Most samples (frames x channels) of one decoded audio file (default 2^30: 4 GB of
+    /// floats, over 3 hours of 48 kHz stereo). Environment: `DIFFDUB_MAX_AUDIO_SAMPLES`.
+    public var maximumAudioSamples = 1 << 30
+    /// Longest landmark file, in bytes (a 68-point file is about 1 KB per frame).
+    /// Environment: `DIFFDUB_MAX_LANDMARKS_BYTES`.
+    public var maximumLandmarksFileBytes = 1 << 28
+
+    /// The built-in defaults.
+    public init() {}
+
+    /// The defaults.
+    public static let defaults = ReaderLimits()
+
+    /// The environment variable of each limit, and where it lives.
+    public static var environmentVariables: [(name: String, keyPath: WritableKeyPath<ReaderLimits, Int>)] {
+        [
+        ("DIFFDUB_MAX_PICKLE_MEMO", \.maximumPickleMemoEntries),
+        ("DIFFDUB_MAX_PICKLE_STACK", \.maximumPickleStackDepth),
+        ("DIFFDUB_MAX_PICKLE_NESTING", \.maximumPickleNesting),
+        ("DIFFDUB_MAX_ZIP_ENTRIES", \.maximumZipEntries),
+        ("DIFFDUB_MAX_BROADCAST_ELEMENTS", \.maximumBroadcastElements),
+        ("DIFFDUB_MAX_NPY_HEADER", \.maximumNumPyHeaderLength),
+        ("DIFFDUB_MAX_SAFETENSORS_HEADER", \.maximumSafeTensorsHeaderLength),
+        ("DIFFDUB_MAX_IMAGE_PIXELS", \.maximumImagePixels),
+        ("DIFFDUB_MAX_AUDIO_SAMPLES", \.maximumAudioSamples),
+            ("DIFFDUB_MAX_LANDMARKS_BYTES", \.maximumLandmarksFileBytes),
+        ]
+    }
+
+    /// The defaults with each limit whose variable is set in `environment` to a positive
+    /// integer replaced by it (other values are ignored).
+    public static func fromEnvironment(_ environment: [String: String]) -> ReaderLimits {
+        var limits = ReaderLimits()
+        for (name, keyPath) in environmentVariables {
+            if let text = environment[name], let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 {
+                limits[keyPath: keyPath] = value
+            }
+        }
+        return limits
+    }
+
+    private final class Store: @unchecked Sendable {
+        let lock = NSLock()
+        var limits: ReaderLimits?
+    }
+
+    private static let store = Store()
+
+    /// The limits readers apply now: ``setCurrent(_:)``'s value, else ``fromEnvironment(_:)``
+    /// of the process environment.
+    public static var current: ReaderLimits {
+        store.lock.withLock {
+            if let limits = store.limits { return limits }
+            let limits = fromEnvironment(ProcessInfo.processInfo.environment)
+            store.limits = limits
+            return limits
+        }
+    }
+
+    /// Replaces the limits readers apply (for tests and for programs that take them as options).
+    public static func setCurrent(_ limits: ReaderLimits) {
+        store.lock.withLock { store.limits = limits }
+    }
+}
