@@ -54,6 +54,12 @@ public struct StoredTensor: Sendable {
                 lastIndex = sum
             }
         }
+        let broadcastLimit = ReaderLimits.current.maximumBroadcastElements
+        if elementCount > max(storageElements, broadcastLimit) {
+            throw outOfBounds(
+                "shape \(shape) has \(elementCount) elements but its storage holds \(storageElements) "
+                    + "(limit \(broadcastLimit) for broadcast views, DIFFDUB_MAX_BROADCAST_ELEMENTS)")
+        }
         if elementCount > 0 && lastIndex >= storageElements {
             throw outOfBounds(
                 "offset \(elementOffset), shape \(shape), strides \(strides) reach element \(lastIndex) "

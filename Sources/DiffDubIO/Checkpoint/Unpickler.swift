@@ -139,7 +139,7 @@ public struct Unpickler {
             try push(.value(.float(Double(bitPattern: bits))))
         case 0x46:  // FLOAT (text)
             let line = try readLine()
-            guard let value = Double(line) else { throw malformed(offset, "bad float literal '\(line)'") }
+            guard let value = Double(line) else { throw malformed(offset, "bad float literal '\(Unpickler.excerpt(line))'") }
             try push(.value(.float(value)))
         // Strings and bytes
         case 0x58: try push(.value(.string(try readUTF8(count: try readLength(bytes: 4), at: offset))))  // BINUNICODE
@@ -159,11 +159,11 @@ public struct Unpickler {
             try push(.value(.string(line)))
         case 0x56: try push(.value(.string(try readLine())))  // UNICODE (raw-unicode-escape, taken as is)
         // Containers
-        case 0x29: try push(.tuple([]))  // EMPTY_TUPLE
-        case 0x85: try push(.tuple(try pop(1)))  // TUPLE1
-        case 0x86: try push(.tuple(try pop(2)))  // TUPLE2
-        case 0x87: try push(.tuple(try pop(3)))  // TUPLE3
-        case 0x74: try push(.tuple(try popMark()))  // TUPLE
+        case 0x29: try push(.tuple([], depth: 1))  // EMPTY_TUPLE
+        case 0x85: try pushTuple(try pop(1))  // TUPLE1
+        case 0x86: try pushTuple(try pop(2))  // TUPLE2
+        case 0x87: try pushTuple(try pop(3))  // TUPLE3
+        case 0x74: try pushTuple(try popMark())  // TUPLE
         case 0x5D: try push(.box(PickleBox(.list)))  // EMPTY_LIST
         case 0x6C:  // LIST
             let box = PickleBox(.list)
@@ -196,13 +196,13 @@ public struct Unpickler {
         case 0x94: try memoize(memo.count, at: offset)  // MEMOIZE
         case 0x70:  // PUT (text)
             let line = try readLine()
-            guard let index = Int(line), index >= 0 else { throw malformed(offset, "bad memo index '\(line)'") }
+            guard let index = Int(line), index >= 0 else { throw malformed(offset, "bad memo index '\(Unpickler.excerpt(line))'") }
             try memoize(index, at: offset)
         case 0x68: try push(try recall(Int(try readByte()), at: offset))  // BINGET
         case 0x6A: try push(try recall(Int(try readInteger(bytes: 4)), at: offset))  // LONG_BINGET
         case 0x67:  // GET (text)
             let line = try readLine()
-            guard let index = Int(line) else { throw malformed(offset, "bad memo index '\(line)'") }
+            guard let index = Int(line) else { throw malformed(offset, "bad memo index '\(Unpickler.excerpt(line))'") }
             try push(try recall(index, at: offset))
         // Globals and calls
         case 0x63:  // GLOBAL
@@ -231,17 +231,17 @@ public struct Unpickler {
             let keywords = try pop()
             let arguments = try pop()
             let cls = try pop()
-            try push(.box(PickleBox(object: cls, arguments: .tuple([arguments, keywords]))))
+            try push(.box(PickleBox(object: cls, arguments: .tuple([arguments, keywords], depth: 1))))
         case 0x6F:  // OBJ
             var items = try popMark()
             guard !items.isEmpty else { throw malformed(offset, "OBJ without a class") }
             let cls = items.removeFirst()
-            try push(.box(PickleBox(object: cls, arguments: .tuple(items))))
+            try push(.box(PickleBox(object: cls, arguments: .tuple(items, depth: 1))))
         case 0x69:  // INST
             let module = try readLine()
             let name = try readLine()
             let items = try popMark()
-            try push(.box(PickleBox(object: .value(.global(module: module, name: name)), arguments: .tuple(items))))
+            try push(.box(PickleBox(object: .value(.global(module: module, name: name)), arguments: .tuple(items, depth: 1))))
         case 0x62:  // BUILD
             let state = try pop()
             if case .box(let box) = try top(), box.kind == .object { box.state = state }
@@ -257,7 +257,12 @@ public struct Unpickler {
 
     // MARK: - Calls (the allow-list)
 
-    private mutating func call(_ callable: PickleItem, _ arguments: PickleItem, at offset: Int) throws -> PickleItem {
+    private mutating func call(
+        _ callable: PickleItem, _ arguments: PickleItem, at offset: Int, depth: Int = 0
+    ) throws -> PickleItem {
+        guard depth < limits.maximumPickleNesting else {
+            throw limit("calls nested deeper than \(limits.maximumPickleNesting)")
+        }
         guard case .value(.global(let module, let name)) = callable else {
             return .box(PickleBox(object: callable, arguments: arguments))
         }
@@ -265,28 +270,28 @@ public struct Unpickler {
         case ("torch._utils", "_rebuild_tensor_v2"), ("torch._utils", "_rebuild_tensor"):
             return .value(.tensor(try rebuildTensor(try resolved(arguments, at: offset), at: offset)))
         case ("torch._utils", "_rebuild_parameter"), ("torch._utils", "_rebuild_parameter_with_state"):
-            guard case .tuple(let items) = arguments, let data = items.first else {
+            guard case .tuple(let items, _) = arguments, let data = items.first else {
                 throw malformed(offset, "\(name) needs a tuple of arguments")
             }
             return data
         case ("torch._tensor", "_rebuild_from_type_v2"):
-            guard case .tuple(let items) = arguments, items.count >= 3 else {
+            guard case .tuple(let items, _) = arguments, items.count >= 3 else {
                 throw malformed(offset, "_rebuild_from_type_v2 needs (func, type, args, state)")
             }
-            return try call(items[0], items[2], at: offset)
+            return try call(items[0], items[2], at: offset, depth: depth + 1)
         case ("collections", "OrderedDict"):
             let box = PickleBox(.dict)
-            if case .tuple(let items) = arguments, let first = items.first, case .box(let source) = first {
+            if case .tuple(let items, _) = arguments, let first = items.first, case .box(let source) = first {
                 for pair in source.items {
-                    if case .tuple(let kv) = pair, kv.count == 2 { box.entries.append((kv[0], kv[1])) }
+                    if case .tuple(let kv, _) = pair, kv.count == 2 { box.entries.append((kv[0], kv[1])) }
                 }
             }
             return .box(box)
         case ("torch", "Size"):
-            if case .tuple(let items) = arguments, let first = items.first, case .tuple = first { return first }
-            return .tuple([])
+            if case .tuple(let items, _) = arguments, let first = items.first, case .tuple = first { return first }
+            return .tuple([], depth: 1)
         case ("_codecs", "encode"):
-            if case .tuple(let items) = arguments, let first = items.first, case .value(.string(let text)) = first {
+            if case .tuple(let items, _) = arguments, let first = items.first, case .value(.string(let text)) = first {
                 return .value(.bytes(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }))
             }
             return .box(PickleBox(object: callable, arguments: arguments))
@@ -417,6 +422,17 @@ public struct Unpickler {
         stack.append(item)
     }
 
+    /// Pushes a tuple, refusing tuples nested deeper than the limit (their destruction, like
+    /// their resolution, recurses once per level).
+    private mutating func pushTuple(_ items: [PickleItem]) throws {
+        var depth = 1
+        for case .tuple(_, let innerDepth) in items { depth = max(depth, innerDepth + 1) }
+        guard depth <= limits.maximumPickleNesting else {
+            throw limit("tuples nested deeper than \(limits.maximumPickleNesting)")
+        }
+        try push(.tuple(items, depth: depth))
+    }
+
     private mutating func pop() throws -> PickleItem {
         guard stack.count > (marks.last ?? 0), let item = stack.popLast() else {
             throw malformed(position - 1, "stack underflow")
@@ -527,7 +543,7 @@ public struct Unpickler {
     private func parseTextInteger(_ line: String, at offset: Int) throws -> PickleValue {
         if line == "01" { return .bool(true) }
         if line == "00" { return .bool(false) }
-        guard let value = Int64(line) else { throw malformed(offset, "bad integer literal '\(line)'") }
+        guard let value = Int64(line) else { throw malformed(offset, "bad integer literal '\(Unpickler.excerpt(line))'") }
         return .int(value)
     }
 
@@ -536,6 +552,13 @@ public struct Unpickler {
     }
 
     // MARK: - Errors
+
+    /// At most 40 characters of file text for an error message, non-printable ones as `?`,
+    /// so that a message stays one short line.
+    static func excerpt(_ text: String) -> String {
+        let printable = text.unicodeScalars.prefix(40).map { $0.value >= 0x20 && $0.value < 0x7F ? Character($0) : "?" }
+        return String(printable) + (text.unicodeScalars.count > 40 ? "..." : "")
+    }
 
     private func truncated() -> CheckpointError {
         .truncated(path: path, what: "pickle ends at offset \(baseOffset + bytes.count) before STOP")

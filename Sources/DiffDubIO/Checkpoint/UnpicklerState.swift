@@ -4,8 +4,9 @@
 enum PickleItem {
     /// An immutable leaf (number, string, global, storage, tensor, ...).
     case value(PickleValue)
-    /// A tuple, whose elements may be containers.
-    case tuple([PickleItem])
+    /// A tuple, whose elements may be containers; `depth` counts the tuples nested in it
+    /// (itself included), kept so that nesting is bounded as tuples are built.
+    case tuple([PickleItem], depth: Int)
     /// A list, dict, set or object.
     case box(PickleBox)
 }
@@ -67,7 +68,7 @@ struct PickleResolver {
         switch item {
         case .value(let value):
             return value
-        case .tuple(let elements):
+        case .tuple(let elements, _):
             var values: [PickleValue] = []
             values.reserveCapacity(elements.count)
             for element in elements {
