@@ -118,6 +118,7 @@ struct DubCommand: ParsableCommand {
     }
 
     func run() throws {
+        InterruptHandler.install()
         let input: DubbingJob.Input =
             if let video { .video(URL(fileURLWithPath: video)) }
             else if let frames { .frames(URL(fileURLWithPath: frames)) }

@@ -159,7 +159,7 @@ public struct Unpickler {
             try push(.value(.string(line)))
         case 0x56: try push(.value(.string(try readLine())))  // UNICODE (raw-unicode-escape, taken as is)
         // Containers
-        case 0x29: try push(.tuple([], depth: 1))  // EMPTY_TUPLE
+        case 0x29: try push(.tuple([], shape: PickleTupleShape(depth: 1)))  // EMPTY_TUPLE
         case 0x85: try pushTuple(try pop(1))  // TUPLE1
         case 0x86: try pushTuple(try pop(2))  // TUPLE2
         case 0x87: try pushTuple(try pop(3))  // TUPLE3
@@ -231,17 +231,17 @@ public struct Unpickler {
             let keywords = try pop()
             let arguments = try pop()
             let cls = try pop()
-            try push(.box(PickleBox(object: cls, arguments: .tuple([arguments, keywords], depth: 1))))
+            try push(.box(PickleBox(object: cls, arguments: .tuple([arguments, keywords], shape: PickleTupleShape(depth: 1)))))
         case 0x6F:  // OBJ
             var items = try popMark()
             guard !items.isEmpty else { throw malformed(offset, "OBJ without a class") }
             let cls = items.removeFirst()
-            try push(.box(PickleBox(object: cls, arguments: .tuple(items, depth: 1))))
+            try push(.box(PickleBox(object: cls, arguments: .tuple(items, shape: PickleTupleShape(depth: 1)))))
         case 0x69:  // INST
             let module = try readLine()
             let name = try readLine()
             let items = try popMark()
-            try push(.box(PickleBox(object: .value(.global(module: module, name: name)), arguments: .tuple(items, depth: 1))))
+            try push(.box(PickleBox(object: .value(.global(module: module, name: name)), arguments: .tuple(items, shape: PickleTupleShape(depth: 1)))))
         case 0x62:  // BUILD
             let state = try pop()
             if case .box(let box) = try top(), box.kind == .object { box.state = state }
@@ -289,7 +289,7 @@ public struct Unpickler {
             return .box(box)
         case ("torch", "Size"):
             if case .tuple(let items, _) = arguments, let first = items.first, case .tuple = first { return first }
-            return .tuple([], depth: 1)
+            return .tuple([], shape: PickleTupleShape(depth: 1))
         case ("_codecs", "encode"):
             if case .tuple(let items, _) = arguments, let first = items.first, case .value(.string(let text)) = first {
                 return .value(.bytes(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }))
@@ -426,11 +426,11 @@ public struct Unpickler {
     /// their resolution, recurses once per level).
     private mutating func pushTuple(_ items: [PickleItem]) throws {
         var depth = 1
-        for case .tuple(_, let innerDepth) in items { depth = max(depth, innerDepth + 1) }
+        for case .tuple(_, let shape) in items { depth = max(depth, shape.depth + 1) }
         guard depth <= limits.maximumPickleNesting else {
             throw limit("tuples nested deeper than \(limits.maximumPickleNesting)")
         }
-        try push(.tuple(items, depth: depth))
+        try push(.tuple(items, shape: PickleTupleShape(depth: depth)))
     }
 
     private mutating func pop() throws -> PickleItem {

@@ -4,11 +4,19 @@
 enum PickleItem {
     /// An immutable leaf (number, string, global, storage, tensor, ...).
     case value(PickleValue)
-    /// A tuple, whose elements may be containers; `depth` counts the tuples nested in it
-    /// (itself included), kept so that nesting is bounded as tuples are built.
-    case tuple([PickleItem], depth: Int)
+    /// A tuple, whose elements may be containers; `shape` gives its nesting depth and, by
+    /// identity, lets the resolver convert a tuple shared many times (`DUP`, memo) once.
+    case tuple([PickleItem], shape: PickleTupleShape)
     /// A list, dict, set or object.
     case box(PickleBox)
+}
+
+/// The identity and nesting depth of one tuple built by the unpickler.
+final class PickleTupleShape {
+    /// Tuples nested in it, itself included (an empty tuple has depth 1).
+    let depth: Int
+
+    init(depth: Int) { self.depth = depth }
 }
 
 /// A mutable container on the unpickler's stack or memo.
@@ -68,14 +76,18 @@ struct PickleResolver {
         switch item {
         case .value(let value):
             return value
-        case .tuple(let elements, _):
+        case .tuple(let elements, let shape):
+            let id = ObjectIdentifier(shape)
+            if let value = done[id] { return value }
             var values: [PickleValue] = []
             values.reserveCapacity(elements.count)
             for element in elements {
                 guard let value = resolve(element, depth: depth + 1) else { return nil }
                 values.append(value)
             }
-            return .tuple(values)
+            let value = PickleValue.tuple(values)
+            done[id] = value
+            return value
         case .box(let box):
             let id = ObjectIdentifier(box)
             if let value = done[id] { return value }

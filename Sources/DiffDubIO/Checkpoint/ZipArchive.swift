@@ -1,6 +1,12 @@
 /// The entries of a zip archive held in a ``MappedFile``, as `torch.save` writes them:
 /// stored (uncompressed), possibly zip64.
 ///
+/// Entries are looked up by their name inside the archive and read in place: nothing is
+/// ever extracted to the file system, so names with `..`, absolute paths or symlink
+/// attributes cannot reach outside it; compressed entries are refused (no zip bomb can
+/// expand), and the entry count is checked against the directory's size and
+/// ``ReaderLimits/maximumZipEntries``.
+///
 /// Reading goes end-of-central-directory record (and the zip64 locator and record when a
 /// field is saturated) -> central directory -> each entry's local header, whose name and
 /// extra field lengths give where the data starts (`offset + 30 + name + extra`; torch pads the
@@ -76,6 +82,17 @@ public struct ZipArchive {
         }
         guard directoryOffset <= file.count, directorySize <= file.count - directoryOffset else {
             throw CheckpointError.truncated(path: path, what: "central directory reaches past the end of the file")
+        }
+        // Each central header takes at least 46 bytes: a count the directory cannot hold is
+        // refused before anything is allocated for it.
+        let entryLimit = ReaderLimits.current.maximumZipEntries
+        guard entryCount <= entryLimit else {
+            throw CheckpointError.limitExceeded(
+                path: path, reason: "zip archive of \(entryCount) entries (limit \(entryLimit), DIFFDUB_MAX_ZIP_ENTRIES)")
+        }
+        guard entryCount <= directorySize / 46 else {
+            throw CheckpointError.malformedZip(
+                path: path, reason: "\(entryCount) entries cannot fit in a central directory of \(directorySize) bytes")
         }
         var entries: [Entry] = []
         var index: [String: Int] = [:]

@@ -3,10 +3,13 @@ import Foundation
 /// Writing files so that a failed run leaves nothing half-written: data goes to a
 /// temporary name in the destination folder and is renamed into place when complete.
 public enum AtomicFile {
-    /// A temporary sibling of `url` (same folder, hidden, unique).
+    /// A temporary sibling of `url` (same folder, hidden, unique), registered in
+    /// ``TemporaryFiles`` until it is committed.
     public static func temporaryURL(for url: URL) -> URL {
         let name = ".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))"
-        return url.deletingLastPathComponent().appendingPathComponent(name)
+        let temporary = url.deletingLastPathComponent().appendingPathComponent(name)
+        TemporaryFiles.register(temporary)
+        return temporary
     }
 
     /// Writes `data` to `url` through a temporary file and a rename.
@@ -17,12 +20,14 @@ public enum AtomicFile {
             try commit(temporary, to: url)
         } catch {
             try? FileManager.default.removeItem(at: temporary)
+            TemporaryFiles.unregister(temporary)
             throw error
         }
     }
 
     /// Moves a completed temporary file or folder onto `url`, replacing what was there.
     public static func commit(_ temporary: URL, to url: URL) throws {
+        defer { TemporaryFiles.unregister(temporary) }
         if rename(temporary.path, url.path) != 0 {
             let manager = FileManager.default
             if manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
