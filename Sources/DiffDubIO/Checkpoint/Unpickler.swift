@@ -231,17 +231,17 @@ public struct Unpickler {
             let keywords = try pop()
             let arguments = try pop()
             let cls = try pop()
-            try push(.box(PickleBox(object: cls, arguments: .tuple([arguments, keywords], shape: PickleTupleShape(depth: 1)))))
+            try push(.box(PickleBox(object: cls, arguments: .argumentTuple([arguments, keywords]))))
         case 0x6F:  // OBJ
             var items = try popMark()
             guard !items.isEmpty else { throw malformed(offset, "OBJ without a class") }
             let cls = items.removeFirst()
-            try push(.box(PickleBox(object: cls, arguments: .tuple(items, shape: PickleTupleShape(depth: 1)))))
+            try push(.box(PickleBox(object: cls, arguments: .argumentTuple(items))))
         case 0x69:  // INST
             let module = try readLine()
             let name = try readLine()
             let items = try popMark()
-            try push(.box(PickleBox(object: .value(.global(module: module, name: name)), arguments: .tuple(items, shape: PickleTupleShape(depth: 1)))))
+            try push(.box(PickleBox(object: .value(.global(module: module, name: name)), arguments: .argumentTuple(items))))
         case 0x62:  // BUILD
             let state = try pop()
             if case .box(let box) = try top(), box.kind == .object { box.state = state }

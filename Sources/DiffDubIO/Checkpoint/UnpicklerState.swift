@@ -11,6 +11,14 @@ enum PickleItem {
     case box(PickleBox)
 }
 
+extension PickleItem {
+    /// The arguments of an object call (`OBJ`, `INST`, `NEWOBJ_EX`) as a tuple; objects are
+    /// boxes, so this tuple does not add to the tuple nesting that is checked.
+    static func argumentTuple(_ items: [PickleItem]) -> PickleItem {
+        .tuple(items, shape: PickleTupleShape(depth: 1))
+    }
+}
+
 /// The identity and nesting depth of one tuple built by the unpickler.
 final class PickleTupleShape {
     /// Tuples nested in it, itself included (an empty tuple has depth 1).

@@ -26,7 +26,7 @@ public enum LandmarksFile {
             if fields.isEmpty { continue }
             lastLine = index + 1
             guard fields.count == 2 else {
-                throw LandmarksError.malformedLine(path: path, line: index + 1, text: String(line))
+                throw LandmarksError.malformedLine(path: path, line: index + 1, text: String(line.prefix(60)))
             }
             for field in fields {
                 values.append(try number(field, path: path, line: index + 1))
@@ -99,7 +99,7 @@ public enum LandmarksFile {
             for pair in pairs {
                 let parts = pair.split(separator: "_", omittingEmptySubsequences: false)
                 guard parts.count == 2 else {
-                    throw LandmarksError.unparsableNumber(path: path, line: index + 1, text: String(pair))
+                    throw LandmarksError.unparsableNumber(path: path, line: index + 1, text: String(pair.prefix(60)))
                 }
                 values.append(try number(parts[0], path: path, line: index + 1))
                 values.append(try number(parts[1], path: path, line: index + 1))
@@ -167,7 +167,7 @@ public enum LandmarksFile {
 
     static func number(_ text: Substring, path: String, line: Int) throws -> Float {
         guard let v = Float(text), v.isFinite else {
-            throw LandmarksError.unparsableNumber(path: path, line: line, text: String(text))
+            throw LandmarksError.unparsableNumber(path: path, line: line, text: String(text.prefix(60)))
         }
         return v
     }
