@@ -2,6 +2,7 @@
 # Builds the libFuzzer targets and runs each for SECONDS seconds (default 600), one at a time
 # (a single process; -jobs would fork workers), seeded from the fixtures (Fuzz/make-seeds.py).
 # Usage: Fuzz/run.sh [SECONDS] [TARGET...]
+# FUZZ_SCRATCH sets the build folder (default Fuzz/.build), FUZZ_NO_BUILD=1 skips the build.
 # Corpora grow in $FUZZ_WORK/corpus/<target> (default /tmp/diffdub-fuzz); crashing inputs land in
 # $FUZZ_WORK/findings/<target>/; each run's log is $FUZZ_WORK/<target>.log and its last
 # statistics line is printed. Copy findings into Tests/ReliabilityTests/Regressions/<kind>/.
@@ -14,9 +15,11 @@ if [ ${#targets[@]} -eq 0 ]; then
     targets=(FuzzTorchCheckpoint FuzzUnpickler FuzzSafeTensors FuzzNumPy FuzzPNG FuzzLandmarks FuzzWAV)
 fi
 work="${FUZZ_WORK:-/tmp/diffdub-fuzz}"
+scratch="${FUZZ_SCRATCH:-$here/.build}"
 mkdir -p "$work"
 if [ -z "${FUZZ_NO_BUILD:-}" ]; then
-    (cd "$here" && swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
+    (cd "$here" && swift build -c release --scratch-path "$scratch" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -use-ld=lld)
 fi
 [ -d "$work/seeds" ] || python3 "$here/make-seeds.py" "$work/seeds"
 for target in "${targets[@]}"; do
@@ -25,7 +28,7 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus" "$findings"
     echo "== $target: ${seconds}s"
     set +e
-    "$here/.build/release/$target" "$corpus" "$work/seeds/$target" \
+    "$scratch/release/$target" "$corpus" "$work/seeds/$target" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
         -max_len=4194304 -artifact_prefix="$findings/" -print_final_stats=1 \
         > "$work/$target.log" 2>&1

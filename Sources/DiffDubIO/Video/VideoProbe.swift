@@ -40,6 +40,14 @@ public enum VideoProbe {
             var width = video["width"] as? Int, var height = video["height"] as? Int
         else { throw VideoError.noVideoStream(path: url.path) }
         if abs(rotation(of: video)) % 180 == 90 { swap(&width, &height) }
+        // Frames are allocated width x height x 3 bytes each: refuse sizes past the image limit.
+        let pixelLimit = ReaderLimits.current.maximumImagePixels
+        let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+        guard width > 0, height > 0, !overflow, pixels <= pixelLimit else {
+            throw VideoError.probeFailed(
+                path: url.path,
+                reason: "frames of \(width)x\(height) pixels (limit \(pixelLimit) pixels, DIFFDUB_MAX_IMAGE_PIXELS)")
+        }
         let format = json["format"] as? [String: Any] ?? [:]
         let duration = double(video["duration"]) ?? double(format["duration"])
         return VideoInfo(
