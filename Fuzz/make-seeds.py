@@ -20,6 +20,51 @@ def read(path):
 # torch.save zip and legacy files.
 for rel in ["hubert/base/pytorch_model.bin", "stage2/stage2_legacy.ckpt", "stage2/stage2.ckpt"]:
     put("FuzzTorchCheckpoint", os.path.basename(rel), read(os.path.join(fixtures, rel)))
+# Small torch.save files (zip and legacy) made here without torch: the fuzzer mutates a 1 KB
+# file far faster than the 2 MB fixtures.
+import collections, pickle, types
+torch_module = types.ModuleType("torch"); utils_module = types.ModuleType("torch._utils")
+sys.modules.setdefault("torch", torch_module); sys.modules.setdefault("torch._utils", utils_module)
+def _rebuild_tensor_v2(*args): pass
+_rebuild_tensor_v2.__module__ = "torch._utils"; utils_module._rebuild_tensor_v2 = _rebuild_tensor_v2
+class FloatStorage: pass
+FloatStorage.__module__ = "torch"; torch_module.FloatStorage = FloatStorage
+class Storage:
+    def __init__(self, key, values): self.key, self.values = key, values
+class Tensor:
+    def __init__(self, storage, shape, strides): self.storage, self.shape, self.strides = storage, shape, strides
+    def __reduce__(self):
+        return (_rebuild_tensor_v2, (self.storage, 0, self.shape, self.strides, False, collections.OrderedDict()))
+def torch_pickle(obj, legacy):
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=2)
+    def persistent_id(o):
+        if isinstance(o, Storage):
+            return ("storage", FloatStorage, o.key, "cpu", len(o.values)) + ((None,) if legacy else ())
+        return None
+    pickler.persistent_id = persistent_id
+    pickler.dump(obj)
+    return buffer.getvalue()
+storages = [Storage("0", [float(i) for i in range(6)]), Storage("1", [0.5, -0.5, 2.0, 1.0])]
+state = {"state_dict": collections.OrderedDict([
+    ("layer.weight", Tensor(storages[0], (2, 3), (3, 1))), ("layer.bias", Tensor(storages[1], (4,), (1,))),
+    ("layer.transposed", Tensor(storages[0], (3, 2), (1, 3)))]), "epoch": 3}
+zip_buffer = io.BytesIO()
+with zipfile.ZipFile(zip_buffer, "w", zipfile.ZIP_STORED) as z:
+    z.writestr("small/data.pkl", torch_pickle(state, False))
+    for storage in storages:
+        z.writestr("small/data/" + storage.key, struct.pack(f"<{len(storage.values)}f", *storage.values))
+    z.writestr("small/version", "3\n")
+put("FuzzTorchCheckpoint", "small-zip.ckpt", zip_buffer.getvalue())
+legacy = pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2) + pickle.dumps(1001, protocol=2)
+legacy += pickle.dumps({"protocol_version": 1001, "little_endian": True,
+                        "type_sizes": {"short": 2, "int": 4, "long": 4}}, protocol=2)
+legacy += torch_pickle(state, True) + pickle.dumps([s.key for s in storages], protocol=2)
+for storage in storages:
+    legacy += struct.pack("<q", len(storage.values)) + struct.pack(f"<{len(storage.values)}f", *storage.values)
+put("FuzzTorchCheckpoint", "small-legacy.ckpt", legacy)
+put("FuzzUnpickler", "small.pkl", torch_pickle(state, False))
+
 # Pickles: data.pkl of zip checkpoints.
 for rel in ["hubert/base/pytorch_model.bin", "stage2/stage2.ckpt"]:
     with zipfile.ZipFile(os.path.join(fixtures, rel)) as z:

@@ -2,7 +2,8 @@
 # Builds the libFuzzer targets and runs each for SECONDS seconds (default 600), one at a time
 # (a single process; -jobs would fork workers), seeded from the fixtures (Fuzz/make-seeds.py).
 # Usage: Fuzz/run.sh [SECONDS] [TARGET...]
-# FUZZ_SCRATCH sets the build folder (default Fuzz/.build), FUZZ_NO_BUILD=1 skips the build.
+# FUZZ_SCRATCH sets the build folder (default Fuzz/.build), FUZZ_NO_BUILD=1 skips the build,
+# FUZZ_MAX_LEN the longest input (default 4 MB, for the checkpoint fixtures).
 # Corpora grow in $FUZZ_WORK/corpus/<target> (default /tmp/diffdub-fuzz); crashing inputs land in
 # $FUZZ_WORK/findings/<target>/; each run's log is $FUZZ_WORK/<target>.log and its last
 # statistics line is printed. Copy findings into Tests/ReliabilityTests/Regressions/<kind>/.
@@ -30,7 +31,7 @@ for target in "${targets[@]}"; do
     set +e
     "$scratch/release/$target" "$corpus" "$work/seeds/$target" \
         -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 \
-        -max_len=4194304 -artifact_prefix="$findings/" -print_final_stats=1 \
+        -max_len="${FUZZ_MAX_LEN:-4194304}" -artifact_prefix="$findings/" -print_final_stats=1 \
         > "$work/$target.log" 2>&1
     status=$?
     set -e
