@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `diffdub` command: visual dubbing with DiffDub on CPUs.
 @main
@@ -17,4 +18,20 @@ struct DiffDubCommand: ParsableCommand {
             DemoCommand.self,
             JoinCommand.self,
         ])
+
+    /// Runs the command; every failure prints one line, `Error: <message>` (the file and
+    /// what is wrong), on stderr and exits non-zero (1 for errors, 64 for bad usage);
+    /// `--help` and `--version` print as usual.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success { exit(withError: error) }
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
 }
