@@ -19,6 +19,16 @@ import Testing
         #expect(performing: { try unpickle(HostileInputs.nestedTuples(200_000)) }, throws: isLimit)
     }
 
+    @Test func longChainsOfListsAreFreedWithoutRecursion() {
+        // Found by hand after the fuzz runs: a 2 MB pickle of a million nested lists crashed
+        // the process (stack overflow) when the decoder freed it.
+        #expect(performing: { try unpickle(HostileInputs.chainedLists(1_000_000)) }, throws: isLimit)
+        #expect(performing: { try unpickle(HostileInputs.chainedLists(1_000_000, thenFail: true)) }, throws: { error in
+            if case CheckpointError.malformedPickle = error { return true }
+            return false
+        })
+    }
+
     @Test func exponentiallySharedTuplesResolveOnce() throws {
         // t = (t, t) 60 times: 2^60 leaves if expanded, 61 tuples when shared.
         let value = try unpickle(HostileInputs.doublingTuples(60))

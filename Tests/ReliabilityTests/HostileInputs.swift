@@ -15,6 +15,15 @@ enum HostileInputs {
         return bytes + [0x2E]
     }
 
+    /// Pickle: `depth` empty lists, then `depth - 1` APPENDs: a chain of lists each holding
+    /// the next, `depth` links long; with `thenFail`, a final APPEND onto a dict fails while
+    /// the chain's head is held only by the decoder.
+    static func chainedLists(_ depth: Int, thenFail: Bool = false) -> [UInt8] {
+        var bytes: [UInt8] = [0x80, 0x02] + (thenFail ? [0x7D] : [])
+        bytes += [UInt8](repeating: 0x5D, count: depth) + [UInt8](repeating: 0x61, count: depth - 1)
+        return bytes + (thenFail ? [0x61] : []) + [0x2E]
+    }
+
     /// Pickle: a list of lists, each list appended `width` times to the next (shared boxes).
     static func doublingLists(_ levels: Int) -> [UInt8] {
         var bytes: [UInt8] = [0x80, 0x02, 0x5D, 0x71, 0x00]  // EMPTY_LIST, BINPUT 0

@@ -49,6 +49,9 @@ public struct Unpickler {
     private var stack: [PickleItem] = []
     private var marks: [Int] = []
     private var memo: [Int: PickleItem] = [:]
+    /// Every container built, held until the end of ``decode()`` so that none is freed while
+    /// a chain of containers hangs from it (freeing a chain recurses once per link).
+    private var boxes: [PickleBox] = []
 
     /// A decoder of the pickle in `bytes`; `baseOffset` (where `bytes` start in the file)
     /// and `path` appear in errors.
@@ -86,6 +89,7 @@ public struct Unpickler {
     // MARK: - Decoding loop
 
     private mutating func run() throws -> PickleValue {
+        defer { releaseBoxes() }
         while true {
             let opcodeOffset = position
             let opcode = try readByte()
@@ -164,19 +168,19 @@ public struct Unpickler {
         case 0x86: try pushTuple(try pop(2))  // TUPLE2
         case 0x87: try pushTuple(try pop(3))  // TUPLE3
         case 0x74: try pushTuple(try popMark())  // TUPLE
-        case 0x5D: try push(.box(PickleBox(.list)))  // EMPTY_LIST
+        case 0x5D: try push(.box(track(PickleBox(.list))))  // EMPTY_LIST
         case 0x6C:  // LIST
-            let box = PickleBox(.list)
+            let box = track(PickleBox(.list))
             box.items = try popMark()
             try push(.box(box))
-        case 0x7D: try push(.box(PickleBox(.dict)))  // EMPTY_DICT
+        case 0x7D: try push(.box(track(PickleBox(.dict))))  // EMPTY_DICT
         case 0x64:  // DICT
-            let box = PickleBox(.dict)
+            let box = track(PickleBox(.dict))
             box.entries = try pairs(try popMark(), at: offset)
             try push(.box(box))
-        case 0x8F: try push(.box(PickleBox(.set)))  // EMPTY_SET
+        case 0x8F: try push(.box(track(PickleBox(.set))))  // EMPTY_SET
         case 0x91:  // FROZENSET
-            let box = PickleBox(.set)
+            let box = track(PickleBox(.set))
             box.items = try popMark()
             try push(.box(box))
         case 0x61:  // APPEND
@@ -231,17 +235,18 @@ public struct Unpickler {
             let keywords = try pop()
             let arguments = try pop()
             let cls = try pop()
-            try push(.box(PickleBox(object: cls, arguments: .argumentTuple([arguments, keywords]))))
+            try push(.box(track(PickleBox(object: cls, arguments: .argumentTuple([arguments, keywords])))))
         case 0x6F:  // OBJ
             var items = try popMark()
             guard !items.isEmpty else { throw malformed(offset, "OBJ without a class") }
             let cls = items.removeFirst()
-            try push(.box(PickleBox(object: cls, arguments: .argumentTuple(items))))
+            try push(.box(track(PickleBox(object: cls, arguments: .argumentTuple(items)))))
         case 0x69:  // INST
             let module = try readLine()
             let name = try readLine()
             let items = try popMark()
-            try push(.box(PickleBox(object: .value(.global(module: module, name: name)), arguments: .argumentTuple(items))))
+            let cls = PickleItem.value(.global(module: module, name: name))
+            try push(.box(track(PickleBox(object: cls, arguments: .argumentTuple(items)))))
         case 0x62:  // BUILD
             let state = try pop()
             if case .box(let box) = try top(), box.kind == .object { box.state = state }
@@ -255,6 +260,19 @@ public struct Unpickler {
         }
     }
 
+    /// Registers a new container (see ``boxes``).
+    private mutating func track(_ box: PickleBox) -> PickleBox {
+        boxes.append(box)
+        return box
+    }
+
+    /// Empties every container while all are still held, so that freeing them afterwards
+    /// never recurses: a hostile pickle can chain millions of lists.
+    private mutating func releaseBoxes() {
+        for box in boxes { box.empty() }
+        boxes = []
+    }
+
     // MARK: - Calls (the allow-list)
 
     private mutating func call(
@@ -264,7 +282,7 @@ public struct Unpickler {
             throw limit("calls nested deeper than \(limits.maximumPickleNesting)")
         }
         guard case .value(.global(let module, let name)) = callable else {
-            return .box(PickleBox(object: callable, arguments: arguments))
+            return .box(track(PickleBox(object: callable, arguments: arguments)))
         }
         switch (module, name) {
         case ("torch._utils", "_rebuild_tensor_v2"), ("torch._utils", "_rebuild_tensor"):
@@ -280,7 +298,7 @@ public struct Unpickler {
             }
             return try call(items[0], items[2], at: offset, depth: depth + 1)
         case ("collections", "OrderedDict"):
-            let box = PickleBox(.dict)
+            let box = track(PickleBox(.dict))
             if case .tuple(let items, _) = arguments, let first = items.first, case .box(let source) = first {
                 for pair in source.items {
                     if case .tuple(let kv, _) = pair, kv.count == 2 { box.entries.append((kv[0], kv[1])) }
@@ -294,9 +312,9 @@ public struct Unpickler {
             if case .tuple(let items, _) = arguments, let first = items.first, case .value(.string(let text)) = first {
                 return .value(.bytes(text.unicodeScalars.map { UInt8(truncatingIfNeeded: $0.value) }))
             }
-            return .box(PickleBox(object: callable, arguments: arguments))
+            return .box(track(PickleBox(object: callable, arguments: arguments)))
         default:
-            return .box(PickleBox(object: callable, arguments: arguments))
+            return .box(track(PickleBox(object: callable, arguments: arguments)))
         }
     }
 

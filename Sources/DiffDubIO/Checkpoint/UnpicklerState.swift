@@ -45,6 +45,16 @@ final class PickleBox {
 
     init(_ kind: Kind) { self.kind = kind }
 
+    /// Drops every reference this container holds.
+    func empty() {
+        items = []
+        entries = []
+        stringKeyIndex = [:]
+        callable = .value(.none)
+        arguments = .value(.none)
+        state = nil
+    }
+
     convenience init(object callable: PickleItem, arguments: PickleItem) {
         self.init(.object)
         self.callable = callable
