@@ -21,10 +21,12 @@ struct DiffDubCommand: ParsableCommand {
 
     /// Runs the command; every failure prints one line, `Error: <message>` (the file and
     /// what is wrong), on stderr and exits non-zero (1 for errors, 64 for bad usage);
-    /// `--help` and `--version` print as usual.
+    /// `--help` and `--version` print as usual. Ctrl-C or SIGTERM removes the temporary
+    /// outputs and exits with 130 or 143 (``InterruptHandler``).
     static func main() {
         do {
             var command = try parseAsRoot()
+            InterruptHandler.install()
             try command.run()
         } catch {
             let code = exitCode(for: error)

@@ -118,7 +118,6 @@ struct DubCommand: ParsableCommand {
     }
 
     func run() throws {
-        InterruptHandler.install()
         let input: DubbingJob.Input =
             if let video { .video(URL(fileURLWithPath: video)) }
             else if let frames { .frames(URL(fileURLWithPath: frames)) }
