@@ -1,3 +1,5 @@
+import Foundation
+
 /// How faces are found in a clip for dubbing.
 public struct FaceTrackingOptions: Sendable, Equatable {
     /// Which face is dubbed when a frame has several (default: the widest).
@@ -82,7 +84,10 @@ public struct ClipFaceTracker: Sendable {
         // Pass 1: boxes.
         var allBoxes: [[FaceBox]] = []
         var size: (height: Int, width: Int)?
-        let detection = ProgressTracker(stage: "face detection", total: source.frameCount ?? 0, handler: progress)
+        // A stream of unknown length reports once, at the end of the pass.
+        let known = source.frameCount.map { min($0, limit) }
+        let detection = ProgressTracker(stage: "face detection", total: known ?? 0, handler: known == nil ? nil : progress)
+        let started = Date()
         do {
             let reader = try source.makeReader()
             var last: [FaceBox] = []
@@ -92,6 +97,12 @@ public struct ClipFaceTracker: Sendable {
                 allBoxes.append(last)
                 detection.report(completed: allBoxes.count)
             }
+        }
+        if known == nil {
+            progress?(
+                ProgressReport(
+                    stage: "face detection", completed: allBoxes.count, total: allBoxes.count,
+                    elapsed: Date().timeIntervalSince(started)))
         }
         guard let size else { throw DubbingError.noFrames }
         let chosen = allBoxes.compactMap { options.choice.pick($0) }
