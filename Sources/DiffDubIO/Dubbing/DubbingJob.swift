@@ -17,6 +17,15 @@ public struct DubbingJob: Sendable {
         case image(URL)
     }
 
+    /// The speech features stage 2 reads.
+    public enum Speech: Sendable, Equatable {
+        /// Precomputed Hubert features `.npy` (`[25, T, 1024]` or `[1, 25, T, 1024]`, 50 Hz).
+        case features(URL)
+        /// Computed from ``DubbingJob/audio`` with the Hubert model in this Hugging Face folder
+        /// (`config.json` + `pytorch_model.bin` or `model.safetensors`).
+        case hubertModel(URL)
+    }
+
     /// Where the starting noise `x_T` comes from.
     public enum Noise: Sendable, Equatable {
         /// Standard-normal noise from a seed (``GaussianNoise``).
@@ -41,7 +50,12 @@ public struct DubbingJob: Sendable {
     /// 68-line file.
     public var landmarks: URL?
     /// Hubert features `.npy` (`[25, T, 1024]` or `[1, 25, T, 1024]`).
-    public var hubert: URL
+    public var hubert: URL? {
+        get { if case .features(let url) = speech { url } else { nil } }
+        set { if let newValue { speech = .features(newValue) } }
+    }
+    /// Where the speech features come from.
+    public var speech: Speech
     /// The speech audio muxed into an `.mp4` output.
     public var audio: URL?
     /// The starting noise.
@@ -61,7 +75,7 @@ public struct DubbingJob: Sendable {
         self.models = .loaded(dubber)
         self.input = input
         self.landmarks = landmarks
-        self.hubert = hubert
+        self.speech = .features(hubert)
         self.audio = audio
         self.output = output
         self.options = options
@@ -75,7 +89,7 @@ public struct DubbingJob: Sendable {
         self.models = .checkpoints(stage1: stage1, stage2: stage2)
         self.input = input
         self.landmarks = landmarks
-        self.hubert = hubert
+        self.speech = .features(hubert)
         self.audio = audio
         self.output = output
         self.options = options
@@ -119,7 +133,13 @@ public struct DubbingJob: Sendable {
     }
 
     private func checkFilesExist() throws {
-        var required: [(String, URL)] = [("Hubert features", hubert)]
+        var required: [(String, URL)] = []
+        switch speech {
+        case .features(let url): required.append(("Hubert features", url))
+        case .hubertModel(let url):
+            required.append(("Hubert model folder", url))
+            if audio == nil { throw DubbingJobError.audioRequired }
+        }
         if case .checkpoints(let stage1, let stage2) = models {
             required += [("stage-1 checkpoint", stage1), ("stage-2 checkpoint", stage2)]
         }
@@ -137,7 +157,17 @@ public struct DubbingJob: Sendable {
     }
 
     private func readHubert(for configuration: LipLatentPredictorConfiguration) throws -> Tensor {
-        let features = try NumPyFile.readTensor(hubert)
+        let features: Tensor
+        let hubert: URL
+        switch speech {
+        case .features(let url):
+            hubert = url
+            features = try NumPyFile.readTensor(url)
+        case .hubertModel(let folder):
+            guard let audio else { throw DubbingJobError.audioRequired }
+            hubert = audio
+            features = try HubertFeatureExtractor(modelFolder: folder).features(forAudioAt: audio)
+        }
         let shape = features.rank == 4 && features.shape[0] == 1 ? Array(features.shape.dropFirst()) : features.shape
         let expected = "[\(configuration.hubertLayers), T, \(configuration.audioWidth)] (or with a leading 1)"
         guard shape.count == 3 else {
