@@ -141,11 +141,13 @@ struct DubCommand: ParsableCommand {
         options.raw = raw
         options.frameRange = frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange()
         options.faceRegion = crop.flatMap(FaceRegion.init(parsing:))
+        let speech: DubbingJob.Speech =
+            if let hubertModel { .hubertModel(URL(fileURLWithPath: hubertModel)) }
+            else { .features(URL(fileURLWithPath: hubert ?? "")) }
         var job = DubbingJob(
-            stage1: URL(fileURLWithPath: stage1), stage2: URL(fileURLWithPath: stage2), input: input,
-            landmarks: landmarks.map { URL(fileURLWithPath: $0) }, hubert: URL(fileURLWithPath: hubert ?? ""),
+            models: .checkpoints(stage1: URL(fileURLWithPath: stage1), stage2: URL(fileURLWithPath: stage2)),
+            input: input, landmarks: landmarks.map { URL(fileURLWithPath: $0) }, speech: speech,
             audio: audio.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output), options: options)
-        if let hubertModel { job.speech = .hubertModel(URL(fileURLWithPath: hubertModel)) }
         job.noise = noise.map { .file(URL(fileURLWithPath: $0)) } ?? .seed(seed)
         job.imageSize = imageSize
         if job.writesVideo, audio == nil { warn("no --audio: the video will be silent") }

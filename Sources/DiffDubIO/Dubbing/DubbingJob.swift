@@ -67,32 +67,38 @@ public struct DubbingJob: Sendable {
     /// `.mp4` file or frame folder.
     public var output: URL
 
-    /// A job with models in memory.
+    /// A job running `models` on `input` with the speech `speech`.
     public init(
-        dubber: Dubber, input: Input, landmarks: URL?, hubert: URL, audio: URL?, output: URL,
+        models: Models, input: Input, landmarks: URL?, speech: Speech, audio: URL?, output: URL,
         options: DubbingOptions = DubbingOptions()
     ) {
-        self.models = .loaded(dubber)
+        self.models = models
         self.input = input
         self.landmarks = landmarks
-        self.speech = .features(hubert)
+        self.speech = speech
         self.audio = audio
         self.output = output
         self.options = options
     }
 
-    /// A job reading checkpoints, with default options and noise seed 0.
+    /// A job with models in memory and precomputed Hubert features.
+    public init(
+        dubber: Dubber, input: Input, landmarks: URL?, hubert: URL, audio: URL?, output: URL,
+        options: DubbingOptions = DubbingOptions()
+    ) {
+        self.init(
+            models: .loaded(dubber), input: input, landmarks: landmarks, speech: .features(hubert), audio: audio,
+            output: output, options: options)
+    }
+
+    /// A job reading checkpoints and precomputed Hubert features.
     public init(
         stage1: URL, stage2: URL, input: Input, landmarks: URL?, hubert: URL, audio: URL?, output: URL,
         options: DubbingOptions = DubbingOptions()
     ) {
-        self.models = .checkpoints(stage1: stage1, stage2: stage2)
-        self.input = input
-        self.landmarks = landmarks
-        self.speech = .features(hubert)
-        self.audio = audio
-        self.output = output
-        self.options = options
+        self.init(
+            models: .checkpoints(stage1: stage1, stage2: stage2), input: input, landmarks: landmarks,
+            speech: .features(hubert), audio: audio, output: output, options: options)
     }
 
     /// Whether the output is a video file (by extension) rather than a frame folder.
