@@ -62,6 +62,15 @@ let package = Package(
             name: "LipSyncTests",
             dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
         .testTarget(
+            name: "SpeechTests",
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
+        .testTarget(
+            name: "FaceDetectionTests",
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
+        .testTarget(
+            name: "ReliabilityTests",
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
+        .testTarget(
             name: "PipelineTests",
             dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
     ]

@@ -17,6 +17,16 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         "conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [buffer MiB]",
         { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first) }
     ),
+    (
+        "unet",
+        "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B]",
+        { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
+    ),
+    ("stage2", "stage 2 at released size, T = 500 Hubert frames, 75 references: seconds [T] [R]", { Stage2Benchmark.run() }),
+    (
+        "hubert", "Hubert-large (random released-size weights) on [seconds, default 10] s of audio, all hidden states",
+        { HubertBenchmark.run(seconds: CommandLine.arguments.dropFirst(2).first.flatMap { Double($0) } ?? 10) }
+    ),
 ]
 
 // `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).

@@ -7,5 +7,14 @@ struct DiffDubCommand: ParsableCommand {
         commandName: "diffdub",
         abstract: "Visual dubbing with DiffDub: regenerate the mouth region of a talking face to follow new speech.",
         version: "0.1.0",
-        subcommands: [])
+        subcommands: [
+            InspectCommand.self,
+            EncodeCommand.self,
+            RenderCommand.self,
+            LipLatentsCommand.self,
+            HubertCommand.self,
+            DubCommand.self,
+            DemoCommand.self,
+            JoinCommand.self,
+        ])
 }

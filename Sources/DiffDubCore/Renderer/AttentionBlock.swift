@@ -1,0 +1,61 @@
+/// The original's `AttentionBlock` with `QKVAttentionLegacy`: self-attention over the
+/// spatial positions of a feature map.
+///
+/// Keys: `norm` (GroupNorm), `qkv` (Conv1d C -> 3C, k = 1), `proj_out` (Conv1d C -> C, k = 1).
+/// With `x` as `[B, C, T]` (T = H W) and `d = C / heads`:
+/// ```
+/// qkv = qkv(GN(x)) as [B * heads, 3d, T]; q, k, v = its three d-row slices   // "legacy" order
+/// w = softmax_over_s(q^T k / sqrt(d))                                         // [B * heads, T, S]
+/// a = v w^T                                                                   // [B * heads, d, T]
+/// return x + proj_out(a as [B, C, T])
+/// ```
+/// (The original scales q and k by `d^-1/4` each; one `1/sqrt(d)` on the product is the
+/// same up to rounding.)
+public struct AttentionBlock: Sendable {
+    /// `norm`.
+    public let norm: GroupNorm
+    /// `qkv`.
+    public let qkv: Conv1d
+    /// `proj_out`.
+    public let projOut: Conv1d
+    /// Number of heads.
+    public let heads: Int
+    /// Channels.
+    public let channels: Int
+
+    /// Binds an attention block over `channels` with `heads` heads.
+    public init(_ weights: WeightBinder, channels: Int, heads: Int = 1) throws {
+        guard heads >= 1, channels % heads == 0 else {
+            throw WeightError.invalidConfiguration(
+                "'\(weights.prefix)': \(channels) channels cannot be split into \(heads) attention heads",
+                source: weights.stateDict.source)
+        }
+        try weights.expectNorm("norm", channels: channels)
+        try weights.expectShape("qkv.weight", [3 * channels, channels, 1])
+        try weights.expectShape("qkv.bias", [3 * channels])
+        try weights.expectShape("proj_out.weight", [channels, channels, 1])
+        try weights.expectShape("proj_out.bias", [channels])
+        norm = try GroupNorm(weights.scoped("norm"), groups: normalizationGroups(channels))
+        qkv = try Conv1d(weights.scoped("qkv"))
+        projOut = try Conv1d(weights.scoped("proj_out"))
+        self.heads = heads
+        self.channels = channels
+    }
+
+    /// Applies the block to `[B, C, H, W]`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let shape = x.shape
+        let (b, c) = (shape[0], shape[1])
+        let length = shape.dropFirst(2).reduce(1, *)
+        let flat = x.reshaped([b, c, length])
+        let d = c / heads
+        let projected = qkv(norm(flat)).reshaped([b * heads, 3 * d, length])
+        let q = slice(projected, axis: 1, 0..<d)
+        let k = slice(projected, axis: 1, d..<(2 * d))
+        let v = slice(projected, axis: 1, (2 * d)..<(3 * d))
+        let scores = matmul(q, k, transposeA: true) * (1 / Float(d).squareRoot())
+        let weights = softmax(scores)
+        let attended = matmul(v, weights, transposeB: true).reshaped([b, c, length])
+        return (flat + projOut(attended)).reshaped(shape)
+    }
+}

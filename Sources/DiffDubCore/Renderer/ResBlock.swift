@@ -1,0 +1,138 @@
+/// How a ``ResBlock`` changes the resolution.
+public enum Resampling: String, Codable, Sendable {
+    /// Same resolution.
+    case none
+    /// Nearest-neighbour 2x up-sampling.
+    case up
+    /// 2x2 average pooling.
+    case down
+}
+
+/// The original's `ResBlock` (model/blocks.py), with or without conditioning.
+///
+/// Keys: `in_layers.{0,2}` (GroupNorm, Conv3x3), and for conditioned blocks `emb_layers.1`
+/// (Linear(embed -> 2 out)), `cond_emb_layers.1` (Linear(style -> out)), `out_layers.{0,3}`
+/// (GroupNorm, Conv3x3); `skip_connection` (Conv1x1) only when the width changes.
+/// ```
+/// x = concat([x, lateral], channels)            // decoder blocks with a skip input
+/// h = SiLU(GN_in(x))
+/// h, x = up(h), up(x)  or  down(h), down(x)     // up/down blocks, before the conv
+/// h = conv_in(h)
+/// if conditioned:
+///     scale, shift = split(emb_layers(SiLU(temb)))
+///     c = cond_emb_layers(SiLU(cond))           // precomputed once per render
+///     h = conv_out(SiLU((GN_out(h) * (1 + scale) + shift) * (1 + c)))
+/// return skip(x) + h
+/// ```
+/// The semantic encoder's blocks are unconditioned: `return skip(x) + conv_in(...)`.
+public struct ResBlock: Sendable {
+    /// Condition projections of a conditioned block.
+    public struct Conditioning: Sendable {
+        /// `emb_layers.1`: time embedding -> `[scale, shift]` (2 x out).
+        public let embLayers: Linear
+        /// `cond_emb_layers.1`: style -> scale (out).
+        public let condEmbLayers: Linear
+        /// `out_layers.0`.
+        public let outNorm: GroupNorm
+        /// `out_layers.3`.
+        public let outConv: Conv2d
+        /// Index of this block's entry in a ``PreparedCondition``.
+        public let slot: Int
+    }
+
+    /// `in_layers.0`.
+    public let inNorm: GroupNorm
+    /// `in_layers.2`.
+    public let inConv: Conv2d
+    /// The conditioned part, `nil` for the encoder's blocks.
+    public let conditioning: Conditioning?
+    /// `skip_connection` (1x1), `nil` when input and output widths agree.
+    public let skipConnection: Conv2d?
+    /// Up, down or none.
+    public let resampling: Resampling
+    /// Input width (including a lateral skip input).
+    public let inChannels: Int
+    /// Output width.
+    public let outChannels: Int
+
+    /// Binds a block taking `inChannels` (after the lateral concat) to `outChannels`.
+    ///
+    /// - Parameters:
+    ///   - conditioning: `(embedChannels, styleChannels, slot)` for a conditioned block, `nil`
+    ///     for an unconditioned one.
+    public init(
+        _ weights: WeightBinder, inChannels: Int, outChannels: Int, resampling: Resampling = .none,
+        conditioning: (embedChannels: Int, styleChannels: Int, slot: Int)?
+    ) throws {
+        try weights.expectNorm("in_layers.0", channels: inChannels)
+        try weights.expectConv2d("in_layers.2", out: outChannels, in: inChannels, kernel: 3)
+        inNorm = try GroupNorm(weights.scoped("in_layers.0"), groups: normalizationGroups(inChannels))
+        inConv = try Conv2d(weights.scoped("in_layers.2"))
+        if let conditioning {
+            try weights.expectLinear("emb_layers.1", out: 2 * outChannels, in: conditioning.embedChannels)
+            try weights.expectLinear("cond_emb_layers.1", out: outChannels, in: conditioning.styleChannels)
+            try weights.expectNorm("out_layers.0", channels: outChannels)
+            try weights.expectConv2d("out_layers.3", out: outChannels, in: outChannels, kernel: 3)
+            self.conditioning = Conditioning(
+                embLayers: try Linear(weights.scoped("emb_layers.1")),
+                condEmbLayers: try Linear(weights.scoped("cond_emb_layers.1")),
+                outNorm: try GroupNorm(weights.scoped("out_layers.0"), groups: normalizationGroups(outChannels)),
+                outConv: try Conv2d(weights.scoped("out_layers.3")),
+                slot: conditioning.slot)
+        } else {
+            self.conditioning = nil
+        }
+        if inChannels != outChannels {
+            try weights.expectConv2d("skip_connection", out: outChannels, in: inChannels, kernel: 1)
+            skipConnection = try Conv2d(weights.scoped("skip_connection"))
+        } else {
+            skipConnection = nil
+        }
+        self.resampling = resampling
+        self.inChannels = inChannels
+        self.outChannels = outChannels
+    }
+
+    /// The style factor `1 + cond_emb_layers.1(siluStyle)` as `[N, out, 1, 1]`, where
+    /// `siluStyle = SiLU(cond)` is computed once by the caller; `nil` for unconditioned blocks.
+    /// ``callAsFunction(_:lateral:step:)`` reads it from the step's ``PreparedCondition``.
+    public func conditionScale(siluStyle: Tensor) -> Tensor? {
+        guard let conditioning else { return nil }
+        let c = conditioning.condEmbLayers(siluStyle) + 1
+        return c.reshaped([c.shape[0], outChannels, 1, 1])
+    }
+
+    /// Applies the block to `x` `[N, C, H, W]` (and the decoder's `lateral` skip input).
+    ///
+    /// - Parameter step: the per-call conditioning; required for conditioned blocks.
+    public func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
+        var x = x
+        if let lateral { x = concat([x, lateral], axis: 1) }
+        var h = inNorm(x, silu: true)
+        switch resampling {
+        case .none: break
+        case .up:
+            h = upsampleNearest2x(h)
+            x = upsampleNearest2x(x)
+        case .down:
+            h = avgPool2x2(h)
+            x = avgPool2x2(x)
+        }
+        h = inConv(h)
+        if let conditioning {
+            guard let step else { preconditionFailure("a conditioned ResBlock needs the step's embeddings") }
+            let n = h.shape[0]
+            let e = conditioning.embLayers(step.siluTimeEmbedding)
+            let scale = slice(e, axis: 1, 0..<outChannels) + 1
+            let shift = slice(e, axis: 1, outChannels..<(2 * outChannels))
+            let c = step.condition.scales[conditioning.slot]
+            // (GN(h) * (1 + scale) + shift) * (1 + c), as one per-channel affine map fused
+            // with the normalisation and the SiLU that follows.
+            let c2 = c.reshaped([n, outChannels])
+            h = conditioning.outNorm(h, scale: scale * c2, shift: shift * c2, silu: true)
+            h = conditioning.outConv(h)
+        }
+        let skip = skipConnection.map { $0(x) } ?? x
+        return skip + h
+    }
+}

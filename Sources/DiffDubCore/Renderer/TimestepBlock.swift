@@ -1,0 +1,48 @@
+/// One entry of `input_blocks`, `middle_block` or `output_blocks` (the original's
+/// `TimestepEmbedSequential`): its sub-modules `0, 1, ...` applied in order.
+public struct TimestepBlock: Sendable {
+    /// A sub-module.
+    public enum Layer: Sendable {
+        /// The stem convolution (`input_blocks.0.0`).
+        case convolution(Conv2d)
+        /// A res block (plain, up or down).
+        case residual(ResBlock)
+        /// Self-attention.
+        case attention(AttentionBlock)
+    }
+
+    /// The sub-modules, in key order.
+    public let layers: [Layer]
+
+    /// A block of the given layers.
+    public init(_ layers: [Layer]) { self.layers = layers }
+
+    /// Output width of the block's last layer that changes it.
+    public var outChannels: Int? {
+        for layer in layers.reversed() {
+            switch layer {
+            case .convolution(let conv): return conv.outChannels
+            case .residual(let block): return block.outChannels
+            case .attention(let block): return block.channels
+            }
+        }
+        return nil
+    }
+
+    /// Applies the layers; `lateral` goes to the res blocks that take a skip input (the first
+    /// res block of a decoder block), `step` to conditioned res blocks.
+    public func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
+        var h = x
+        var lateral = lateral
+        for layer in layers {
+            switch layer {
+            case .convolution(let conv): h = conv(h)
+            case .residual(let block):
+                h = block(h, lateral: lateral, step: step)
+                lateral = nil
+            case .attention(let block): h = block(h)
+            }
+        }
+        return h
+    }
+}

@@ -1,0 +1,131 @@
+import DiffDubCore
+import Foundation
+
+/// A tensor whose elements lie in a mapped file: `shape` elements of `scalarType`, element
+/// `(i0, i1, ...)` at byte `byteOffset + (i0 * strides[0] + i1 * strides[1] + ...) * byteSize`.
+///
+/// Creating one validates the whole extent against the storage (so loading never reads
+/// outside the file); ``load()`` maps contiguous, 4-byte aligned float32 data without copying
+/// and converts everything else into an owned `Float` tensor.
+public struct StoredTensor: Sendable {
+    /// The mapped file.
+    public let file: MappedFile
+    /// How the elements are encoded.
+    public let scalarType: ScalarType
+    /// The tensor's shape.
+    public let shape: [Int]
+    /// Element strides, one per axis.
+    public let strides: [Int]
+    /// Byte offset of element `(0, 0, ...)` in the file.
+    public let byteOffset: Int
+
+    /// Validates a tensor of `shape`/`strides` starting `elementOffset` elements into a
+    /// storage occupying `storageBytes` of `file`.
+    ///
+    /// - Throws: ``CheckpointError/tensorOutOfBounds(path:key:reason:)`` naming `key` when any
+    ///   element would fall outside the storage.
+    public init(
+        file: MappedFile, key: String, scalarType: ScalarType, shape: [Int], strides: [Int],
+        elementOffset: Int, storageBytes: Range<Int>
+    ) throws {
+        func outOfBounds(_ reason: String) -> CheckpointError {
+            .tensorOutOfBounds(path: file.path, key: key, reason: reason)
+        }
+        guard shape.count == strides.count else {
+            throw outOfBounds("\(shape.count) sizes but \(strides.count) strides")
+        }
+        guard shape.allSatisfy({ $0 >= 0 }), strides.allSatisfy({ $0 >= 0 }), elementOffset >= 0 else {
+            throw outOfBounds("negative size, stride or offset")
+        }
+        guard storageBytes.lowerBound >= 0, storageBytes.upperBound <= file.count else {
+            throw outOfBounds("storage bytes \(storageBytes) lie outside the file (\(file.count) bytes)")
+        }
+        let storageElements = storageBytes.count / scalarType.byteSize
+        var elementCount = 1
+        var lastIndex = elementOffset
+        for (extent, stride) in zip(shape, strides) {
+            let (count, countOverflow) = elementCount.multipliedReportingOverflow(by: extent)
+            guard !countOverflow else { throw outOfBounds("shape \(shape) is too large") }
+            elementCount = count
+            if extent > 0 {
+                let (reach, reachOverflow) = (extent - 1).multipliedReportingOverflow(by: stride)
+                let (sum, sumOverflow) = lastIndex.addingReportingOverflow(reach)
+                guard !reachOverflow, !sumOverflow else { throw outOfBounds("strides \(strides) are too large") }
+                lastIndex = sum
+            }
+        }
+        if elementCount > 0 && lastIndex >= storageElements {
+            throw outOfBounds(
+                "offset \(elementOffset), shape \(shape), strides \(strides) reach element \(lastIndex) "
+                    + "but its storage holds \(storageElements) \(scalarType) elements")
+        }
+        self.file = file
+        self.scalarType = scalarType
+        self.shape = shape
+        self.strides = strides
+        self.byteOffset = storageBytes.lowerBound + min(elementOffset, storageElements) * scalarType.byteSize
+    }
+
+    /// Number of elements.
+    public var elementCount: Int { shape.reduce(1, *) }
+
+    /// Whether the strides are row-major for ``shape`` (axes of extent 1 may have any stride).
+    public var isContiguous: Bool {
+        var expected = 1
+        for axis in shape.indices.reversed() {
+            if shape[axis] != 1 && strides[axis] != expected { return false }
+            expected *= shape[axis]
+        }
+        return true
+    }
+
+    /// The elements as a `Float` tensor: zero-copy for contiguous aligned float32 data,
+    /// converted (storage offset and strides applied) otherwise.
+    public func load() -> Tensor {
+        let count = elementCount
+        guard count > 0, let base = file.bytes.baseAddress else { return Tensor(zeros: shape) }
+        let start = base + byteOffset
+        if scalarType == .float32 && isContiguous && Int(bitPattern: start) % MemoryLayout<Float>.alignment == 0 {
+            let pointer = start.assumingMemoryBound(to: Float.self)
+            return Tensor(shape: shape, storage: TensorStorage(borrowing: pointer, count: count, owner: file))
+        }
+        let size = scalarType.byteSize
+        var result = Tensor(zeros: shape)
+        if isContiguous {
+            result.withUnsafeMutableBufferPointer { out in
+                ScalarConversion.convert(
+                    UnsafeRawBufferPointer(start: start, count: count * size), as: scalarType, into: out)
+            }
+            return result
+        }
+        // Strided: gather the elements in row-major order, then convert them in one pass.
+        var gathered = [UInt8](repeating: 0, count: count * size)
+        gathered.withUnsafeMutableBytes { destination in
+            guard let target = destination.baseAddress else { return }
+            var index = [Int](repeating: 0, count: shape.count)
+            var source = 0
+            for element in 0..<count {
+                (target + element * size).copyMemory(from: start + source * size, byteCount: size)
+                var axis = shape.count - 1
+                while axis >= 0 {
+                    index[axis] += 1
+                    source += strides[axis]
+                    if index[axis] < shape[axis] { break }
+                    source -= strides[axis] * shape[axis]
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+        result.withUnsafeMutableBufferPointer { out in
+            gathered.withUnsafeBytes { ScalarConversion.convert($0, as: scalarType, into: out) }
+        }
+        return result
+    }
+
+    /// A lazily loading record of this tensor.
+    public var record: TensorRecord {
+        let tensor = self
+        return TensorRecord(scalarType: scalarType, shape: shape) { tensor.load() }
+    }
+}

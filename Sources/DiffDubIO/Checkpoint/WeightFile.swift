@@ -1,0 +1,56 @@
+import DiffDubCore
+import Foundation
+
+/// Any file of tensors this package reads, recognised by its first bytes:
+/// `torch.save` zip (`.ckpt`, `.pth`, `.pt`, `.bin`), `torch.save` legacy, safetensors, `.npy`.
+public enum WeightFile {
+    /// The formats ``stateDict(contentsOf:)`` reads.
+    public enum Format: String, Sendable, CaseIterable {
+        /// `torch.save` zip (PyTorch 1.6+).
+        case torchZip = "torch-zip"
+        /// `torch.save` legacy (before PyTorch 1.6).
+        case torchLegacy = "torch-legacy"
+        /// safetensors.
+        case safetensors
+        /// A NumPy `.npy` array (one tensor, named after the file).
+        case npy
+    }
+
+    /// The format of the file at `url`, from its first bytes.
+    ///
+    /// - Throws: ``CheckpointError/unrecognizedFormat(path:reason:)`` for anything else.
+    public static func format(of url: URL) throws -> Format {
+        let file = try MappedFile(path: url.path)
+        let head = Array(file.bytes.prefix(16))
+        if head.starts(with: TorchCheckpoint.zipMagic) { return .torchZip }
+        if head.starts(with: [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]) { return .npy }
+        if head.count >= 2 && head[0] == 0x80 && head[1] <= 5 { return .torchLegacy }
+        // safetensors: a plausible header length followed by '{'.
+        if head.count >= 9 && head[8] == UInt8(ascii: "{") {
+            let length = head.prefix(8).enumerated().reduce(UInt64(0)) {
+                $0 | UInt64($1.element) << (8 * UInt64($1.offset))
+            }
+            if length <= UInt64(file.count - 8) { return .safetensors }
+        }
+        throw CheckpointError.unrecognizedFormat(
+            path: file.path, reason: "expected a torch.save zip or legacy file, safetensors or .npy")
+    }
+
+    /// The tensors of the file at `url` and its format. For torch files these are the
+    /// tensors of `state_dict` (or of the top level); for `.npy` one tensor named after the
+    /// file (`weights.npy` -> `weights`).
+    public static func stateDict(contentsOf url: URL) throws -> (format: Format, stateDict: StateDict) {
+        let format = try format(of: url)
+        switch format {
+        case .torchZip, .torchLegacy:
+            return (format, try TorchCheckpoint.stateDict(contentsOf: url))
+        case .safetensors:
+            return (format, try SafeTensorsFile.stateDict(contentsOf: url))
+        case .npy:
+            let array = try NumPyFile.read(url)
+            let record = TensorRecord(scalarType: array.scalarType, shape: array.shape) { array.tensor() }
+            let name = url.deletingPathExtension().lastPathComponent
+            return (format, StateDict(source: url.path, records: [name: record]))
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import DiffDubCore
+import Foundation
+
+/// A folder of numbered frame images (`synth_1.png`, `synth_2.png`, ..., `synth_10.png`, or
+/// `00001.png`, ...), listed in natural order: names compare by their text with runs of
+/// digits compared as numbers, so `synth_2` comes before `synth_10`, as frame-extraction
+/// tools number them.
+public struct FrameFolder: Sendable {
+    /// The folder.
+    public let url: URL
+    /// The frame files in natural order.
+    public let frames: [URL]
+
+    /// Lists the files ending in `.fileExtension` (case-insensitive) in `url`, hidden files
+    /// excluded.
+    ///
+    /// - Throws: ``ImageError/noFrames(folder:fileExtension:)`` when there are none,
+    ///   ``ImageError/unreadableFolder(path:reason:)`` when the folder cannot be listed.
+    public init(_ url: URL, fileExtension: String = "png") throws {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: url.path)
+        } catch {
+            throw ImageError.unreadableFolder(path: url.path, reason: error.localizedDescription)
+        }
+        let suffix = "." + fileExtension.lowercased()
+        let frameNames = names.filter { !$0.hasPrefix(".") && $0.lowercased().hasSuffix(suffix) }
+            .sorted(by: FrameFolder.naturallyPrecedes)
+        guard !frameNames.isEmpty else {
+            throw ImageError.noFrames(folder: url.path, fileExtension: fileExtension)
+        }
+        self.url = url
+        self.frames = frameNames.map { url.appendingPathComponent($0) }
+    }
+
+    /// Number of frames.
+    public var count: Int { frames.count }
+
+    /// The file names without their extension (`synth_2`), in order: the keys that match
+    /// per-frame landmark files.
+    public var frameNames: [String] {
+        frames.map { $0.deletingPathExtension().lastPathComponent }
+    }
+
+    /// Frame `index` decoded as RGB.
+    public func image(at index: Int) throws -> RGBImage {
+        try PNGFile.read(frames[index])
+    }
+
+    /// Natural order: digit runs compare as numbers (then by length, so `01` follows `1`),
+    /// everything else by Unicode scalar value.
+    public static func naturallyPrecedes(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (chunks(a), chunks(b))
+        for (p, q) in zip(x, y) where p != q {
+            switch (p, q) {
+            case (.number(let m, let ml), .number(let n, let nl)):
+                if m != n { return m.count != n.count ? m.count < n.count : m < n }
+                return ml < nl
+            case (.number, .text): return true
+            case (.text, .number): return false
+            case (.text(let s), .text(let t)): return s < t
+            }
+        }
+        return x.count < y.count
+    }
+
+    private enum Chunk: Equatable {
+        /// A digit run without leading zeros, and the run's full length.
+        case number(String, Int)
+        case text(String)
+    }
+
+    private static func chunks(_ s: String) -> [Chunk] {
+        var out: [Chunk] = []
+        var current = ""
+        var inDigits = false
+        func flush() {
+            guard !current.isEmpty else { return }
+            if inDigits {
+                let trimmed = String(current.drop { $0 == "0" })
+                out.append(.number(trimmed, current.count))
+            } else {
+                out.append(.text(current))
+            }
+            current = ""
+        }
+        for ch in s {
+            let digit = ch.isASCII && ch.isNumber
+            if digit != inDigits {
+                flush()
+                inDigits = digit
+            }
+            current.append(ch)
+        }
+        flush()
+        return out
+    }
+}

@@ -1,0 +1,188 @@
+import DiffDubCore
+import Foundation
+
+/// Landmark files in the two layouts the original's data uses.
+///
+/// - **Per-frame files** (DiffDub's samples, `Tests/Fixtures/faces/landmarks`): one text file
+///   per frame, named like the frame with `.txt` (`synth_2.png` -> `synth_2.txt`), 68 lines
+///   `x y` (integers or decimals, any blank separation).
+/// - **Table** (talking_face_preprocessing's `extract_frame_landmarks.py`): one file, one line
+///   per frame: the frame's file name then 68 pairs `x_y`, space-separated
+///   (`000001.png 509_230 511_269 ...`). The original writes `int(x)` (truncated).
+public enum LandmarksFile {
+    // MARK: Per-frame files
+
+    /// The 68 points of a per-frame file (`x y` per line; blank lines ignored).
+    public static func readPoints(_ url: URL) throws -> FaceLandmarks {
+        let text = try readText(url)
+        var values: [Float] = []
+        var lastLine = 0
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" })
+            if fields.isEmpty { continue }
+            lastLine = index + 1
+            guard fields.count == 2 else {
+                throw LandmarksError.malformedLine(path: url.path, line: index + 1, text: String(line))
+            }
+            for field in fields {
+                values.append(try number(field, path: url.path, line: index + 1))
+            }
+            if values.count > 2 * FaceLandmarks.count {
+                throw LandmarksError.wrongPointCount(path: url.path, line: lastLine, found: values.count / 2)
+            }
+        }
+        guard values.count == 2 * FaceLandmarks.count else {
+            throw LandmarksError.wrongPointCount(path: url.path, line: nil, found: values.count / 2)
+        }
+        return FaceLandmarks(interleaved: values)
+    }
+
+    /// The landmarks of each frame from per-frame files in `folder`: for a frame named
+    /// `synth_2.png` (or `synth_2`), the file `synth_2.txt`.
+    ///
+    /// - Throws: ``LandmarksError/missingFrame(path:frame:)`` naming the first frame without a file.
+    public static func readFolder(_ folder: URL, frames: [String]) throws -> [FaceLandmarks] {
+        try frames.map { frame in
+            let url = folder.appendingPathComponent(stem(frame) + ".txt")
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                throw LandmarksError.missingFrame(path: url.path, frame: frame)
+            }
+            return try readPoints(url)
+        }
+    }
+
+    /// Writes a per-frame file: 68 lines `x y`, decimals as Swift prints them (shortest
+    /// round-tripping form), or integers truncated toward zero when `precise` is false.
+    public static func writePoints(_ landmarks: FaceLandmarks, to url: URL, precise: Bool = true) throws {
+        let text = landmarks.points.map { "\(format($0.x, precise)) \(format($0.y, precise))\n" }.joined()
+        try write(text, to: url)
+    }
+
+    // MARK: Table
+
+    /// One line of a landmark table.
+    public struct Entry: Sendable, Equatable {
+        /// The frame's file name as written (`000001.png`).
+        public var frame: String
+        /// Its landmarks.
+        public var landmarks: FaceLandmarks
+
+        /// An entry for `frame`.
+        public init(frame: String, landmarks: FaceLandmarks) {
+            self.frame = frame
+            self.landmarks = landmarks
+        }
+    }
+
+    /// The entries of a table file, in file order (blank lines ignored).
+    public static func readTable(_ url: URL) throws -> [Entry] {
+        let text = try readText(url)
+        var entries: [Entry] = []
+        var seen = Set<String>()
+        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            guard let name = fields.first else { continue }
+            let pairs = fields.dropFirst()
+            guard pairs.count == FaceLandmarks.count else {
+                throw LandmarksError.wrongPointCount(path: url.path, line: index + 1, found: pairs.count)
+            }
+            var values: [Float] = []
+            values.reserveCapacity(2 * FaceLandmarks.count)
+            for pair in pairs {
+                let parts = pair.split(separator: "_", omittingEmptySubsequences: false)
+                guard parts.count == 2 else {
+                    throw LandmarksError.unparsableNumber(path: url.path, line: index + 1, text: String(pair))
+                }
+                values.append(try number(parts[0], path: url.path, line: index + 1))
+                values.append(try number(parts[1], path: url.path, line: index + 1))
+            }
+            let frame = String(name)
+            guard seen.insert(frame).inserted else {
+                throw LandmarksError.duplicateFrame(path: url.path, line: index + 1, frame: frame)
+            }
+            entries.append(Entry(frame: frame, landmarks: FaceLandmarks(interleaved: values)))
+        }
+        guard !entries.isEmpty else { throw LandmarksError.empty(path: url.path) }
+        return entries
+    }
+
+    /// The landmarks of each of `frames` from table `entries` read from `path`. A frame
+    /// matches an entry with the same file name or the same name without extension
+    /// (`synth_2.png` matches `synth_2.png` and `synth_2.jpg`).
+    ///
+    /// - Throws: ``LandmarksError/missingFrame(path:frame:)`` naming the first frame without
+    ///   an entry.
+    public static func landmarks(for frames: [String], in entries: [Entry], path: String) throws
+        -> [FaceLandmarks]
+    {
+        var byName: [String: FaceLandmarks] = [:]
+        var byStem: [String: FaceLandmarks] = [:]
+        for entry in entries {
+            byName[entry.frame] = entry.landmarks
+            byStem[stem(entry.frame)] = byStem[stem(entry.frame)] ?? entry.landmarks
+        }
+        return try frames.map { frame in
+            guard let found = byName[frame] ?? byStem[stem(frame)] else {
+                throw LandmarksError.missingFrame(path: path, frame: frame)
+            }
+            return found
+        }
+    }
+
+    /// Writes a table: one line `frame x_y x_y ...` per entry. With `precise == false` each
+    /// value is `int(v)` (truncated toward zero), as the original's preprocessing writes them;
+    /// otherwise the shortest decimal that reads back to the same `Float`.
+    public static func writeTable(_ entries: [Entry], to url: URL, precise: Bool = false) throws {
+        var text = ""
+        for entry in entries {
+            text += entry.frame
+            for p in entry.landmarks.points {
+                text += " \(format(p.x, precise))_\(format(p.y, precise))"
+            }
+            text += "\n"
+        }
+        try write(text, to: url)
+    }
+
+    // MARK: Helpers
+
+    static func stem(_ name: String) -> String {
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return name }
+        return String(name[..<dot])
+    }
+
+    static func format(_ v: Float, _ precise: Bool) -> String {
+        if precise { return "\(v)" }
+        guard v.isFinite else { return "0" }
+        return String(Int(v.rounded(.towardZero)))
+    }
+
+    static func number(_ text: Substring, path: String, line: Int) throws -> Float {
+        guard let v = Float(text), v.isFinite else {
+            throw LandmarksError.unparsableNumber(path: path, line: line, text: String(text))
+        }
+        return v
+    }
+
+    static func readText(_ url: URL) throws -> String {
+        do {
+            let data = try Data(contentsOf: url)
+            guard let text = String(data: data, encoding: .utf8) else {
+                throw LandmarksError.unreadable(path: url.path, reason: "not UTF-8 text")
+            }
+            return text
+        } catch let error as LandmarksError {
+            throw error
+        } catch {
+            throw LandmarksError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+    }
+
+    static func write(_ text: String, to url: URL) throws {
+        do {
+            try AtomicFile.write(Data(text.utf8), to: url)
+        } catch {
+            throw LandmarksError.unreadable(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import DiffDubCore
+import Foundation
+
+/// Decodes a video to RGB frames through `ffmpeg`, one frame at a time:
+/// `ffmpeg -i <file> -vf fps=25 -f rawvideo -pix_fmt rgb24 -` (the frame rate filter is left
+/// out when `frameRate` is nil). Frames come out at the probed width and height; only one
+/// frame is in memory at a time unless ``readAll()`` is used.
+///
+/// ```swift
+/// let reader = try VideoReader(url)
+/// while let frame = try reader.nextFrame() { ... }
+/// ```
+public final class VideoReader {
+    /// The file being decoded.
+    public let url: URL
+    /// What ffprobe found (size, source rate, audio).
+    public let info: VideoInfo
+    /// Frame width in pixels.
+    public var width: Int { info.width }
+    /// Frame height in pixels.
+    public var height: Int { info.height }
+    /// The output frame rate, or nil for the source's own frames.
+    public let frameRate: Int?
+    /// Frames returned so far.
+    public private(set) var framesRead = 0
+
+    private let tool: RunningTool
+    private var done = false
+
+    /// Opens `url` for decoding, resampled to `frameRate` frames per second (25 by default,
+    /// the rate DiffDub works at; nil keeps the source's frames).
+    ///
+    /// - Throws: ``VideoError`` when ffmpeg/ffprobe are missing or the file has no video.
+    public init(_ url: URL, frameRate: Int? = 25) throws {
+        precondition(frameRate.map { $0 > 0 } ?? true, "VideoReader: frame rate \(frameRate ?? 0)")
+        self.url = url
+        self.frameRate = frameRate
+        info = try VideoProbe.info(url)
+        var arguments = ["-v", "error", "-nostdin", "-i", url.path, "-map", "0:v:0"]
+        if let frameRate { arguments += ["-vf", "fps=\(frameRate)"] }
+        arguments += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
+        tool = try RunningTool("ffmpeg", arguments, input: false, output: true)
+    }
+
+    /// The next frame, or nil after the last one.
+    ///
+    /// - Throws: ``VideoError/decodeFailed(path:reason:)`` if ffmpeg fails or stops inside a frame.
+    public func nextFrame() throws -> RGBImage? {
+        guard !done else { return nil }
+        let frameBytes = width * height * 3
+        let data: Data
+        do {
+            data = try tool.read(exactly: frameBytes)
+        } catch {
+            done = true
+            tool.terminate()
+            throw VideoError.decodeFailed(path: url.path, reason: error.localizedDescription)
+        }
+        if data.count == frameBytes {
+            framesRead += 1
+            return RGBImage(height: height, width: width, pixels: [UInt8](data))
+        }
+        done = true
+        let (ok, message) = tool.finish()
+        guard ok else { throw VideoError.decodeFailed(path: url.path, reason: message) }
+        guard data.isEmpty else {
+            throw VideoError.decodeFailed(
+                path: url.path,
+                reason: "output ended inside frame \(framesRead + 1) (\(data.count) of \(frameBytes) bytes)")
+        }
+        return nil
+    }
+
+    /// All remaining frames (holds them all in memory).
+    public func readAll() throws -> [RGBImage] {
+        var frames: [RGBImage] = []
+        while let frame = try nextFrame() { frames.append(frame) }
+        return frames
+    }
+
+    /// Stops decoding early (also done when the reader is released).
+    public func close() {
+        guard !done else { return }
+        done = true
+        tool.terminate()
+    }
+
+    deinit { close() }
+}
