@@ -4,21 +4,38 @@ import DiffDubCore
 // Usage: swift run -c release diffdub-bench <benchmark>
 let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ("sgemm", "cblas_sgemm GFLOP/s at 2048^3 and 128 x 65536 x 1152", SgemmBenchmark.runSgemm),
-    ("convshapes", "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB]",
+    (
+        "convshapes", "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB]",
         {
             let options = CommandLine.arguments.dropFirst(2)
             ConvShapesBenchmark.run(
                 singleThreaded: options.contains("single"), columnBufferMiB: options.compactMap { Int($0) }.first)
-        }),
-    ("conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [column buffer MiB]", { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).first.flatMap { Int($0) }) }),
-    ("unet", "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B]",
-        { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }),
+        }
+    ),
+    ("kernels", "element-wise, normalisation and shape kernels on [1, 128, 256, 256]", KernelsBenchmark.run),
+    (
+        "conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [buffer MiB]",
+        { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first) }
+    ),
+    (
+        "unet",
+        "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B]",
+        { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
+    ),
+    ("stage2", "stage 2 at released size, T = 500 Hubert frames, 75 references: seconds [T] [R]", { Stage2Benchmark.run() }),
+    (
+        "hubert", "Hubert-large (random released-size weights) on [seconds, default 10] s of audio, all hidden states",
+        { HubertBenchmark.run(seconds: CommandLine.arguments.dropFirst(2).first.flatMap { Double($0) } ?? 10) }
+    ),
 ]
+
+// `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).
+if CommandLine.arguments.contains("--heap") { AllocatorTuning.keepLargeBlocksInHeap() }
 
 let requested = CommandLine.arguments.dropFirst().first
 if let requested, let benchmark = benchmarks.first(where: { $0.name == requested }) {
     benchmark.run()
 } else {
-    print("usage: diffdub-bench <benchmark>")
+    print("usage: diffdub-bench <benchmark> [options] [--heap]")
     for benchmark in benchmarks { print("  \(benchmark.name)\t\(benchmark.summary)") }
 }

@@ -11,5 +11,10 @@ struct DiffDubCommand: ParsableCommand {
             InspectCommand.self,
             EncodeCommand.self,
             RenderCommand.self,
+            LipLatentsCommand.self,
+            HubertCommand.self,
+            DubCommand.self,
+            DemoCommand.self,
+            JoinCommand.self,
         ])
 }

@@ -1,7 +1,7 @@
 import DiffDubCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ActivationTests {
     /// Large enough to be split across threads, with extreme values at the ends.
@@ -10,6 +10,8 @@ import TestSupport
         values[0] = -100
         values[1] = 100
         values[2] = 0
+        values[3] = -90
+        values[4] = 90
         return Tensor(shape: [3, 40_001], scalars: values)
     }()
 
@@ -23,6 +25,16 @@ import TestSupport
     @Test func reluClampsNegatives() { check(relu) { max($0, 0) } }
     @Test func sigmoidIsLogistic() { check(sigmoid) { 1 / (1 + exp(-$0)) } }
     @Test func geluIsExact() { check(gelu) { 0.5 * $0 * (1 + erf($0 / 2.0.squareRoot())) } }
+
+    @Test func geluIsAccurateElementwise() {
+        let x = Tensor(shape: [2001], scalars: (0..<2001).map { Float($0 - 1000) / 125 })  // -8 ... 8
+        let y = gelu(x).scalars
+        for (value, result) in zip(x.scalars, y) {
+            let v = Double(value)
+            let expected = 0.5 * v * (1 + erf(v / 2.0.squareRoot()))
+            #expect(abs(Double(result) - expected) <= 1e-6 * max(1, abs(v)), "gelu(\(value))")
+        }
+    }
 
     @Test(arguments: [0, 1, 2, -1])
     func gluSplitsTheAxis(axis: Int) {
@@ -68,6 +80,8 @@ import TestSupport
         #expect(y.scalars.allSatisfy { $0.isFinite })
         let big = Tensor(shape: [1, 3], scalars: [1e30, -1e30, 1e30])
         expectClose(softmax(big), Tensor(shape: [1, 3], scalars: [0.5, 0, 0.5]))
+        let masked = Tensor(shape: [2, 3], scalars: [0, -.infinity, 0, 3, 3, -.infinity])
+        #expect(softmax(masked).scalars == [0.5, 0, 0.5, 0.5, 0.5, 0])
     }
 
     @Test func rowsSumToOne() {

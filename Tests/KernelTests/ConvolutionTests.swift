@@ -1,13 +1,15 @@
 import DiffDubCore
-import Testing
 import TestSupport
+import Testing
 
-/// Direct 2-D cross-correlation, stride 1, zero padding.
-private func referenceConv2d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, padding p: Int) -> Tensor {
+/// Direct 2-D cross-correlation with stride and zero padding.
+private func referenceConv2d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, stride s: Int = 1, padding p: Int) -> Tensor {
     let (n, c, h, wd) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (o, kh, kw) = (w.shape[0], w.shape[2], w.shape[3])
-    let (ho, wo) = (h + 2 * p - kh + 1, wd + 2 * p - kw + 1)
-    let xs = x.scalars, ws = w.scalars, bs = bias?.scalars
+    let (ho, wo) = ((h + 2 * p - kh) / s + 1, (wd + 2 * p - kw) / s + 1)
+    let xs = x.scalars
+    let ws = w.scalars
+    let bs = bias?.scalars
     var y = [Float](repeating: 0, count: n * o * ho * wo)
     for b in 0..<n {
         for oc in 0..<o {
@@ -16,10 +18,10 @@ private func referenceConv2d(_ x: Tensor, _ w: Tensor, _ bias: Tensor?, padding 
                     var total = bs?[oc] ?? 0
                     for ic in 0..<c {
                         for u in 0..<kh {
-                            let iy = i + u - p
+                            let iy = i * s + u - p
                             if iy < 0 || iy >= h { continue }
                             for v in 0..<kw {
-                                let ix = j + v - p
+                                let ix = j * s + v - p
                                 if ix < 0 || ix >= wd { continue }
                                 total += ws[((oc * c + ic) * kh + u) * kw + v] * xs[((b * c + ic) * h + iy) * wd + ix]
                             }
@@ -41,7 +43,9 @@ private func referenceConv1d(
     let (o, cg, k) = (w.shape[0], w.shape[1], w.shape[2])
     let lo = (l + 2 * p - k) / s + 1
     let og = o / g
-    let xs = x.scalars, ws = w.scalars, bs = bias?.scalars
+    let xs = x.scalars
+    let ws = w.scalars
+    let bs = bias?.scalars
     var y = [Float](repeating: 0, count: n * o * lo)
     for b in 0..<n {
         for oc in 0..<o {
@@ -98,11 +102,39 @@ private func referenceConv1d(
         }
     }
 
+    @Test(arguments: [
+        Case(input: [2, 3, 9, 8], outChannels: 4, kernel: 3, padding: 1, bias: true),
+        Case(input: [1, 3, 17, 15], outChannels: 5, kernel: 7, padding: 3, bias: false),
+        Case(input: [2, 6, 7, 6], outChannels: 3, kernel: 1, padding: 0, bias: true),
+        Case(input: [1, 2, 8, 8], outChannels: 2, kernel: 4, padding: 0, bias: true),
+    ])
+    func stridedMatchesDirectLoop(_ c: Case) {
+        let seed = UInt64(c.input.reduce(c.kernel * 13 + c.padding, *))
+        let x = randomTensor(c.input, seed: seed)
+        let w = randomTensor([c.outChannels, c.input[1], c.kernel, c.kernel], seed: seed + 1)
+        let b = c.bias ? randomTensor([c.outChannels], seed: seed + 2) : nil
+        for stride in [2, 3, 4] where c.input[2] + 2 * c.padding >= c.kernel {
+            expectClose(
+                conv2d(x, weight: w, bias: b, stride: stride, padding: c.padding),
+                referenceConv2d(x, w, b, stride: stride, padding: c.padding))
+        }
+        expectClose(
+            conv2d(x, weight: w, bias: b, stride: 1, padding: c.padding), referenceConv2d(x, w, b, padding: c.padding))
+    }
+
     @Test func automaticChoosesWinogradOnlyForLargeThreeByThreeLayers() {
-        #expect(Conv2dAlgorithm.prefersWinograd(channels: 128, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
-        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 16 * 16))
-        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 6, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
-        #expect(!Conv2dAlgorithm.prefersWinograd(channels: 128, outChannels: 128, kernelHeight: 1, kernelWidth: 1, outputPixels: 256 * 256))
+        #expect(
+            Conv2dAlgorithm.prefersWinograd(
+                channels: 128, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
+        #expect(
+            !Conv2dAlgorithm.prefersWinograd(
+                channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 16 * 16))
+        #expect(
+            !Conv2dAlgorithm.prefersWinograd(
+                channels: 6, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
+        #expect(
+            !Conv2dAlgorithm.prefersWinograd(
+                channels: 128, outChannels: 128, kernelHeight: 1, kernelWidth: 1, outputPixels: 256 * 256))
         // A layer the automatic rule sends to Winograd, against the direct loop.
         let x = randomTensor([1, 32, 32, 33], seed: 40)
         let w = randomTensor([32, 32, 3, 3], seed: 41)
@@ -142,7 +174,8 @@ private func referenceConv1d(
     @Test(arguments: [Conv2dAlgorithm.im2col, .winograd])
     func defaultTilingCrossesBandBoundaries(algorithm: Conv2dAlgorithm) {
         let (channels, height, width, outChannels) = (64, 130, 128, 3)
-        let rows = algorithm == .im2col
+        let rows =
+            algorithm == .im2col
             ? Conv2dTiling.rowsPerTile(
                 inputChannels: channels, kernelHeight: 3, kernelWidth: 3, outputWidth: width, outputHeight: height)
             : Conv2dTiling.winogradRowsPerBand(
@@ -153,7 +186,10 @@ private func referenceConv1d(
         let b = randomTensor([outChannels], seed: 32)
         let y = conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm)
         #expect(y.shape == [1, outChannels, height, width])
-        let xs = x.scalars, ws = w.scalars, bs = b.scalars, ys = y.scalars
+        let xs = x.scalars
+        let ws = w.scalars
+        let bs = b.scalars
+        let ys = y.scalars
         var checkedRows = Set([0, height - 1])
         for boundary in stride(from: rows, to: height, by: rows) {
             checkedRows.formUnion([boundary - 1, boundary])
@@ -166,7 +202,9 @@ private func referenceConv1d(
                     for c in 0..<channels {
                         for u in 0..<3 where (0..<height).contains(i + u - 1) {
                             for v in 0..<3 where (0..<width).contains(j + v - 1) {
-                                total += ws[((o * channels + c) * 3 + u) * 3 + v] * xs[(c * height + i + u - 1) * width + j + v - 1]
+                                total +=
+                                    ws[((o * channels + c) * 3 + u) * 3 + v]
+                                    * xs[(c * height + i + u - 1) * width + j + v - 1]
                             }
                         }
                     }
@@ -211,5 +249,16 @@ private func referenceConv1d(
         expectClose(
             conv1d(x, weight: w, bias: b, stride: c.stride, padding: c.padding, groups: c.groups),
             referenceConv1d(x, w, b, stride: c.stride, padding: c.padding, groups: c.groups))
+    }
+
+    @Test(arguments: [(1, 0), (2, 1), (3, 2)])
+    func smallColumnBufferGivesTheSameResultAcrossTiles(stride: Int, padding: Int) {
+        let x = randomTensor([2, 6, 41], seed: 50)
+        let w = randomTensor([4, 3, 5], seed: 51)
+        let b = randomTensor([4], seed: 52)
+        let budget = 7 * 15 * MemoryLayout<Float>.stride  // seven output positions per band
+        expectClose(
+            conv1d(x, weight: w, bias: b, stride: stride, padding: padding, groups: 2, columnBufferBytes: budget),
+            referenceConv1d(x, w, b, stride: stride, padding: padding, groups: 2))
     }
 }

@@ -1,7 +1,7 @@
 import DiffDubCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `op` with NumPy broadcasting written out per output index.
 private func referenceBroadcast(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
@@ -12,7 +12,8 @@ private func referenceBroadcast(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -
     let (stridesA, stridesB) = (rowMajorStrides(sa), rowMajorStrides(sb))
     let (xa, xb) = (a.scalars, b.scalars)
     let values = allIndices(shape).map { index -> Float in
-        var oa = 0, ob = 0
+        var oa = 0
+        var ob = 0
         for k in 0..<rank {
             oa += (sa[k] == 1 ? 0 : index[k]) * stridesA[k]
             ob += (sb[k] == 1 ? 0 : index[k]) * stridesB[k]

@@ -1,6 +1,6 @@
 import DiffDubCore
-import Testing
 import TestSupport
+import Testing
 
 /// Plain triple loop: `[batch, m, k] x [batch, k, n]` with the transposes applied by indexing.
 private func referenceMatmul(
@@ -58,7 +58,9 @@ private func referenceMatmul(
         let result = matmul(a, b)
         #expect(result.shape == [2, 5, 4])
         for i in 0..<2 {
-            expectClose(slice(result, axis: 0, i..<(i + 1)), matmul(a, slice(b, axis: 0, i..<(i + 1)).reshaped([3, 4])).reshaped([1, 5, 4]))
+            expectClose(
+                slice(result, axis: 0, i..<(i + 1)),
+                matmul(a, slice(b, axis: 0, i..<(i + 1)).reshaped([3, 4])).reshaped([1, 5, 4]))
         }
     }
 
@@ -68,7 +70,9 @@ private func referenceMatmul(
         let b = randomTensor([11], seed: 9)
         var expected = [Float](repeating: 0, count: 6 * 11)
         var expectedNoBias = expected
-        let xs = x.scalars, ws = w.scalars, bs = b.scalars
+        let xs = x.scalars
+        let ws = w.scalars
+        let bs = b.scalars
         for row in 0..<6 {
             for o in 0..<11 {
                 var total: Float = 0

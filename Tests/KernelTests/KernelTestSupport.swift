@@ -1,7 +1,7 @@
 import DiffDubCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Relative closeness: `max |a - b| <= tolerance * max(1, max |expected|)`, shapes equal.
 func expectClose(

@@ -1,7 +1,7 @@
 import DiffDubCore
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Group norm with Double statistics, written out per (sample, group).
 private func referenceGroupNorm(
@@ -54,7 +54,9 @@ private func referenceLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps
 }
 
 @Suite struct NormalizationTests {
-    @Test(arguments: [(32, [2, 64, 5, 3]), (64, [1, 64, 4, 4]), (3, [3, 33, 7, 5]), (1, [2, 6, 9]), (512, [1, 512, 7])])
+    @Test(arguments: [
+        (32, [2, 64, 5, 3]), (64, [1, 64, 4, 4]), (3, [3, 33, 7, 5]), (1, [2, 6, 9]), (512, [1, 512, 7]),
+    ])
     func groupNormMatchesReference(groups: Int, shape: [Int]) {
         let channels = shape[1]
         let x = randomTensor(shape, seed: UInt64(groups * 100 + shape.count), in: -3...5)
@@ -97,7 +99,8 @@ private func referenceLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps
         let w = randomTensor([33], seed: 21)
         let b = randomTensor([33], seed: 22)
         expectClose(layerNorm(x, weight: w, bias: b, eps: eps), referenceLayerNorm(x, weight: w, bias: b, eps: eps))
-        expectClose(layerNorm(x, weight: nil, bias: nil, eps: eps), referenceLayerNorm(x, weight: nil, bias: nil, eps: eps))
+        expectClose(
+            layerNorm(x, weight: nil, bias: nil, eps: eps), referenceLayerNorm(x, weight: nil, bias: nil, eps: eps))
     }
 
     @Test func layerNormWithTinyEpsOnNearlyConstantRows() {
@@ -116,7 +119,11 @@ private func referenceLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps
         let variance = randomTensor([5], seed: 32, in: 0.1...2)
         let w = randomTensor([5], seed: 33)
         let b = randomTensor([5], seed: 34)
-        let xs = x.scalars, ms = mean.scalars, vs = variance.scalars, ws = w.scalars, bs = b.scalars
+        let xs = x.scalars
+        let ms = mean.scalars
+        let vs = variance.scalars
+        let ws = w.scalars
+        let bs = b.scalars
         var expected = xs
         for n in 0..<2 {
             for c in 0..<5 {

@@ -1,11 +1,12 @@
 import DiffDubCore
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct ShapeTests {
     @Test(arguments: [0, 1, 2, -1])
     func concatThenSliceRoundTrips(axis: Int) {
-        var shapeA = [2, 3, 4], shapeB = [2, 3, 4]
+        var shapeA = [2, 3, 4]
+        var shapeB = [2, 3, 4]
         let resolved = axis < 0 ? axis + 3 : axis
         shapeA[resolved] = 3
         shapeB[resolved] = 5
@@ -16,7 +17,9 @@ import TestSupport
         expectedShape[resolved] = 8
         #expect(joined.shape == expectedShape)
         // Element-wise check against index arithmetic.
-        let js = joined.scalars, as_ = a.scalars, bs = b.scalars
+        let js = joined.scalars
+        let as_ = a.scalars
+        let bs = b.scalars
         let jStrides = rowMajorStrides(expectedShape)
         for index in allIndices(expectedShape) {
             let offset = zip(index, jStrides).map(*).reduce(0, +)
@@ -54,13 +57,33 @@ import TestSupport
         let y = permuted(x, permutation)
         let outShape = permutation.map { shape[$0] }
         #expect(y.shape == outShape)
-        let xs = x.scalars, ys = y.scalars
+        let xs = x.scalars
+        let ys = y.scalars
         let xStrides = rowMajorStrides(shape)
         for (offset, index) in allIndices(outShape).enumerated() {
             var source = [Int](repeating: 0, count: 4)
             for k in 0..<4 { source[permutation[k]] = index[k] }
             #expect(ys[offset] == xs[zip(source, xStrides).map(*).reduce(0, +)])
         }
+    }
+
+    @Test(arguments: [[0, 2, 1], [2, 1, 0], [1, 2, 0], [2, 0, 1]])
+    func permutedTransposesAcrossSeveralBlocks(permutation: [Int]) {
+        let shape = [3, 40, 70]
+        let x = randomTensor(shape, seed: 6)
+        let y = permuted(x, permutation)
+        let outShape = permutation.map { shape[$0] }
+        let xs = x.scalars
+        let ys = y.scalars
+        let xStrides = rowMajorStrides(shape)
+        var mismatches = 0
+        for (offset, index) in allIndices(outShape).enumerated() {
+            var source = [0, 0, 0]
+            for k in 0..<3 { source[permutation[k]] = index[k] }
+            if ys[offset] != xs[zip(source, xStrides).map(*).reduce(0, +)] { mismatches += 1 }
+        }
+        #expect(y.shape == outShape)
+        #expect(mismatches == 0)
     }
 
     @Test func sumOverEachAxis() {
@@ -100,9 +123,31 @@ import TestSupport
         var expected: [Float] = []
         for index in allIndices(y.shape) {
             let (n, c, i, j) = (index[0], index[1], index[2], index[3])
-            expected.append((x[n, c, 2 * i, 2 * j] + x[n, c, 2 * i, 2 * j + 1] + x[n, c, 2 * i + 1, 2 * j] + x[n, c, 2 * i + 1, 2 * j + 1]) / 4)
+            expected.append(
+                (x[n, c, 2 * i, 2 * j] + x[n, c, 2 * i, 2 * j + 1] + x[n, c, 2 * i + 1, 2 * j]
+                    + x[n, c, 2 * i + 1, 2 * j + 1]) / 4)
         }
         expectClose(y, Tensor(shape: y.shape, scalars: expected), tolerance: 1e-6)
+    }
+
+    @Test(arguments: [(3, 2, 1), (2, 2, 0), (3, 1, 1), (5, 3, 2)])
+    func maxPoolTakesWindowMaxima(kernel: Int, stride: Int, padding: Int) {
+        let x = randomTensor([2, 3, 9, 7], seed: 4)
+        let y = maxPool2d(x, kernelSize: kernel, stride: stride, padding: padding)
+        let (ho, wo) = ((9 + 2 * padding - kernel) / stride + 1, (7 + 2 * padding - kernel) / stride + 1)
+        #expect(y.shape == [2, 3, ho, wo])
+        var expected: [Float] = []
+        for index in allIndices([2, 3, ho, wo]) {
+            var best = -Float.infinity
+            for u in 0..<kernel {
+                for v in 0..<kernel {
+                    let (r, c) = (index[2] * stride + u - padding, index[3] * stride + v - padding)
+                    if r >= 0 && r < 9 && c >= 0 && c < 7 { best = max(best, x[index[0], index[1], r, c]) }
+                }
+            }
+            expected.append(best)
+        }
+        #expect(y.scalars == expected)
     }
 
     @Test func globalAveragePoolTakesSpatialMean() {

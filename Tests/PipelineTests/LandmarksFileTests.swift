@@ -43,7 +43,8 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.cleanUp() }
         let entries = (1...3).map {
-            LandmarksFile.Entry(frame: String(format: "%06d.png", $0), landmarks: Self.sampleLandmarks(seed: UInt64($0)))
+            LandmarksFile.Entry(
+                frame: String(format: "%06d.png", $0), landmarks: Self.sampleLandmarks(seed: UInt64($0)))
         }
         let url = folder.file("clip.txt")
         try LandmarksFile.writeTable(entries, to: url, precise: true)
@@ -60,7 +61,8 @@ import Testing
         #expect(read.map(\.frame) == entries.map(\.frame))
         #expect(read[2].landmarks.interleaved == entries[2].landmarks.interleaved.map { $0.rounded(.towardZero) })
 
-        let matched = try LandmarksFile.landmarks(for: ["000002.png", "000003.jpg", "000001"], in: read, path: url.path)
+        let matched = try LandmarksFile.landmarks(
+            for: ["000002.png", "000003.jpg", "000001"], in: read, path: url.path)
         #expect(matched == [read[1].landmarks, read[2].landmarks, read[0].landmarks])
         #expect(throws: LandmarksError.missingFrame(path: url.path, frame: "000004.png")) {
             try LandmarksFile.landmarks(for: ["000001.png", "000004.png"], in: read, path: url.path)
@@ -130,6 +132,8 @@ import Testing
         #expect(throws: LandmarksError.missingFrame(path: folder.file("synth_1.txt").path, frame: "synth_1.png")) {
             try LandmarksFile.readFolder(folder.url, frames: ["synth_1.png"])
         }
-        #expect("\(LandmarksError.wrongPointCount(path: "/x/t.txt", line: 2, found: 67))" == "/x/t.txt:2: 67 landmark points, expected 68")
+        #expect(
+            "\(LandmarksError.wrongPointCount(path: "/x/t.txt", line: 2, found: 67))"
+                == "/x/t.txt:2: 67 landmark points, expected 68")
     }
 }

@@ -28,6 +28,8 @@ import Testing
         try PNGFile.write(other, to: url)
         #expect(try PNGFile.read(url) == other)
         #expect(folder.contents() == ["frame.png"])
+        try PNGFile.write(image, to: folder.file("fast.png"), fast: true)
+        #expect(try PNGFile.read(folder.file("fast.png")) == image)
     }
 
     @Test func convertsGrayPaletteSixteenBitAndAlphaToRGB() throws {
@@ -81,7 +83,8 @@ import Testing
         try Data("not a png".utf8).write(to: text)
         #expect(throws: ImageError.self) { try PNGFile.read(text) }
         let truncated = folder.file("truncated.png")
-        let full = TinyPNG.encode(width: 4, height: 4, bitDepth: 8, colorType: .gray, rows: Array(repeating: [1, 2, 3, 4], count: 4))
+        let full = TinyPNG.encode(
+            width: 4, height: 4, bitDepth: 8, colorType: .gray, rows: Array(repeating: [1, 2, 3, 4], count: 4))
         try full.prefix(40).write(to: truncated)
         #expect(throws: ImageError.self) { try PNGFile.read(truncated) }
         // Writing into a folder that does not exist fails with the destination's name.
@@ -103,7 +106,9 @@ import Testing
     }
 
     @Test func naturalOrderComparesDigitRunsAsNumbers() {
-        let names = ["frame10.png", "frame2.png", "frame1.png", "frame02.png", "a.png", "frame1b.png", "00003.png", "00001.png"]
+        let names = [
+            "frame10.png", "frame2.png", "frame1.png", "frame02.png", "a.png", "frame1b.png", "00003.png", "00001.png",
+        ]
         #expect(
             names.sorted(by: FrameFolder.naturallyPrecedes) == [
                 "00001.png", "00003.png", "a.png", "frame1.png", "frame1b.png", "frame2.png", "frame02.png",

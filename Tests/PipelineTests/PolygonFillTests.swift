@@ -167,6 +167,15 @@ import Testing
         }
     }
 
+    @Test func polygonsOutsideTheImageDrawNothing() {
+        let empty = GrayImage(height: 10, width: 10)
+        let below = [PixelPoint(x: 2, y: 30), PixelPoint(x: 8, y: 31), PixelPoint(x: 5, y: 40)]
+        let left = [PixelPoint(x: -20, y: 2), PixelPoint(x: -3, y: 5), PixelPoint(x: -9, y: 9)]
+        #expect(empty.filling(polygon: below) == empty)
+        #expect(empty.filling(polygon: left) == empty)
+        #expect(empty.filling(polygon: []) == empty)
+    }
+
     @Test func dilationIsAChebyshevDistanceBall() {
         var image = GrayImage(height: 30, width: 40)
         image[3, 5] = 1
@@ -188,6 +197,24 @@ import Testing
         // One pixel per column along the major axis.
         for x in 2...17 {
             #expect((0..<20).filter { line[$0, x] == 1 }.count == 1, "column \(x)")
+        }
+    }
+}
+
+@Suite struct FaceMaskRobustnessTests {
+    /// Landmarks far outside the image or not finite give an empty mask, never a crash.
+    @Test func absurdLandmarksGiveEmptyMasks() {
+        for value in [Float(1e12), -1e12, .nan, .infinity] {
+            var points = [SIMD2<Float>](repeating: SIMD2(10, 10), count: 68)
+            points[8] = SIMD2(value, value)
+            points[10] = SIMD2(-value, value)
+            let mask = FaceMask.mouthMask(landmarks: FaceLandmarks(points: points), size: 32)
+            #expect(mask.height == 32 && mask.width == 32)
+        }
+        let far = FaceLandmarks(points: [SIMD2<Float>](repeating: SIMD2(5000, 5000), count: 68))
+        #expect(FaceMask.mouthMask(landmarks: far, size: 32) == GrayImage(height: 32, width: 32))
+        #expect(throws: FaceMaskError.emptyMask(height: 32, width: 32)) {
+            try FaceMask.lipCrop(image: RGBImage(height: 32, width: 32), landmarks: far, size: 32)
         }
     }
 }

@@ -84,7 +84,9 @@ import Testing
         #expect(image.resizedBilinear(height: 9, width: 11) == image)
         let flat = RGBImage(height: 13, width: 17, red: 200, green: 7, blue: 255)
         for (h, w) in [(5, 3), (31, 40), (13, 1), (1, 1)] {
-            #expect(flat.resizedBilinear(height: h, width: w) == RGBImage(height: h, width: w, red: 200, green: 7, blue: 255))
+            #expect(
+                flat.resizedBilinear(height: h, width: w)
+                    == RGBImage(height: h, width: w, red: 200, green: 7, blue: 255))
         }
     }
 
@@ -96,7 +98,8 @@ import Testing
         let half = gray.resizedBilinear(height: 4, width: 5)
         for y in 0..<4 {
             for x in 0..<5 {
-                let sum = Int(gray[2 * y, 2 * x]) + Int(gray[2 * y, 2 * x + 1]) + Int(gray[2 * y + 1, 2 * x])
+                let sum =
+                    Int(gray[2 * y, 2 * x]) + Int(gray[2 * y, 2 * x + 1]) + Int(gray[2 * y + 1, 2 * x])
                     + Int(gray[2 * y + 1, 2 * x + 1])
                 #expect(Int(half[y, x]) == (sum + 2) >> 2)
             }
@@ -160,7 +163,8 @@ enum NearestProbe {
         let image = RGBImage(height: 2, width: 3, red: 10, green: 20, blue: 30)
         let masked = image.masked(by: mask)
         #expect(masked[0, 1, 2] == 30 && masked[0, 0, 0] == 0 && masked[1, 2, 1] == 20)
-        #expect(image.cropped(rows: 1..<2, columns: 0..<2) == RGBImage(height: 1, width: 2, red: 10, green: 20, blue: 30))
+        #expect(
+            image.cropped(rows: 1..<2, columns: 0..<2) == RGBImage(height: 1, width: 2, red: 10, green: 20, blue: 30))
         #expect(throws: FaceMaskError.emptyMask(height: 3, width: 3)) {
             try FaceMask.crop(image: RGBImage(height: 3, width: 3), mask: GrayImage(height: 3, width: 3), size: 4)
         }

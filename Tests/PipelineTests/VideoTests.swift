@@ -21,7 +21,9 @@ import Testing
 
     static func sineWAV(at url: URL, seconds: Double) throws {
         let rate = 44100
-        let samples = (0..<Int(seconds * Double(rate))).map { Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / Double(rate))) }
+        let samples = (0..<Int(seconds * Double(rate))).map {
+            Float(0.5 * sin(2 * Double.pi * 440 * Double($0) / Double(rate)))
+        }
         try AudioFile.write(AudioClip(samples: samples, channels: 1, sampleRate: rate), to: url)
     }
 
@@ -63,6 +65,22 @@ import Testing
         try AudioExtractor.extractWAV(from: video, to: wavCopy)
         let clip = try AudioFile.read(wavCopy)
         #expect(clip.sampleRate == 16000 && clip.channels == 1 && clip.frameCount > 2000)
+    }
+
+    /// The soundtrack follows the video's length: longer audio is cut, shorter is padded.
+    @Test func audioIsCutOrPaddedToTheVideo() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        for seconds in [1.0, 0.08] {
+            let wav = folder.file("tone.wav")
+            try Self.sineWAV(at: wav, seconds: seconds)
+            let video = folder.file("out.mp4")
+            let writer = try VideoWriter(video, width: 16, height: 16, audio: wav)
+            for i in 0..<10 { try writer.write(Self.frame(i, height: 16, width: 16)) }
+            try writer.finish()
+            let audio = try AudioExtractor.decode(video)
+            #expect(abs(audio.duration - 0.4) < 0.06, "audio of \(seconds) s -> \(audio.duration) s")
+        }
     }
 
     @Test func withoutAudioAndOddSize() throws {

@@ -5,7 +5,11 @@ import Foundation
 public enum TinyPNG {
     /// PNG colour types.
     public enum ColorType: UInt8 {
-        case gray = 0, rgb = 2, palette = 3, grayAlpha = 4, rgba = 6
+        case gray = 0
+        case rgb = 2
+        case palette = 3
+        case grayAlpha = 4
+        case rgba = 6
     }
 
     /// A PNG file with the given header fields and unfiltered `rows` (each row's bytes as the
@@ -47,7 +51,8 @@ public enum TinyPNG {
             out.append(contentsOf: bytes[offset..<(offset + n)])
             offset += n
         } while offset < bytes.count
-        var a: UInt32 = 1, b: UInt32 = 0
+        var a: UInt32 = 1
+        var b: UInt32 = 0
         for byte in bytes {
             a = (a + UInt32(byte)) % 65521
             b = (b + a) % 65521
@@ -68,7 +73,9 @@ public enum TinyPNG {
 
 extension Data {
     fileprivate mutating func append(bigEndian value: UInt32) {
-        append(contentsOf: [UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF)])
+        append(contentsOf: [
+            UInt8(value >> 24), UInt8((value >> 16) & 0xFF), UInt8((value >> 8) & 0xFF), UInt8(value & 0xFF),
+        ])
     }
 
     fileprivate mutating func append(chunk type: String, _ body: Data) {

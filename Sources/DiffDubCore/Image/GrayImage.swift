@@ -41,7 +41,10 @@ public struct GrayImage: Sendable, Equatable {
     /// The smallest box holding every non-zero pixel, as inclusive `(rows, columns)` bounds,
     /// or `nil` when every pixel is 0.
     public var nonZeroBounds: (rows: ClosedRange<Int>, columns: ClosedRange<Int>)? {
-        var top = Int.max, bottom = -1, left = Int.max, right = -1
+        var top = Int.max
+        var bottom = -1
+        var left = Int.max
+        var right = -1
         for y in 0..<height {
             let row = y * width
             for x in 0..<width where pixels[row + x] != 0 {

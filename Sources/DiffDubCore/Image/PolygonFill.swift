@@ -17,7 +17,7 @@ public struct PixelPoint: Sendable, Hashable {
 ///
 /// It is the union of two things, as in OpenCV:
 /// 1. the outline: every edge `v[i-1] -> v[i]` (closing edge first) drawn as an 8-connected
-///    Bresenham line from its left end (see ``drawLine(from:to:value:)``), clipped to the image;
+///    Bresenham line from its left end (see `drawLine`), clipped to the image;
 /// 2. the scanline fill: each non-horizontal edge keeps `x` in 16.16 fixed point starting at
 ///    its upper vertex, stepping by `dx = ((x1 - x0) << 16) / (y1 - y0)` (integer division,
 ///    truncating) per row; it is active on rows `y0 ..< y1`. On each row the active edges,
@@ -75,12 +75,15 @@ enum PolygonFill {
                 c1.y = clipped.second.y
             }
         }
-        let (x0, x1) = (Int64(c0.x) << shift, Int64(c1.x) << shift)
-        let dx = (x1 - x0) / Int64(c1.y - c0.y)
+        // Wrapping arithmetic: only absurd coordinates (far outside the image) can overflow,
+        // where OpenCV's result is undefined too; this way they cannot trap.
+        let (x0, x1) = (Int64(c0.x) &<< shift, Int64(c1.x) &<< shift)
+        let rows = Int64(c1.y) &- Int64(c0.y)
+        let dx = rows == -1 ? 0 &- (x1 &- x0) : (x1 &- x0) / rows
         if p.y < q.y {
-            return Edge(y0: p.y, y1: q.y, x: x0 + Int64(p.y - c0.y) * dx, dx: dx)
+            return Edge(y0: p.y, y1: q.y, x: x0 &+ (Int64(p.y) &- Int64(c0.y)) &* dx, dx: dx)
         } else {
-            return Edge(y0: q.y, y1: p.y, x: x1 + Int64(q.y - c1.y) * dx, dx: dx)
+            return Edge(y0: q.y, y1: p.y, x: x1 &+ (Int64(q.y) &- Int64(c1.y)) &* dx, dx: dx)
         }
     }
 
@@ -95,16 +98,18 @@ enum PolygonFill {
         guard edges.count >= 2,
             let top = edges.map(\.y0).min(), let bottom = edges.map(\.y1).max()
         else { return }
+        let (first, end) = (max(top, 0), min(bottom, height))
+        guard first < end else { return }
         var xs: [Int64] = []
-        for y in max(top, 0)..<min(bottom, height) {
+        for y in first..<end {
             xs.removeAll(keepingCapacity: true)
             for edge in edges where edge.y0 <= y && y < edge.y1 {
-                xs.append(edge.x + Int64(y - edge.y0) * edge.dx)
+                xs.append(edge.x &+ Int64(y - edge.y0) &* edge.dx)
             }
             xs.sort()
             var i = 0
             while i + 1 < xs.count {
-                var left = Int((xs[i] + (1 << shift) - 1) >> shift)
+                var left = Int((xs[i] &+ ((1 << shift) - 1)) >> shift)
                 var right = Int(xs[i + 1] >> shift)
                 i += 2
                 guard left < width && right >= 0 else { continue }
@@ -161,7 +166,8 @@ enum PolygonFill {
         first: PixelPoint, second: PixelPoint, visible: Bool
     ) {
         guard width > 0 && height > 0 else { return (p, q, false) }
-        let right = Int64(width - 1), bottom = Int64(height - 1)
+        let right = Int64(width - 1)
+        let bottom = Int64(height - 1)
         var (x1, y1, x2, y2) = (Int64(p.x), Int64(p.y), Int64(q.x), Int64(q.y))
         func code(_ x: Int64, _ y: Int64) -> Int {
             (x < 0 ? 1 : 0) + (x > right ? 2 : 0) + (y < 0 ? 4 : 0) + (y > bottom ? 8 : 0)
@@ -169,7 +175,9 @@ enum PolygonFill {
         func horizontalCode(_ x: Int64) -> Int { (x < 0 ? 1 : 0) + (x > right ? 2 : 0) }
         /// `trunc(Double(a) * Double(b) / Double(c))`, as OpenCV computes the cut.
         func cut(_ a: Int64, _ b: Int64, _ c: Int64) -> Int64 {
-            Int64((Double(a) * Double(b) / Double(c)).rounded(.towardZero))
+            // Clamped so that absurd coordinates cannot trap the conversion (OpenCV: undefined).
+            let v = (Double(a) * Double(b) / Double(c)).rounded(.towardZero)
+            return Int64(min(max(v, -4.0e18), 4.0e18))
         }
         var c1 = code(x1, y1)
         var c2 = code(x2, y2)

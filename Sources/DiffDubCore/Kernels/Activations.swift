@@ -1,29 +1,49 @@
 import Foundation
 
+/// A scalar function that ``mapElements(_:_:)`` applies to every element. Kernels take it as
+/// a generic parameter rather than a closure so each loop is specialised and vectorised.
+protocol ElementFunction {
+    func callAsFunction(_ x: Float) -> Float
+}
+
 /// `y = f(x)` element-wise, in parallel chunks.
-@inline(__always)
-func mapElements(_ x: Tensor, _ transform: (Float) -> Float) -> Tensor {
+func mapElements<F: ElementFunction>(_ x: Tensor, _ f: F) -> Tensor {
     let (result, y) = makeOutput(x.shape)
     let px = x.readPointer
     parallelFor(x.count, minimumChunk: elementwiseChunk) { range in
-        for i in range { y[i] = transform(px[i]) }
+        for i in range { y[i] = f(px[i]) }
     }
     return result
 }
 
+struct SiLUFunction: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x / (1 + fastExp(-x)) }
+}
+
+struct SigmoidFunction: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) }
+}
+
+struct ReLUFunction: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { max(x, 0) }
+}
+
+struct GELUFunction: ElementFunction {
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { 0.5 * x * (1 + fastErf(x * 0.707_106_781_186_547_5)) }
+}
+
 /// SiLU (swish): `y = x * sigmoid(x) = x / (1 + exp(-x))`, element-wise.
-public func silu(_ x: Tensor) -> Tensor { mapElements(x) { $0 / (1 + fastExp(-$0)) } }
+public func silu(_ x: Tensor) -> Tensor { mapElements(x, SiLUFunction()) }
 
 /// ReLU: `y = max(x, 0)`, element-wise.
-public func relu(_ x: Tensor) -> Tensor { mapElements(x) { max($0, 0) } }
+public func relu(_ x: Tensor) -> Tensor { mapElements(x, ReLUFunction()) }
 
 /// Logistic sigmoid: `y = 1 / (1 + exp(-x))`, element-wise.
-public func sigmoid(_ x: Tensor) -> Tensor { mapElements(x) { 1 / (1 + fastExp(-$0)) } }
+public func sigmoid(_ x: Tensor) -> Tensor { mapElements(x, SigmoidFunction()) }
 
-/// Exact GELU: `y = x * (1 + erf(x / sqrt 2)) / 2`, element-wise.
-public func gelu(_ x: Tensor) -> Tensor {
-    mapElements(x) { 0.5 * $0 * (1 + erf($0 * 0.707_106_781_186_547_5)) }
-}
+/// Exact (erf) GELU: `y = x * (1 + erf(x / sqrt 2)) / 2`, element-wise; `erf` is evaluated to
+/// 2e-7 absolute (not the tanh approximation).
+public func gelu(_ x: Tensor) -> Tensor { mapElements(x, GELUFunction()) }
 
 /// Gated linear unit: splits `axis` (negative counts from the end) into halves `a` (first)
 /// and `b` (second) and returns `a * sigmoid(b)`; the axis halves in the result.

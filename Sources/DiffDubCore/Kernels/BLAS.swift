@@ -7,7 +7,8 @@ import COpenBLAS
 /// data with ``parallelFor(_:minimumChunk:_:)`` or calls `sgemm`.
 public enum BLAS {
     /// Threads OpenBLAS uses inside one `sgemm` call (`openblas_get_num_threads` /
-    /// `openblas_set_num_threads`); setting clamps to at least 1.
+    /// `openblas_set_num_threads`); setting clamps to at least 1. Set it at start-up, not while
+    /// other threads are running kernels.
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(1, newValue))) }

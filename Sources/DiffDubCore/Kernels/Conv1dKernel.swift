@@ -14,9 +14,20 @@
 public func conv1d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, groups: Int = 1
 ) -> Tensor {
+    conv1d(
+        x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups,
+        columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes)
+}
+
+/// ``conv1d(_:weight:bias:stride:padding:groups:)`` with an explicit bound (bytes) on the im2col
+/// column buffer; the result does not depend on it.
+public func conv1d(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int, columnBufferBytes: Int
+) -> Tensor {
     precondition(x.rank == 3, "conv1d: input must be [N, C, L], got \(x.shape)")
     precondition(weight.rank == 3, "conv1d: weight must be [O, C/groups, k], got \(weight.shape)")
-    precondition(stride >= 1 && padding >= 0 && groups >= 1, "conv1d: stride \(stride), padding \(padding), groups \(groups)")
+    precondition(
+        stride >= 1 && padding >= 0 && groups >= 1, "conv1d: stride \(stride), padding \(padding), groups \(groups)")
     let (batch, channels, length) = (x.shape[0], x.shape[1], x.shape[2])
     let (outChannels, groupChannels, kernel) = (weight.shape[0], weight.shape[1], weight.shape[2])
     precondition(
@@ -81,7 +92,7 @@ public func conv1d(
     }
 
     let tileLength = max(
-        1, min(outLength, Conv2dTiling.defaultColumnBufferBytes / max(1, patch * MemoryLayout<Float>.stride)))
+        1, min(outLength, columnBufferBytes / max(1, patch * MemoryLayout<Float>.stride)))
     let columns = UnsafeMutablePointer<Float>.allocate(capacity: patch * tileLength)
     defer { columns.deallocate() }
     for n in 0..<batch {
@@ -94,12 +105,19 @@ public func conv1d(
                 parallelFor(patch, minimumChunk: max(1, elementwiseChunk / count)) { range in
                     for r in range {
                         let j = r % kernel
-                        let line = input + (r / kernel) * length
+                        // Input position of output i is start + i * stride; valid for i in first..<end.
+                        let start = t0 * stride + j - padding
+                        let line = input + (r / kernel) * length + start
                         let target = columns + r * count
-                        for i in 0..<count {
-                            let position = (t0 + i) * stride + j - padding
-                            target[i] = position >= 0 && position < length ? line[position] : 0
+                        let first = min(count, max(0, (-start + stride - 1) / stride))
+                        let end = max(first, min(count, (length - start + stride - 1) / stride))
+                        if first > 0 { target.update(repeating: 0, count: first) }
+                        if stride == 1 {
+                            if end > first { (target + first).update(from: line + first, count: end - first) }
+                        } else {
+                            for i in first..<end { target[i] = line[i * stride] }
                         }
+                        if end < count { (target + end).update(repeating: 0, count: count - end) }
                     }
                 }
                 sgemm(

@@ -83,7 +83,8 @@ public func conv2d(
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
     precondition(
-        weight.shape[1] == channels, "conv2d: weight \(weight.shape) expects \(weight.shape[1]) channels, input is \(x.shape)")
+        weight.shape[1] == channels,
+        "conv2d: weight \(weight.shape) expects \(weight.shape[1]) channels, input is \(x.shape)")
     precondition(padding >= 0, "conv2d: negative padding \(padding)")
     let outHeight = height + 2 * padding - kernelHeight + 1
     let outWidth = width + 2 * padding - kernelWidth + 1
@@ -93,6 +94,70 @@ public func conv2d(
     if let bias {
         precondition(bias.count == outChannels, "conv2d: bias \(bias.shape) for weight \(weight.shape)")
     }
+    let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
+    precondition(
+        algorithm != .winograd || isThreeByThree, "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
+    let useWinograd =
+        algorithm == .winograd
+        || (algorithm == .automatic
+            && Conv2dAlgorithm.prefersWinograd(
+                channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                outputPixels: outHeight * outWidth))
+    guard useWinograd else {
+        return convolveByColumns(
+            x, weight: weight, bias: bias, stride: 1, padding: padding, columnBufferBytes: columnBufferBytes,
+            pointwiseShortcut: algorithm != .im2col)
+    }
+    let (result, y) = makeOutput([batch, outChannels, outHeight, outWidth])
+    let winograd = WinogradConv3x3(
+        weight: weight.readPointer, channels: channels, outChannels: outChannels, height: height, width: width,
+        padding: padding, bufferBytes: columnBufferBytes)
+    defer { winograd.deallocate() }
+    let (px, pb) = (x.readPointer, bias?.readPointer)
+    for n in 0..<batch {
+        winograd.run(
+            input: px + n * channels * height * width, output: y + n * outChannels * outHeight * outWidth, bias: pb)
+    }
+    return result
+}
+
+/// 2-D convolution with a stride (cross-correlation, as in PyTorch): `x` `[N, C, H, W]`,
+/// `weight` `[O, C, kh, kw]`, `bias` `[O]` -> `[N, O, Ho, Wo]` with
+/// `Ho = (H + 2p - kh) / stride + 1` (likewise `Wo`) and
+/// `y[n, o, i, j] = bias[o] + sum_{c, u, v} weight[o, c, u, v] * x[n, c, i*stride + u - p, j*stride + v - p]`
+/// (out-of-range input reads as zero). Stride 1 is ``conv2d(_:weight:bias:padding:)``; larger
+/// strides unfold bands of output rows (im2col) and multiply with `sgemm`.
+public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
+    precondition(stride >= 1, "conv2d: stride \(stride) must be at least 1")
+    if stride == 1 { return conv2d(x, weight: weight, bias: bias, padding: padding) }
+    precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
+    precondition(weight.rank == 4, "conv2d: weight must be [O, C, kh, kw], got \(weight.shape)")
+    precondition(
+        weight.shape[1] == x.shape[1],
+        "conv2d: weight \(weight.shape) expects \(weight.shape[1]) channels, input is \(x.shape)")
+    precondition(padding >= 0, "conv2d: negative padding \(padding)")
+    precondition(
+        x.shape[2] + 2 * padding >= weight.shape[2] && x.shape[3] + 2 * padding >= weight.shape[3],
+        "conv2d: kernel \(weight.shape) larger than padded input \(x.shape) (padding \(padding))")
+    if let bias {
+        precondition(bias.count == weight.shape[0], "conv2d: bias \(bias.shape) for weight \(weight.shape)")
+    }
+    return convolveByColumns(
+        x, weight: weight, bias: bias, stride: stride, padding: padding,
+        columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes, pointwiseShortcut: true)
+}
+
+/// The im2col convolution (arguments already checked): one `sgemm` per image for an unpadded
+/// 1x1 stride-1 kernel when `pointwiseShortcut`, otherwise bands of output rows unfolded into
+/// `[C*kh*kw, rows*Wo]` columns and multiplied by `[O, C*kh*kw]` straight into the output.
+private func convolveByColumns(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, columnBufferBytes: Int,
+    pointwiseShortcut: Bool
+) -> Tensor {
+    let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
+    let outHeight = (height + 2 * padding - kernelHeight) / stride + 1
+    let outWidth = (width + 2 * padding - kernelWidth) / stride + 1
     let (result, y) = makeOutput([batch, outChannels, outHeight, outWidth])
     let outPlane = outHeight * outWidth
     let inPlane = height * width
@@ -107,24 +172,7 @@ public func conv2d(
         for o in 0..<outChannels { (image + o * outPlane).update(repeating: pb[o], count: outPlane) }
     }
 
-    let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
-    precondition(algorithm != .winograd || isThreeByThree, "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
-    if algorithm == .winograd || (algorithm == .automatic && Conv2dAlgorithm.prefersWinograd(
-        channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-        outputPixels: outPlane))
-    {
-        let winograd = WinogradConv3x3(
-            weight: pw, channels: channels, outChannels: outChannels, height: height, width: width,
-            padding: padding, bufferBytes: columnBufferBytes)
-        defer { winograd.deallocate() }
-        let pb = bias?.readPointer
-        for n in 0..<batch {
-            winograd.run(input: px + n * channels * inPlane, output: y + n * outChannels * outPlane, bias: pb)
-        }
-        return result
-    }
-
-    if kernelHeight == 1 && kernelWidth == 1 && padding == 0 && algorithm != .im2col {
+    if pointwiseShortcut && kernelHeight == 1 && kernelWidth == 1 && padding == 0 && stride == 1 {
         for n in 0..<batch {
             let image = y + n * outChannels * outPlane
             fillBias(image)
@@ -136,6 +184,9 @@ public func conv2d(
         return result
     }
 
+    let geometry = ColumnGeometry(
+        height: height, width: width, kernelHeight: kernelHeight, kernelWidth: kernelWidth, stride: stride,
+        padding: padding, outWidth: outWidth)
     let tileRows = Conv2dTiling.rowsPerTile(
         inputChannels: channels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
         outputWidth: outWidth, outputHeight: outHeight, columnBufferBytes: columnBufferBytes)
@@ -150,10 +201,7 @@ public func conv2d(
         while row0 < outHeight {
             let rows = min(tileRows, outHeight - row0)
             let tileWidth = rows * outWidth
-            packConv2dColumns(
-                input: input, height: height, width: width, patch: patch,
-                kernelHeight: kernelHeight, kernelWidth: kernelWidth, padding: padding,
-                outWidth: outWidth, firstRow: row0, rows: rows, into: columns)
+            geometry.pack(input: input, patch: patch, firstRow: row0, rows: rows, into: columns)
             sgemm(
                 transposeA: false, transposeB: false, m: outChannels, n: tileWidth, k: patch,
                 a: pw, lda: patch, b: columns, ldb: tileWidth,
@@ -164,35 +212,47 @@ public func conv2d(
     return result
 }
 
-/// im2col for one band of output rows: `columns[(c*kh + u)*kw + v, r*Wo + j] =
-/// input[c, firstRow + r + u - p, j + v - p]`, zero outside the image.
-private func packConv2dColumns(
-    input: UnsafePointer<Float>, height: Int, width: Int, patch: Int,
-    kernelHeight: Int, kernelWidth: Int, padding: Int,
-    outWidth: Int, firstRow: Int, rows: Int, into columns: UnsafeMutablePointer<Float>
-) {
-    let tileWidth = rows * outWidth
-    parallelFor(patch, minimumChunk: max(1, elementwiseChunk / max(1, tileWidth))) { range in
-        for r in range {
-            let v = r % kernelWidth
-            let u = (r / kernelWidth) % kernelHeight
-            let c = r / (kernelWidth * kernelHeight)
-            let plane = input + c * height * width
-            // Output columns j whose input column j + v - p lies inside [0, width).
-            let jStart = min(outWidth, max(0, padding - v))
-            let jEnd = max(jStart, min(outWidth, width + padding - v))
-            for row in 0..<rows {
-                let target = columns + r * tileWidth + row * outWidth
-                let iy = firstRow + row + u - padding
-                if iy < 0 || iy >= height {
-                    target.update(repeating: 0, count: outWidth)
-                    continue
+/// The im2col layout of one image.
+private struct ColumnGeometry {
+    let height: Int
+    let width: Int
+    let kernelHeight: Int
+    let kernelWidth: Int
+    let stride: Int
+    let padding: Int
+    let outWidth: Int
+
+    /// im2col for one band of output rows: `columns[(c*kh + u)*kw + v, r*Wo + j] =
+    /// input[c, (firstRow + r)*stride + u - p, j*stride + v - p]`, zero outside the image.
+    func pack(
+        input: UnsafePointer<Float>, patch: Int, firstRow: Int, rows: Int, into columns: UnsafeMutablePointer<Float>
+    ) {
+        let tileWidth = rows * outWidth
+        parallelFor(patch, minimumChunk: max(1, elementwiseChunk / max(1, tileWidth))) { range in
+            for r in range {
+                let v = r % kernelWidth
+                let u = (r / kernelWidth) % kernelHeight
+                let c = r / (kernelWidth * kernelHeight)
+                let plane = input + c * height * width
+                // Output columns j whose input column j*stride + v - p lies inside [0, width).
+                let jStart = min(outWidth, max(0, (padding - v + stride - 1) / stride))
+                let jEnd = max(jStart, min(outWidth, (width + padding - v + stride - 1) / stride))
+                for row in 0..<rows {
+                    let target = columns + r * tileWidth + row * outWidth
+                    let iy = (firstRow + row) * stride + u - padding
+                    if iy < 0 || iy >= height {
+                        target.update(repeating: 0, count: outWidth)
+                        continue
+                    }
+                    if jStart > 0 { target.update(repeating: 0, count: jStart) }
+                    let line = plane + iy * width + v - padding
+                    if stride == 1 {
+                        if jEnd > jStart { (target + jStart).update(from: line + jStart, count: jEnd - jStart) }
+                    } else {
+                        for j in jStart..<jEnd { target[j] = line[j * stride] }
+                    }
+                    if jEnd < outWidth { (target + jEnd).update(repeating: 0, count: outWidth - jEnd) }
                 }
-                if jStart > 0 { target.update(repeating: 0, count: jStart) }
-                if jEnd > jStart {
-                    (target + jStart).update(from: plane + iy * width + jStart + v - padding, count: jEnd - jStart)
-                }
-                if jEnd < outWidth { (target + jEnd).update(repeating: 0, count: outWidth - jEnd) }
             }
         }
     }

@@ -35,7 +35,10 @@ struct WinogradConv3x3 {
         return max(1, min(tileRows, bufferBytes / max(1, bytesPerTileRow)))
     }
 
-    init(weight: UnsafePointer<Float>, channels: Int, outChannels: Int, height: Int, width: Int, padding: Int, bufferBytes: Int) {
+    init(
+        weight: UnsafePointer<Float>, channels: Int, outChannels: Int, height: Int, width: Int, padding: Int,
+        bufferBytes: Int
+    ) {
         self.channels = channels
         self.outChannels = outChannels
         self.height = height
@@ -140,7 +143,9 @@ struct WinogradConv3x3 {
                         if last < lineWidth { (line + last).update(repeating: 0, count: lineWidth - last) }
                     }
                     let (l0, l1, l2, l3) = (lines, lines + lineWidth, lines + 2 * lineWidth, lines + 3 * lineWidth)
-                    let (r0, r1, r2, r3) = (combined, combined + lineWidth, combined + 2 * lineWidth, combined + 3 * lineWidth)
+                    let (r0, r1, r2, r3) = (
+                        combined, combined + lineWidth, combined + 2 * lineWidth, combined + 3 * lineWidth
+                    )
                     for j in 0..<lineWidth {
                         r0[j] = l0[j] - l2[j]
                         r1[j] = l1[j] + l2[j]
@@ -168,7 +173,9 @@ struct WinogradConv3x3 {
     }
 
     /// `Y = A^T M A + bias` for every tile in the band, written where it falls inside the output.
-    private func transformOutput(_ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, firstTileRow: Int, rows: Int) {
+    private func transformOutput(
+        _ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, firstTileRow: Int, rows: Int
+    ) {
         let tiles = rows * tileColumns
         let m = productBand
         let (outHeight, outWidth, tileColumns) = (self.outHeight, self.outWidth, self.tileColumns)
@@ -202,10 +209,14 @@ struct WinogradConv3x3 {
                     // A^T M gives rows s0 = M0 + M1 + M2 and s1 = M1 - M2 - M3 (M_i the rows
                     // of the 4x4 tile); A then maps each row (a, b, c, d) to (a+b+c, b-c-d).
                     for j in 0..<tileColumns {
-                        let s00 = m0[j] + m4[j] + m8[j], s01 = m1[j] + m5[j] + m9[j]
-                        let s02 = m2[j] + m6[j] + m10[j], s03 = m3[j] + m7[j] + m11[j]
-                        let s10 = m4[j] - m8[j] - m12[j], s11 = m5[j] - m9[j] - m13[j]
-                        let s12 = m6[j] - m10[j] - m14[j], s13 = m7[j] - m11[j] - m15[j]
+                        let s00 = m0[j] + m4[j] + m8[j]
+                        let s01 = m1[j] + m5[j] + m9[j]
+                        let s02 = m2[j] + m6[j] + m10[j]
+                        let s03 = m3[j] + m7[j] + m11[j]
+                        let s10 = m4[j] - m8[j] - m12[j]
+                        let s11 = m5[j] - m9[j] - m13[j]
+                        let s12 = m6[j] - m10[j] - m14[j]
+                        let s13 = m7[j] - m11[j] - m15[j]
                         top[2 * j] = s00 + s01 + s02 + b
                         top[2 * j + 1] = s01 - s02 - s03 + b
                         bottom[2 * j] = s10 + s11 + s12 + b

@@ -17,8 +17,7 @@ public func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int] {
 /// Axes are first collapsed where both operands are laid out alike, so a per-channel
 /// `[1, C, 1, 1]` against `[N, C, H, W]` becomes `[N, C, H*W]` against strides `[0, 1, 0]`,
 /// and the innermost loop runs over whole rows with a fixed stride per operand.
-@inline(__always)
-func broadcastBinary(_ lhs: Tensor, _ rhs: Tensor, _ op: (Float, Float) -> Float) -> Tensor {
+func broadcastBinary<Op: ElementCombination>(_ lhs: Tensor, _ rhs: Tensor, _ op: Op) -> Tensor {
     let pa = lhs.readPointer
     let pb = rhs.readPointer
     if lhs.shape == rhs.shape {
@@ -67,13 +66,55 @@ func broadcastBinary(_ lhs: Tensor, _ rhs: Tensor, _ op: (Float, Float) -> Float
             let b = pb + ob
             switch (sa, sb) {
             case (1, 1): for i in 0..<width { target[i] = op(a[i], b[i]) }
-            case (1, 0): let bv = b[0]; for i in 0..<width { target[i] = op(a[i], bv) }
-            case (0, 1): let av = a[0]; for i in 0..<width { target[i] = op(av, b[i]) }
+            case (1, 0):
+                let bv = b[0]
+                for i in 0..<width { target[i] = op(a[i], bv) }
+            case (0, 1):
+                let av = a[0]
+                for i in 0..<width { target[i] = op(av, b[i]) }
             default: for i in 0..<width { target[i] = op(a[i * sa], b[i * sb]) }
             }
         }
     }
     return result
+}
+
+/// A binary scalar operation for ``broadcastBinary(_:_:_:)``, statically dispatched so its
+/// loops vectorise.
+protocol ElementCombination {
+    func callAsFunction(_ a: Float, _ b: Float) -> Float
+}
+
+struct AddElements: ElementCombination {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a + b }
+}
+
+struct SubtractElements: ElementCombination {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a - b }
+}
+
+struct MultiplyElements: ElementCombination {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a * b }
+}
+
+struct DivideElements: ElementCombination {
+    @inline(__always) func callAsFunction(_ a: Float, _ b: Float) -> Float { a / b }
+}
+
+struct AddScalar: ElementFunction {
+    let scalar: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x + scalar }
+}
+
+struct MultiplyScalar: ElementFunction {
+    let scalar: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { x * scalar }
+}
+
+struct ClampFunction: ElementFunction {
+    let lower: Float
+    let upper: Float
+    @inline(__always) func callAsFunction(_ x: Float) -> Float { min(max(x, lower), upper) }
 }
 
 /// A broadcast's iteration space with adjacent axes merged where both operands allow it.
@@ -119,17 +160,17 @@ struct CollapsedBroadcast {
 
 extension Tensor {
     /// Element-wise sum with NumPy broadcasting (see ``broadcastShape(_:_:)``).
-    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs) { $0 + $1 } }
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, AddElements()) }
     /// Element-wise difference with NumPy broadcasting (see ``broadcastShape(_:_:)``).
-    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs) { $0 - $1 } }
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, SubtractElements()) }
     /// Element-wise product with NumPy broadcasting (see ``broadcastShape(_:_:)``).
-    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs) { $0 * $1 } }
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, MultiplyElements()) }
     /// Element-wise quotient with NumPy broadcasting (see ``broadcastShape(_:_:)``).
-    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs) { $0 / $1 } }
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, DivideElements()) }
     /// `y = x + s` for every element.
-    public static func + (lhs: Tensor, rhs: Float) -> Tensor { mapElements(lhs) { $0 + rhs } }
+    public static func + (lhs: Tensor, rhs: Float) -> Tensor { mapElements(lhs, AddScalar(scalar: rhs)) }
     /// `y = x * s` for every element.
-    public static func * (lhs: Tensor, rhs: Float) -> Tensor { mapElements(lhs) { $0 * rhs } }
+    public static func * (lhs: Tensor, rhs: Float) -> Tensor { mapElements(lhs, MultiplyScalar(scalar: rhs)) }
     /// `y = s * x` for every element.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs * lhs }
 }
@@ -137,7 +178,7 @@ extension Tensor {
 /// Element-wise clamp: `y = min(max(x, lower), upper)`.
 public func clamp(_ x: Tensor, _ lower: Float, _ upper: Float) -> Tensor {
     precondition(lower <= upper, "clamp: lower bound \(lower) above upper bound \(upper)")
-    return mapElements(x) { min(max($0, lower), upper) }
+    return mapElements(x, ClampFunction(lower: lower, upper: upper))
 }
 
 /// Sum over `axis` (negative counts from the end), removing it:

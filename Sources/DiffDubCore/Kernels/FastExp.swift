@@ -3,8 +3,8 @@
 /// Range reduction `x = n ln 2 + r` with `|r| <= ln 2 / 2` (`ln 2` split in two parts for an
 /// exact product), a degree-7 minimax polynomial for `e^r` (Cephes `expf` coefficients,
 /// relative error about 1e-7 over the range), and `2^n` assembled in the exponent bits.
-/// Inputs are clamped to `[-87.3, 88.3]`: larger ones give about 2.2e38 instead of infinity,
-/// smaller ones about 1.2e-38 instead of a denormal or zero; NaN stays NaN.
+/// Above 88.3 the result is `+infinity`, below -87.3 it is 0 (no denormals; so a `-infinity`
+/// mask entry gets exactly zero weight in a softmax); NaN stays NaN.
 @inline(__always)
 func fastExp(_ x: Float) -> Float {
     let clamped = min(max(x, -87.3), 88.3)
@@ -23,5 +23,22 @@ func fastExp(_ x: Float) -> Float {
     // `shifted`'s low mantissa bits hold n: its bit pattern is 0x4B40_0000 + n. Integer
     // arithmetic only, so a NaN input cannot trap (it propagates through `er`).
     let scale = Float(bitPattern: (shifted.bitPattern &- 0x4B40_0000 &+ 127) << 23)
-    return er * scale
+    let value = er * scale
+    return x > 88.3 ? .infinity : (x < -87.3 ? 0 : value)
+}
+
+/// `erf(x)` in `Float` without a library call (Abramowitz and Stegun 7.1.26 on `|x|` with
+/// ``fastExp(_:)``, odd symmetry for negative `x`): absolute error below 2e-7, so loops over it
+/// (GELU) vectorise.
+@inline(__always)
+func fastErf(_ x: Float) -> Float {
+    let magnitude = abs(x)
+    let t = 1 / (1 + 0.327_591_1 * magnitude)
+    var p: Float = 1.061_405_429
+    p = p * t - 1.453_152_027
+    p = p * t + 1.421_413_741
+    p = p * t - 0.284_496_736
+    p = p * t + 0.254_829_592
+    let y = 1 - p * t * fastExp(-magnitude * magnitude)
+    return x < 0 ? -y : y
 }

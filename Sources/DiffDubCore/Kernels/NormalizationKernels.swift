@@ -21,12 +21,16 @@ public func groupNorm(
     precondition(x.rank >= 2, "groupNorm: input must be [N, C, ...], got \(x.shape)")
     let (batch, channels) = (x.shape[0], x.shape[1])
     precondition(
-        groups >= 1 && channels % groups == 0, "groupNorm: \(channels) channels of \(x.shape) not divisible into \(groups) groups")
+        groups >= 1 && channels % groups == 0,
+        "groupNorm: \(channels) channels of \(x.shape) not divisible into \(groups) groups")
     for (name, p) in [("weight", weight), ("bias", bias)] {
         if let p { precondition(p.count == channels, "groupNorm: \(name) \(p.shape) for input \(x.shape)") }
     }
     for (name, p) in [("scale", scale), ("shift", shift)] {
-        if let p { precondition(p.count == batch * channels, "groupNorm: \(name) \(p.shape) is not [N, C] for input \(x.shape)") }
+        if let p {
+            precondition(
+                p.count == batch * channels, "groupNorm: \(name) \(p.shape) is not [N, C] for input \(x.shape)")
+        }
     }
     let spatial = x.count / max(1, batch * channels)
     let groupChannels = channels / groups
@@ -93,7 +97,7 @@ public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -
             let meanLow = Float(mean - Double(meanHigh))
             let inverseF = Float(inverse)
             switch (pw, pb) {
-            case let (w?, b?):
+            case (let w?, let b?):
                 for i in 0..<features { target[i] = ((source[i] - meanHigh) - meanLow) * inverseF * w[i] + b[i] }
             default:
                 for i in 0..<features {
@@ -113,7 +117,9 @@ public func batchNorm(
 ) -> Tensor {
     precondition(x.rank >= 2, "batchNorm: input must be [N, C, ...], got \(x.shape)")
     let (batch, channels) = (x.shape[0], x.shape[1])
-    for (name, p) in [("runningMean", runningMean), ("runningVariance", runningVariance), ("weight", weight), ("bias", bias)] {
+    for (name, p) in [
+        ("runningMean", runningMean), ("runningVariance", runningVariance), ("weight", weight), ("bias", bias),
+    ] {
         if let p { precondition(p.count == channels, "batchNorm: \(name) \(p.shape) for input \(x.shape)") }
     }
     let spatial = x.count / max(1, batch * channels)
@@ -148,23 +154,43 @@ public func batchNorm(
 /// Mean and biased variance of `count` values, two passes accumulated in `Double`.
 func meanAndVariance(_ values: UnsafePointer<Float>, count: Int) -> (mean: Double, variance: Double) {
     guard count > 0 else { return (0, 0) }
-    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+    var s0 = 0.0
+    var s1 = 0.0
+    var s2 = 0.0
+    var s3 = 0.0
     var i = 0
     while i + 4 <= count {
-        s0 += Double(values[i]); s1 += Double(values[i + 1])
-        s2 += Double(values[i + 2]); s3 += Double(values[i + 3])
+        s0 += Double(values[i])
+        s1 += Double(values[i + 1])
+        s2 += Double(values[i + 2])
+        s3 += Double(values[i + 3])
         i += 4
     }
-    while i < count { s0 += Double(values[i]); i += 1 }
+    while i < count {
+        s0 += Double(values[i])
+        i += 1
+    }
     let mean = (s0 + s1 + s2 + s3) / Double(count)
-    var q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0
+    var q0 = 0.0
+    var q1 = 0.0
+    var q2 = 0.0
+    var q3 = 0.0
     i = 0
     while i + 4 <= count {
-        let d0 = Double(values[i]) - mean, d1 = Double(values[i + 1]) - mean
-        let d2 = Double(values[i + 2]) - mean, d3 = Double(values[i + 3]) - mean
-        q0 += d0 * d0; q1 += d1 * d1; q2 += d2 * d2; q3 += d3 * d3
+        let d0 = Double(values[i]) - mean
+        let d1 = Double(values[i + 1]) - mean
+        let d2 = Double(values[i + 2]) - mean
+        let d3 = Double(values[i + 3]) - mean
+        q0 += d0 * d0
+        q1 += d1 * d1
+        q2 += d2 * d2
+        q3 += d3 * d3
         i += 4
     }
-    while i < count { let d = Double(values[i]) - mean; q0 += d * d; i += 1 }
+    while i < count {
+        let d = Double(values[i]) - mean
+        q0 += d * d
+        i += 1
+    }
     return (mean, (q0 + q1 + q2 + q3) / Double(count))
 }

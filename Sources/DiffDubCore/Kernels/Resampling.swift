@@ -63,3 +63,47 @@ public func globalAveragePool(_ x: Tensor) -> Tensor {
     }
     return result
 }
+
+/// Max pooling as PyTorch's `MaxPool2d(kernelSize, stride, padding)` (floor mode): `x`
+/// `[N, C, H, W]` -> `[N, C, Ho, Wo]` with `Ho = (H + 2p - k) / stride + 1` (likewise `Wo`) and
+/// `y[n, c, i, j] = max_{u, v < k} x[n, c, i*stride + u - p, j*stride + v - p]` over the
+/// positions inside the image (padding never wins).
+///
+/// - Precondition: `padding <= kernelSize / 2`, as PyTorch requires, so every window holds at
+///   least one input element.
+public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int, padding: Int = 0) -> Tensor {
+    precondition(x.rank == 4, "maxPool2d: input must be [N, C, H, W], got \(x.shape)")
+    precondition(
+        kernelSize >= 1 && stride >= 1 && padding >= 0 && padding <= kernelSize / 2,
+        "maxPool2d: kernel \(kernelSize), stride \(stride), padding \(padding) (padding at most half the kernel)")
+    let (height, width) = (x.shape[2], x.shape[3])
+    precondition(
+        height + 2 * padding >= kernelSize && width + 2 * padding >= kernelSize,
+        "maxPool2d: kernel \(kernelSize) larger than padded input \(x.shape) (padding \(padding))")
+    let outHeight = (height + 2 * padding - kernelSize) / stride + 1
+    let outWidth = (width + 2 * padding - kernelSize) / stride + 1
+    let (result, y) = makeOutput([x.shape[0], x.shape[1], outHeight, outWidth])
+    let px = x.readPointer
+    let planes = x.shape[0] * x.shape[1]
+    parallelFor(planes, minimumChunk: max(1, elementwiseChunk / max(1, outHeight * outWidth * kernelSize))) { range in
+        for p in range {
+            let plane = px + p * height * width
+            let target = y + p * outHeight * outWidth
+            for i in 0..<outHeight {
+                let rowStart = max(0, i * stride - padding)
+                let rowEnd = min(height, i * stride - padding + kernelSize)
+                for j in 0..<outWidth {
+                    let columnStart = max(0, j * stride - padding)
+                    let columnEnd = min(width, j * stride - padding + kernelSize)
+                    var best = -Float.infinity
+                    for r in rowStart..<rowEnd {
+                        let line = plane + r * width
+                        for c in columnStart..<columnEnd { best = max(best, line[c]) }
+                    }
+                    target[i * outWidth + j] = best
+                }
+            }
+        }
+    }
+    return result
+}

@@ -68,10 +68,23 @@ public func permuted(_ x: Tensor, _ permutation: [Int]) -> Tensor {
     let strides = permutation.map { sourceStrides[$0] }
     let (result, y) = makeOutput(shape)
     let px = x.readPointer
+    let lastStride = strides[shape.count - 1]
+    // The result axis that walks the source contiguously (the source's last axis).
+    guard lastStride != 1, let unitAxis = permutation.firstIndex(of: x.rank - 1), shape[unitAxis] > 1 else {
+        copyRows(from: px, to: y, shape: shape, strides: strides)
+        return result
+    }
+    transposeBlocks(from: px, to: y, shape: shape, strides: strides, unitAxis: unitAxis)
+    return result
+}
+
+/// Copies the result row by row: each row of the last result axis gathers `shape[last]`
+/// source elements `strides[last]` apart.
+private func copyRows(from px: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, shape: [Int], strides: [Int]) {
     let last = shape.count - 1
     let lastExtent = shape[last]
     let lastStride = strides[last]
-    let rows = x.count / max(1, lastExtent)
+    let rows = Tensor.elementCount(of: shape) / max(1, lastExtent)
     parallelFor(rows, minimumChunk: max(1, elementwiseChunk / max(1, lastExtent))) { range in
         for row in range {
             // Source offset of this result row: decompose `row` over the leading result axes.
@@ -89,5 +102,47 @@ public func permuted(_ x: Tensor, _ permutation: [Int]) -> Tensor {
             }
         }
     }
-    return result
+}
+
+/// A permutation that moves the source's contiguous axis away from the end: for every
+/// combination of the other result axes, the plane (result axis `unitAxis`, last result axis)
+/// is a matrix transpose, done in 32 x 32 blocks so reads and writes both stay in cache lines.
+private func transposeBlocks(
+    from px: UnsafePointer<Float>, to y: UnsafeMutablePointer<Float>, shape: [Int], strides: [Int], unitAxis: Int
+) {
+    let last = shape.count - 1
+    let (rowsExtent, columnsExtent) = (shape[unitAxis], shape[last])
+    let columnStride = strides[last]  // source step along the last result axis
+    var resultStrides = [Int](repeating: 1, count: shape.count)
+    for axis in stride(from: last - 1, through: 0, by: -1) {
+        resultStrides[axis] = resultStrides[axis + 1] * shape[axis + 1]
+    }
+    let rowStride = resultStrides[unitAxis]  // result step along `unitAxis`; the source step is 1
+    let outerAxes = (0..<last).filter { $0 != unitAxis }
+    let planes = outerAxes.reduce(1) { $0 * shape[$1] }
+    let block = 32
+    parallelFor(planes, minimumChunk: max(1, elementwiseChunk / max(1, rowsExtent * columnsExtent))) { range in
+        for plane in range {
+            var remainder = plane
+            var source = 0
+            var target = 0
+            for axis in outerAxes.reversed() {
+                let i = remainder % shape[axis]
+                remainder /= shape[axis]
+                source += i * strides[axis]
+                target += i * resultStrides[axis]
+            }
+            for r0 in stride(from: 0, to: rowsExtent, by: block) {
+                let r1 = min(rowsExtent, r0 + block)
+                for c0 in stride(from: 0, to: columnsExtent, by: block) {
+                    let c1 = min(columnsExtent, c0 + block)
+                    for r in r0..<r1 {
+                        let output = y + target + r * rowStride
+                        let input = px + source + r
+                        for c in c0..<c1 { output[c] = input[c * columnStride] }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -59,7 +59,10 @@ public struct TorchCheckpoint: Sendable {
     /// dict, else `root` itself. Other entries and nested dicts are ignored.
     public static func stateDictEntries(of root: PickleValue) -> [(key: String, tensor: TorchTensorReference)] {
         var container = root
-        if let inner = root["state_dict"] { container = inner }
+        switch root["state_dict"] {
+        case .some(let inner) where isMapping(inner): container = inner
+        default: break
+        }
         let entries: [(key: PickleValue, value: PickleValue)]
         switch container {
         case .dict(let pairs): entries = pairs
@@ -69,6 +72,13 @@ public struct TorchCheckpoint: Sendable {
         return entries.compactMap { entry in
             guard case .string(let key) = entry.key, case .tensor(let tensor) = entry.value else { return nil }
             return (key, tensor)
+        }
+    }
+
+    private static func isMapping(_ value: PickleValue) -> Bool {
+        switch value {
+        case .dict, .object: true
+        default: false
         }
     }
 

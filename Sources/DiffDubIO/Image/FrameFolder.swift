@@ -86,7 +86,10 @@ public struct FrameFolder: Sendable {
         }
         for ch in s {
             let digit = ch.isASCII && ch.isNumber
-            if digit != inDigits { flush(); inDigits = digit }
+            if digit != inDigits {
+                flush()
+                inDigits = digit
+            }
             current.append(ch)
         }
         flush()

@@ -12,8 +12,6 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case noFrames(folder: String, fileExtension: String)
     /// A folder could not be listed.
     case unreadableFolder(path: String, reason: String)
-    /// Frames of one sequence differ in size.
-    case sizeMismatch(path: String, expected: String, found: String)
 
     /// A one-line explanation naming the file.
     public var description: String {
@@ -23,8 +21,6 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
         case .empty(let path): "\(path): image has no pixels"
         case .noFrames(let folder, let ext): "\(folder): no .\(ext) frames in this folder"
         case .unreadableFolder(let path, let reason): "\(path): cannot list folder: \(reason)"
-        case .sizeMismatch(let path, let expected, let found):
-            "\(path): frame is \(found), the sequence is \(expected)"
         }
     }
 }

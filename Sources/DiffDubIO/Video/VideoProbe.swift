@@ -34,7 +34,8 @@ public enum VideoProbe {
         let hasAudio = streams.contains { $0["codec_type"] as? String == "audio" }
         guard
             let video = streams.first(where: {
-                $0["codec_type"] as? String == "video" && ($0["disposition"] as? [String: Any])?["attached_pic"] as? Int != 1
+                $0["codec_type"] as? String == "video"
+                    && ($0["disposition"] as? [String: Any])?["attached_pic"] as? Int != 1
             }),
             var width = video["width"] as? Int, var height = video["height"] as? Int
         else { throw VideoError.noVideoStream(path: url.path) }

@@ -65,7 +65,8 @@ public final class VideoReader {
         guard ok else { throw VideoError.decodeFailed(path: url.path, reason: message) }
         guard data.isEmpty else {
             throw VideoError.decodeFailed(
-                path: url.path, reason: "output ended inside frame \(framesRead + 1) (\(data.count) of \(frameBytes) bytes)")
+                path: url.path,
+                reason: "output ended inside frame \(framesRead + 1) (\(data.count) of \(frameBytes) bytes)")
         }
         return nil
     }

@@ -1,0 +1,39 @@
+/// The original's `attentionLayer` (`cross_attention`): the speech frames attend to the
+/// encoded reference latents.
+///
+/// Keys: `self_attn` (``MultiheadAttention``, 8 heads in the original), `linear1`, `norm1`
+/// (LayerNorm, eps 1e-5), and `linear2`, `norm2`, which the original creates but never uses
+/// (they are bound and ignored, so strict binding accepts the checkpoint):
+/// ```
+/// y = norm1(linear1(self_attn(query = speech, key = value = reference)))
+/// ```
+/// No activation and no residual connection.
+public struct CrossAttention: Sendable {
+    /// PyTorch's `LayerNorm` default epsilon, used by `norm1`.
+    public static let layerNormEpsilon: Float = 1e-5
+
+    /// `self_attn`.
+    public let attention: MultiheadAttention
+    /// `linear1`.
+    public let linear1: Linear
+    /// `norm1`.
+    public let norm1: LayerNorm
+
+    /// Binds the layer under `weights` for width `width` and `heads` attention heads.
+    public init(_ weights: WeightBinder, width: Int, heads: Int) throws {
+        attention = try MultiheadAttention(weights.scoped("self_attn"), width: width, heads: heads)
+        try weights.checkShape(of: "linear1.weight", [width, width])
+        try weights.checkShape(of: "norm1.weight", [width])
+        linear1 = try Linear(weights.scoped("linear1"))
+        norm1 = try LayerNorm(weights.scoped("norm1"), eps: CrossAttention.layerNormEpsilon)
+        // Unused by the original's forward pass.
+        for name in ["linear2.weight", "linear2.bias", "norm2.weight", "norm2.bias"] {
+            weights.skip(name)
+        }
+    }
+
+    /// `speech` `[B, T, d]` attending to `reference` `[B, R, d]` -> `[B, T, d]`.
+    public func callAsFunction(speech: Tensor, reference: Tensor) -> Tensor {
+        norm1(linear1(attention(query: speech, memory: reference)))
+    }
+}

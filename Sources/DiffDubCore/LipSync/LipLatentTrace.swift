@@ -1,0 +1,21 @@
+/// Every intermediate of one stage-2 forward pass, for parity checks and inspection.
+///
+/// All tensors carry a batch axis `B` (1 for a single sequence), `T` Hubert frames (50 Hz),
+/// `T' = ceil(T / 2)` output frames (25 Hz), `R` reference latents; names follow the
+/// original's forward pass.
+public struct LipLatentTrace: Sendable {
+    /// `sum_l softmax(weights)[l] * hubert[l]`: `[B, T, audio]`.
+    public var weightedSum: Tensor
+    /// `down_sample_audio_nar` output: `[B, T', latent]`.
+    public var downsampled: Tensor
+    /// `reference_encoder` output: `[B or 1, R, latent]`.
+    public var referenceEncoded: Tensor
+    /// `cross_attention` output: `[B, T', latent]`.
+    public var crossAttended: Tensor
+    /// `speech_encoder` output: `[B, T', latent]`.
+    public var speechEncoded: Tensor
+    /// `coarse_decoder` output: `[B, T', latent]`.
+    public var decoded: Tensor
+    /// `out_proj` output, the lip latents: `[B, T', latent]`.
+    public var output: Tensor
+}

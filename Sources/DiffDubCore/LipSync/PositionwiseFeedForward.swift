@@ -1,0 +1,21 @@
+/// espnet's `PositionwiseFeedForward` with a swish activation: `w_2(swish(w_1(x)))` over the
+/// last axis (dropout is the identity at inference). Keys `w_1`, `w_2`.
+public struct PositionwiseFeedForward: Sendable {
+    /// `w_1`: `[units, d]`.
+    public let w1: Linear
+    /// `w_2`: `[d, units]`.
+    public let w2: Linear
+
+    /// Binds `w_1` and `w_2` under `weights`, checking them against `width` and `units`.
+    public init(_ weights: WeightBinder, width: Int, units: Int) throws {
+        try weights.checkShape(of: "w_1.weight", [units, width])
+        try weights.checkShape(of: "w_2.weight", [width, units])
+        w1 = try Linear(weights.scoped("w_1"))
+        w2 = try Linear(weights.scoped("w_2"))
+    }
+
+    /// `[..., d]` -> `[..., d]`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        w2(silu(w1(x)))
+    }
+}

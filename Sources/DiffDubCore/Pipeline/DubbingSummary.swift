@@ -1,0 +1,11 @@
+/// What a dubbing run did.
+public struct DubbingSummary: Sendable, Equatable {
+    /// Lip latents stage 2 produced (one per 25 fps output frame).
+    public var latentCount: Int
+    /// Frames of the input that were available (`nil` for a portrait).
+    public var inputFrameCount: Int?
+    /// The output frames rendered.
+    public var renderedFrames: Range<Int>
+    /// Things the user should know (e.g. the video is shorter than the speech).
+    public var warnings: [String]
+}

@@ -1,0 +1,60 @@
+// Port of HF transformers `HubertAttention` (self-attention, no mask, inference).
+
+/// Multi-head self-attention (`attention`): `q_proj`, `k_proj`, `v_proj`, `out_proj`
+/// (Linear hidden -> hidden with bias). Per head `h` of width `d = hidden / heads`:
+/// `softmax(q_h k_h^T / sqrt(d)) v_h`; heads concatenated, then `out_proj`.
+public struct HubertAttention: Sendable {
+    /// `q_proj`.
+    public let queryProjection: Linear
+    /// `k_proj`.
+    public let keyProjection: Linear
+    /// `v_proj`.
+    public let valueProjection: Linear
+    /// `out_proj`.
+    public let outputProjection: Linear
+    /// Number of heads.
+    public let heads: Int
+
+    /// Binds the four projections under `weights`.
+    public init(_ weights: WeightBinder, heads: Int) throws {
+        queryProjection = try Linear(weights.scoped("q_proj"))
+        keyProjection = try Linear(weights.scoped("k_proj"))
+        valueProjection = try Linear(weights.scoped("v_proj"))
+        outputProjection = try Linear(weights.scoped("out_proj"))
+        self.heads = heads
+    }
+
+    /// `[T, hidden]` -> `[T, hidden]`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let frames = x.shape[0]
+        let hidden = queryProjection.outFeatures
+        let width = hidden / heads
+        func split(_ t: Tensor) -> Tensor {
+            permuted(t.reshaped([frames, heads, width]), [1, 0, 2])
+        }
+        let attended = scaledDotProductAttention(
+            query: split(queryProjection(x)), key: split(keyProjection(x)),
+            value: split(valueProjection(x)), scale: 1 / Float(width).squareRoot())
+        return outputProjection(permuted(attended, [1, 0, 2]).reshaped([frames, hidden]))
+    }
+}
+
+/// The position-wise feed-forward block (`feed_forward`):
+/// `output_dense(gelu(intermediate_dense(x)))`.
+public struct HubertFeedForward: Sendable {
+    /// `intermediate_dense`, hidden -> intermediate.
+    public let intermediateDense: Linear
+    /// `output_dense`, intermediate -> hidden.
+    public let outputDense: Linear
+
+    /// Binds both linear maps under `weights`.
+    public init(_ weights: WeightBinder) throws {
+        intermediateDense = try Linear(weights.scoped("intermediate_dense"))
+        outputDense = try Linear(weights.scoped("output_dense"))
+    }
+
+    /// `[T, hidden]` -> `[T, hidden]`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        outputDense(gelu(intermediateDense(x)))
+    }
+}

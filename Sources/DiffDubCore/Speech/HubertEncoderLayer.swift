@@ -1,0 +1,42 @@
+// Port of HF transformers `HubertEncoderLayer` and `HubertEncoderLayerStableLayerNorm`.
+
+/// One transformer layer (`encoder.layers.<i>`): `attention`, `layer_norm`, `feed_forward`,
+/// `final_layer_norm`, in one of two orders.
+///
+/// - Post-norm (`do_stable_layer_norm = false`, base layout):
+///   `h = layer_norm(x + attention(x))`, then `final_layer_norm(h + feed_forward(h))`.
+/// - Pre-norm (`do_stable_layer_norm = true`, large layout):
+///   `h = x + attention(layer_norm(x))`, then `h + feed_forward(final_layer_norm(h))`.
+public struct HubertEncoderLayer: Sendable {
+    /// `attention`.
+    public let attention: HubertAttention
+    /// `layer_norm`.
+    public let layerNorm: LayerNorm
+    /// `feed_forward`.
+    public let feedForward: HubertFeedForward
+    /// `final_layer_norm`.
+    public let finalLayerNorm: LayerNorm
+    /// Pre-norm order.
+    public let isPreNorm: Bool
+
+    /// Binds the layer's sub-modules under `weights`.
+    public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+        attention = try HubertAttention(
+            weights.scoped("attention"), heads: configuration.numAttentionHeads)
+        layerNorm = try LayerNorm(weights.scoped("layer_norm"), eps: configuration.layerNormEps)
+        feedForward = try HubertFeedForward(weights.scoped("feed_forward"))
+        finalLayerNorm = try LayerNorm(
+            weights.scoped("final_layer_norm"), eps: configuration.layerNormEps)
+        isPreNorm = configuration.doStableLayerNorm
+    }
+
+    /// `[T, hidden]` -> `[T, hidden]`.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        if isPreNorm {
+            let h = x + attention(layerNorm(x))
+            return h + feedForward(finalLayerNorm(h))
+        }
+        let h = layerNorm(x + attention(x))
+        return finalLayerNorm(h + feedForward(h))
+    }
+}

@@ -1,0 +1,95 @@
+import DiffDubCore
+import Foundation
+
+/// The end-to-end demo: the bundled synthetic sample (`Samples/synthetic`) dubbed with small
+/// random-weight models, a generated tone as the speech, written as an MP4 (or PNG frames).
+///
+/// It exercises every step of the real pipeline (landmark masks, lip crops, semantic
+/// encoder, stage 2, DDIM inpainting, paste-back, H.264/AAC muxing) in seconds, but the
+/// weights are random: the mouth region fills with noise-like texture and there is no
+/// lip-sync. Use the released checkpoints with `diffdub dub` for real results.
+public enum DubbingDemo {
+    /// The renderer configuration of the demo: 64 x 64 images, 32 channels.
+    public static let rendererConfiguration = RendererConfiguration(
+        imageSize: 64,
+        unet: UNetConfiguration(
+            inChannels: 6, outChannels: 3, modelChannels: 32, channelMultipliers: [1, 2, 2, 2],
+            resBlocksPerLevel: 2, attentionLevels: [2], embedChannels: 64, styleChannels: 64),
+        encoder: SemanticEncoderConfiguration(
+            inChannels: 3, modelChannels: 32, channelMultipliers: [1, 2, 2, 2, 2],
+            resBlocksPerLevel: 2, attentionLevels: [2], outChannels: 64))
+
+    /// The stage-2 configuration of the demo: 32-wide "Hubert" features, 64-wide latents.
+    public static let predictorConfiguration = LipLatentPredictorConfiguration(audioWidth: 32, latentWidth: 64)
+
+    /// Small models with random weights drawn from `seed`.
+    public static func randomModels(seed: UInt64 = 0) throws -> Dubber {
+        let renderer = try Renderer(
+            stateDict: RendererWeights.random(configuration: rendererConfiguration, seed: seed), prefix: "",
+            configuration: rendererConfiguration)
+        let predictor = try LipLatentPredictor(
+            stateDict: LipLatentPredictorWeights.random(configuration: predictorConfiguration, seed: seed &+ 1))
+        return try Dubber(renderer: renderer, lipPredictor: predictor)
+    }
+
+    /// Runs the demo on the sample folder (`frames/` and `landmarks/` inside) and writes
+    /// `output` (`.mp4`, or a folder of PNG frames). The generated speech features and tone
+    /// are written to a temporary folder that is removed afterwards.
+    public static func run(
+        sample: URL, output: URL, steps: Int = 20, seed: UInt64 = 0, progress: ProgressHandler? = nil
+    ) throws -> DubbingSummary {
+        let frames = sample.appendingPathComponent("frames")
+        let landmarks = sample.appendingPathComponent("landmarks")
+        let folder = try FrameFolder(frames)
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("diffdub-demo-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+
+        // Speech: 40 ms per frame; features at 50 Hz (two per frame), a tone as the audio.
+        let hubertURL = work.appendingPathComponent("speech.npy")
+        var generator = SplitMixNoise(seed: seed &+ 2)
+        let t = 2 * folder.count
+        let width = predictorConfiguration.audioWidth
+        let features = Tensor(
+            shape: [predictorConfiguration.hubertLayers, t, width],
+            scalars: (0..<(predictorConfiguration.hubertLayers * t * width)).map { _ in generator.nextSigned() })
+        try NumPyFile.write(features, to: hubertURL)
+        let audioURL = work.appendingPathComponent("speech.wav")
+        try AudioFile.write(tone(seconds: Double(folder.count) / 25), to: audioURL)
+
+        var options = DubbingOptions()
+        options.steps = steps
+        options.batchSize = 2
+        var job = DubbingJob(
+            dubber: try randomModels(seed: seed), input: .frames(frames), landmarks: landmarks, hubert: hubertURL,
+            audio: audioURL, output: output, options: options)
+        job.noise = .seed(seed)
+        return try job.run(progress: progress)
+    }
+
+    /// A 16 kHz mono tone with a syllable-like amplitude envelope.
+    static func tone(seconds: Double) -> AudioClip {
+        let rate = 16000
+        let n = Int(seconds * Double(rate))
+        let samples = (0..<n).map { i -> Float in
+            let t = Double(i) / Double(rate)
+            let envelope = 0.5 * (1 - cos(2 * Double.pi * 4 * t))
+            return Float(0.3 * envelope * sin(2 * Double.pi * 220 * t))
+        }
+        return AudioClip(samples: samples, channels: 1, sampleRate: rate)
+    }
+}
+
+/// Deterministic uniform values for the demo's features.
+private struct SplitMixNoise {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func nextSigned() -> Float {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return Float(z >> 40) / Float(1 << 24) * 2 - 1
+    }
+}

@@ -1,0 +1,154 @@
+import DiffDubCore
+import DiffDubIO
+import Foundation
+import TestSupport
+import Testing
+
+/// Bad inputs to a dubbing run: each is a typed error naming the file, and nothing is written.
+@Suite("Dubbing errors")
+struct DubbingErrorTests {
+    func job(_ directory: TemporaryDirectory) -> DubbingJob {
+        var job = PipelineParityTests.job(output: directory.url.appendingPathComponent("out"))
+        job.options.steps = 2
+        return job
+    }
+
+    func expectNoOutput(_ directory: TemporaryDirectory) throws {
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.url.path)
+            .filter { !$0.hasSuffix(".npy") && !$0.hasSuffix(".txt") && !$0.hasSuffix(".wav") && $0 != "landmarks" }
+        #expect(left.isEmpty, "left behind: \(left)")
+    }
+
+    @Test func missingCheckpointIsNamed() throws {
+        let directory = try TemporaryDirectory()
+        var job = job(directory)
+        let missing = directory.url.appendingPathComponent("nope.ckpt")
+        job.models = .checkpoints(stage1: missing, stage2: Fixtures.url("pipeline/stage2.ckpt"))
+        #expect(throws: DubbingJobError.missingFile(role: "stage-1 checkpoint", path: missing.path)) { try job.run() }
+        try expectNoOutput(directory)
+    }
+
+    @Test func hubertWidthMustMatchStage2() throws {
+        let directory = try TemporaryDirectory()
+        var job = job(directory)
+        let wrong = directory.url.appendingPathComponent("hubert.npy")
+        try NumPyFile.write(Tensor(zeros: [25, 19, 48]), to: wrong)
+        job.hubert = wrong
+        do {
+            _ = try job.run()
+            Issue.record("expected an error")
+        } catch let error as DubbingJobError {
+            #expect("\(error)".hasPrefix(wrong.path))
+            #expect("\(error)".contains("[25, T, 32]"))
+        }
+        let lastLayer = directory.url.appendingPathComponent("last.npy")
+        try NumPyFile.write(Tensor(zeros: [19, 32]), to: lastLayer)
+        job.hubert = lastLayer
+        #expect(throws: DubbingJobError.self) { try job.run() }
+        try expectNoOutput(directory)
+    }
+
+    @Test func stagesMustAgreeOnLatentWidth() throws {
+        let renderer = try Renderer(checkpoint: Fixtures.url("pipeline/stage1.ckpt"), imageSize: 32)
+        let predictor = try LipLatentPredictor(
+            stateDict: LipLatentPredictorWeights.random(
+                configuration: LipLatentPredictorConfiguration(audioWidth: 32, latentWidth: 48), seed: 1))
+        #expect(throws: DubbingError.latentWidthMismatch(renderer: 64, predictor: 48)) {
+            try Dubber(renderer: renderer, lipPredictor: predictor)
+        }
+    }
+
+    @Test func landmarksMustHave68PointsAndCoverEveryFrame() throws {
+        let directory = try TemporaryDirectory()
+        let folder = directory.url.appendingPathComponent("landmarks")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let names = try FrameFolder(PipelineParityTests.framesFolder).frameNames
+        for name in names.dropLast() {
+            try FileManager.default.copyItem(
+                at: PipelineParityTests.landmarksFolder.appendingPathComponent(name + ".txt"),
+                to: folder.appendingPathComponent(name + ".txt"))
+        }
+        var job = job(directory)
+        job.landmarks = folder
+        #expect(throws: LandmarksError.self) { try job.run() }  // the last frame has no file
+
+        let short = folder.appendingPathComponent(names.last! + ".txt")
+        try String(repeating: "1 2\n", count: 67).write(to: short, atomically: true, encoding: .utf8)
+        #expect(throws: LandmarksError.wrongPointCount(path: short.path, line: nil, found: 67)) { try job.run() }
+
+        job.landmarks = nil
+        #expect(throws: DubbingJobError.landmarksRequired) { try job.run() }
+        try expectNoOutput(directory)
+    }
+
+    @Test func shorterVideoThanSpeechIsTruncatedWithAWarning() throws {
+        let directory = try TemporaryDirectory()
+        var job = job(directory)
+        let long = directory.url.appendingPathComponent("long.npy")
+        var generator = SeededGenerator(seed: 3)
+        try NumPyFile.write(Tensor.random([25, 40, 32], using: &generator), to: long)
+        job.hubert = long
+        let summary = try job.run()
+        #expect(summary.latentCount == 20)
+        #expect(summary.renderedFrames == 0..<10)
+        #expect(summary.warnings.count == 1)
+    }
+
+    @Test func emptyAudioIsRejected() throws {
+        let directory = try TemporaryDirectory()
+        var job = job(directory)
+        let silent = directory.url.appendingPathComponent("empty.wav")
+        // A valid WAV header (16 kHz mono 16-bit) with no samples.
+        var header = Data("RIFF".utf8) + le32(36) + Data("WAVEfmt ".utf8) + le32(16)
+        header += le16(1) + le16(1) + le32(16000) + le32(32000) + le16(2) + le16(16)
+        header += Data("data".utf8) + le32(0)
+        try header.write(to: silent)
+        job.audio = silent
+        job.output = directory.url.appendingPathComponent("out.mp4")
+        let error = #expect(throws: (any Error).self) { try job.run() }
+        #expect("\(error.map { "\($0)" } ?? "")".hasPrefix(silent.path))
+        try expectNoOutput(directory)
+    }
+
+    private func le32(_ v: UInt32) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
+    private func le16(_ v: UInt16) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
+
+    @Test func nonSquareFramesNeedACropAndTheCropIsPastedBack() throws {
+        let dubber = try Dubber(
+            renderer: Renderer(checkpoint: Fixtures.url("pipeline/stage1.ckpt"), imageSize: 32),
+            lipPredictor: LipLatentPredictor(checkpoint: Fixtures.url("pipeline/stage2.ckpt")))
+        let folder = try FrameFolder(PipelineParityTests.framesFolder)
+        let frames = try (0..<2).map { try folder.image(at: $0) }
+        let points = try LandmarksFile.readFolder(PipelineParityTests.landmarksFolder, frames: folder.frameNames)
+        // The same faces inside wider frames: 100 columns of gray on the left, 28 on the right.
+        let wide = frames.map { frame in
+            var canvas = RGBImage(height: 512, width: 640, red: 90, green: 90, blue: 90)
+            for y in 0..<512 { for x in 0..<512 { for c in 0..<3 { canvas[y, x + 100, c] = frame[y, x, c] } } }
+            return canvas
+        }
+        let hubert = try Fixtures.tensor("pipeline/hubert.npy")
+        let noise = try Fixtures.tensor("pipeline/xT.npy")
+        var options = DubbingOptions()
+        options.steps = 2
+        #expect(throws: DubbingError.nonSquareFrame(index: 0, height: 512, width: 640)) {
+            try dubber.dub(
+                frames: InMemoryFrames(wide), landmarks: .perFrame(points), hubert: hubert, noise: noise,
+                options: options, sink: InMemoryFrameSink())
+        }
+        let plain = InMemoryFrameSink()
+        _ = try dubber.dub(
+            frames: InMemoryFrames(frames), landmarks: .perFrame(points), hubert: hubert, noise: noise,
+            options: options, sink: plain)
+        options.faceRegion = FaceRegion(x: 100, y: 0, size: 512)
+        let cropped = InMemoryFrameSink()
+        _ = try dubber.dub(
+            frames: InMemoryFrames(wide), landmarks: .perFrame(points.map { $0.translated(by: SIMD2(100, 0)) }),
+            hubert: hubert, noise: noise, options: options, sink: cropped)
+        #expect(cropped.frames.count == 2)
+        for (a, b) in zip(plain.frames, cropped.frames) {
+            #expect(b.image.width == 640)
+            #expect(b.image.cropped(rows: 0..<512, columns: 100..<612) == a.image)
+            #expect(b.image.cropped(rows: 0..<512, columns: 0..<100) == wide[0].cropped(rows: 0..<512, columns: 0..<100))
+        }
+    }
+}
