@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Searched in order: `$DIFFDUB_MODELS/<file>`, `~/.cache/diffdub/<file>`, `Models/<file>` in
 /// the current directory, and `Models/<file>` of the checkout the executable was built in
-/// (two folders above `.build/<configuration>/diffdub`). The repository ships
+/// (the nearest folder above the executable that holds `Package.swift`). The repository ships
 /// `Models/faceboxesv2.pth`; PIPNet's weights are not redistributed here and go in one of the
 /// folders above.
 public enum FaceModelFiles {
@@ -24,9 +24,16 @@ public enum FaceModelFiles {
         let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         folders.append(home.appendingPathComponent(".cache/diffdub"))
         folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Models"))
-        let executable = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-        let checkout = executable.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        folders.append(checkout.appendingPathComponent("Models"))
+        // The checkout of the executable: the nearest folder above it holding Package.swift.
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<6 {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+                folders.append(folder.appendingPathComponent("Models"))
+                break
+            }
+            folder = folder.deletingLastPathComponent()
+        }
         return folders
     }
 
