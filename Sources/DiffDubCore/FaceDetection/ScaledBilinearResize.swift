@@ -9,26 +9,6 @@ extension BilinearResize {
         Int((Double(n) * s).rounded(.toNearestOrEven))
     }
 
-    /// Taps of an axis of `n` source elements to `m` destination elements read with the
-    /// inverse factor `scale` (`1 / fx`).
-    static func taps(source n: Int, destination m: Int, inverseFactor scale: Double, clampFraction: Bool) -> Taps {
-        var taps = Taps(first: [], second: [], weight0: [], weight1: [])
-        for d in 0..<m {
-            var f = Float((Double(d) + 0.5) * scale - 0.5)
-            var s = Int(f.rounded(.down))
-            f -= Float(s)
-            if clampFraction {
-                if s < 0 { (s, f) = (0, 0) }
-                if s >= n - 1 { (s, f) = (n - 1, 0) }
-            }
-            taps.first.append(min(max(s, 0), n - 1))
-            taps.second.append(min(max(s + 1, 0), n - 1))
-            taps.weight0.append(fixedPoint(1 - f))
-            taps.weight1.append(fixedPoint(f))
-        }
-        return taps
-    }
-
     /// Resizes interleaved 8-bit `source` (`height x width x cn`) by the factor `s` on both
     /// axes; returns the bytes and the new size.
     static func resize(
