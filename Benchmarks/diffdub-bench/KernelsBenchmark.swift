@@ -31,9 +31,13 @@ enum KernelsBenchmark {
             ("avgPool2x2", count, { _ = avgPool2x2(x) }),
             ("permuted [C, HW] -> [HW, C]", count, { _ = permuted(x.reshaped([1, 128, 65536]), [0, 2, 1]) }),
             ("concat channels", 2 * count, { _ = concat([x, other], axis: 1) }),
+            ("sigmoid", count, { _ = sigmoid(x) }),
+            ("gelu", count, { _ = gelu(x) }),
             ("layerNorm [500, 1024]", 500 * 1024, { _ = layerNorm(sequence, weight: nil, bias: nil, eps: 1e-12) }),
             ("softmax [1024, 1024]", 1024 * 1024, { _ = softmax(scores) }),
         ]
+        // Warm up the allocator and the thread pool, which would otherwise bill the first case.
+        for _ in 0..<5 { _ = silu(x) }
         for (name, elements, body) in cases {
             let seconds = SgemmBenchmark.bestTime(runs: 5, body)
             print(String(format: "%-30@ %8.2f ms  %6.2f ns/element", name, seconds * 1e3, seconds * 1e9 / elements))

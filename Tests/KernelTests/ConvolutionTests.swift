@@ -130,6 +130,9 @@ private func referenceConv1d(
             !Conv2dAlgorithm.prefersWinograd(
                 channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 16 * 16))
         #expect(
+            Conv2dAlgorithm.prefersWinograd(
+                channels: 128, outChannels: 3, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
+        #expect(
             !Conv2dAlgorithm.prefersWinograd(
                 channels: 6, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
         #expect(

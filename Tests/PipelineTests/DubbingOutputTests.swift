@@ -82,3 +82,39 @@ struct DubbingOutputTests {
         }
     }
 }
+
+/// `--hubert-model` with `--audio`: the features are computed in Swift from the speech.
+@Suite("Dubbing from audio")
+struct DubbingFromAudioTests {
+    @Test("a job computes Hubert features from the audio with a model folder, then dubs")
+    func speechFromAudio() throws {
+        let directory = try TemporaryDirectory()
+        // A tiny Hubert whose 25 hidden states are 32 wide, as the pipeline fixture's stage 2 expects.
+        let configuration = HubertConfiguration(
+            hiddenSize: 32, numHiddenLayers: 24, numAttentionHeads: 2, intermediateSize: 64,
+            convDim: Array(repeating: 16, count: 7), numConvPosEmbeddings: 16, numConvPosEmbeddingGroups: 4)
+        let model = directory.url.appendingPathComponent("hubert")
+        try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
+        try JSONEncoder().encode(configuration).write(to: model.appendingPathComponent("config.json"))
+        let weights = HubertRandomWeights.stateDict(configuration: configuration, seed: 5)
+        var tensors: [String: Tensor] = [:]
+        for key in weights.keys { tensors[key] = try weights[key]?.load() }
+        try SafeTensorsFile.write(tensors, to: model.appendingPathComponent("model.safetensors"))
+
+        let audio = directory.url.appendingPathComponent("speech.wav")
+        let samples = (0..<6400).map { Float(0.2 * sin(Double($0) * 0.05)) }  // 0.4 s at 16 kHz
+        try AudioFile.write(AudioClip(samples: samples, channels: 1, sampleRate: 16000), to: audio)
+
+        var job = PipelineParityTests.job(output: directory.url.appendingPathComponent("out"))
+        job.options.steps = 2
+        job.audio = audio
+        job.speech = .hubertModel(model)
+        let summary = try job.run()
+        // 6400 samples: (6400 - 400) / 320 + 1 = 19 Hubert frames, + 1 repeated = 20 -> 10 latents.
+        #expect(summary.latentCount == 10)
+        #expect(summary.renderedFrames == 0..<10)
+
+        job.audio = nil
+        #expect(throws: DubbingJobError.audioRequired) { try job.run() }
+    }
+}

@@ -17,6 +17,15 @@ public struct DubbingJob: Sendable {
         case image(URL)
     }
 
+    /// The speech features stage 2 reads.
+    public enum Speech: Sendable, Equatable {
+        /// Precomputed Hubert features `.npy` (`[25, T, 1024]` or `[1, 25, T, 1024]`, 50 Hz).
+        case features(URL)
+        /// Computed from ``DubbingJob/audio`` with the Hubert model in this Hugging Face folder
+        /// (`config.json` + `pytorch_model.bin` or `model.safetensors`).
+        case hubertModel(URL)
+    }
+
     /// Where the starting noise `x_T` comes from.
     public enum Noise: Sendable, Equatable {
         /// Standard-normal noise from a seed (``GaussianNoise``).
@@ -38,10 +47,16 @@ public struct DubbingJob: Sendable {
     /// The clip to dub.
     public var input: Input
     /// Landmarks: a folder of per-frame `.txt` files, one landmarks table, or (portrait) one
-    /// 68-line file.
+    /// 68-line file; `nil`: found by face detection (FaceBoxesV2 + PIPNet), with the clip's
+    /// face crop chosen automatically.
     public var landmarks: URL?
     /// Hubert features `.npy` (`[25, T, 1024]` or `[1, 25, T, 1024]`).
-    public var hubert: URL
+    public var hubert: URL? {
+        get { if case .features(let url) = speech { url } else { nil } }
+        set { if let newValue { speech = .features(newValue) } }
+    }
+    /// Where the speech features come from.
+    public var speech: Speech
     /// The speech audio muxed into an `.mp4` output.
     public var audio: URL?
     /// The starting noise.
@@ -53,32 +68,48 @@ public struct DubbingJob: Sendable {
     /// `.mp4` file or frame folder.
     public var output: URL
 
-    /// A job with models in memory.
+    // MARK: Face detection (used when `landmarks` is nil)
+
+    /// FaceBoxesV2 weights; `nil`: searched as ``FaceModelFiles`` describes.
+    public var detectorModel: URL?
+    /// PIPNet weights; `nil`: searched as ``FaceModelFiles`` describes.
+    public var landmarkModel: URL?
+    /// Face choice, crop expansion, detection interval, smoothing. Without landmarks the clip's
+    /// crop is found automatically unless ``DubbingOptions/faceRegion`` is set.
+    public var faceTracking = FaceTrackingOptions()
+
+    /// A job running `models` on `input` with the speech `speech`.
     public init(
-        dubber: Dubber, input: Input, landmarks: URL?, hubert: URL, audio: URL?, output: URL,
+        models: Models, input: Input, landmarks: URL?, speech: Speech, audio: URL?, output: URL,
         options: DubbingOptions = DubbingOptions()
     ) {
-        self.models = .loaded(dubber)
+        self.models = models
         self.input = input
         self.landmarks = landmarks
-        self.hubert = hubert
+        self.speech = speech
         self.audio = audio
         self.output = output
         self.options = options
     }
 
-    /// A job reading checkpoints, with default options and noise seed 0.
+    /// A job with models in memory and precomputed Hubert features.
+    public init(
+        dubber: Dubber, input: Input, landmarks: URL?, hubert: URL, audio: URL?, output: URL,
+        options: DubbingOptions = DubbingOptions()
+    ) {
+        self.init(
+            models: .loaded(dubber), input: input, landmarks: landmarks, speech: .features(hubert), audio: audio,
+            output: output, options: options)
+    }
+
+    /// A job reading checkpoints and precomputed Hubert features.
     public init(
         stage1: URL, stage2: URL, input: Input, landmarks: URL?, hubert: URL, audio: URL?, output: URL,
         options: DubbingOptions = DubbingOptions()
     ) {
-        self.models = .checkpoints(stage1: stage1, stage2: stage2)
-        self.input = input
-        self.landmarks = landmarks
-        self.hubert = hubert
-        self.audio = audio
-        self.output = output
-        self.options = options
+        self.init(
+            models: .checkpoints(stage1: stage1, stage2: stage2), input: input, landmarks: landmarks,
+            speech: .features(hubert), audio: audio, output: output, options: options)
     }
 
     /// Whether the output is a video file (by extension) rather than a frame folder.
@@ -89,6 +120,11 @@ public struct DubbingJob: Sendable {
     /// Loads the models and inputs, dubs, and writes the output.
     public func run(progress: ProgressHandler? = nil) throws -> DubbingSummary {
         try checkFilesExist()
+        if landmarks == nil {
+            // Fail before any long work when a face model is missing.
+            _ = try FaceModelFiles.detector(detectorModel)
+            _ = try FaceModelFiles.landmarkModel(landmarkModel)
+        }
         let dubber = try loadModels()
         let hubertFeatures = try readHubert(for: dubber.lipPredictor.configuration)
         let noiseTensor = try readNoise(shape: dubber.noiseShape)
@@ -97,13 +133,31 @@ public struct DubbingJob: Sendable {
             guard clip.frameCount > 0 else { throw DubbingJobError.emptyAudio(path: audio.path) }
         }
         let (source, frameNames) = try openInput()
-        let track = try landmarkTrack(frameNames: frameNames)
+        var options = self.options
+        let track: LandmarkTrack
+        if landmarks == nil {
+            // Face detection: the clip's crop and per-frame landmarks.
+            let faces = try detectFaces(in: source, progress: progress)
+            options.faceRegion = faces.region
+            track = faces.track
+        } else {
+            track = try landmarkTrack(frameNames: frameNames)
+        }
 
         return try FrameOutput.writing(to: output, audio: audio) { sink in
             try dubber.dub(
                 frames: source, landmarks: track, hubert: hubertFeatures, noise: noiseTensor, options: options,
                 sink: sink, progress: progress)
         }
+    }
+
+    /// Runs face detection and landmarks over the input (see ``ClipFaceTracker``), with the
+    /// user's ``DubbingOptions/faceRegion`` as the crop when set.
+    public func detectFaces(in source: any FrameSource, progress: ProgressHandler? = nil) throws -> ClipFaces {
+        let analyzer = try FaceModelFiles.analyzer(detector: detectorModel, landmarkModel: landmarkModel)
+        var tracking = faceTracking
+        tracking.region = options.faceRegion ?? tracking.region
+        return try ClipFaceTracker(analyzer: analyzer, options: tracking).track(source, progress: progress)
     }
 
     /// The dubber: the loaded models, or the checkpoints read and paired.
@@ -119,7 +173,13 @@ public struct DubbingJob: Sendable {
     }
 
     private func checkFilesExist() throws {
-        var required: [(String, URL)] = [("Hubert features", hubert)]
+        var required: [(String, URL)] = []
+        switch speech {
+        case .features(let url): required.append(("Hubert features", url))
+        case .hubertModel(let url):
+            required.append(("Hubert model folder", url))
+            if audio == nil { throw DubbingJobError.audioRequired }
+        }
         if case .checkpoints(let stage1, let stage2) = models {
             required += [("stage-1 checkpoint", stage1), ("stage-2 checkpoint", stage2)]
         }
@@ -129,6 +189,10 @@ public struct DubbingJob: Sendable {
         case .image(let url): required.append(("image", url))
         }
         if let landmarks { required.append(("landmarks", landmarks)) }
+        if landmarks == nil {
+            if let detectorModel { required.append(("face detector", detectorModel)) }
+            if let landmarkModel { required.append(("landmark model", landmarkModel)) }
+        }
         if let audio { required.append(("audio", audio)) }
         if case .file(let url) = noise { required.append(("noise", url)) }
         for (role, url) in required where !FileManager.default.fileExists(atPath: url.path) {
@@ -137,7 +201,17 @@ public struct DubbingJob: Sendable {
     }
 
     private func readHubert(for configuration: LipLatentPredictorConfiguration) throws -> Tensor {
-        let features = try NumPyFile.readTensor(hubert)
+        let features: Tensor
+        let hubert: URL
+        switch speech {
+        case .features(let url):
+            hubert = url
+            features = try NumPyFile.readTensor(url)
+        case .hubertModel(let folder):
+            guard let audio else { throw DubbingJobError.audioRequired }
+            hubert = audio
+            features = try HubertFeatureExtractor(modelFolder: folder).features(forAudioAt: audio)
+        }
         let shape = features.rank == 4 && features.shape[0] == 1 ? Array(features.shape.dropFirst()) : features.shape
         let expected = "[\(configuration.hubertLayers), T, \(configuration.audioWidth)] (or with a leading 1)"
         guard shape.count == 3 else {

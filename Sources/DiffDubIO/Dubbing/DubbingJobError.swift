@@ -10,6 +10,8 @@ public enum DubbingJobError: Error, CustomStringConvertible, Equatable {
     case invalidHubert(path: String, shape: [Int], expected: String)
     /// The noise file has the wrong shape.
     case invalidNoise(path: String, shape: [Int], expected: [Int])
+    /// Features are to be computed from the audio, but no audio was given.
+    case audioRequired
     /// The audio file has no samples.
     case emptyAudio(path: String)
     /// A landmarks file does not fit the input.
@@ -25,6 +27,7 @@ public enum DubbingJobError: Error, CustomStringConvertible, Equatable {
             "\(path): Hubert features of shape \(shape); expected \(expected)"
         case .invalidNoise(let path, let shape, let expected):
             "\(path): noise of shape \(shape), expected \(expected)"
+        case .audioRequired: "computing Hubert features needs the speech: pass --audio"
         case .emptyAudio(let path): "\(path): the audio has no samples"
         case .landmarksMismatch(let path, let reason): "\(path): \(reason)"
         }
