@@ -172,24 +172,26 @@ public enum LandmarksFile {
         return v
     }
 
+    /// The file's text, read up to ``ReaderLimits/maximumLandmarksFileBytes`` (a longer
+    /// file, or an endless device, is refused without reading past the limit).
     static func readText(_ url: URL) throws -> String {
+        let limit = ReaderLimits.current.maximumLandmarksFileBytes
+        let data: Data
         do {
-            let limit = ReaderLimits.current.maximumLandmarksFileBytes
-            let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
-            guard size <= limit else {
-                throw LandmarksError.unreadable(
-                    path: url.path, reason: "file of \(size) bytes exceeds the limit of \(limit) (DIFFDUB_MAX_LANDMARKS_BYTES)")
-            }
-            let data = try Data(contentsOf: url)
-            guard let text = String(data: data, encoding: .utf8) else {
-                throw LandmarksError.unreadable(path: url.path, reason: "not UTF-8 text")
-            }
-            return text
-        } catch let error as LandmarksError {
-            throw error
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
             throw LandmarksError.unreadable(path: url.path, reason: error.localizedDescription)
         }
+        guard data.count <= limit else {
+            throw LandmarksError.unreadable(
+                path: url.path, reason: "file exceeds the limit of \(limit) bytes (DIFFDUB_MAX_LANDMARKS_BYTES)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw LandmarksError.unreadable(path: url.path, reason: "not UTF-8 text")
+        }
+        return text
     }
 
     static func write(_ text: String, to url: URL) throws {
