@@ -69,7 +69,8 @@ let package = Package(
             dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
         .testTarget(
             name: "ReliabilityTests",
-            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"],
+            exclude: ["Regressions"]),
         .testTarget(
             name: "PipelineTests",
             dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"]),

@@ -26,13 +26,14 @@ public enum TemporaryFiles {
         registry.lock.withLock { registry.paths.sorted() }
     }
 
-    /// Removes every registered file or folder that still exists and forgets them all;
-    /// returns the paths removed.
+    /// Removes every registered file or folder that still exists and forgets them all (only
+    /// those inside `folder`, when given); returns the paths removed.
     @discardableResult
-    public static func removeAll() -> [String] {
+    public static func removeAll(inside folder: URL? = nil) -> [String] {
+        let prefix = folder.map { $0.standardizedFileURL.path + "/" }
         let paths = registry.lock.withLock {
-            let paths = registry.paths
-            registry.paths = []
+            let paths = registry.paths.filter { path in prefix.map { path.hasPrefix($0) } ?? true }
+            registry.paths.subtract(paths)
             return paths
         }
         var removed: [String] = []
