@@ -23,6 +23,7 @@ enum UNetBenchmark {
             switch argument {
             case "--runs": runs = iterator.next().flatMap(Int.init) ?? runs
             case "--batch": batch = iterator.next().flatMap(Int.init) ?? batch
+            case "--heap": break
             default:
                 print("usage: diffdub-bench unet [--runs R] [--batch B]")
                 return
