@@ -125,12 +125,15 @@ struct WinogradF4Conv3x3 {
             let rows = min(bandRows, tileRows - firstTileRow)
             let tiles = rows * tileColumns
             transformInput(input, firstTileRow: firstTileRow, rows: rows)
-            for k in 0..<36 {
-                sgemm(
-                    transposeA: false, transposeB: false, m: outChannels, n: tiles, k: channels,
-                    a: weights.values + k * outChannels * channels, lda: channels,
-                    b: inputBand + k * channels * tiles, ldb: tiles,
-                    c: productBand + k * outChannels * tiles, ldc: tiles)
+            let (weights, inputBand, productBand, channels, outChannels) = (
+                self.weights, self.inputBand, self.productBand, self.channels, self.outChannels
+            )
+            sgemmBatch(36) { k, multiply in
+                multiply(
+                    false, false, outChannels, tiles, channels, 1,
+                    weights.values + k * outChannels * channels, channels,
+                    inputBand + k * channels * tiles, tiles,
+                    0, productBand + k * outChannels * tiles, tiles)
             }
             transformOutput(output, bias: bias, firstTileRow: firstTileRow, rows: rows)
             firstTileRow += rows
