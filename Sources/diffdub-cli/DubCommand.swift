@@ -132,6 +132,8 @@ struct DubCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorTuning.keepLargeBlocksInHeap()
+        BLAS.useKernelThreads()
         let input: DubbingJob.Input =
             if let video { .video(URL(fileURLWithPath: video)) }
             else if let frames { .frames(URL(fileURLWithPath: frames)) }

@@ -14,6 +14,15 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// Opt-in setting for long model runs (the renderer): one BLAS thread, so large products
+    /// are split across ``Parallelism/threadCount`` by the kernels themselves and no BLAS
+    /// worker spins between products (see ``sgemm``). Together with
+    /// ``AllocatorTuning/keepLargeBlocksInHeap()``, what `diffdub render` and `dub` call at
+    /// start-up. Call it before any kernel runs.
+    public static func useKernelThreads() {
+        threadCount = 1
+    }
+
     /// The OpenBLAS build configuration string (version, target core, threading model).
     public static var configuration: String {
         guard let text = openblas_get_config() else { return "unknown" }
