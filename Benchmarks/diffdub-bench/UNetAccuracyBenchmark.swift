@@ -4,7 +4,7 @@ import Foundation
 /// The fast convolution path against the reference path on one released-size UNet call
 /// (`diffdub-bench unet-accuracy [--batch B] [--timestep T]`): random released weights, the same
 /// input once with ``Conv2dAlgorithm/automatic`` (Winograd F(4x4, 3x3) where it wins) and once
-/// with every convolution on im2col (``Conv2dAlgorithm/automaticUsesWinograd`` false). Prints the
+/// with every convolution on im2col (``Conv2dAlgorithm/automaticUsesWinograd`` bound to false). Prints the
 /// max and mean absolute difference of eps and the magnitude of eps.
 enum UNetAccuracyBenchmark {
     static func run(arguments: [String]) {
@@ -31,11 +31,11 @@ enum UNetAccuracyBenchmark {
         var clock = Date()
         let fast = renderer.unet(x, timesteps: timesteps, condition: condition)
         let fastSeconds = Date().timeIntervalSince(clock)
-        Conv2dAlgorithm.automaticUsesWinograd = false
         clock = Date()
-        let reference = renderer.unet(x, timesteps: timesteps, condition: condition)
+        let reference = Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) {
+            renderer.unet(x, timesteps: timesteps, condition: condition)
+        }
         let referenceSeconds = Date().timeIntervalSince(clock)
-        Conv2dAlgorithm.automaticUsesWinograd = true
         let (a, b) = (fast.scalars, reference.scalars)
         var maxDifference: Float = 0
         var sumDifference = 0.0

@@ -44,10 +44,11 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// transform is computed once per weight tensor and kept with it.
     case winograd4x4
 
-    /// Whether ``automatic`` may choose Winograd (default true). False makes every convolution
-    /// take the im2col path, the reference a model's fast path is checked against
-    /// (`diffdub-bench unet-accuracy`). Process-wide; set it while no convolution runs.
-    nonisolated(unsafe) public static var automaticUsesWinograd = true
+    /// Whether ``automatic`` may choose Winograd (default true). Bound to false
+    /// (`Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) { ... }`), every convolution
+    /// started from that task takes the im2col path: the reference a model's fast path is checked
+    /// against (`diffdub-bench unet-accuracy`). A task-local value, so other tasks are unaffected.
+    @TaskLocal public static var automaticUsesWinograd = true
 
     /// The rule of ``automatic``: Winograd `F(4x4, 3x3)` for a 3x3 kernel with at least 32 input
     /// channels on an output of at least 32 x 32 pixels; im2col otherwise. Measured with
