@@ -15,8 +15,8 @@ enum UNetAccuracyBenchmark {
             switch argument {
             case "--batch": batch = iterator.next().flatMap(Int.init) ?? batch
             case "--timestep": timestep = iterator.next().flatMap(Float.init) ?? timestep
-            case "--heap": break
-            case "--blas-threads": _ = iterator.next()
+            case "--heap", "--tuned": break
+            case "--blas-threads", "--pool": _ = iterator.next()
             default:
                 print("usage: diffdub-bench unet-accuracy [--batch B] [--timestep T]")
                 return

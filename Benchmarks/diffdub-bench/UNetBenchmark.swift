@@ -23,15 +23,13 @@ enum UNetBenchmark {
             switch argument {
             case "--runs": runs = iterator.next().flatMap(Int.init) ?? runs
             case "--batch": batch = iterator.next().flatMap(Int.init) ?? batch
-            case "--heap": break
-            case "--blas-threads": _ = iterator.next()
+            case "--heap", "--tuned": break
+            case "--blas-threads", "--pool": _ = iterator.next()
             default:
                 print("usage: diffdub-bench unet [--runs R] [--batch B]")
                 return
             }
         }
-        let machine = BenchmarkSupport.machineLine()
-        print(machine.line)
         guard let renderer = releasedRenderer() else { return }
         let s = renderer.imageSize
         let x = GaussianNoise.sample(shape: [batch, 6, s, s], seed: 2)
@@ -58,6 +56,10 @@ enum UNetBenchmark {
         }
         let best = times.min() ?? .nan
         let effective = unetGFLOP * Double(batch) / best
+        let peak = BenchmarkSupport.peakResidentMB()
+        // The sgemm rate after the model runs (its matrices would count in the peak memory).
+        let machine = BenchmarkSupport.machineLine()
+        print(machine.line)
         print(
             String(
                 format:
@@ -77,10 +79,8 @@ enum UNetBenchmark {
             String(
                 format: "semantic encoder [1, 3, %d, %d]: best %.2f s, effective %.1f GFLOP/s", s, s, encoderBest,
                 encoderGFLOP / encoderBest))
-        print(
-            String(
-                format: "peak resident memory %.0f MB; load average %@", BenchmarkSupport.peakResidentMB(),
-                BenchmarkSupport.loadAverage()))
+        print(String(format: "peak resident memory %.0f MB (before the sgemm measurement)", peak))
+
     }
 
     /// The released model with random weights, or `nil` after printing why not.
@@ -89,7 +89,10 @@ enum UNetBenchmark {
         do {
             let renderer = try Renderer(
                 stateDict: RendererWeights.random(configuration: .released, seed: 1), prefix: "")
-            print(String(format: "released model with random weights built in %.1f s", Date().timeIntervalSince(clock)))
+            print(
+                String(
+                    format: "released model with random weights built in %.1f s, peak resident memory so far %.0f MB",
+                    Date().timeIntervalSince(clock), BenchmarkSupport.peakResidentMB()))
             return renderer
         } catch {
             print("cannot build the released model: \(error)")

@@ -40,6 +40,12 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
 
 // `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).
 if CommandLine.arguments.contains("--heap") { AllocatorTuning.keepLargeBlocksInHeap() }
+// `--pool MB`: freed tensor blocks are kept for reuse, up to MB megabytes (TensorBufferPool).
+if let index = CommandLine.arguments.firstIndex(of: "--pool"), index + 1 < CommandLine.arguments.count,
+    let megabytes = Int(CommandLine.arguments[index + 1])
+{
+    TensorBufferPool.enable(capacityBytes: megabytes << 20)
+}
 // `--blas-threads N`: OpenBLAS threads (1: products are split across the kernel threads instead).
 if let index = CommandLine.arguments.firstIndex(of: "--blas-threads"), index + 1 < CommandLine.arguments.count,
     let count = Int(CommandLine.arguments[index + 1])
@@ -47,10 +53,13 @@ if let index = CommandLine.arguments.firstIndex(of: "--blas-threads"), index + 1
     BLAS.threadCount = count
 }
 
+// `--tuned`: what `diffdub render` and `dub` use (RuntimeTuning.configureForModelRuns()).
+if CommandLine.arguments.contains("--tuned") { RuntimeTuning.configureForModelRuns() }
+
 let requested = CommandLine.arguments.dropFirst().first
 if let requested, let benchmark = benchmarks.first(where: { $0.name == requested }) {
     benchmark.run()
 } else {
-    print("usage: diffdub-bench <benchmark> [options] [--heap] [--blas-threads N]")
+    print("usage: diffdub-bench <benchmark> [options] [--tuned] [--heap] [--pool MB] [--blas-threads N]")
     for benchmark in benchmarks { print("  \(benchmark.name)\t\(benchmark.summary)") }
 }

@@ -132,8 +132,7 @@ struct DubCommand: ParsableCommand {
     }
 
     func run() throws {
-        AllocatorTuning.keepLargeBlocksInHeap()
-        BLAS.useKernelThreads()
+        RuntimeTuning.configureForModelRuns()
         let input: DubbingJob.Input =
             if let video { .video(URL(fileURLWithPath: video)) }
             else if let frames { .frames(URL(fileURLWithPath: frames)) }

@@ -95,8 +95,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
-        AllocatorTuning.keepLargeBlocksInHeap()
-        BLAS.useKernelThreads()
+        RuntimeTuning.configureForModelRuns()
         let renderer = try Renderer(checkpoint: URL(fileURLWithPath: stage1), imageSize: imageSize)
         let s = renderer.imageSize
         let frames = try readImages(xStart, imageSize: s, allowSingle: true)

@@ -39,10 +39,13 @@ public final class TensorStorage: @unchecked Sendable {
     /// page touched twice).
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
-        var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let status = posix_memalign(&raw, 64, bytes)
-        guard status == 0, let raw else {
+        var raw = TensorBufferPool.take(bytes: bytes)
+        if raw == nil {
+            let status = posix_memalign(&raw, 64, bytes)
+            if status != 0 { raw = nil }
+        }
+        guard let raw else {
             fatalError("TensorStorage: could not allocate \(bytes) bytes")
         }
         self.baseAddress = raw.bindMemory(to: Float.self, capacity: max(count, 1))
@@ -60,7 +63,9 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if owner == nil { free(baseAddress) }
+        guard owner == nil else { return }
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        if !TensorBufferPool.give(UnsafeMutableRawPointer(baseAddress), bytes: bytes) { free(baseAddress) }
     }
 
     /// A value computed from the contents, made by `make` on first request under `key` and
