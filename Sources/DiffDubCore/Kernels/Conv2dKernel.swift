@@ -7,6 +7,12 @@ public enum Conv2dTiling {
     /// Default upper bound of the column buffer, in bytes (16 MiB).
     public static let defaultColumnBufferBytes = 16 << 20
 
+    /// Upper bound of each of the Winograd F(4x4, 3x3) band buffers (6 MiB; a smaller column
+    /// buffer bound applies too). Bands that stay in cache between the transforms and the
+    /// products: `convshapes single` 128 -> 128 at 256^2 88-92 ms with 4-6 MiB against 94-103 ms
+    /// with 16 MiB, at 128^2 21-23 against 25-26 ms; 256 -> 256 at 64^2 about equal.
+    public static let winogradF4BufferBytes = 6 << 20
+
     /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
     /// `outputHeight`.
     public static func rowsPerTile(
@@ -123,7 +129,7 @@ public func conv2d(
         let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
         let winograd = WinogradF4Conv3x3(
             weights: WinogradF4Weights.of(weight), height: height, width: width, padding: padding,
-            bufferBytes: columnBufferBytes)
+            bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF4BufferBytes))
         defer { winograd.deallocate() }
         for n in 0..<batch {
             winograd.run(
