@@ -16,5 +16,6 @@ struct DiffDubCommand: ParsableCommand {
             DubCommand.self,
             DemoCommand.self,
             JoinCommand.self,
+            LandmarksCommand.self,
         ])
 }

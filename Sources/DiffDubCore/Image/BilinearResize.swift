@@ -34,7 +34,13 @@ enum BilinearResize {
     /// The taps of an axis of `source` elements resized to `destination`. Columns
     /// (`clampFraction == true`) drop the fraction outside the image, rows keep it.
     static func taps(source n: Int, destination m: Int, clampFraction: Bool) -> Taps {
-        let scale = 1.0 / (Double(m) / Double(n))
+        taps(source: n, destination: m, inverseFactor: 1.0 / (Double(m) / Double(n)), clampFraction: clampFraction)
+    }
+
+    /// The taps of an axis of `n` source elements to `m` destination elements read with the
+    /// inverse factor `scale`: `src = (dst + 0.5) * scale - 0.5` (OpenCV computes `scale` as
+    /// `1 / (m / n)` for a target size, `1 / fx` for a scale factor).
+    static func taps(source n: Int, destination m: Int, inverseFactor scale: Double, clampFraction: Bool) -> Taps {
         var taps = Taps(first: [], second: [], weight0: [], weight1: [])
         for d in 0..<m {
             var f = Float((Double(d) + 0.5) * scale - 0.5)

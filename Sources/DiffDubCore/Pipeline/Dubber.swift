@@ -154,9 +154,17 @@ public struct Dubber: Sendable {
             render.report(completed: done)
             batch.removeAll(keepingCapacity: true)
         }
+        var withoutFace: [Int] = []
         while index < planned.upperBound, let frame = try reader.next() {
             defer { index += 1 }
             guard index >= planned.lowerBound else { continue }
+            if landmarks.hasNoFace(atFrame: index) {
+                // No face detected: the frame passes through unchanged, in order.
+                try flush()
+                try sink.write(options.raw ? try preparer.region(of: frame, index: index) : frame, index: index)
+                withoutFace.append(index)
+                continue
+            }
             batch.append((index, frame, try preparer.face(frame, index: index)))
             // Batches follow absolute frame indices, so a slice renders the same batches as a
             // whole run would.
@@ -167,10 +175,14 @@ public struct Dubber: Sendable {
             warnings.append(
                 "\(source.name) has \(index) frames but the speech gives \(latentCount): only \(index) frames are dubbed")
         }
+        if !withoutFace.isEmpty {
+            let listed = withoutFace.prefix(10).map(String.init).joined(separator: ", ") + (withoutFace.count > 10 ? ", ..." : "")
+            warnings.append("no face found in \(withoutFace.count) frame(s) (\(listed)): kept unchanged")
+        }
         let rendered = planned.lowerBound..<max(planned.lowerBound, min(planned.upperBound, index))
         return DubbingSummary(
             latentCount: latentCount, inputFrameCount: source is StillFrame ? nil : (known ?? index),
-            renderedFrames: rendered, warnings: warnings)
+            renderedFrames: rendered, warnings: warnings, framesWithoutFace: withoutFace)
     }
 
     /// The `[R, style]` reference latents stage 2 receives: one-shot repeats the single latent,
@@ -193,7 +205,12 @@ public struct Dubber: Sendable {
         var index = 0
         while index < wanted, let frame = try reader.next() {
             // Few-shot encodes every frame up to the count; one-shot only the reference frame.
-            let encodes = options.referenceMode == .fewShot && index < options.referenceCount
+            // Frames without a detected face are skipped.
+            let hasFace = !preparer.landmarks.hasNoFace(atFrame: index)
+            let encodes = options.referenceMode == .fewShot && index < options.referenceCount && hasFace
+            if index == options.referenceFrame && !hasFace {
+                throw DubbingError.noFaceInReference(frame: index, firstWithFace: Self.firstFace(in: preparer.landmarks))
+            }
             if encodes || index == options.referenceFrame {
                 let face = try preparer.face(frame, index: index)
                 if encodes { encoded.append(face) }
@@ -202,9 +219,18 @@ public struct Dubber: Sendable {
             index += 1
         }
         guard index > 0 else { throw DubbingError.noFrames }
+        if options.referenceMode == .fewShot && encoded.isEmpty {
+            throw DubbingError.noFaceInReference(frame: 0, firstWithFace: Self.firstFace(in: preparer.landmarks))
+        }
         guard let reference else {
             throw DubbingError.referenceFrameOutOfRange(index: options.referenceFrame, frames: index)
         }
         return (reference, options.referenceMode == .oneShot ? [reference] : encoded)
+    }
+
+    /// The first frame of a detected track with a face.
+    static func firstFace(in track: LandmarkTrack) -> Int? {
+        guard case .detected(let all) = track else { return nil }
+        return all.firstIndex { $0 != nil }
     }
 }

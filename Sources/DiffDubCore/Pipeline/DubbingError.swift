@@ -20,6 +20,9 @@ public enum DubbingError: Error, CustomStringConvertible, Equatable {
     case invalidNoise(shape: [Int], expected: [Int])
     /// A face mask could not be built for a frame.
     case maskFailed(frame: Int, reason: String)
+    /// Face detection found no face in the reference frame (or, few-shot, in any reference
+    /// frame).
+    case noFaceInReference(frame: Int, firstWithFace: Int?)
 
     /// One line saying what is wrong.
     public var description: String {
@@ -40,6 +43,9 @@ public enum DubbingError: Error, CustomStringConvertible, Equatable {
         case .invalidOption(let message): message
         case .invalidNoise(let shape, let expected): "the noise has shape \(shape), expected \(expected)"
         case .maskFailed(let frame, let reason): "frame \(frame): \(reason)"
+        case .noFaceInReference(let frame, let first):
+            "no face was found in reference frame \(frame)"
+                + (first.map { ": pass --reference-frame \($0) (the first frame with a face)" } ?? " nor in any other frame")
         }
     }
 }

@@ -8,4 +8,7 @@ public struct DubbingSummary: Sendable, Equatable {
     public var renderedFrames: Range<Int>
     /// Things the user should know (e.g. the video is shorter than the speech).
     public var warnings: [String]
+    /// Output frames passed through unchanged because face detection found no face in them
+    /// (``LandmarkTrack/detected(_:)``).
+    public var framesWithoutFace: [Int] = []
 }

@@ -27,6 +27,15 @@ struct FramePreparer {
         return FaceFrame(face: face, landmarks: local, size: size)
     }
 
+    /// The face region of `frame` resized to the model resolution, untouched (a frame without
+    /// a face in raw output).
+    func region(of frame: RGBImage, index: Int) throws -> RGBImage {
+        try frameSize.check(frame, index: index)
+        let square = try self.square(of: frame, index: index)
+        let face = frame.cropped(rows: square.y..<(square.y + square.size), columns: square.x..<(square.x + square.size))
+        return face.height == size ? face : face.resizedBilinear(height: size, width: size)
+    }
+
     /// The output frame: `rendered` (`S x S`) scaled to the face region and blended into
     /// `frame` through the feathered mouth mask of `face`.
     func pasteBack(_ rendered: RGBImage, into frame: RGBImage, face: FaceFrame) throws -> RGBImage {

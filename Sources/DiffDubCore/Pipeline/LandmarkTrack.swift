@@ -5,13 +5,24 @@ public enum LandmarkTrack: Sendable {
     case perFrame([FaceLandmarks])
     /// The same landmarks for every frame.
     case fixed(FaceLandmarks)
+    /// Landmarks found by face detection: entry `i` for frame `i`, `nil` where no face was
+    /// found (that frame is passed through unchanged, and reported).
+    case detected([FaceLandmarks?])
 
     /// The landmarks of frame `index`, or `nil` when the track is too short.
     public func landmarks(forFrame index: Int) -> FaceLandmarks? {
         switch self {
         case .perFrame(let all): index < all.count ? all[index] : nil
         case .fixed(let landmarks): landmarks
+        case .detected(let all): index < all.count ? all[index] : nil
         }
+    }
+
+    /// Whether frame `index` is covered by the track but has no face (``detected(_:)`` with a
+    /// `nil` entry): such frames are not rendered.
+    public func hasNoFace(atFrame index: Int) -> Bool {
+        if case .detected(let all) = self, index >= 0, index < all.count { return all[index] == nil }
+        return false
     }
 
     /// Number of frames covered, `nil` for unlimited.
@@ -19,6 +30,7 @@ public enum LandmarkTrack: Sendable {
         switch self {
         case .perFrame(let all): all.count
         case .fixed: nil
+        case .detected(let all): all.count
         }
     }
 }

@@ -75,17 +75,11 @@ public enum HubertRandomWeights {
 
 /// Uniform values in `offset ± bound` from a SplitMix64 stream started at `seed`.
 private func randomUniformTensor(shape: [Int], bound: Float, offset: Float, seed: UInt64) -> Tensor {
-    var state = seed
+    var generator = SplitMix64(seed: seed)
     let count = Tensor.elementCount(of: shape)
     var scalars = [Float](repeating: 0, count: count)
     for i in 0..<count {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        let unit = Float(z >> 40) * (1 / Float(1 << 24))  // [0, 1)
-        scalars[i] = offset + bound * (2 * unit - 1)
+        scalars[i] = offset + bound * generator.nextSignedUnitFloat()
     }
     return Tensor(shape: shape, scalars: scalars)
 }

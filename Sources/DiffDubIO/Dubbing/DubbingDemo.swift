@@ -47,12 +47,12 @@ public enum DubbingDemo {
 
         // Speech: 40 ms per frame; features at 50 Hz (two per frame), a tone as the audio.
         let hubertURL = work.appendingPathComponent("speech.npy")
-        var generator = SplitMixNoise(seed: seed &+ 2)
+        var generator = SplitMix64(seed: seed &+ 2)
         let t = 2 * folder.count
         let width = predictorConfiguration.audioWidth
         let features = Tensor(
             shape: [predictorConfiguration.hubertLayers, t, width],
-            scalars: (0..<(predictorConfiguration.hubertLayers * t * width)).map { _ in generator.nextSigned() })
+            scalars: (0..<(predictorConfiguration.hubertLayers * t * width)).map { _ in generator.nextSignedUnitFloat() })
         try NumPyFile.write(features, to: hubertURL)
         let audioURL = work.appendingPathComponent("speech.wav")
         try AudioFile.write(tone(seconds: Double(folder.count) / 25), to: audioURL)
@@ -77,19 +77,5 @@ public enum DubbingDemo {
             return Float(0.3 * envelope * sin(2 * Double.pi * 220 * t))
         }
         return AudioClip(samples: samples, channels: 1, sampleRate: rate)
-    }
-}
-
-/// Deterministic uniform values for the demo's features.
-private struct SplitMixNoise {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func nextSigned() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Float(z >> 40) / Float(1 << 24) * 2 - 1
     }
 }

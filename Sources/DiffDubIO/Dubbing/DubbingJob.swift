@@ -47,7 +47,8 @@ public struct DubbingJob: Sendable {
     /// The clip to dub.
     public var input: Input
     /// Landmarks: a folder of per-frame `.txt` files, one landmarks table, or (portrait) one
-    /// 68-line file.
+    /// 68-line file; `nil`: found by face detection (FaceBoxesV2 + PIPNet), with the clip's
+    /// face crop chosen automatically.
     public var landmarks: URL?
     /// Hubert features `.npy` (`[25, T, 1024]` or `[1, 25, T, 1024]`).
     public var hubert: URL? {
@@ -66,6 +67,16 @@ public struct DubbingJob: Sendable {
     public var options: DubbingOptions
     /// `.mp4` file or frame folder.
     public var output: URL
+
+    // MARK: Face detection (used when `landmarks` is nil)
+
+    /// FaceBoxesV2 weights; `nil`: searched as ``FaceModelFiles`` describes.
+    public var detectorModel: URL?
+    /// PIPNet weights; `nil`: searched as ``FaceModelFiles`` describes.
+    public var landmarkModel: URL?
+    /// Face choice, crop expansion, detection interval, smoothing. Without landmarks the clip's
+    /// crop is found automatically unless ``DubbingOptions/faceRegion`` is set.
+    public var faceTracking = FaceTrackingOptions()
 
     /// A job running `models` on `input` with the speech `speech`.
     public init(
@@ -109,6 +120,11 @@ public struct DubbingJob: Sendable {
     /// Loads the models and inputs, dubs, and writes the output.
     public func run(progress: ProgressHandler? = nil) throws -> DubbingSummary {
         try checkFilesExist()
+        if landmarks == nil {
+            // Fail before any long work when a face model is missing.
+            _ = try FaceModelFiles.detector(detectorModel)
+            _ = try FaceModelFiles.landmarkModel(landmarkModel)
+        }
         let dubber = try loadModels()
         let hubertFeatures = try readHubert(for: dubber.lipPredictor.configuration)
         let noiseTensor = try readNoise(shape: dubber.noiseShape)
@@ -117,13 +133,31 @@ public struct DubbingJob: Sendable {
             guard clip.frameCount > 0 else { throw DubbingJobError.emptyAudio(path: audio.path) }
         }
         let (source, frameNames) = try openInput()
-        let track = try landmarkTrack(frameNames: frameNames)
+        var options = self.options
+        let track: LandmarkTrack
+        if landmarks == nil {
+            // Face detection: the clip's crop and per-frame landmarks.
+            let faces = try detectFaces(in: source, progress: progress)
+            options.faceRegion = faces.region
+            track = faces.track
+        } else {
+            track = try landmarkTrack(frameNames: frameNames)
+        }
 
         return try FrameOutput.writing(to: output, audio: audio) { sink in
             try dubber.dub(
                 frames: source, landmarks: track, hubert: hubertFeatures, noise: noiseTensor, options: options,
                 sink: sink, progress: progress)
         }
+    }
+
+    /// Runs face detection and landmarks over the input (see ``ClipFaceTracker``), with the
+    /// user's ``DubbingOptions/faceRegion`` as the crop when set.
+    public func detectFaces(in source: any FrameSource, progress: ProgressHandler? = nil) throws -> ClipFaces {
+        let analyzer = try FaceModelFiles.analyzer(detector: detectorModel, landmarkModel: landmarkModel)
+        var tracking = faceTracking
+        tracking.region = options.faceRegion ?? tracking.region
+        return try ClipFaceTracker(analyzer: analyzer, options: tracking).track(source, progress: progress)
     }
 
     /// The dubber: the loaded models, or the checkpoints read and paired.
@@ -155,6 +189,10 @@ public struct DubbingJob: Sendable {
         case .image(let url): required.append(("image", url))
         }
         if let landmarks { required.append(("landmarks", landmarks)) }
+        if landmarks == nil {
+            if let detectorModel { required.append(("face detector", detectorModel)) }
+            if let landmarkModel { required.append(("landmark model", landmarkModel)) }
+        }
         if let audio { required.append(("audio", audio)) }
         if case .file(let url) = noise { required.append(("noise", url)) }
         for (role, url) in required where !FileManager.default.fileExists(atPath: url.path) {

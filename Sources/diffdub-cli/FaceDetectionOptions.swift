@@ -1,0 +1,46 @@
+import ArgumentParser
+import DiffDubCore
+import DiffDubIO
+import Foundation
+
+/// The face-detection options shared by `diffdub landmarks` and `diffdub dub` (used by `dub`
+/// when `--landmarks` is absent).
+struct FaceDetectionOptions: ParsableArguments {
+    @Option(help: "FaceBoxesV2 weights (default: faceboxesv2.pth from the model folders, see Docs/FACES.md).", completion: .file())
+    var detector: String?
+
+    @Option(help: "PIPNet weights (default: pipnet_resnet18_10x68x32x256_300w.pth from the model folders).", completion: .file())
+    var landmarkModel: String?
+
+    @Option(help: "With several faces, dub face K counted from the left (0-based); default the widest.")
+    var face: Int?
+
+    @Option(help: "Expansion ratio of the automatic face crop (the original's 0.6).")
+    var expand: Double = 0.6
+
+    @Option(help: "Run the face detector on every Nth frame only (landmarks still on every frame).")
+    var detectEvery: Int = 1
+
+    @Option(help: "Smooth landmarks over +-R frames (0 = off) against mask jitter.")
+    var smooth: Int = 0
+
+    func validate() throws {
+        if let face, face < 0 { throw ValidationError("--face must not be negative") }
+        guard expand > -1 else { throw ValidationError("--expand must be above -1") }
+        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
+        guard smooth >= 0 else { throw ValidationError("--smooth must not be negative") }
+    }
+
+    /// The tracking options.
+    var tracking: FaceTrackingOptions {
+        var options = FaceTrackingOptions()
+        options.choice = face.map { .index($0) } ?? .largest
+        options.expandRatio = expand
+        options.detectEvery = detectEvery
+        options.smoothingRadius = smooth
+        return options
+    }
+
+    var detectorURL: URL? { detector.map { URL(fileURLWithPath: $0) } }
+    var landmarkModelURL: URL? { landmarkModel.map { URL(fileURLWithPath: $0) } }
+}

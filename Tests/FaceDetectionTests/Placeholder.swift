@@ -1,1 +1,0 @@
-// Tests for this area are added with its implementation.
