@@ -21,6 +21,18 @@ import Testing
         #expect(zip(y.scalars, x.scalars).allSatisfy { $0 == 2 * $1 })
     }
 
+    @Test func aFullPoolMakesRoomForTheSizeInUse() {
+        TensorBufferPool.enable(capacityBytes: 3 << 20)
+        defer { TensorBufferPool.disable() }
+        _ = Tensor(shape: [1 << 19], repeating: 1)  // 2 MiB, kept
+        #expect(TensorBufferPool.statistics.heldBytes >= 2 << 20)
+        _ = Tensor(shape: [3 << 18], repeating: 1)  // 3 MiB: the 2 MiB blocks make room
+        #expect(TensorBufferPool.statistics.heldBytes <= 3 << 20)
+        let before = TensorBufferPool.statistics.reusedBlocks
+        _ = Tensor(shape: [3 << 18], repeating: 2)
+        #expect(TensorBufferPool.statistics.reusedBlocks > before)
+    }
+
     @Test func disabledPoolKeepsNothing() {
         TensorBufferPool.disable()
         _ = Tensor(shape: [1, 1, 311, 313], repeating: 1)

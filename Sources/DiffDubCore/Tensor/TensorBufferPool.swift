@@ -10,9 +10,9 @@ import Foundation
 /// sampling step reuses its activation buffers instead of allocating (and page-faulting) new ones.
 ///
 /// Opt-in (``enable(capacityBytes:)``; off by default). While enabled, owned ``TensorStorage``
-/// blocks of at least ``minimumBytes`` go to the pool when their tensor dies, as long as the
-/// pool holds at most `capacityBytes`, and a new storage of exactly the same byte size takes one
-/// back. A diffusion step allocates the same sizes in the same order as the step before, so
+/// blocks of at least ``minimumBytes`` go to the pool when their tensor dies (when it is full,
+/// the blocks of other sizes are freed to make room), and a new storage of exactly the same
+/// byte size takes one back. A diffusion step allocates the same sizes in the same order as the step before, so
 /// after the first step nearly every activation is a reused block. Thread-safe.
 public enum TensorBufferPool {
     /// Blocks smaller than this are left to `malloc` (64 KiB).
@@ -55,11 +55,20 @@ public enum TensorBufferPool {
         }
     }
 
-    /// Keeps `block` (`bytes` long, from `posix_memalign`) if there is room; false when the
-    /// caller must free it.
+    /// Keeps `block` (`bytes` long, from `posix_memalign`), making room by freeing held blocks
+    /// of other sizes (the sizes of an earlier stage of the program that no longer come back);
+    /// false when the caller must free it.
     static func give(_ block: UnsafeMutableRawPointer, bytes: Int) -> Bool {
         guard bytes >= minimumBytes else { return false }
         return lock.withLock {
+            guard bytes <= capacity else { return false }
+            while held + bytes > capacity, let size = blocks.keys.first(where: { $0 != bytes }) {
+                for other in blocks[size] ?? [] {
+                    free(other)
+                    held -= size
+                }
+                blocks[size] = nil
+            }
             guard held + bytes <= capacity else { return false }
             blocks[bytes, default: []].append(block)
             held += bytes
