@@ -29,7 +29,7 @@ enum ConvShapesBenchmark {
             let weight = Tensor(shape: [shape.outChannels, shape.channels, 3, 3], repeating: 0.01)
             let flops = 2 * Double(shape.outChannels * shape.channels * 9) * Double(shape.size * shape.size)
             var line = "\(shape.channels) -> \(shape.outChannels) at \(shape.size):"
-            for algorithm in [Conv2dAlgorithm.im2col, .winograd] {
+            for algorithm in [Conv2dAlgorithm.im2col, .winograd, .winograd4x4] {
                 let runs = max(1, min(5, Int(2e9 / flops)))
                 _ = conv2d(x, weight: weight, bias: nil, padding: 1, algorithm: algorithm, columnBufferBytes: bytes)
                 let cpuStart = cpuSeconds()

@@ -17,8 +17,9 @@ import Dispatch
 /// reference encoding.
 enum Stage2Benchmark {
     static func run(arguments: [String] = Array(CommandLine.arguments.dropFirst(2))) {
-        let frames = arguments.first.flatMap { Int($0) } ?? 500
-        let referenceCount = arguments.dropFirst().first.flatMap { Int($0) } ?? 75
+        let numbers = arguments.compactMap { Int($0) }
+        let frames = numbers.first ?? 500
+        let referenceCount = numbers.dropFirst().first ?? 75
         let configuration = LipLatentPredictorConfiguration.released
 
         let buildStart = DispatchTime.now()
@@ -56,6 +57,9 @@ enum Stage2Benchmark {
                 format: "  predict: best %.3f s, median %.3f s (5 runs), %.3f CPU s per run", full[0], full[2],
                 cpuPerRun))
         print(String(format: "  of which reference encoding: median %.3f s", referenceOnly[2]))
+        let peak = BenchmarkSupport.peakResidentMB()
+        print("  " + BenchmarkSupport.machineLine().line)
+        print(String(format: "  peak resident memory %.0f MB (before the sgemm measurement)", peak))
     }
 
     private static func processCPUSeconds() -> Double {

@@ -22,6 +22,15 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B]",
         { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
+    (
+        "frame",
+        "a full render at 256 (random weights): s per frame, GFLOP/s, sgemm, peak memory [--steps N] [--sampler ddim|dpmpp2m] [--batch B] [--runs R]",
+        { FrameBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
+    ),
+    (
+        "unet-accuracy", "released-size UNet call: eps of the Winograd path against im2col [--batch B] [--timestep T]",
+        { UNetAccuracyBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
+    ),
     ("stage2", "stage 2 at released size, T = 500 Hubert frames, 75 references: seconds [T] [R]", { Stage2Benchmark.run() }),
     (
         "hubert", "Hubert-large (random released-size weights) on [seconds, default 10] s of audio, all hidden states",
@@ -31,11 +40,26 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
 
 // `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).
 if CommandLine.arguments.contains("--heap") { AllocatorTuning.keepLargeBlocksInHeap() }
+// `--pool MB`: freed tensor blocks are kept for reuse, up to MB megabytes (TensorBufferPool).
+if let index = CommandLine.arguments.firstIndex(of: "--pool"), index + 1 < CommandLine.arguments.count,
+    let megabytes = Int(CommandLine.arguments[index + 1])
+{
+    TensorBufferPool.enable(capacityBytes: megabytes << 20)
+}
+// `--blas-threads N`: OpenBLAS threads (1: products are split across the kernel threads instead).
+if let index = CommandLine.arguments.firstIndex(of: "--blas-threads"), index + 1 < CommandLine.arguments.count,
+    let count = Int(CommandLine.arguments[index + 1])
+{
+    BLAS.threadCount = count
+}
+
+// `--tuned`: what `diffdub render` and `dub` use (RuntimeTuning.configureForModelRuns()).
+if CommandLine.arguments.contains("--tuned") { RuntimeTuning.configureForModelRuns() }
 
 let requested = CommandLine.arguments.dropFirst().first
 if let requested, let benchmark = benchmarks.first(where: { $0.name == requested }) {
     benchmark.run()
 } else {
-    print("usage: diffdub-bench <benchmark> [options] [--heap]")
+    print("usage: diffdub-bench <benchmark> [options] [--tuned] [--heap] [--pool MB] [--blas-threads N]")
     for benchmark in benchmarks { print("  \(benchmark.name)\t\(benchmark.summary)") }
 }

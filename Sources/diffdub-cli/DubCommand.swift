@@ -87,6 +87,9 @@ struct DubCommand: ParsableCommand {
     @Option(help: "Denoising steps (a count the original's \"ddimN\" accepts).")
     var steps: Int = 20
 
+    @Option(help: "Sampler: ddim (the original's) or dpmpp2m (DPM-Solver++(2M); 10 steps in place of 20).")
+    var sampler: SamplerKind = .ddim
+
     @Option(help: "Image size of the renderer (default: what the stage-1 checkpoint implies).")
     var imageSize: Int?
 
@@ -139,6 +142,7 @@ struct DubCommand: ParsableCommand {
     }
 
     func run() throws {
+        RuntimeTuning.configureForModelRuns()
         let input: DubbingJob.Input =
             if let video { .video(URL(fileURLWithPath: video)) }
             else if let frames { .frames(URL(fileURLWithPath: frames)) }
@@ -147,6 +151,7 @@ struct DubCommand: ParsableCommand {
         options.referenceMode = referenceMode == .oneShot ? .oneShot : .fewShot
         options.referenceFrame = referenceFrame
         options.steps = steps
+        options.sampler = sampler.sampler
         options.batchSize = batch
         options.raw = raw
         options.frameRange = frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange()

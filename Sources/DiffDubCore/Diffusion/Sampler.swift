@@ -31,6 +31,12 @@ public typealias SamplingProgress = (_ completed: Int, _ total: Int) -> Void
 /// A reverse-diffusion sampler: turns noise into an image by repeatedly calling a
 /// noise predictor along a respaced schedule.
 public protocol Sampler: Sendable {
+    /// The timesteps this sampler walks for `steps` model calls of `base`. By default the
+    /// original's "ddimN" respacing (``NoiseSchedule/respaced(steps:)``).
+    ///
+    /// - Throws: ``DiffusionError`` when the sampler cannot take `steps` steps.
+    func schedule(_ base: NoiseSchedule, steps: Int) throws -> RespacedSchedule
+
     /// Runs the reverse process from `noise` (`[N, C, H, W]`) over `schedule`, from its last
     /// step to its first, applying `constraint` before every model call.
     ///
@@ -39,4 +45,11 @@ public protocol Sampler: Sendable {
         from noise: Tensor, schedule: RespacedSchedule, constraint: InpaintingConstraint?,
         progress: SamplingProgress?, predictNoise: NoisePredictor
     ) throws -> Tensor
+}
+
+extension Sampler {
+    /// "ddimN": see ``NoiseSchedule/respaced(steps:)``.
+    public func schedule(_ base: NoiseSchedule, steps: Int) throws -> RespacedSchedule {
+        try base.respaced(steps: steps)
+    }
 }

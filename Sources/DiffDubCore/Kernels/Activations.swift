@@ -8,7 +8,7 @@ protocol ElementFunction {
 
 /// `y = f(x)` element-wise, in parallel chunks.
 func mapElements<F: ElementFunction>(_ x: Tensor, _ f: F) -> Tensor {
-    let (result, y) = makeOutput(x.shape)
+    let (result, y) = makeUninitializedOutput(x.shape)
     let px = x.readPointer
     parallelFor(x.count, minimumChunk: elementwiseChunk) { range in
         for i in range { y[i] = f(px[i]) }

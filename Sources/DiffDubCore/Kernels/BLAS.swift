@@ -14,6 +14,15 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(1, newValue))) }
     }
 
+    /// Opt-in setting for long model runs (the renderer): one BLAS thread, so large products
+    /// are split across ``Parallelism/threadCount`` by the kernels themselves and no BLAS
+    /// worker spins between products (see ``sgemm``). Together with
+    /// ``AllocatorTuning/keepLargeBlocksInHeap()``, what `diffdub render` and `dub` call at
+    /// start-up. Call it before any kernel runs.
+    public static func useKernelThreads() {
+        threadCount = 1
+    }
+
     /// The OpenBLAS build configuration string (version, target core, threading model).
     public static var configuration: String {
         guard let text = openblas_get_config() else { return "unknown" }
@@ -24,7 +33,73 @@ public enum BLAS {
 /// Row-major single-precision GEMM: `C = alpha * op(A) * op(B) + beta * C`, where `op(A)` is
 /// `M x K`, `op(B)` is `K x N`, `C` is `M x N`; `lda`, `ldb`, `ldc` are the row strides of the
 /// matrices as stored (before transposition).
+///
+/// With one BLAS thread (``BLAS/threadCount`` 1) and several kernel threads, a large product is
+/// split into row blocks of `C` (column blocks when `M` is small), one single-threaded `sgemm`
+/// per ``parallelFor(_:minimumChunk:_:)`` chunk. Each element of `C` is still the same sum in
+/// the same order, so the result does not depend on the split; and no BLAS worker thread spins
+/// between products, which on a machine with as many threads as cores takes a core away from
+/// the element-wise kernels (OpenBLAS's workers yield in a loop while they wait for work).
 func sgemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    guard m > 0, n > 0 else { return }
+    let threads = Parallelism.threadCount
+    guard threads > 1, k > 0, 2 * m * n * k >= 1 << 22, BLAS.threadCount == 1 else {
+        sgemmSingle(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+            b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        return
+    }
+    let block = 16
+    if m >= 2 * block * threads || m >= n {
+        let blocks = (m + block - 1) / block
+        parallelFor(blocks, minimumChunk: 1) { range in
+            let first = range.lowerBound * block
+            let rows = min(m, range.upperBound * block) - first
+            sgemmSingle(
+                transposeA: transposeA, transposeB: transposeB, m: rows, n: n, k: k, alpha: alpha,
+                a: transposeA ? a + first : a + first * lda, lda: lda, b: b, ldb: ldb, beta: beta,
+                c: c + first * ldc, ldc: ldc)
+        }
+    } else {
+        let blocks = (n + block - 1) / block
+        parallelFor(blocks, minimumChunk: 1) { range in
+            let first = range.lowerBound * block
+            let columns = min(n, range.upperBound * block) - first
+            sgemmSingle(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: columns, k: k, alpha: alpha,
+                a: a, lda: lda, b: transposeB ? b + first * ldb : b + first, ldb: ldb, beta: beta,
+                c: c + first, ldc: ldc)
+        }
+    }
+}
+
+/// Independent products run side by side: `product(i)` for `i` in `0..<count`, each a
+/// single-threaded ``sgemm`` on one ``parallelFor(_:minimumChunk:_:)`` chunk when BLAS has one
+/// thread, one after the other (each using the BLAS threads) otherwise. `product` receives a
+/// function that multiplies without splitting.
+func sgemmBatch(_ count: Int, _ product: (_ i: Int, _ multiply: GEMMCall) -> Void) {
+    if BLAS.threadCount == 1 && Parallelism.threadCount > 1 {
+        parallelFor(count, minimumChunk: 1) { range in
+            for i in range { product(i, sgemmSingle) }
+        }
+    } else {
+        for i in 0..<count { product(i, sgemm) }
+    }
+}
+
+/// The signature of ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+typealias GEMMCall = (
+    _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+    _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+    _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+) -> Void
+
+/// One `cblas_sgemm` call (BLAS may use its own threads), with the degenerate cases handled.
+private func sgemmSingle(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int

@@ -7,6 +7,12 @@ public enum Conv2dTiling {
     /// Default upper bound of the column buffer, in bytes (16 MiB).
     public static let defaultColumnBufferBytes = 16 << 20
 
+    /// Upper bound of each of the Winograd F(4x4, 3x3) band buffers (6 MiB; a smaller column
+    /// buffer bound applies too). Bands that stay in cache between the transforms and the
+    /// products: `convshapes single` 128 -> 128 at 256^2 88-92 ms with 4-6 MiB against 94-103 ms
+    /// with 16 MiB, at 128^2 21-23 against 25-26 ms; 256 -> 256 at 64^2 about equal.
+    public static let winogradF4BufferBytes = 6 << 20
+
     /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
     /// `outputHeight`.
     public static func rowsPerTile(
@@ -40,18 +46,28 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     case im2col
     /// Winograd `F(2x2, 3x3)`: 2.25x fewer multiplications (3x3 kernels only).
     case winograd
+    /// Winograd `F(4x4, 3x3)`: 4x fewer multiplications (3x3 kernels only); the weight
+    /// transform is computed once per weight tensor and kept with it.
+    case winograd4x4
 
-    /// The rule of ``automatic``: Winograd for a 3x3 kernel with at least 32 input channels on
-    /// an output of at least 32 x 32 pixels. Below that the sixteen small matrix products and the
-    /// per-call weight transform cost more than they save. Measured with
-    /// `diffdub-bench convshapes` (im2col / Winograd): 128 -> 128 at 256^2 240 / 173 ms,
-    /// 256 -> 256 at 64^2 52 / 32 ms, 256 -> 256 at 32^2 13 / 10 ms, 128 -> 3 at 256^2 54 / 21 ms,
-    /// but 512 -> 512 at 16^2 13 / 18 ms and 6 -> 128 at 256^2 64 / 67 ms. The output channel count
-    /// does not enter the current rule.
+    /// Whether ``automatic`` may choose Winograd (default true). Bound to false
+    /// (`Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) { ... }`), every convolution
+    /// started from that task takes the im2col path: the reference a model's fast path is checked
+    /// against (`diffdub-bench unet-accuracy`). A task-local value, so other tasks are unaffected.
+    @TaskLocal public static var automaticUsesWinograd = true
+
+    /// The rule of ``automatic``: Winograd `F(4x4, 3x3)` for a 3x3 kernel with at least 32 input
+    /// channels on an output of at least 32 x 32 pixels; im2col otherwise. Measured with
+    /// `diffdub-bench convshapes single` (one thread, CPU ms, im2col / F(2x2) / F(4x4)):
+    /// 128 -> 128 at 256^2 234 / 155 / 102, at 128^2 58 / 37 / 26, 256 -> 256 at 64^2 53 / 33 / 22,
+    /// at 32^2 14 / 11 / 6.4, 128 -> 3 at 256^2 60 / 31 / 27; but 512 -> 512 at 8^2 4.1 / 14 / 5.9
+    /// and 6 -> 128 at 256^2 28 / 63 / 34. At 16^2 F(4x4) also wins (512 -> 512: 13 / 19 / 8.8)
+    /// but its kept weight transform (4x the weights) would cost more memory than the few
+    /// milliseconds are worth. The output channel count does not enter the rule.
     public static func prefersWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputPixels: Int
     ) -> Bool {
-        kernelHeight == 3 && kernelWidth == 3 && channels >= 32 && outputPixels >= 32 * 32
+        automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32 && outputPixels >= 32 * 32
     }
 }
 
@@ -63,7 +79,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 ///
 /// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
 /// on a large enough layer (``Conv2dAlgorithm/prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``)
-/// uses Winograd `F(2x2, 3x3)` (16 products `[O, C] x [C, tiles]` per band of tile rows). Other kernels unfold bands of output rows into
+/// uses Winograd `F(4x4, 3x3)` (36 products `[O, C] x [C, tiles]` per band of tile rows). Other kernels unfold bands of output rows into
 /// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
 /// straight into the output. Matrix products use OpenBLAS threads.
@@ -98,24 +114,41 @@ public func conv2d(
     }
     let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
     precondition(
-        algorithm != .winograd || isThreeByThree, "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
-    let useWinograd =
-        algorithm == .winograd
-        || (algorithm == .automatic
-            && Conv2dAlgorithm.prefersWinograd(
+        (algorithm != .winograd && algorithm != .winograd4x4) || isThreeByThree,
+        "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
+    var chosen = algorithm
+    if algorithm == .automatic {
+        chosen =
+            Conv2dAlgorithm.prefersWinograd(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                outputPixels: outHeight * outWidth))
-    guard useWinograd else {
+                outputPixels: outHeight * outWidth) ? .winograd4x4 : .automatic
+    }
+    let (px, pb) = (x.readPointer, bias?.readPointer)
+    switch chosen {
+    case .winograd4x4:
+        let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
+        let winograd = WinogradF4Conv3x3(
+            weights: WinogradF4Weights.of(weight), height: height, width: width, padding: padding,
+            bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF4BufferBytes))
+        defer { winograd.deallocate() }
+        for n in 0..<batch {
+            winograd.run(
+                input: px + n * channels * height * width, output: y + n * outChannels * outHeight * outWidth,
+                bias: pb)
+        }
+        return result
+    case .winograd:
+        break
+    case .automatic, .im2col:
         return convolveByColumns(
             x, weight: weight, bias: bias, stride: 1, padding: padding, columnBufferBytes: columnBufferBytes,
             pointwiseShortcut: algorithm != .im2col)
     }
-    let (result, y) = makeOutput([batch, outChannels, outHeight, outWidth])
+    let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
     let winograd = WinogradConv3x3(
         weight: weight.readPointer, channels: channels, outChannels: outChannels, height: height, width: width,
         padding: padding, bufferBytes: columnBufferBytes)
     defer { winograd.deallocate() }
-    let (px, pb) = (x.readPointer, bias?.readPointer)
     for n in 0..<batch {
         winograd.run(
             input: px + n * channels * height * width, output: y + n * outChannels * outHeight * outWidth, bias: pb)
@@ -160,7 +193,7 @@ private func convolveByColumns(
     let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
     let outHeight = (height + 2 * padding - kernelHeight) / stride + 1
     let outWidth = (width + 2 * padding - kernelWidth) / stride + 1
-    let (result, y) = makeOutput([batch, outChannels, outHeight, outWidth])
+    let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
     let outPlane = outHeight * outWidth
     let inPlane = height * width
     let patch = channels * kernelHeight * kernelWidth

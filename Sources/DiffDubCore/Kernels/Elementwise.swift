@@ -21,14 +21,14 @@ func broadcastBinary<Op: ElementCombination>(_ lhs: Tensor, _ rhs: Tensor, _ op:
     let pa = lhs.readPointer
     let pb = rhs.readPointer
     if lhs.shape == rhs.shape {
-        let (result, y) = makeOutput(lhs.shape)
+        let (result, y) = makeUninitializedOutput(lhs.shape)
         parallelFor(lhs.count, minimumChunk: elementwiseChunk) { range in
             for i in range { y[i] = op(pa[i], pb[i]) }
         }
         return result
     }
     let shape = broadcastShape(lhs.shape, rhs.shape)
-    let (result, y) = makeOutput(shape)
+    let (result, y) = makeUninitializedOutput(shape)
     if rhs.count == 1 {
         let b = pb[0]
         parallelFor(result.count, minimumChunk: elementwiseChunk) { range in

@@ -14,6 +14,15 @@ func makeOutput(_ shape: [Int]) -> (Tensor, UnsafeMutablePointer<Float>) {
     return (tensor, tensor.storage.baseAddress)
 }
 
+/// A new tensor of `shape` whose elements are left uninitialised, and a pointer to write them.
+///
+/// For kernels that write every element before returning (no zero-fill pass over memory that
+/// is overwritten anyway). Otherwise as ``makeOutput(_:)``.
+func makeUninitializedOutput(_ shape: [Int]) -> (Tensor, UnsafeMutablePointer<Float>) {
+    let storage = TensorStorage(uninitializedCount: Tensor.elementCount(of: shape))
+    return (Tensor(shape: shape, storage: storage), storage.baseAddress)
+}
+
 /// `axis` with negative values counted from the end, checked against `rank`.
 func resolvedAxis(_ axis: Int, rank: Int, _ operation: String) -> Int {
     let resolved = axis < 0 ? axis + rank : axis

@@ -35,7 +35,7 @@ public func groupNorm(
     let spatial = x.count / max(1, batch * channels)
     let groupChannels = channels / groups
     let groupSize = groupChannels * spatial
-    let (result, y) = makeOutput(x.shape)
+    let (result, y) = makeUninitializedOutput(x.shape)
     let px = x.readPointer
     let pw = weight?.readPointer
     let pb = bias?.readPointer

@@ -15,7 +15,7 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     }
     let outer = product(first.shape[..<axis])
     let inner = product(first.shape[(axis + 1)...])
-    let (result, y) = makeOutput(shape)
+    let (result, y) = makeUninitializedOutput(shape)
     let outBlock = shape[axis] * inner
     var offset = 0
     for t in tensors {
@@ -41,7 +41,7 @@ public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
     shape[axis] = range.count
     let outer = product(x.shape[..<axis])
     let inner = product(x.shape[(axis + 1)...])
-    let (result, y) = makeOutput(shape)
+    let (result, y) = makeUninitializedOutput(shape)
     let block = range.count * inner
     let sourceBlock = x.shape[axis] * inner
     let source = x.readPointer + range.lowerBound * inner

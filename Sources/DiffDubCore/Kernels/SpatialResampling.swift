@@ -4,7 +4,7 @@ public func upsampleNearest2x(_ x: Tensor) -> Tensor {
     precondition(x.rank == 4, "upsampleNearest2x: input must be [N, C, H, W], got \(x.shape)")
     let (height, width) = (x.shape[2], x.shape[3])
     let planes = x.shape[0] * x.shape[1]
-    let (result, y) = makeOutput([x.shape[0], x.shape[1], 2 * height, 2 * width])
+    let (result, y) = makeUninitializedOutput([x.shape[0], x.shape[1], 2 * height, 2 * width])
     let px = x.readPointer
     let rows = planes * height
     parallelFor(rows, minimumChunk: max(1, elementwiseChunk / max(1, 4 * width))) { range in

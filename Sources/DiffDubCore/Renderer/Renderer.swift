@@ -97,7 +97,7 @@ public struct Renderer: Sendable {
         frames: Tensor, reference: Tensor, masks: Tensor, latents: Tensor, noise: Tensor, steps: Int,
         sampler: any Sampler = DDIMSampler(), progress: SamplingProgress? = nil
     ) throws -> Tensor {
-        let respaced = try schedule.respaced(steps: steps)
+        let respaced = try sampler.schedule(schedule, steps: steps)
         try checkImages(frames, argument: "frames", channels: 3, batch: nil)
         let n = frames.shape[0]
         try checkImages(reference, argument: "reference", channels: 3, batch: n)

@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,20 +19,35 @@ public final class TensorStorage: @unchecked Sendable {
     public let count: Int
     /// Keeps borrowed memory alive; `nil` for owned storage.
     private let owner: AnyObject?
+    /// Values computed from the contents (see ``derived(_:make:)``); guarded by `derivedLock`.
+    private var derivedValues: [String: AnyObject] = [:]
+    /// Set once a derived value exists: the contents may no longer change.
+    private var isFrozen = false
 
-    /// Whether the memory may be written through ``baseAddress``.
-    public var isWritable: Bool { owner == nil }
+    /// Whether the memory may be written through ``baseAddress``: owned storage that no
+    /// derived value depends on.
+    public var isWritable: Bool { owner == nil && !derivedLock.withLock { isFrozen } }
 
     /// Allocates `count` elements, zero-filled, aligned to 64 bytes.
-    public init(count: Int) {
+    public convenience init(count: Int) {
+        self.init(uninitializedCount: count)
+        memset(baseAddress, 0, max(count, 1) * MemoryLayout<Float>.stride)
+    }
+
+    /// Allocates `count` elements, aligned to 64 bytes, without initialising them: for kernel
+    /// outputs that are written in full before anyone reads them (no zero-fill pass, and no
+    /// page touched twice).
+    public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
-        var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        let status = posix_memalign(&raw, 64, bytes)
-        guard status == 0, let raw else {
+        var raw = TensorBufferPool.take(bytes: bytes)
+        if raw == nil {
+            let status = posix_memalign(&raw, 64, bytes)
+            if status != 0 { raw = nil }
+        }
+        guard let raw else {
             fatalError("TensorStorage: could not allocate \(bytes) bytes")
         }
-        memset(raw, 0, bytes)
         self.baseAddress = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         self.owner = nil
@@ -46,13 +63,33 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if owner == nil { free(baseAddress) }
+        guard owner == nil else { return }
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        if !TensorBufferPool.give(UnsafeMutableRawPointer(baseAddress), bytes: bytes) { free(baseAddress) }
+    }
+
+    /// A value computed from the contents, made by `make` on first request under `key` and
+    /// kept for the storage's lifetime (for example a convolution's transformed weights).
+    ///
+    /// From then on the storage is frozen: ``isWritable`` is false, so a ``Tensor`` that wants
+    /// to write copies it first and the kept value stays valid.
+    func derived<Value: AnyObject>(_ key: String, make: () -> Value) -> Value {
+        derivedLock.withLock {
+            if let value = derivedValues[key] as? Value { return value }
+            let value = make()
+            derivedValues[key] = value
+            isFrozen = true
+            return value
+        }
     }
 
     /// A writable copy of the first `count` elements.
     func copy() -> TensorStorage {
-        let result = TensorStorage(count: count)
+        let result = TensorStorage(uninitializedCount: count)
         result.baseAddress.update(from: baseAddress, count: count)
         return result
     }
 }
+
+/// Guards every storage's derived values; taken rarely (once per layer and call).
+private let derivedLock = NSLock()

@@ -1,0 +1,54 @@
+import DiffDubCore
+import Foundation
+
+/// What every renderer benchmark prints next to its timings: the machine's state in the same run.
+enum BenchmarkSupport {
+    /// Peak resident memory of the process so far (`VmHWM` in /proc/self/status), in MB.
+    static func peakResidentMB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return .nan }
+        let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? .nan
+        return kilobytes / 1024
+    }
+
+    /// The 1-minute load average (/proc/loadavg).
+    static func loadAverage() -> String {
+        let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
+        return text.split(separator: " ").prefix(3).joined(separator: " ")
+    }
+
+    /// CPU seconds of the process, all threads.
+    static func cpuSeconds() -> Double {
+        var usage = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &usage)
+        return Double(usage.tv_sec) + Double(usage.tv_nsec) / 1e9
+    }
+
+    /// Best-of-4 GFLOP/s of `matmul` (the library's `sgemm` path, with whatever BLAS and kernel
+    /// threads are configured) at 2048^3 and at the product shape of a 128-channel 3x3
+    /// convolution on 256 x 256 (`128 x 65536 x 1152`).
+    static func sgemmRates() -> (square: Double, convShaped: Double) {
+        func rate(_ m: Int, _ n: Int, _ k: Int) -> Double {
+            let a = Tensor(shape: [m, k], repeating: 0.5)
+            let b = Tensor(shape: [k, n], repeating: 0.25)
+            var best = Double.infinity
+            for _ in 0..<4 {
+                let start = Date()
+                _ = matmul(a, b)
+                best = min(best, Date().timeIntervalSince(start))
+            }
+            return 2 * Double(m) * Double(n) * Double(k) / best / 1e9
+        }
+        return (rate(2048, 2048, 2048), rate(128, 65536, 1152))
+    }
+
+    /// One line: threads, sgemm rates, load average.
+    static func machineLine() -> (line: String, sgemm: Double) {
+        let rates = sgemmRates()
+        let line = String(
+            format: "threads: %d BLAS, %d kernel; sgemm 2048^3 %.1f GFLOP/s, 128x65536x1152 %.1f GFLOP/s; load average %@",
+            BLAS.threadCount, Parallelism.threadCount, rates.square, rates.convShaped, loadAverage())
+        return (line, rates.square)
+    }
+}

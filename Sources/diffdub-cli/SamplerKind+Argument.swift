@@ -1,0 +1,5 @@
+import ArgumentParser
+import DiffDubCore
+
+/// `--sampler ddim|dpmpp2m` of `render` and `dub`.
+extension SamplerKind: ExpressibleByArgument {}
