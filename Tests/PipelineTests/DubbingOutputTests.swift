@@ -118,3 +118,19 @@ struct DubbingFromAudioTests {
         #expect(throws: DubbingJobError.audioRequired) { try job.run() }
     }
 }
+
+/// `--sampler dpmpp2m` through a whole run: its own step grid, not only the counts DDIM accepts.
+@Suite("Dubbing with DPM-Solver++(2M)")
+struct DubbingSamplerTests {
+    @Test("a run with DPM-Solver++(2M) accepts a step count ddimN rejects and renders every frame")
+    func dpmSolverRun() throws {
+        let directory = try TemporaryDirectory()
+        var job = PipelineParityTests.job(output: directory.url.appendingPathComponent("out"))
+        job.options.sampler = DPMSolverSampler()
+        job.options.steps = 37  // no "ddim37" grid exists; DPM-Solver++'s log-SNR grid does
+        job.options.frameRange = FrameRange(start: 0, end: 2)
+        let summary = try job.run()
+        #expect(summary.renderedFrames == 0..<2)
+        #expect(try FrameFolder(directory.url.appendingPathComponent("out")).count == 2)
+    }
+}

@@ -113,7 +113,7 @@ public struct Dubber: Sendable {
         guard options.batchSize >= 1 else { throw DubbingError.invalidOption("--batch must be at least 1") }
         guard options.referenceCount >= 1 else { throw DubbingError.invalidOption("the reference count must be at least 1") }
         guard noise.shape == noiseShape else { throw DubbingError.invalidNoise(shape: noise.shape, expected: noiseShape) }
-        _ = try renderer.schedule.respaced(steps: options.steps)  // fail before any work
+        _ = try options.sampler.schedule(renderer.schedule, steps: options.steps)  // fail before any work
         let preparer = FramePreparer(size: imageSize, region: options.faceRegion, landmarks: landmarks)
 
         // 1. Reference latents.
