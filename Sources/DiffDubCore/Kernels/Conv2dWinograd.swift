@@ -126,24 +126,13 @@ struct WinogradConv3x3 {
             let lines = UnsafeMutablePointer<Float>.allocate(capacity: 8 * lineWidth)
             defer { lines.deallocate() }
             let combined = lines + 4 * lineWidth
-            // Input columns that land inside the padded line.
-            let first = min(lineWidth, padding)
-            let last = min(lineWidth, width + padding)
             for c in range {
                 let plane = input + c * height * width
                 for row in 0..<rows {
                     let y0 = 2 * (firstTileRow + row) - padding
-                    for i in 0..<4 {
-                        let line = lines + i * lineWidth
-                        let yy = y0 + i
-                        guard yy >= 0 && yy < height, last > first else {
-                            line.update(repeating: 0, count: lineWidth)
-                            continue
-                        }
-                        if first > 0 { line.update(repeating: 0, count: first) }
-                        (line + first).update(from: plane + yy * width + first - padding, count: last - first)
-                        if last < lineWidth { (line + last).update(repeating: 0, count: lineWidth - last) }
-                    }
+                    loadPaddedRows(
+                        plane, height: height, width: width, padding: padding, firstRow: y0, count: 4,
+                        into: lines, lineWidth: lineWidth)
                     let (l0, l1, l2, l3) = (lines, lines + lineWidth, lines + 2 * lineWidth, lines + 3 * lineWidth)
                     let (r0, r1, r2, r3) = (
                         combined, combined + lineWidth, combined + 2 * lineWidth, combined + 3 * lineWidth

@@ -154,23 +154,13 @@ struct WinogradF4Conv3x3 {
             let lines = UnsafeMutablePointer<Float>.allocate(capacity: 12 * lineWidth)
             defer { lines.deallocate() }
             let combined = lines + 6 * lineWidth
-            let first = min(lineWidth, padding)
-            let last = min(lineWidth, width + padding)
             for c in range {
                 let plane = input + c * height * width
                 for row in 0..<rows {
                     let y0 = 4 * (firstTileRow + row) - padding
-                    for i in 0..<6 {
-                        let line = lines + i * lineWidth
-                        let yy = y0 + i
-                        guard yy >= 0 && yy < height, last > first else {
-                            line.update(repeating: 0, count: lineWidth)
-                            continue
-                        }
-                        if first > 0 { line.update(repeating: 0, count: first) }
-                        (line + first).update(from: plane + yy * width + first - padding, count: last - first)
-                        if last < lineWidth { (line + last).update(repeating: 0, count: lineWidth - last) }
-                    }
+                    loadPaddedRows(
+                        plane, height: height, width: width, padding: padding, firstRow: y0, count: 6,
+                        into: lines, lineWidth: lineWidth)
                     let l0 = lines
                     let l1 = lines + lineWidth
                     let l2 = lines + 2 * lineWidth

@@ -38,3 +38,28 @@ func product<S: Sequence>(_ extents: S) -> Int where S.Element == Int {
 /// Elements per parallel chunk for cheap element-wise work: below this, threads cost more
 /// than they save.
 let elementwiseChunk = 1 << 15
+
+/// Copies `count` rows of `plane` (`height x width`), starting at row `firstRow` (may be
+/// negative or past the end), into lines of `lineWidth` elements at `lines`, each line being the
+/// row shifted right by `padding` with zeros where it falls outside the image: the padded input
+/// rows of a convolution tile row.
+@inline(__always)
+func loadPaddedRows(
+    _ plane: UnsafePointer<Float>, height: Int, width: Int, padding: Int, firstRow: Int, count: Int,
+    into lines: UnsafeMutablePointer<Float>, lineWidth: Int
+) {
+    // Line positions that hold image columns.
+    let first = min(lineWidth, padding)
+    let last = min(lineWidth, width + padding)
+    for i in 0..<count {
+        let line = lines + i * lineWidth
+        let y = firstRow + i
+        guard y >= 0 && y < height, last > first else {
+            line.update(repeating: 0, count: lineWidth)
+            continue
+        }
+        if first > 0 { line.update(repeating: 0, count: first) }
+        (line + first).update(from: plane + y * width + first - padding, count: last - first)
+        if last < lineWidth { (line + last).update(repeating: 0, count: lineWidth - last) }
+    }
+}
