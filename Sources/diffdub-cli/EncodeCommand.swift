@@ -49,6 +49,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
+        RuntimeTuning.configureForModelRuns()
         let renderer = try Renderer(checkpoint: URL(fileURLWithPath: stage1), imageSize: imageSize)
         let s = renderer.imageSize
         let images: Tensor

@@ -58,6 +58,7 @@ struct HubertCommand: ParsableCommand {
     }
 
     func run() throws {
+        RuntimeTuning.configureForModelRuns()
         var hubert = try HubertModel(modelFolder: URL(fileURLWithPath: model))
         hubert.hiddenStateConvention = transformers5LastState ? .transformers5 : .transformers4
         let framesPerSecond = Double(HubertFeatureExtractor.modelSampleRate) / Double(hubert.configuration.frameHop)

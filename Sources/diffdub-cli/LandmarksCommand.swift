@@ -53,6 +53,7 @@ struct LandmarksCommand: ParsableCommand {
     }
 
     func run() throws {
+        RuntimeTuning.configureForModelRuns()
         let source: any FrameSource
         let names: (Int) -> String
         if let video {

@@ -50,6 +50,7 @@ struct LipLatentsCommand: ParsableCommand {
     }
 
     func run() throws {
+        RuntimeTuning.configureForModelRuns()
         let predictor = try LipLatentPredictor(checkpoint: URL(fileURLWithPath: checkpoint))
         let referenceLatents = try NumPyFile.readTensor(URL(fileURLWithPath: reference))
         guard referenceLatents.rank == 2 || (referenceLatents.rank == 3 && referenceLatents.shape[0] == 1) else {
