@@ -43,6 +43,31 @@ enum BenchmarkSupport {
         return (rate(2048, 2048, 2048), rate(128, 65536, 1152))
     }
 
+    /// A quick probe of the machine's current matrix-product rate: best of two `matmul` calls at
+    /// 2048^3, in GFLOP/s (about 0.2 s). Benchmarks call it between model calls, so every call's
+    /// effective rate is compared with the rate the machine had at that moment (its speed drifts
+    /// by 10-40 % within minutes when it is shared).
+    static func sgemmProbe() -> Double {
+        let n = 2048
+        let a = Tensor(shape: [n, n], repeating: 0.5)
+        let b = Tensor(shape: [n, n], repeating: 0.25)
+        var best = Double.infinity
+        for _ in 0..<2 {
+            let start = Date()
+            _ = matmul(a, b)
+            best = min(best, Date().timeIntervalSince(start))
+        }
+        return 2 * Double(n * n) * Double(n) / best / 1e9
+    }
+
+    /// The median of `values` (`nan` when empty).
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return .nan }
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+    }
+
     /// One line: threads, sgemm rates, load average.
     static func machineLine() -> (line: String, sgemm: Double) {
         let rates = sgemmRates()

@@ -4,8 +4,9 @@ import Foundation
 /// A full render at the released size (`diffdub-bench frame [--steps N] [--sampler S] [--batch B]
 /// [--runs R]`): `Renderer.render` of B frames at 256 x 256 with random weights and inputs (mask
 /// keeping the upper half), N steps of the sampler (default DDIM, 20). Prints seconds per
-/// frame, CPU seconds, the effective rate (N x 555 GFLOP per frame / time), the sgemm rate of
-/// the same run, the peak resident memory and the load average.
+/// frame, CPU seconds, the median and fastest step, the effective rate (N x 555 GFLOP per frame /
+/// time), the sgemm rate measured just before and after each render and the ratio of the two,
+/// the peak resident memory and the load average.
 enum FrameBenchmark {
     static func run(arguments: [String]) {
         var steps = 20
@@ -35,13 +36,16 @@ enum FrameBenchmark {
         let noise = GaussianNoise.sample(shape: [1, 3, s, s], seed: 8)
         var best = Double.infinity
         var bestCPU = Double.infinity
+        var ratios: [Double] = []
+        var probe = BenchmarkSupport.sgemmProbe()
         for run in 0..<max(1, runs) {
             let clock = Date()
             let cpuStart = BenchmarkSupport.cpuSeconds()
+            var stepEnds: [Date] = []
             do {
                 let out = try renderer.render(
                     frames: frames, reference: reference, masks: masks, latents: latents, noise: noise, steps: steps,
-                    sampler: sampler.sampler)
+                    sampler: sampler.sampler, progress: { _, _ in stepEnds.append(Date()) })
                 precondition(out.shape == [batch, 3, s, s])
             } catch {
                 print("render failed: \(error)")
@@ -49,12 +53,22 @@ enum FrameBenchmark {
             }
             let seconds = Date().timeIntervalSince(clock)
             let cpu = BenchmarkSupport.cpuSeconds() - cpuStart
-            print(String(format: "render %d: %.1f s wall, %.1f s CPU", run, seconds, cpu))
+            let nextProbe = BenchmarkSupport.sgemmProbe()
+            let sgemmAround = (probe + nextProbe) / 2
+            probe = nextProbe
+            let ratio = Double(steps) * UNetBenchmark.unetGFLOP * Double(batch) / seconds / sgemmAround
+            let stepSeconds = zip(stepEnds.dropFirst(), stepEnds).map { $0.timeIntervalSince($1) }
+            print(
+                String(
+                    format:
+                        "render %d: %.1f s wall, %.1f s CPU; steps after the first: median %.2f s, fastest %.2f s; sgemm around it %.1f GFLOP/s, ratio %.2f",
+                    run, seconds, cpu, BenchmarkSupport.median(stepSeconds), stepSeconds.min() ?? .nan, sgemmAround,
+                    ratio))
             best = min(best, seconds)
             bestCPU = min(bestCPU, cpu)
+            ratios.append(ratio)
         }
         let peak = BenchmarkSupport.peakResidentMB()
-        // The sgemm rate after the render (its matrices would count in the peak memory).
         let machine = BenchmarkSupport.machineLine()
         print(machine.line)
         let perFrame = best / Double(batch)
@@ -62,10 +76,10 @@ enum FrameBenchmark {
         print(
             String(
                 format:
-                    "%@ %d steps, batch %d: %.1f s per frame (%.1f s CPU per frame), effective %.1f GFLOP/s, sgemm %.1f GFLOP/s, ratio %.2f",
+                    "%@ %d steps, batch %d: %.1f s per frame (%.1f s CPU per frame), effective %.1f GFLOP/s, sgemm %.1f GFLOP/s, ratio %.2f (median of the per-render ratios %.2f)",
                 sampler.rawValue, steps, batch, perFrame, bestCPU / Double(batch), effective, machine.sgemm,
-                effective / machine.sgemm))
-        print(String(format: "peak resident memory %.0f MB (before the sgemm measurement)", peak))
+                effective / machine.sgemm, BenchmarkSupport.median(ratios)))
+        print(String(format: "peak resident memory %.0f MB (the render and the sgemm probes)", peak))
 
     }
 }

@@ -7,7 +7,8 @@ import Foundation
 /// `UNet(x [B, 6, 256, 256], t, cond)` with the condition prepared once, as the sampler
 /// does. Prints seconds per call (best of R after a warm-up call, which also transforms the
 /// Winograd weights once), CPU seconds, the effective rate at 555 GFLOP per image (direct
-/// convolution FLOPs), the sgemm rate of the same run and the ratio of the two, one semantic
+/// convolution FLOPs), the sgemm rate measured just before and after each call and the ratio of
+/// the two (the figure that stays put while a shared machine's speed drifts), one semantic
 /// encoder call (71 GFLOP), the peak resident memory and the load average.
 enum UNetBenchmark {
     /// FLOPs of one UNet call on one 256 x 256 image (multiply-adds counted twice).
@@ -39,6 +40,8 @@ enum UNetBenchmark {
 
         var times: [Double] = []
         var cpuTimes: [Double] = []
+        var ratios: [Double] = []
+        var probe = BenchmarkSupport.sgemmProbe()
         for run in 0...runs {
             let clock = Date()
             let cpuStart = BenchmarkSupport.cpuSeconds()
@@ -46,26 +49,33 @@ enum UNetBenchmark {
             let seconds = Date().timeIntervalSince(clock)
             let cpu = BenchmarkSupport.cpuSeconds() - cpuStart
             precondition(eps.shape == [batch, 3, s, s])
+            // The machine's rate around this call: the mean of the probes just before and after.
+            let nextProbe = BenchmarkSupport.sgemmProbe()
+            let sgemmAround = (probe + nextProbe) / 2
+            probe = nextProbe
+            let ratio = unetGFLOP * Double(batch) / seconds / sgemmAround
             print(
                 String(
-                    format: "unet call %d%@: %.2f s wall, %.2f s CPU", run, run == 0 ? " (warm-up)" : "", seconds, cpu))
+                    format: "unet call %d%@: %.2f s wall, %.2f s CPU, sgemm around it %.1f GFLOP/s, ratio %.2f", run,
+                    run == 0 ? " (warm-up)" : "", seconds, cpu, sgemmAround, ratio))
             if run > 0 {
                 times.append(seconds)
                 cpuTimes.append(cpu)
+                ratios.append(ratio)
             }
         }
         let best = times.min() ?? .nan
         let effective = unetGFLOP * Double(batch) / best
+        // Includes the sgemm probes' three 16 MB matrices (freed blocks the model may reuse).
         let peak = BenchmarkSupport.peakResidentMB()
-        // The sgemm rate after the model runs (its matrices would count in the peak memory).
         let machine = BenchmarkSupport.machineLine()
         print(machine.line)
         print(
             String(
                 format:
-                    "UNet [%d, 6, %d, %d]: best %.2f s per call (%.2f s per image, %.2f s CPU), effective %.1f GFLOP/s, sgemm %.1f GFLOP/s, ratio %.2f",
+                    "UNet [%d, 6, %d, %d]: best %.2f s per call (%.2f s per image, %.2f s CPU), effective %.1f GFLOP/s, sgemm %.1f GFLOP/s, ratio %.2f (median of the per-call ratios %.2f)",
                 batch, s, s, best, best / Double(batch), cpuTimes.min() ?? .nan, effective, machine.sgemm,
-                effective / machine.sgemm))
+                effective / machine.sgemm, BenchmarkSupport.median(ratios)))
 
         let images = GaussianNoise.sample(shape: [1, 3, s, s], seed: 4)
         _ = renderer.encoder(images)
@@ -79,7 +89,7 @@ enum UNetBenchmark {
             String(
                 format: "semantic encoder [1, 3, %d, %d]: best %.2f s, effective %.1f GFLOP/s", s, s, encoderBest,
                 encoderGFLOP / encoderBest))
-        print(String(format: "peak resident memory %.0f MB (before the sgemm measurement)", peak))
+        print(String(format: "peak resident memory %.0f MB (model calls and the sgemm probes)", peak))
 
     }
 
