@@ -68,12 +68,21 @@ enum BenchmarkSupport {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
+    /// How the project's kernels were compiled (see `targetCPU` in Package.swift).
+    static var instructionSet: String {
+        #if DIFFDUB_TARGET_CPU
+            return "kernels built for a chosen CPU (-target-cpu, Package.swift)"
+        #else
+            return "kernels built for the portable baseline"
+        #endif
+    }
+
     /// One line: threads, sgemm rates, load average.
     static func machineLine() -> (line: String, sgemm: Double) {
         let rates = sgemmRates()
         let line = String(
-            format: "threads: %d BLAS, %d kernel; sgemm 2048^3 %.1f GFLOP/s, 128x65536x1152 %.1f GFLOP/s; load average %@",
-            BLAS.threadCount, Parallelism.threadCount, rates.square, rates.convShaped, loadAverage())
+            format: "threads: %d BLAS, %d kernel; %@; sgemm 2048^3 %.1f GFLOP/s, 128x65536x1152 %.1f GFLOP/s; load average %@",
+            BLAS.threadCount, Parallelism.threadCount, instructionSet, rates.square, rates.convShaped, loadAverage())
         return (line, rates.square)
     }
 }
