@@ -23,6 +23,7 @@ The released configuration is produced by the original's own template
 
 import argparse
 import importlib
+import importlib.machinery
 import math
 import os
 import sys
@@ -81,7 +82,11 @@ def stub_missing_modules(names):
         try:
             importlib.import_module(name)
         except ImportError:
-            sys.modules[name] = _StubModule(name)
+            stub = _StubModule(name)
+            # A spec, so that `importlib.util.find_spec(name)` (torch's profiler and dynamo call
+            # it) sees a module rather than failing on `__spec__ is None`.
+            stub.__spec__ = importlib.machinery.ModuleSpec(name, loader=None)
+            sys.modules[name] = stub
             stubbed.append(name)
     return stubbed
 
@@ -100,6 +105,7 @@ def import_original(checkout):
     stubbed = stub_missing_modules(["cv2", "PIL", "torchvision", "albumentations", "tqdm"])
     config = importlib.import_module("config")
     experiment = types.ModuleType("experiment")
+    experiment.__spec__ = importlib.machinery.ModuleSpec("experiment", loader=None)
     experiment.__dict__.update({k: v for k, v in vars(config).items() if not k.startswith("__")})
     sys.modules["experiment"] = experiment
     stubbed.append("experiment (training module; replaced by config's names)")
