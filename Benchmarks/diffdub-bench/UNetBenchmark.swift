@@ -93,12 +93,24 @@ enum UNetBenchmark {
 
     }
 
+    /// Parameter counts of a renderer state dict, UNet (all but `encoder.*`) and encoder, in
+    /// the format of `Benchmarks/pytorch/unet_benchmark.py` so the two can be compared.
+    static func parameterLine(_ weights: StateDict) -> String {
+        let encoder = weights.records.filter { $0.key.hasPrefix("encoder.") }.values
+            .reduce(0) { $0 + $1.elementCount }
+        let unet = weights.floatParameterCount - encoder
+        return String(
+            format: "parameters: UNet %d (%.2f M), encoder %d (%.2f M), total %d", unet, Double(unet) / 1e6, encoder,
+            Double(encoder) / 1e6, unet + encoder)
+    }
+
     /// The released model with random weights, or `nil` after printing why not.
     static func releasedRenderer() -> Renderer? {
         let clock = Date()
         do {
-            let renderer = try Renderer(
-                stateDict: RendererWeights.random(configuration: .released, seed: 1), prefix: "")
+            let weights = RendererWeights.random(configuration: .released, seed: 1)
+            print(parameterLine(weights))
+            let renderer = try Renderer(stateDict: weights, prefix: "")
             print(
                 String(
                     format: "released model with random weights built in %.1f s, peak resident memory so far %.0f MB",
