@@ -4,9 +4,8 @@
 # Usage: Benchmarks/pytorch/compare.sh --diffdub PATH [--frame] [--python PY] [--logs DIR]
 #
 #   --diffdub PATH  a checkout of github.com/liutaocode/DiffDub (original code, read only)
-#   --frame         also a 20-step frame on both sides (Swift `frame --steps 20`, cold: its
-#                   first render includes the one-time weight transforms; PyTorch's frame runs
-#                   after its warm-up call). Adds 3-10 minutes, depending on the load.
+#   --frame         also a 20-step frame on both sides (`frame --steps 20` and 20 PyTorch UNet
+#                   calls, each after a warm-up call). Adds 3-10 minutes, depending on the load.
 #   --python PY     the venv's interpreter (default /work/torchvenv/bin/python)
 #   --logs DIR      where the full outputs go (default a new directory under /tmp)
 #
