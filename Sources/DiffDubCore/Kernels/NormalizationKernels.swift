@@ -2,8 +2,9 @@ import Foundation
 
 /// Group normalisation of `x` `[N, C, ...]`: for each sample `n` and group `g` of `C / groups`
 /// consecutive channels, `mean` and biased `var` over the group's channels and all trailing
-/// positions (accumulated in `Double`, two passes), then
-/// `y = (x - mean) / sqrt(var + eps) * weight[c] + bias[c]` (`weight`, `bias` `[C]`, optional).
+/// positions (``meanAndVariance(of:)``: two vectorised passes, block sums combined in
+/// `Double`), then `y = (x - mean) / sqrt(var + eps) * weight[c] + bias[c]` (`weight`,
+/// `bias` `[C]`, optional).
 public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
     groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps, scale: nil, shift: nil, silu: false)
 }
@@ -74,8 +75,9 @@ public func groupNorm(
 }
 
 /// Layer normalisation over the last axis `D` of `x`: per row, `mean` and biased `var`
-/// (accumulated in `Double`, two passes, so tiny `eps` such as 1e-12 is honoured), then
-/// `y = (x - mean) / sqrt(var + eps) * weight + bias` with `weight`, `bias` `[D]` (optional).
+/// (``meanAndVariance(of:)``, accurate enough that a tiny `eps` such as 1e-12 is honoured),
+/// then `y = (x - mean) / sqrt(var + eps) * weight + bias` with `weight`, `bias` `[D]`
+/// (optional).
 public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
     precondition(x.rank >= 1, "layerNorm: input must have rank >= 1")
     let features = x.shape[x.rank - 1]
@@ -149,48 +151,4 @@ public func batchNorm(
         }
     }
     return result
-}
-
-/// Mean and biased variance of `count` values, two passes accumulated in `Double`.
-func meanAndVariance(_ values: UnsafePointer<Float>, count: Int) -> (mean: Double, variance: Double) {
-    guard count > 0 else { return (0, 0) }
-    var s0 = 0.0
-    var s1 = 0.0
-    var s2 = 0.0
-    var s3 = 0.0
-    var i = 0
-    while i + 4 <= count {
-        s0 += Double(values[i])
-        s1 += Double(values[i + 1])
-        s2 += Double(values[i + 2])
-        s3 += Double(values[i + 3])
-        i += 4
-    }
-    while i < count {
-        s0 += Double(values[i])
-        i += 1
-    }
-    let mean = (s0 + s1 + s2 + s3) / Double(count)
-    var q0 = 0.0
-    var q1 = 0.0
-    var q2 = 0.0
-    var q3 = 0.0
-    i = 0
-    while i + 4 <= count {
-        let d0 = Double(values[i]) - mean
-        let d1 = Double(values[i + 1]) - mean
-        let d2 = Double(values[i + 2]) - mean
-        let d3 = Double(values[i + 3]) - mean
-        q0 += d0 * d0
-        q1 += d1 * d1
-        q2 += d2 * d2
-        q3 += d3 * d3
-        i += 4
-    }
-    while i < count {
-        let d = Double(values[i]) - mean
-        q0 += d * d
-        i += 1
-    }
-    return (mean, (q0 + q1 + q2 + q3) / Double(count))
 }
