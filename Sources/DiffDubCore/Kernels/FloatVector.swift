@@ -35,3 +35,32 @@ func lanewiseMinimum(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
 func lanewiseMaximum(_ a: FloatVector, _ b: FloatVector) -> FloatVector {
     a.replacing(with: b, where: b .> a)
 }
+
+/// A function of 8 lanes that ``applyLanewise(_:from:to:count:)`` maps over a row.
+protocol LanewiseFunction {
+    /// The function applied to each lane of `x` independently.
+    func callAsFunction(_ x: FloatVector) -> FloatVector
+}
+
+/// `target[i] = f(source[i])` for `i` in `0..<count`, `FloatVector.scalarCount` values at a
+/// time; the last `count % 8` values go through the same vector code (zero-padded), so every
+/// element gets exactly the same arithmetic. `source` and `target` may be the same buffer.
+@inline(__always)
+func applyLanewise<F: LanewiseFunction>(
+    _ f: F, from source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int
+) {
+    let width = FloatVector.scalarCount
+    var i = 0
+    // One vector per iteration: unrolling to two or four measured no faster (SiLU on SSE is
+    // bound by the floating-point pipes, not by latency).
+    while i + width <= count {
+        target.storeVector(f(source.loadVector(at: i)), at: i)
+        i += width
+    }
+    let rest = count - i
+    guard rest > 0 else { return }
+    var x = FloatVector(repeating: 0)
+    for lane in 0..<rest { x[lane] = source[i + lane] }
+    let y = f(x)
+    for lane in 0..<rest { target[i + lane] = y[lane] }
+}

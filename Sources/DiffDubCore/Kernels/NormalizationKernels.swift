@@ -48,8 +48,8 @@ public func groupNorm(
             let base = unit * groupSize
             let (mean, variance) = meanAndVariance(px + base, count: groupSize)
             let inverse = Float(1 / (variance + Double(eps)).squareRoot())
-            // The mean as a Float pair (high + low part): x - mean stays exact to Float
-            // precision even when |mean| is far larger than the spread.
+            // The mean as a Float pair (high + low part): x - high is exact when |mean| is far
+            // larger than the spread, and the low part goes into the offset below.
             let meanHigh = Float(mean)
             let meanLow = Float(mean - Double(meanHigh))
             for channel in 0..<groupChannels {
@@ -58,15 +58,13 @@ public func groupNorm(
                 let s = ps?[n * channels + c] ?? 1
                 let a = inverse * (pw?[c] ?? 1) * s
                 let b = (pb?[c] ?? 0) * s + (pt?[n * channels + c] ?? 0)
+                let affine = CentredAffine(center: meanHigh, scale: a, offset: b - meanLow * a)
                 let source = px + base + channel * spatial
                 let target = y + base + channel * spatial
                 if silu {
-                    for i in 0..<spatial {
-                        let z = ((source[i] - meanHigh) - meanLow) * a + b
-                        target[i] = z / (1 + fastExp(-z))
-                    }
+                    applyLanewise(CentredAffineSiLU(affine: affine), from: source, to: target, count: spatial)
                 } else {
-                    for i in 0..<spatial { target[i] = ((source[i] - meanHigh) - meanLow) * a + b }
+                    applyLanewise(affine, from: source, to: target, count: spatial)
                 }
             }
         }
@@ -151,4 +149,30 @@ public func batchNorm(
         }
     }
     return result
+}
+
+/// `y = (x - center) * scale + offset` on 8 lanes: a normalisation with its affine map folded
+/// in. Subtracting the centre first keeps `x - center` exact when the values sit far from zero.
+struct CentredAffine: LanewiseFunction {
+    let center: FloatVector
+    let scale: FloatVector
+    let offset: FloatVector
+
+    /// The map for scalar parameters.
+    init(center: Float, scale: Float, offset: Float) {
+        self.center = FloatVector(repeating: center)
+        self.scale = FloatVector(repeating: scale)
+        self.offset = FloatVector(repeating: offset)
+    }
+
+    @inline(__always)
+    func callAsFunction(_ x: FloatVector) -> FloatVector { (x - center) * scale + offset }
+}
+
+/// ``CentredAffine`` followed by SiLU (``siluLanes(_:)``): the fused GroupNorm + SiLU.
+struct CentredAffineSiLU: LanewiseFunction {
+    let affine: CentredAffine
+
+    @inline(__always)
+    func callAsFunction(_ x: FloatVector) -> FloatVector { siluLanes(affine(x)) }
 }
