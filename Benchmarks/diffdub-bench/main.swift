@@ -12,7 +12,10 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
                 singleThreaded: options.contains("single"), columnBufferMiB: options.compactMap { Int($0) }.first)
         }
     ),
-    ("kernels", "element-wise, normalisation and shape kernels on [1, 128, 256, 256]", KernelsBenchmark.run),
+    (
+        "kernels", "element-wise, normalisation and shape kernels on [1, 128, 256, 256], wall and CPU ms [single]",
+        { KernelsBenchmark.run(singleThreaded: CommandLine.arguments.dropFirst(2).contains("single")) }
+    ),
     (
         "conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [buffer MiB]",
         { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first) }
