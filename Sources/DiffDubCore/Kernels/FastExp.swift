@@ -57,15 +57,16 @@ func fastExpOfNegated(_ z: FloatVector) -> FloatVector {
     let c = lanewiseMinimum(lanewiseMaximum(z, FloatVector(repeating: -87.3)), FloatVector(repeating: 87.3))
     // -c = n ln 2 + r, n = round(-c / ln 2) with the 1.5 * 2^23 trick; s = -r.
     let shifter = FloatVector(repeating: 12_582_912)
-    let shifted = c * -1.442_695_04 + shifter
+    let shifted = multiplyAdd(c, FloatVector(repeating: -1.442_695_04), shifter)
     let n = shifted - shifter
-    let s = (c + n * 0.693_359_375) + n * -2.121_944_4e-4
+    let s = multiplyAdd(
+        n, FloatVector(repeating: -2.121_944_4e-4), multiplyAdd(n, FloatVector(repeating: 0.693_359_375), c))
     // e^r = 1 + r + r^2 P(r), P(r) = 0.49999231 + 0.16667114 r + 0.041890115 r^2 + 0.0083125252 r^3,
     // evaluated at r = -s (the odd coefficients change sign).
     let s2 = s * s
-    let high = s * -8.312_525_2e-3 + 4.189_011_5e-2
-    let low = s * -1.666_711_4e-1 + 4.999_923_1e-1
-    let er = (high * s2 + low) * s2 + (1 - s)
+    let high = multiplyAdd(s, FloatVector(repeating: -8.312_525_2e-3), FloatVector(repeating: 4.189_011_5e-2))
+    let low = multiplyAdd(s, FloatVector(repeating: -1.666_711_4e-1), FloatVector(repeating: 4.999_923_1e-1))
+    let er = multiplyAdd(multiplyAdd(high, s2, low), s2, 1 - s)
     // 2^n from the bits of `shifted` (0x4B40_0000 + n), n in [-126, 126].
     let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self)
     let scale = unsafeBitCast((bits &- (0x4B40_0000 &- 127)) &<< 23, to: FloatVector.self)

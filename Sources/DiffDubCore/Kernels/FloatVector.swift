@@ -22,6 +22,20 @@ extension UnsafeMutablePointer where Pointee == Float {
     }
 }
 
+/// `a * b + c` on each lane: one fused multiply-add (one rounding) on arm64 and when the build
+/// targets a CPU chosen by Package.swift (`DIFFDUB_TARGET_CPU`: `haswell` by default on x86-64
+/// machines with AVX2 and FMA), a multiplication and an addition in a portable x86-64 build,
+/// where a fused multiply-add would be a library call per lane. Swift does not contract
+/// `a * b + c` into an FMA by itself.
+@inline(__always)
+func multiplyAdd(_ a: FloatVector, _ b: FloatVector, _ c: FloatVector) -> FloatVector {
+    #if arch(arm64) || DIFFDUB_TARGET_CPU
+        return c.addingProduct(a, b)
+    #else
+        return a * b + c
+    #endif
+}
+
 /// Lane-wise `min(a, b)`, written so that x86 compiles it to one `minps` (`a` where either
 /// lane is NaN: NaN in `a` propagates).
 @inline(__always)

@@ -166,7 +166,7 @@ struct CentredAffine: LanewiseFunction {
     }
 
     @inline(__always)
-    func callAsFunction(_ x: FloatVector) -> FloatVector { (x - center) * scale + offset }
+    func callAsFunction(_ x: FloatVector) -> FloatVector { multiplyAdd(x - center, scale, offset) }
 }
 
 /// ``CentredAffine`` followed by SiLU (``siluLanes(_:)``): the fused GroupNorm + SiLU.
