@@ -2,10 +2,11 @@ import DiffDubCore
 import Foundation
 
 /// Wall and CPU time of the memory-bound kernels on a `[1, 128, 256, 256]` activation (the
-/// UNet's largest), `diffdub-bench kernels [single]`; `single` runs the kernels on one thread
-/// (``Parallelism/threadCount`` 1), which makes the CPU column comparable across loads.
+/// UNet's largest), `diffdub-bench kernels [single] [--only TEXT]`; `single` runs the kernels on
+/// one thread (``Parallelism/threadCount`` 1), which makes the CPU column comparable across
+/// loads; `--only` keeps the cases whose name contains `TEXT`.
 enum KernelsBenchmark {
-    static func run(singleThreaded: Bool) {
+    static func run(singleThreaded: Bool, only filter: String? = nil) {
         if singleThreaded { Parallelism.threadCount = 1 }
         let shape = [1, 128, 256, 256]
         let count = Double(Tensor.elementCount(of: shape))
@@ -17,7 +18,10 @@ enum KernelsBenchmark {
         let beta = Tensor(shape: [128], repeating: 0)
         let modulation = Tensor(shape: [1, 128], scalars: (0..<128).map { 0.5 + Float($0) / 128 })
         let sequence = GaussianNoise.sample(shape: [500, 1024], seed: 2)
+        let features = GaussianNoise.sample(shape: [1024], seed: 3)
         let scores = Tensor(shape: [1024, 1024], repeating: 0.1)
+        // A tensor of its own (the residual branch of a ResBlock) for the in-place sum.
+        var accumulator = x * 1
         let cases: [(String, Double, () -> Void)] = [
             ("silu", count, { _ = silu(x) }),
             ("groupNorm 32", count, { _ = groupNorm(x, groups: 32, weight: gamma, bias: beta, eps: 1e-5) }),
@@ -48,6 +52,7 @@ enum KernelsBenchmark {
                 }
             ),
             ("x + y (same shape)", count, { _ = x + other }),
+            ("x += y (in place)", count, { accumulator += other }),
             ("x + [1, C, 1, 1]", count, { _ = x + perChannel }),
             ("x * [1, C, 1, 1]", count, { _ = x * perChannel }),
             ("x * 0.5", count, { _ = x * 0.5 }),
@@ -58,13 +63,17 @@ enum KernelsBenchmark {
             ("sigmoid", count, { _ = sigmoid(x) }),
             ("gelu", count, { _ = gelu(x) }),
             ("layerNorm [500, 1024]", 500 * 1024, { _ = layerNorm(sequence, weight: nil, bias: nil, eps: 1e-12) }),
+            (
+                "layerNorm [500, 1024] + affine", 500 * 1024,
+                { _ = layerNorm(sequence, weight: features, bias: features, eps: 1e-12) }
+            ),
             ("softmax [1024, 1024]", 1024 * 1024, { _ = softmax(scores) }),
         ]
         print(
             "kernels on \(Parallelism.threadCount) thread(s), best of 5; load average \(BenchmarkSupport.loadAverage())")
         // Warm up the allocator and the thread pool, which would otherwise bill the first case.
         for _ in 0..<5 { _ = silu(x) }
-        for (name, elements, body) in cases {
+        for (name, elements, body) in cases where filter.map({ name.contains($0) }) ?? true {
             let (seconds, cpu) = bestTimes(runs: 5, body)
             print(
                 String(

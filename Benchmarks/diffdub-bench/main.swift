@@ -13,8 +13,13 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         }
     ),
     (
-        "kernels", "element-wise, normalisation and shape kernels on [1, 128, 256, 256], wall and CPU ms [single]",
-        { KernelsBenchmark.run(singleThreaded: CommandLine.arguments.dropFirst(2).contains("single")) }
+        "kernels",
+        "element-wise, normalisation and shape kernels on [1, 128, 256, 256], wall and CPU ms [single] [--only TEXT]",
+        {
+            let options = Array(CommandLine.arguments.dropFirst(2))
+            let only = options.firstIndex(of: "--only").flatMap { $0 + 1 < options.count ? options[$0 + 1] : nil }
+            KernelsBenchmark.run(singleThreaded: options.contains("single"), only: only)
+        }
     ),
     (
         "conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [buffer MiB]",
