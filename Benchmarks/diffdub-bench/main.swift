@@ -12,7 +12,15 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
                 singleThreaded: options.contains("single"), columnBufferMiB: options.compactMap { Int($0) }.first)
         }
     ),
-    ("kernels", "element-wise, normalisation and shape kernels on [1, 128, 256, 256]", KernelsBenchmark.run),
+    (
+        "kernels",
+        "element-wise, normalisation and shape kernels on [1, 128, 256, 256], wall and CPU ms [single] [--only TEXT]",
+        {
+            let options = Array(CommandLine.arguments.dropFirst(2))
+            let only = options.firstIndex(of: "--only").flatMap { $0 + 1 < options.count ? options[$0 + 1] : nil }
+            KernelsBenchmark.run(singleThreaded: options.contains("single"), only: only)
+        }
+    ),
     (
         "conv", "conv2d 3x3 [1, 128, 256, 256] -> 128, seconds and GFLOP/s [buffer MiB]",
         { SgemmBenchmark.runConv(columnBufferMiB: CommandLine.arguments.dropFirst(2).compactMap { Int($0) }.first) }

@@ -36,6 +36,31 @@ import Testing
         }
     }
 
+    /// Inputs from -100 to 100 in steps of 1/64 (so also around the exp clamps at -88.3 and
+    /// 87.3), a count that is not a multiple of the vector width, and the special values.
+    static let grid: [Float] = (-6400...6400).map { Float($0) / 64 } + [-88.31, 88.31, .infinity, -.infinity, 0]
+
+    @Test func siluIsAccurateElementwise() {
+        let x = Tensor(shape: [ActivationTests.grid.count], scalars: ActivationTests.grid)
+        for (value, result) in zip(x.scalars, silu(x).scalars) where value.isFinite {
+            let v = Double(value)
+            let expected = v / (1 + exp(-v))
+            #expect(abs(Double(result) - expected) <= 1e-6 * abs(expected) + 1e-30, "silu(\(value)) = \(result)")
+        }
+        let y = silu(Tensor(shape: [3], scalars: [.infinity, -.infinity, .nan])).scalars
+        #expect(y[0] == .infinity)
+        #expect(y[2].isNaN)
+    }
+
+    @Test func sigmoidIsAccurateElementwise() {
+        let x = Tensor(shape: [ActivationTests.grid.count], scalars: ActivationTests.grid)
+        for (value, result) in zip(x.scalars, sigmoid(x).scalars) {
+            let v = Double(value)
+            let expected = 1 / (1 + exp(-v))
+            #expect(abs(Double(result) - expected) <= 1e-6 * expected + 1e-30, "sigmoid(\(value)) = \(result)")
+        }
+    }
+
     @Test(arguments: [0, 1, 2, -1])
     func gluSplitsTheAxis(axis: Int) {
         let x = randomTensor([4, 6, 2], seed: 2)

@@ -56,6 +56,33 @@ private func referenceBroadcast(_ a: Tensor, _ b: Tensor, _ op: (Float, Float) -
         expectClose(0.5 * x, Tensor(shape: x.shape, scalars: x.scalars.map { $0 * 0.5 }))
     }
 
+    @Test func addAssignMatchesAdditionInPlaceOrNot() {
+        // Large enough for several threads; an odd count.
+        let a = randomTensor([3, 50_001], seed: 40)
+        let b = randomTensor([3, 50_001], seed: 41)
+        let expected = a + b
+        // Uniquely owned: summed in place, same values (bit for bit) as a + b.
+        var unique = a + Tensor(shape: a.shape, repeating: 0)
+        unique += b
+        #expect(unique.scalars == expected.scalars)
+        // Shared storage: the other value must not change.
+        let before = a.scalars
+        var shared = a
+        shared += b
+        #expect(shared.scalars == expected.scalars)
+        #expect(a.scalars == before)
+        // Adding to itself (same storage on both sides).
+        var doubled = a + Tensor(shape: a.shape, repeating: 0)
+        doubled += doubled
+        #expect(doubled.scalars == (a + a).scalars)
+        // Broadcast right-hand side: falls back to lhs + rhs.
+        var biased = randomTensor([2, 3, 4], seed: 42)
+        let bias = randomTensor([3, 1], seed: 43)
+        let biasedExpected = biased + bias
+        biased += bias
+        #expect(biased.scalars == biasedExpected.scalars)
+    }
+
     @Test func broadcastShapeFollowsNumPy() {
         #expect(broadcastShape([8, 1, 6, 1], [7, 1, 5]) == [8, 7, 6, 5])
         #expect(broadcastShape([5, 4], [1]) == [5, 4])

@@ -93,6 +93,30 @@ private func referenceLayerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps
             referenceGroupNorm(x, groups: 2, weight: nil, bias: nil, eps: 1e-6), tolerance: 2e-3)
     }
 
+    @Test func groupNormFusedSiLUOverTheWholeExpRange() {
+        // Weights up to 40 push z = GN(x) * w + b to about +-150, past the clamps of exp; 91
+        // positions per channel exercise the vector tail.
+        let x = randomTensor([2, 8, 13, 7], seed: 16, in: -2...3)
+        let w = randomTensor([8], seed: 17, in: -40...40)
+        let b = randomTensor([8], seed: 18, in: -5...5)
+        let scale = randomTensor([2, 8], seed: 19, in: 0.5...1.5)
+        let shift = randomTensor([2, 8], seed: 20)
+        let fused = groupNorm(x, groups: 4, weight: w, bias: b, eps: 1e-5, scale: scale, shift: shift, silu: true)
+        expectClose(
+            fused, referenceGroupNorm(x, groups: 4, weight: w, bias: b, eps: 1e-5, scale: scale, shift: shift, silu: true))
+        let plain = groupNorm(x, groups: 4, weight: w, bias: b, eps: 1e-5, scale: scale, shift: shift, silu: false)
+        expectClose(fused, silu(plain), tolerance: 1e-6)
+    }
+
+    @Test func groupNormKeepsPrecisionWithALargeOffsetAndOddCounts() {
+        // Mean -3e4 (Float spacing 2e-3 there), spread 0.5, 3 * 37 values per group.
+        let noise = randomTensor([2, 6, 37], seed: 24, in: -0.5...0.5)
+        let x = noise + -3e4
+        expectClose(
+            groupNorm(x, groups: 2, weight: nil, bias: nil, eps: 1e-6),
+            referenceGroupNorm(x, groups: 2, weight: nil, bias: nil, eps: 1e-6), tolerance: 1e-4)
+    }
+
     @Test(arguments: [Float(1e-12), 1e-5])
     func layerNormMatchesReference(eps: Float) {
         let x = randomTensor([2, 7, 33], seed: 20, in: -4...4)

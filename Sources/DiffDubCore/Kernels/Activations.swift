@@ -16,12 +16,24 @@ func mapElements<F: ElementFunction>(_ x: Tensor, _ f: F) -> Tensor {
     return result
 }
 
-struct SiLUFunction: ElementFunction {
-    @inline(__always) func callAsFunction(_ x: Float) -> Float { x / (1 + fastExp(-x)) }
+/// `y = f(x)` element-wise for a function of 8 lanes, in parallel chunks.
+func mapLanewise<F: LanewiseFunction>(_ x: Tensor, _ f: F) -> Tensor {
+    let (result, y) = makeUninitializedOutput(x.shape)
+    let px = x.readPointer
+    parallelFor(x.count, minimumChunk: elementwiseChunk) { range in
+        applyLanewise(f, from: px + range.lowerBound, to: y + range.lowerBound, count: range.count)
+    }
+    return result
 }
 
-struct SigmoidFunction: ElementFunction {
-    @inline(__always) func callAsFunction(_ x: Float) -> Float { 1 / (1 + fastExp(-x)) }
+/// SiLU on 8 lanes (``siluLanes(_:)``).
+struct SiLULanes: LanewiseFunction {
+    @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { siluLanes(x) }
+}
+
+/// The logistic sigmoid on 8 lanes (``sigmoidLanes(_:)``).
+struct SigmoidLanes: LanewiseFunction {
+    @inline(__always) func callAsFunction(_ x: FloatVector) -> FloatVector { sigmoidLanes(x) }
 }
 
 struct ReLUFunction: ElementFunction {
@@ -33,13 +45,13 @@ struct GELUFunction: ElementFunction {
 }
 
 /// SiLU (swish): `y = x * sigmoid(x) = x / (1 + exp(-x))`, element-wise.
-public func silu(_ x: Tensor) -> Tensor { mapElements(x, SiLUFunction()) }
+public func silu(_ x: Tensor) -> Tensor { mapLanewise(x, SiLULanes()) }
 
 /// ReLU: `y = max(x, 0)`, element-wise.
 public func relu(_ x: Tensor) -> Tensor { mapElements(x, ReLUFunction()) }
 
 /// Logistic sigmoid: `y = 1 / (1 + exp(-x))`, element-wise.
-public func sigmoid(_ x: Tensor) -> Tensor { mapElements(x, SigmoidFunction()) }
+public func sigmoid(_ x: Tensor) -> Tensor { mapLanewise(x, SigmoidLanes()) }
 
 /// Exact (erf) GELU: `y = x * (1 + erf(x / sqrt 2)) / 2`, element-wise; `erf` is evaluated to
 /// 2e-7 absolute (not the tanh approximation).

@@ -42,3 +42,47 @@ func fastErf(_ x: Float) -> Float {
     let y = 1 - p * t * fastExp(-magnitude * magnitude)
     return x < 0 ? -y : y
 }
+
+/// `e^(-z)` on each lane, the `exp` of SiLU and the sigmoid, about 2e-7 relative error (the
+/// scalar ``fastExp(_:)`` has 1.2e-7): the same range reduction with the negation folded into
+/// the constants, then `e^r = 1 + r + r^2 P(r)` with a cubic `P` (coefficients fitted for this
+/// kernel: weighted minimax of the relative error on `|r| <= ln 2 / 2`, 1.05e-7 before `Float`
+/// rounding) in Estrin's form, two degrees below ``fastExp(_:)``'s, which made SiLU 20 %
+/// cheaper. `z` is clamped to `[-87.3, 87.3]` instead of the infinity and zero selects:
+/// below, the result stays at `e^87.3` (about 8e37, so `z / (1 + e^(-z))` is within 1e-35 of
+/// its limit 0 and `1 / (1 + e^(-z))` is still a normal number), above at `e^-87.3` (1 + that
+/// rounds to 1). NaN stays NaN.
+@inline(__always)
+func fastExpOfNegated(_ z: FloatVector) -> FloatVector {
+    let c = lanewiseMinimum(lanewiseMaximum(z, FloatVector(repeating: -87.3)), FloatVector(repeating: 87.3))
+    // -c = n ln 2 + r, n = round(-c / ln 2) with the 1.5 * 2^23 trick; s = -r.
+    let shifter = FloatVector(repeating: 12_582_912)
+    let shifted = multiplyAdd(c, FloatVector(repeating: -1.442_695_04), shifter)
+    let n = shifted - shifter
+    let s = multiplyAdd(
+        n, FloatVector(repeating: -2.121_944_4e-4), multiplyAdd(n, FloatVector(repeating: 0.693_359_375), c))
+    // e^r = 1 + r + r^2 P(r), P(r) = 0.49999231 + 0.16667114 r + 0.041890115 r^2 + 0.0083125252 r^3,
+    // evaluated at r = -s (the odd coefficients change sign).
+    let s2 = s * s
+    let high = multiplyAdd(s, FloatVector(repeating: -8.312_525_2e-3), FloatVector(repeating: 4.189_011_5e-2))
+    let low = multiplyAdd(s, FloatVector(repeating: -1.666_711_4e-1), FloatVector(repeating: 4.999_923_1e-1))
+    let er = multiplyAdd(multiplyAdd(high, s2, low), s2, 1 - s)
+    // 2^n from the bits of `shifted` (0x4B40_0000 + n), n in [-126, 126].
+    let bits = unsafeBitCast(shifted, to: SIMD8<UInt32>.self)
+    let scale = unsafeBitCast((bits &- (0x4B40_0000 &- 127)) &<< 23, to: FloatVector.self)
+    return er * scale
+}
+
+/// SiLU `z / (1 + e^-z)` on each lane (``fastExpOfNegated(_:)``; about 3e-7 relative error).
+/// The division costs about a tenth of the time on SSE; portable Swift has no reciprocal
+/// estimate to replace it with.
+@inline(__always)
+func siluLanes(_ z: FloatVector) -> FloatVector {
+    z / (1 + fastExpOfNegated(z))
+}
+
+/// The logistic sigmoid `1 / (1 + e^-z)` on each lane (``fastExpOfNegated(_:)``).
+@inline(__always)
+func sigmoidLanes(_ z: FloatVector) -> FloatVector {
+    1 / (1 + fastExpOfNegated(z))
+}

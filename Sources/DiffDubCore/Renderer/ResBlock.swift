@@ -133,6 +133,9 @@ public struct ResBlock: Sendable {
             h = conditioning.outConv(h)
         }
         let skip = skipConnection.map { $0(x) } ?? x
-        return skip + h
+        // h is this block's own fresh output: the sum goes over it in place (same values as
+        // skip + h, addition being commutative).
+        h += skip
+        return h
     }
 }
