@@ -23,14 +23,15 @@ public enum Conv2dTiling {
         return max(1, min(outputHeight, columnBufferBytes / bytesPerRow))
     }
 
-    /// Output rows per band of the Winograd path (an even number, two per tile row, except
-    /// that it may cover the whole output): as many tile rows as keep the transformed input
-    /// `[16, C, tiles]` and products `[16, O, tiles]` within `bufferBytes` each.
+    /// Output rows per band of the Winograd F(2x2, 3x3) path (an even number, two per tile row,
+    /// except that it may cover the whole output): the tile rows spread evenly over as few bands
+    /// as keep the transformed input `[C, 16, tiles]` and products `[O, 16, tiles]` within
+    /// `bufferBytes` each.
     public static func winogradRowsPerBand(
         inputChannels: Int, outputChannels: Int, outputWidth: Int, outputHeight: Int,
         bufferBytes: Int = defaultColumnBufferBytes
     ) -> Int {
-        let tileRows = WinogradConv3x3.bandRows(
+        let tileRows = WinogradBandConvolution<WinogradF2>.bandRows(
             channels: inputChannels, outChannels: outputChannels, tileColumns: (outputWidth + 1) / 2,
             tileRows: (outputHeight + 1) / 2, bufferBytes: bufferBytes)
         return 2 * tileRows
@@ -44,10 +45,11 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     case automatic
     /// Unfold bands of output rows (im2col) and multiply with `sgemm`.
     case im2col
-    /// Winograd `F(2x2, 3x3)`: 2.25x fewer multiplications (3x3 kernels only).
+    /// Winograd `F(2x2, 3x3)`: 2.25x fewer multiplications (3x3 kernels only); the weight
+    /// transform (1.8x the weights) is computed once per weight tensor and kept with it.
     case winograd
     /// Winograd `F(4x4, 3x3)`: 4x fewer multiplications (3x3 kernels only); the weight
-    /// transform is computed once per weight tensor and kept with it.
+    /// transform (4x the weights) is computed once per weight tensor and kept with it.
     case winograd4x4
 
     /// Whether ``automatic`` may choose Winograd (default true). Bound to false
@@ -69,6 +71,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     ) -> Bool {
         automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32 && outputPixels >= 32 * 32
     }
+
 }
 
 /// 2-D convolution, stride 1, zero padding `padding` on every side (cross-correlation, as in
@@ -79,7 +82,8 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 ///
 /// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
 /// on a large enough layer (``Conv2dAlgorithm/prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``)
-/// uses Winograd `F(4x4, 3x3)` (36 products `[O, C] x [C, tiles]` per band of tile rows). Other kernels unfold bands of output rows into
+/// uses Winograd `F(4x4, 3x3)` (36 products `[O, C] x [C, tiles]` per band of tile rows).
+/// Other kernels unfold bands of output rows into
 /// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
 /// straight into the output. Matrix products use OpenBLAS threads.
@@ -91,14 +95,14 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> 
 /// each scratch buffer (im2col columns, Winograd bands); the result does not depend on either
 /// beyond Float rounding.
 ///
-/// - Precondition: `.winograd` needs a 3x3 kernel.
+/// - Precondition: `.winograd` and `.winograd4x4` need a 3x3 kernel.
 public func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, algorithm: Conv2dAlgorithm,
     columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes
 ) -> Tensor {
     precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
     precondition(weight.rank == 4, "conv2d: weight must be [O, C, kh, kw], got \(weight.shape)")
-    let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (channels, height, width) = (x.shape[1], x.shape[2], x.shape[3])
     let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
     precondition(
         weight.shape[1] == channels,
@@ -114,7 +118,7 @@ public func conv2d(
     }
     let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
     precondition(
-        (algorithm != .winograd && algorithm != .winograd4x4) || isThreeByThree,
+        algorithm == .automatic || algorithm == .im2col || isThreeByThree,
         "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
     var chosen = algorithm
     if algorithm == .automatic {
@@ -123,32 +127,34 @@ public func conv2d(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
                 outputPixels: outHeight * outWidth) ? .winograd4x4 : .automatic
     }
-    let (px, pb) = (x.readPointer, bias?.readPointer)
     switch chosen {
     case .winograd4x4:
-        let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
-        let winograd = WinogradF4Conv3x3(
-            weights: WinogradF4Weights.of(weight), height: height, width: width, padding: padding,
+        return convolveByBands(
+            x, weight: WinogradWeights<WinogradF4>.of(weight), bias: bias, padding: padding,
             bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF4BufferBytes))
-        defer { winograd.deallocate() }
-        for n in 0..<batch {
-            winograd.run(
-                input: px + n * channels * height * width, output: y + n * outChannels * outHeight * outWidth,
-                bias: pb)
-        }
-        return result
     case .winograd:
-        break
+        return convolveByBands(
+            x, weight: WinogradWeights<WinogradF2>.of(weight), bias: bias, padding: padding,
+            bufferBytes: columnBufferBytes)
     case .automatic, .im2col:
         return convolveByColumns(
             x, weight: weight, bias: bias, stride: 1, padding: padding, columnBufferBytes: columnBufferBytes,
             pointwiseShortcut: algorithm != .im2col)
     }
-    let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
-    let winograd = WinogradConv3x3(
-        weight: weight.readPointer, channels: channels, outChannels: outChannels, height: height, width: width,
-        padding: padding, bufferBytes: columnBufferBytes)
+}
+
+/// The Winograd `F(m x m, 3x3)` convolution (arguments already checked) of every image of `x`
+/// with the transformed weights `weight`, band buffers of at most `bufferBytes` each.
+private func convolveByBands<Transform: WinogradTransform>(
+    _ x: Tensor, weight: WinogradWeights<Transform>, bias: Tensor?, padding: Int, bufferBytes: Int
+) -> Tensor {
+    let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let winograd = WinogradBandConvolution(
+        weights: weight, height: height, width: width, padding: padding, bufferBytes: bufferBytes)
     defer { winograd.deallocate() }
+    let (outChannels, outHeight, outWidth) = (weight.outChannels, winograd.outHeight, winograd.outWidth)
+    let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
+    let (px, pb) = (x.readPointer, bias?.readPointer)
     for n in 0..<batch {
         winograd.run(
             input: px + n * channels * height * width, output: y + n * outChannels * outHeight * outWidth, bias: pb)

@@ -1,0 +1,66 @@
+import DiffDubCore
+import TestSupport
+import Testing
+
+/// One convolution of the Winograd tests: input shape, output channels, padding, bias or not.
+struct WinogradCase: Sendable, CustomStringConvertible {
+    var input: [Int]
+    var outChannels: Int
+    var padding: Int
+    var bias: Bool
+    var description: String { "\(input) -> \(outChannels), p\(padding) bias \(bias)" }
+
+    /// Random input, weights and bias (nil when `bias` is false), seeded by the shape.
+    func tensors() -> (x: Tensor, w: Tensor, b: Tensor?) {
+        let seed = UInt64(input.reduce(outChannels * 11 + padding, *))
+        let b = bias ? randomTensor([outChannels], seed: seed + 2) : nil
+        return (randomTensor(input, seed: seed), randomTensor([outChannels, input[1], 3, 3], seed: seed + 1), b)
+    }
+}
+
+/// How far a Winograd convolution may be from im2col, relative to the sums it rounds.
+///
+/// Float rounding in a convolution grows with the sum of the absolute values of the terms,
+/// `s = conv(|x|, |w|) + |b|`, not with the result (random signs cancel). The Winograd transforms
+/// multiply and divide by their interpolation points (F(4x4): up to 8 and 1/24 per axis), which
+/// amplifies the rounding of the input and weight transforms. Measured on the cases of
+/// `WinogradTests` (and on 256 -> 256 at 30 x 30), max |Winograd - im2col| / max s is about 1e-7
+/// for F(2x2) and 0.4e-7 to 1.6e-6 for F(4x4); against the largest output value that is up to
+/// 1.3e-5. The bound `1e-5 * max s` leaves a margin of 6x over the worst case and is still 1e4
+/// times below a wrong matrix entry or a misplaced tile (errors of the order of s itself).
+let winogradTolerance: Float = 1e-5
+
+/// `max(conv(|x|, |w|) + |b|)`: the size of the sums the convolution rounds.
+func absoluteScale(x: Tensor, w: Tensor, b: Tensor?, padding: Int) -> Float {
+    let magnitude = { (t: Tensor) in Tensor(shape: t.shape, scalars: t.scalars.map(abs)) }
+    let sums = conv2d(
+        magnitude(x), weight: magnitude(w), bias: b.map(magnitude), padding: padding, algorithm: .im2col)
+    return sums.scalars.reduce(Float.leastNormalMagnitude) { max($0, $1) }
+}
+
+/// `max |actual - expected| <= winogradTolerance * max(conv(|x|, |w|) + |b|)`, shapes equal.
+func expectWithinRounding(
+    _ actual: Tensor, _ expected: Tensor, x: Tensor, w: Tensor, b: Tensor?, padding: Int,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(actual.shape == expected.shape, sourceLocation: sourceLocation)
+    let scale = absoluteScale(x: x, w: w, b: b, padding: padding)
+    let difference = maxAbsDifference(actual, expected)
+    #expect(
+        difference <= winogradTolerance * scale,
+        "max |difference| \(difference) for absolute scale \(scale) (ratio \(difference / scale))",
+        sourceLocation: sourceLocation)
+}
+
+/// `algorithm` against im2col on `c`, twice (the second call uses the kept weight transform and
+/// must give the same values).
+func expectWinogradMatchesIm2col(
+    _ algorithm: Conv2dAlgorithm, _ c: WinogradCase, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    let (x, w, b) = c.tensors()
+    let expected = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .im2col)
+    let first = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
+    expectWithinRounding(first, expected, x: x, w: w, b: b, padding: c.padding, sourceLocation: sourceLocation)
+    let second = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
+    #expect(second.scalars == first.scalars, sourceLocation: sourceLocation)
+}
