@@ -22,12 +22,13 @@ struct WinogradCase: Sendable, CustomStringConvertible {
 ///
 /// Float rounding in a convolution grows with the sum of the absolute values of the terms,
 /// `s = conv(|x|, |w|) + |b|`, not with the result (random signs cancel). The Winograd transforms
-/// multiply and divide by their interpolation points (F(4x4): up to 8 and 1/24 per axis), which
+/// multiply and divide by their interpolation points (F(6x6): up to 2^5 and 21/4 per axis), which
 /// amplifies the rounding of the input and weight transforms. Measured on the cases of
-/// `WinogradTests` (and on 256 -> 256 at 30 x 30), max |Winograd - im2col| / max s is about 1e-7
-/// for F(2x2) and 0.4e-7 to 1.6e-6 for F(4x4); against the largest output value that is up to
-/// 1.3e-5. The bound `1e-5 * max s` leaves a margin of 6x over the worst case and is still 1e4
-/// times below a wrong matrix entry or a misplaced tile (errors of the order of s itself).
+/// `WinogradTests` and `WinogradF6Tests` (and on 256 -> 256 at 30 x 30), max |Winograd - im2col| /
+/// max s is about 1e-7 for F(2x2), 0.4e-7 to 1.6e-6 for F(4x4) and 0.5e-7 to 2.3e-6 for F(6x6);
+/// against the largest output value that is up to 1.3e-5 (F(4x4)) and 1.8e-5 (F(6x6)). The bound
+/// `1e-5 * max s` leaves a margin of 4x over the worst case and is still 1e4 times below a wrong
+/// matrix entry or a misplaced tile (errors of the order of s itself).
 let winogradTolerance: Float = 1e-5
 
 /// `max(conv(|x|, |w|) + |b|)`: the size of the sums the convolution rounds.

@@ -2,11 +2,11 @@ import DiffDubCore
 import TestSupport
 import Testing
 
-/// The Winograd paths F(2x2) and F(4x4) (one band driver) against the im2col path
+/// The Winograd paths F(2x2), F(4x4) and F(6x6) (one band driver) against the im2col path
 /// (itself checked against the direct loop in `Conv2dTests`) on odd shapes, paddings, small band
 /// buffers and batches; the tolerance is ``winogradTolerance``.
 @Suite struct WinogradTests {
-    static let algorithms: [Conv2dAlgorithm] = [.winograd, .winograd4x4]
+    static let algorithms: [Conv2dAlgorithm] = [.winograd, .winograd4x4, .winograd6x6]
 
     @Test(
         arguments: algorithms,
@@ -32,7 +32,7 @@ import Testing
         let expected = conv2d(x, weight: w, bias: b, padding: 1, algorithm: .im2col)
         // Tiles of m outputs; one tile row (alpha^2 values per tile and channel, 6 channels) per
         // band up to the whole image.
-        let m = [Conv2dAlgorithm.winograd: 2, .winograd4x4: 4][algorithm] ?? 0
+        let m = [Conv2dAlgorithm.winograd: 2, .winograd4x4: 4, .winograd6x6: 6][algorithm] ?? 0
         let (tileRows, tileColumns) = ((29 + m - 1) / m, (17 + m - 1) / m)
         for rows in Set([1, 2, 3, tileRows]) {
             let budget = rows * (m + 2) * (m + 2) * 6 * tileColumns * MemoryLayout<Float>.stride

@@ -13,6 +13,13 @@ public enum Conv2dTiling {
     /// with 16 MiB, at 128^2 21-23 against 25-26 ms; 256 -> 256 at 64^2 about equal.
     public static let winogradF4BufferBytes = 6 << 20
 
+    /// Upper bound of each of the Winograd F(6x6, 3x3) band buffers (12 MiB). Its tiles are
+    /// fewer and larger, so a band of the same size gives products with fewer tiles; `convshapes
+    /// single tuned` with budgets of 4 / 6 / 9 / 12 / 16 MiB taking turns, best CPU ms: 128 -> 128
+    /// at 256^2 101 / 92 / 92 / 87 / 86, at 128^2 25.5 / 23.1 / 22.3 / 22.8 / 22.6, 256 -> 256 at
+    /// 64^2 23.2 / 21.8 / 18.4 / 18.1 / 18.4 (one band from 9 MiB).
+    public static let winogradF6BufferBytes = 12 << 20
+
     /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
     /// `outputHeight`.
     public static func rowsPerTile(
@@ -51,6 +58,11 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// Winograd `F(4x4, 3x3)`: 4x fewer multiplications (3x3 kernels only); the weight
     /// transform (4x the weights) is computed once per weight tensor and kept with it.
     case winograd4x4
+    /// Winograd `F(6x6, 3x3)`: 5.1x fewer multiplications (3x3 kernels only) on outputs whose
+    /// sides are multiples of 6 (tiles overhanging the edge compute outputs that are dropped);
+    /// rounding errors up to twice F(4x4)'s (`WinogradF6Tests`). The weight transform (7.1x the
+    /// weights) is computed once per weight tensor and kept with it.
+    case winograd6x6
 
     /// Whether ``automatic`` may choose Winograd (default true). Bound to false
     /// (`Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) { ... }`), every convolution
@@ -72,6 +84,31 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
         automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32 && outputPixels >= 32 * 32
     }
 
+    /// Output sides from which ``automatic`` takes `F(6x6, 3x3)` over `F(4x4, 3x3)`.
+    public static let winograd6x6MinimumSide = 64
+
+    /// The Winograd algorithm ``automatic`` runs for a layer, or nil for im2col: none unless
+    /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``;
+    /// `F(6x6, 3x3)` when both output sides are at least ``winograd6x6MinimumSide``, `F(4x4, 3x3)`
+    /// otherwise.
+    ///
+    /// F(6x6) does 21 % fewer multiplications than F(4x4) per output, but only on sides that are
+    /// multiples of 6 (64: 11 tiles of 6 cover 66 pixels, 32: 6 tiles cover 36, as many products
+    /// as F(4x4)), and its products have fewer tiles each, which `sgemm` runs less efficiently.
+    /// Measured with `diffdub-bench convshapes single tuned` (one thread, best CPU ms, F(4x4) /
+    /// F(6x6), the two taking turns call by call): 128 -> 128 at 256^2 96-101 / 86-92, at 128^2
+    /// 23-25 / 22-23, 256 -> 256 at 64^2 18-20 / 18-22 (even), at 32^2 5.7 / 7.5, 512 -> 512 at 16^2
+    /// 8.6 / 14; F(6x6) also keeps 7.1x the weights against 4x.
+    public static func automaticWinograd(
+        channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputHeight: Int, outputWidth: Int
+    ) -> Conv2dAlgorithm? {
+        guard
+            prefersWinograd(
+                channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+                outputPixels: outputHeight * outputWidth)
+        else { return nil }
+        return min(outputHeight, outputWidth) >= winograd6x6MinimumSide ? .winograd6x6 : .winograd4x4
+    }
 }
 
 /// 2-D convolution, stride 1, zero padding `padding` on every side (cross-correlation, as in
@@ -81,8 +118,9 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// (out-of-range input reads as zero).
 ///
 /// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
-/// on a large enough layer (``Conv2dAlgorithm/prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``)
-/// uses Winograd `F(4x4, 3x3)` (36 products `[O, C] x [C, tiles]` per band of tile rows).
+/// on a large enough layer uses Winograd `F(4x4, 3x3)` or, on outputs of at least 128 x 128,
+/// `F(6x6, 3x3)` (36 or 64 products `[O, C] x [C, tiles]` per band of tile rows; see
+/// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``).
 /// Other kernels unfold bands of output rows into
 /// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
@@ -95,7 +133,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> 
 /// each scratch buffer (im2col columns, Winograd bands); the result does not depend on either
 /// beyond Float rounding.
 ///
-/// - Precondition: `.winograd` and `.winograd4x4` need a 3x3 kernel.
+/// - Precondition: `.winograd`, `.winograd4x4` and `.winograd6x6` need a 3x3 kernel.
 public func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, algorithm: Conv2dAlgorithm,
     columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes
@@ -123,15 +161,19 @@ public func conv2d(
     var chosen = algorithm
     if algorithm == .automatic {
         chosen =
-            Conv2dAlgorithm.prefersWinograd(
+            Conv2dAlgorithm.automaticWinograd(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                outputPixels: outHeight * outWidth) ? .winograd4x4 : .automatic
+                outputHeight: outHeight, outputWidth: outWidth) ?? .automatic
     }
     switch chosen {
     case .winograd4x4:
         return convolveByBands(
             x, weight: WinogradWeights<WinogradF4>.of(weight), bias: bias, padding: padding,
             bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF4BufferBytes))
+    case .winograd6x6:
+        return convolveByBands(
+            x, weight: WinogradWeights<WinogradF6>.of(weight), bias: bias, padding: padding,
+            bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF6BufferBytes))
     case .winograd:
         return convolveByBands(
             x, weight: WinogradWeights<WinogradF2>.of(weight), bias: bias, padding: padding,

@@ -1,5 +1,5 @@
 /// Winograd `F(m x m, 3x3)` convolution of one image, stride 1, any zero padding, for the
-/// one-dimensional algorithm `Transform` (``WinogradF2``, ``WinogradF4``).
+/// one-dimensional algorithm `Transform` (``WinogradF2``, ``WinogradF4``, ``WinogradF6``).
 ///
 /// Each `m x m` output tile comes from an `alpha x alpha` input tile `d` (`alpha = m + 2`): with
 /// `U = G g G^T` (per output and input channel, ``WinogradWeights``) and `V = B^T d B` (per input
