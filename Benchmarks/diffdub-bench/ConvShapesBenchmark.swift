@@ -4,7 +4,8 @@ import Foundation
 /// im2col against Winograd on the 3x3 convolution shapes of the stage-1 UNet
 /// (`diffdub-bench convshapes`), to choose ``Conv2dAlgorithm/automatic``'s rule.
 ///
-/// Prints wall time and process CPU time (the latter is steadier on a shared machine).
+/// Prints the best wall time and the best process CPU time of several calls per algorithm (the
+/// latter is steadier on a shared machine), the algorithms taking turns call by call.
 enum ConvShapesBenchmark {
     static func cpuSeconds() -> Double {
         var usage = timespec()
@@ -13,8 +14,16 @@ enum ConvShapesBenchmark {
     }
 
     /// `singleThreaded` runs BLAS and ``parallelFor(_:minimumChunk:_:)`` on one thread, so the CPU
-    /// time measures the work alone even when other processes load the machine.
-    static func run(singleThreaded: Bool = false, columnBufferMiB: Int? = nil) {
+    /// time measures the work alone even when other processes load the machine. A non-empty
+    /// `algorithms` (names such as `winograd6x6`) or `sizes` (output sides) restricts the runs;
+    /// `rounds` is the least number of calls per algorithm (small shapes get up to twice as many).
+    /// `tuned` first applies ``RuntimeTuning/configureForModelRuns(poolBytes:)`` (reused output
+    /// blocks: no page faults on each call's output, as in a model run).
+    static func run(
+        singleThreaded: Bool = false, columnBufferMiB: Int? = nil, algorithms: Set<String> = [], sizes: Set<Int> = [],
+        rounds: Int = 5, tuned: Bool = false
+    ) {
+        if tuned { RuntimeTuning.configureForModelRuns() }
         if singleThreaded {
             BLAS.threadCount = 1
             Parallelism.threadCount = 1
@@ -24,22 +33,33 @@ enum ConvShapesBenchmark {
             (6, 128, 256), (128, 128, 256), (128, 128, 128), (256, 256, 64), (256, 256, 32),
             (512, 512, 16), (512, 512, 8), (1024, 512, 16), (768, 512, 8), (128, 3, 256),
         ]
-        for shape in shapes {
+        for shape in shapes where sizes.isEmpty || sizes.contains(shape.size) {
             let x = Tensor(shape: [1, shape.channels, shape.size, shape.size], repeating: 0.5)
             let weight = Tensor(shape: [shape.outChannels, shape.channels, 3, 3], repeating: 0.01)
             let flops = 2 * Double(shape.outChannels * shape.channels * 9) * Double(shape.size * shape.size)
             var line = "\(shape.channels) -> \(shape.outChannels) at \(shape.size):"
-            for algorithm in [Conv2dAlgorithm.im2col, .winograd, .winograd4x4] {
-                let runs = max(1, min(5, Int(2e9 / flops)))
+            let chosen = [Conv2dAlgorithm.im2col, .winograd, .winograd4x4, .winograd6x6].filter {
+                algorithms.isEmpty || algorithms.contains("\($0)")
+            }
+            // The first call transforms and keeps the Winograd weights; then rounds of one call
+            // per algorithm, so that a change of the machine's load affects all of them alike.
+            for algorithm in chosen {
                 _ = conv2d(x, weight: weight, bias: nil, padding: 1, algorithm: algorithm, columnBufferBytes: bytes)
-                let cpuStart = cpuSeconds()
-                let wall = SgemmBenchmark.bestTime(runs: runs) {
+            }
+            var best = [(wall: Double, cpu: Double)](repeating: (.infinity, .infinity), count: chosen.count)
+            for _ in 0..<max(rounds, min(2 * rounds, Int(4e9 / flops))) {
+                for (index, algorithm) in chosen.enumerated() {
+                    let (wallStart, cpuStart) = (DispatchTime.now().uptimeNanoseconds, cpuSeconds())
                     _ = conv2d(x, weight: weight, bias: nil, padding: 1, algorithm: algorithm, columnBufferBytes: bytes)
+                    let cpu = cpuSeconds() - cpuStart
+                    let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
+                    best[index] = (min(best[index].wall, wall), min(best[index].cpu, cpu))
                 }
-                let cpu = (cpuSeconds() - cpuStart) / Double(runs + 1)
+            }
+            for (algorithm, time) in zip(chosen, best) {
                 line += String(
-                    format: "  %@ %.1f ms (cpu %.1f ms, %.0f GFLOP/s)", "\(algorithm)", wall * 1e3, cpu * 1e3,
-                    flops / wall / 1e9)
+                    format: "  %@ %.1f ms (cpu %.1f ms, %.0f GFLOP/s)", "\(algorithm)", time.wall * 1e3,
+                    time.cpu * 1e3, flops / time.wall / 1e9)
             }
             print(line)
         }

@@ -48,7 +48,7 @@ enum SgemmBenchmark {
         let weight = Tensor(shape: [channels, channels, 3, 3], repeating: 0.01)
         let bias = Tensor(shape: [channels], repeating: 0.1)
         let bytes = columnBufferMiB.map { $0 << 20 } ?? Conv2dTiling.defaultColumnBufferBytes
-        for algorithm in [Conv2dAlgorithm.automatic, .im2col, .winograd, .winograd4x4] {
+        for algorithm in Conv2dAlgorithm.allCases {
             let seconds = bestTime(runs: 3) {
                 _ = conv2d(x, weight: weight, bias: bias, padding: 1, algorithm: algorithm, columnBufferBytes: bytes)
             }

@@ -5,11 +5,16 @@ import DiffDubCore
 let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ("sgemm", "cblas_sgemm GFLOP/s at 2048^3 and 128 x 65536 x 1152", SgemmBenchmark.runSgemm),
     (
-        "convshapes", "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB]",
+        "convshapes",
+        "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB] [algorithm names] [size=S ...] [rounds=R] [tuned]",
         {
             let options = CommandLine.arguments.dropFirst(2)
             ConvShapesBenchmark.run(
-                singleThreaded: options.contains("single"), columnBufferMiB: options.compactMap { Int($0) }.first)
+                singleThreaded: options.contains("single"), columnBufferMiB: options.compactMap { Int($0) }.first,
+                algorithms: Set(options.filter { $0.hasPrefix("im2col") || $0.hasPrefix("winograd") }),
+                sizes: Set(options.compactMap { $0.hasPrefix("size=") ? Int($0.dropFirst(5)) : nil }),
+                rounds: options.compactMap { $0.hasPrefix("rounds=") ? Int($0.dropFirst(7)) : nil }.first ?? 5,
+                tuned: options.contains("tuned"))
         }
     ),
     (
