@@ -15,9 +15,9 @@ public enum Conv2dTiling {
 
     /// Upper bound of each of the Winograd F(6x6, 3x3) band buffers (12 MiB). Its tiles are
     /// fewer and larger, so a band of the same size gives products with fewer tiles; `convshapes
-    /// single tuned` with budgets of 4 / 6 / 9 / 12 / 16 MiB taking turns, best CPU ms: 128 -> 128
-    /// at 256^2 101 / 92 / 92 / 87 / 86, at 128^2 25.5 / 23.1 / 22.3 / 22.8 / 22.6, 256 -> 256 at
-    /// 64^2 23.2 / 21.8 / 18.4 / 18.1 / 18.4 (one band from 9 MiB).
+    /// single tuned` (portable build) with budgets of 4 / 6 / 9 / 12 / 16 MiB taking turns, best
+    /// CPU ms: 128 -> 128 at 256^2 101 / 92 / 92 / 87 / 86, at 128^2 25.5 / 23.1 / 22.3 / 22.8 /
+    /// 22.6, 256 -> 256 at 64^2 23.2 / 21.8 / 18.4 / 18.1 / 18.4 (one band from 9 MiB).
     public static let winogradF6BufferBytes = 12 << 20
 
     /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
@@ -93,12 +93,15 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// otherwise.
     ///
     /// F(6x6) does 21 % fewer multiplications than F(4x4) per output, but only on sides that are
-    /// multiples of 6 (64: 11 tiles of 6 cover 66 pixels, 32: 6 tiles cover 36, as many products
-    /// as F(4x4)), and its products have fewer tiles each, which `sgemm` runs less efficiently.
-    /// Measured with `diffdub-bench convshapes single tuned` (one thread, best CPU ms, F(4x4) /
-    /// F(6x6), the two taking turns call by call): 128 -> 128 at 256^2 96-101 / 86-92, at 128^2
-    /// 23-25 / 22-23, 256 -> 256 at 64^2 18-20 / 18-22 (even), at 32^2 5.7 / 7.5, 512 -> 512 at 16^2
-    /// 8.6 / 14; F(6x6) also keeps 7.1x the weights against 4x.
+    /// multiples of 6 (32: 6 tiles of 6 cover 36 pixels, as many products as F(4x4); 16: 3 tiles
+    /// of 18), and its products have fewer tiles each, which `sgemm` runs less efficiently.
+    /// Measured with `diffdub-bench convshapes single tuned` (one thread, best CPU ms over two
+    /// runs, F(4x4) / F(6x6) taking turns call by call, AVX2 build): 128 -> 128 at 256^2
+    /// 96-104 / 80-90, at 128^2 22-25 / 20.5-23, 256 -> 256 at 64^2 19.9-20.5 / 17.8-18.3, at 32^2
+    /// 6.5-6.8 / 7.7-8.7, 512 -> 512 at 16^2 8.5-10.7 / 14.4-16.3; with both threads
+    /// (`convshapes tuned`, wall ms) 46-57 against 56-74 at 256^2, 12.5-13.0 against 13.4-14.2
+    /// at 64^2. F(6x6) keeps 7.1x the weights against 4x (released UNet: peak 1.82 GB against
+    /// 1.64 GB).
     public static func automaticWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputHeight: Int, outputWidth: Int
     ) -> Conv2dAlgorithm? {
