@@ -3,9 +3,10 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The UNet with its fast convolutions (Winograd F(4x4, 3x3) where ``Conv2dAlgorithm/automatic``
-/// picks it) against the same UNet with every convolution on im2col, on a mid-size configuration
-/// (64 x 64, 32 channels: both Winograd levels and im2col levels occur). The released size is
+/// The UNet with its fast convolutions (Winograd F(6x6, 3x3) and F(4x4, 3x3) where
+/// ``Conv2dAlgorithm/automatic`` picks them) against the same UNet with every convolution on
+/// im2col, on a mid-size configuration (64 x 64, 32 channels: F(6x6) at 64 x 64, F(4x4) at
+/// 32 x 32, im2col below). The released size is
 /// `diffdub-bench unet-accuracy` (Docs/PERFORMANCE.md).
 @Suite("Fast convolution path on a UNet")
 struct FastPathAccuracyTests {
