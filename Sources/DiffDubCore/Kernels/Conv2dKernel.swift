@@ -70,8 +70,9 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// against (`diffdub-bench unet-accuracy`). A task-local value, so other tasks are unaffected.
     @TaskLocal public static var automaticUsesWinograd = true
 
-    /// The rule of ``automatic``: Winograd `F(4x4, 3x3)` for a 3x3 kernel with at least 32 input
-    /// channels on an output of at least 32 x 32 pixels; im2col otherwise. Measured with
+    /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``):
+    /// for a 3x3 kernel with at least 32 input channels on an output of at least 32 x 32 pixels;
+    /// im2col otherwise. Measured with
     /// `diffdub-bench convshapes single` (one thread, CPU ms, im2col / F(2x2) / F(4x4)):
     /// 128 -> 128 at 256^2 234 / 155 / 102, at 128^2 58 / 37 / 26, 256 -> 256 at 64^2 53 / 33 / 22,
     /// at 32^2 14 / 11 / 6.4, 128 -> 3 at 256^2 60 / 31 / 27; but 512 -> 512 at 8^2 4.1 / 14 / 5.9
@@ -121,7 +122,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// (out-of-range input reads as zero).
 ///
 /// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
-/// on a large enough layer uses Winograd `F(4x4, 3x3)` or, on outputs of at least 128 x 128,
+/// on a large enough layer uses Winograd `F(4x4, 3x3)` or, on outputs of at least 64 x 64,
 /// `F(6x6, 3x3)` (36 or 64 products `[O, C] x [C, tiles]` per band of tile rows; see
 /// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``).
 /// Other kernels unfold bands of output rows into
