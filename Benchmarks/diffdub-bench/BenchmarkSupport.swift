@@ -25,22 +25,24 @@ enum BenchmarkSupport {
         return Double(usage.tv_sec) + Double(usage.tv_nsec) / 1e9
     }
 
-    /// Best-of-4 GFLOP/s of `matmul` (the library's `sgemm` path, with whatever BLAS and kernel
-    /// threads are configured) at 2048^3 and at the product shape of a 128-channel 3x3
+    /// Best-of-`runs` GFLOP/s of `matmul` `[m, k] x [k, n]` (the library's `sgemm` path, with
+    /// whatever BLAS and kernel threads are configured).
+    static func matmulRate(_ m: Int, _ n: Int, _ k: Int, runs: Int) -> Double {
+        let a = Tensor(shape: [m, k], repeating: 0.5)
+        let b = Tensor(shape: [k, n], repeating: 0.25)
+        var best = Double.infinity
+        for _ in 0..<runs {
+            let start = Date()
+            _ = matmul(a, b)
+            best = min(best, Date().timeIntervalSince(start))
+        }
+        return 2 * Double(m) * Double(n) * Double(k) / best / 1e9
+    }
+
+    /// Best-of-4 GFLOP/s of `matmul` at 2048^3 and at the product shape of a 128-channel 3x3
     /// convolution on 256 x 256 (`128 x 65536 x 1152`).
     static func sgemmRates() -> (square: Double, convShaped: Double) {
-        func rate(_ m: Int, _ n: Int, _ k: Int) -> Double {
-            let a = Tensor(shape: [m, k], repeating: 0.5)
-            let b = Tensor(shape: [k, n], repeating: 0.25)
-            var best = Double.infinity
-            for _ in 0..<4 {
-                let start = Date()
-                _ = matmul(a, b)
-                best = min(best, Date().timeIntervalSince(start))
-            }
-            return 2 * Double(m) * Double(n) * Double(k) / best / 1e9
-        }
-        return (rate(2048, 2048, 2048), rate(128, 65536, 1152))
+        (matmulRate(2048, 2048, 2048, runs: 4), matmulRate(128, 65536, 1152, runs: 4))
     }
 
     /// A quick probe of the machine's current matrix-product rate: best of two `matmul` calls at
@@ -48,16 +50,7 @@ enum BenchmarkSupport {
     /// effective rate is compared with the rate the machine had at that moment (its speed drifts
     /// by 10-40 % within minutes when it is shared).
     static func sgemmProbe() -> Double {
-        let n = 2048
-        let a = Tensor(shape: [n, n], repeating: 0.5)
-        let b = Tensor(shape: [n, n], repeating: 0.25)
-        var best = Double.infinity
-        for _ in 0..<2 {
-            let start = Date()
-            _ = matmul(a, b)
-            best = min(best, Date().timeIntervalSince(start))
-        }
-        return 2 * Double(n * n) * Double(n) / best / 1e9
+        matmulRate(2048, 2048, 2048, runs: 2)
     }
 
     /// The median of `values` (`nan` when empty).
