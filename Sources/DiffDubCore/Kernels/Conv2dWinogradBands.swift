@@ -8,13 +8,13 @@
 /// that overhang the output's bottom or right edge read zeros and their extra outputs are
 /// dropped.
 ///
-/// The output is computed in bands of tile rows: the band's transformed input
-/// `[C, alpha^2, bandTiles]`, its products `[O, alpha^2, bandTiles]` (`alpha^2` matrix products
-/// with row strides `alpha^2 * bandTiles`, run side by side with `sgemmBatch`) and its output
-/// transform. Keeping all `alpha^2` values of a channel together makes the transforms read and
-/// write one contiguous block per channel instead of `alpha^2` short runs far apart. Every image
-/// is computed on its own with the same band layout, so a result does not depend on the batch it
-/// was computed in.
+/// The output is computed in bands of tile rows: the band's transformed input (`alpha^2`
+/// matrices `[C, tiles]` in the panels of ``WinogradPanels``), its products `[O', alpha^2,
+/// tiles']` (row stride `alpha^2 * tiles'`, `tiles'` the padded tile count) and its output
+/// transform. The input transform writes its values straight into the panels the product kernel
+/// reads (``PackedProducts``, or `sgemm` in a portable build), and the weights are packed once
+/// (``WinogradWeights``), so the products copy nothing. Every image is computed on its own with
+/// the same band layout, so a result does not depend on the batch it was computed in.
 struct WinogradBandConvolution<Transform: WinogradTransform> {
     let channels: Int
     let outChannels: Int
@@ -28,7 +28,8 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
     /// Tile rows transformed at once (bounded by the buffer budget).
     let bandRows: Int
     let weights: WinogradWeights<Transform>
-    /// Transformed input band `[C, alpha^2, bandTiles]` and products `[O, alpha^2, bandTiles]`.
+    /// Transformed input band (`alpha^2` matrices in ``WinogradPanels``) and products
+    /// `[O', alpha^2, tiles']` of the largest band.
     let inputBand: UnsafeMutablePointer<Float>
     let productBand: UnsafeMutablePointer<Float>
 
@@ -60,9 +61,9 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         bandRows = Self.bandRows(
             channels: channels, outChannels: outChannels, tileColumns: tileColumns, tileRows: tileRows,
             bufferBytes: bufferBytes)
-        let bandTiles = bandRows * tileColumns
-        inputBand = .allocate(capacity: Self.products * channels * bandTiles)
-        productBand = .allocate(capacity: Self.products * outChannels * bandTiles)
+        let panels = WinogradPanels(channels: channels, tiles: bandRows * tileColumns)
+        inputBand = .allocate(capacity: Self.products * panels.matrixCount)
+        productBand = .allocate(capacity: Self.products * weights.paddedOutChannels * panels.paddedTiles)
     }
 
     /// Frees the band buffers; call once, after the last ``run(input:output:bias:)``.
@@ -76,21 +77,44 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         var firstTileRow = 0
         while firstTileRow < tileRows {
             let rows = min(bandRows, tileRows - firstTileRow)
-            let tiles = rows * tileColumns
-            transformInput(input, firstTileRow: firstTileRow, rows: rows)
-            let (weights, inputBand, productBand, channels, outChannels) = (
-                self.weights, self.inputBand, self.productBand, self.channels, self.outChannels
-            )
-            let rowStride = Self.products * tiles
+            let panels = WinogradPanels(channels: channels, tiles: rows * tileColumns)
+            transformInput(input, firstTileRow: firstTileRow, rows: rows, panels: panels)
+            multiply(panels)
+            transformOutput(output, bias: bias, firstTileRow: firstTileRow, rows: rows, panels: panels)
+            firstTileRow += rows
+        }
+    }
+
+    /// `M[o, k, t] = sum_c U[k, o, c] V[k, c, t]`: the `alpha^2` products of the band, side by
+    /// side on the kernel threads; each runs the packed kernel block by block (output channels
+    /// outside, panels of tiles inside, so a panel of `U` stays in the first-level cache while
+    /// the panels of `V` stream past it), or one single-threaded `sgemm` in a portable build.
+    private func multiply(_ panels: WinogradPanels) {
+        let (weights, inputBand, productBand, channels) = (self.weights, self.inputBand, self.productBand, self.channels)
+        let rowStride = Self.products * panels.paddedTiles
+        let matrix = weights.paddedOutChannels * channels
+        guard PackedProducts.isAvailable else {
             sgemmBatch(Self.products) { k, multiply in
                 multiply(
-                    false, false, outChannels, tiles, channels, 1,
-                    weights.values + k * outChannels * channels, channels,
-                    inputBand + k * tiles, rowStride,
-                    0, productBand + k * tiles, rowStride)
+                    false, false, weights.outChannels, panels.tiles, channels, 1, weights.values + k * matrix, channels,
+                    inputBand + k * panels.matrixCount, panels.paddedTiles, 0, productBand + k * panels.paddedTiles,
+                    rowStride)
             }
-            transformOutput(output, bias: bias, firstTileRow: firstTileRow, rows: rows)
-            firstTileRow += rows
+            return
+        }
+        let block = PackedProducts.rowBlock
+        parallelFor(Self.products, minimumChunk: 1) { range in
+            for k in range {
+                let (u, v, m) = (weights.values + k * matrix, inputBand + k * panels.matrixCount, productBand + k * panels.paddedTiles)
+                for firstRow in stride(from: 0, to: weights.paddedOutChannels, by: block) {
+                    for panel in 0..<panels.panelCount {
+                        PackedProducts.multiply(
+                            depth: channels, a: u + firstRow * channels, b: v + panels.offset(ofPanel: panel),
+                            width: panels.width(ofPanel: panel),
+                            c: m + firstRow * rowStride + panels.firstTile(ofPanel: panel), ldc: rowStride)
+                    }
+                }
+            }
         }
     }
 
@@ -99,22 +123,25 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
     /// Per channel: for each tile row, the `alpha` input rows are copied into zero-padded lines
     /// and `B^T` combines whole lines at once; then, for each combined line index, the lines of
     /// all tile rows are split into their tiles' columns (``transposeTiles(line:tileStride:tiles:count:columns:columnStride:toColumns:)``)
-    /// and `B` combines them over the whole band, writing `alpha` long runs of `V`.
-    private func transformInput(_ input: UnsafePointer<Float>, firstTileRow: Int, rows: Int) {
+    /// and `B` combines them panel by panel, writing `alpha` runs of a panel's width straight into
+    /// the panels of `V` (``WinogradPanels``; the padding tiles stay zero).
+    private func transformInput(_ input: UnsafePointer<Float>, firstTileRow: Int, rows: Int, panels: WinogradPanels) {
         let (m, alpha) = (Transform.outputTile, Transform.inputTile)
-        let tiles = rows * tileColumns
         let v = inputBand
         let (height, width, padding, tileColumns) = (self.height, self.width, self.padding, self.tileColumns)
         let lineWidth = m * tileColumns + 2
-        let channelStride = Self.products * tiles
-        parallelFor(channels, minimumChunk: max(1, 8192 / max(1, Self.products * tiles))) { range in
+        let (columnStride, matrix) = (panels.paddedTiles, panels.matrixCount)
+        parallelFor(channels, minimumChunk: max(1, 8192 / max(1, Self.products * panels.tiles))) { range in
             // Loaded lines of one tile row, combined lines of every tile row (the unfolding reads
-            // up to 8 values past the last tile's start), the tile columns of one line index.
+            // up to 8 values past the last tile's start), the tile columns of one line index
+            // (zero in the padding tiles).
             let combinedCount = rows * alpha * lineWidth + 8
-            let buffer = UnsafeMutablePointer<Float>.allocate(capacity: alpha * lineWidth + combinedCount + alpha * tiles)
+            let buffer = UnsafeMutablePointer<Float>.allocate(
+                capacity: alpha * lineWidth + combinedCount + 2 * alpha * columnStride)
             defer { buffer.deallocate() }
             let (lines, combined) = (buffer, buffer + alpha * lineWidth)
-            let columns = combined + combinedCount
+            let (columns, transformed) = (combined + combinedCount, combined + combinedCount + alpha * columnStride)
+            columns.initialize(repeating: 0, count: 2 * alpha * columnStride)
             for c in range {
                 let plane = input + c * height * width
                 for row in 0..<rows {
@@ -130,14 +157,38 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
                     for row in 0..<rows {
                         transposeTiles(
                             line: combined + (row * alpha + i) * lineWidth, tileStride: m, tiles: tileColumns,
-                            count: alpha, columns: columns + row * tileColumns, columnStride: tiles, toColumns: true)
+                            count: alpha, columns: columns + row * tileColumns, columnStride: columnStride,
+                            toColumns: true)
                     }
+                    // Matrix alpha * i + j of V gets line j, cut into its panels.
                     Transform.transformInput(
-                        WinogradLines(columns, stride: tiles),
-                        into: WinogradLines(v + c * channelStride + alpha * i * tiles, stride: tiles),
-                        count: tiles)
+                        WinogradLines(columns, stride: columnStride),
+                        into: WinogradLines(transformed, stride: columnStride), count: panels.tiles)
+                    let first = v + alpha * i * matrix
+                    for j in 0..<alpha {
+                        scatterPanels(transformed + j * columnStride, into: first + j * matrix, row: c, panels: panels)
+                    }
                 }
             }
+        }
+    }
+
+    /// Copies `line` (`panels.paddedTiles` values) into row `row` of the panels of `matrix`,
+    /// a vector at a time when the panels are multiples of 8 wide (a `memmove` call per short run
+    /// would cost more than the run).
+    @inline(__always)
+    private func scatterPanels(
+        _ line: UnsafeMutablePointer<Float>, into matrix: UnsafeMutablePointer<Float>, row: Int, panels: WinogradPanels
+    ) {
+        let vector = FloatVector.scalarCount
+        for panel in 0..<panels.panelCount {
+            let width = panels.width(ofPanel: panel)
+            let (source, target) = (UnsafePointer(line + panels.firstTile(ofPanel: panel)), matrix + panels.offset(ofPanel: panel) + row * width)
+            guard width % vector == 0 else {
+                target.update(from: source, count: width)
+                continue
+            }
+            for i in stride(from: 0, to: width, by: vector) { target.storeVector(source.loadVector(at: i), at: i) }
         }
     }
 
@@ -148,18 +199,20 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
     /// contiguous per-column lines, which are interleaved back into the output row
     /// (``transposeTiles(line:tileStride:tiles:count:columns:columnStride:toColumns:)``).
     private func transformOutput(
-        _ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, firstTileRow: Int, rows: Int
+        _ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, firstTileRow: Int, rows: Int,
+        panels: WinogradPanels
     ) {
         let (m, alpha) = (Transform.outputTile, Transform.inputTile)
-        let tiles = rows * tileColumns
+        // Tiles with data, and the row stride of the products (padded tiles).
+        let (tiles, stride) = (panels.tiles, panels.paddedTiles)
         let products = productBand
         let (outHeight, outWidth, tileColumns) = (self.outHeight, self.outWidth, self.tileColumns)
-        let channelStride = Self.products * tiles
+        let channelStride = Self.products * stride
         parallelFor(outChannels, minimumChunk: max(1, 8192 / max(1, Self.products * tiles))) { range in
-            // A^T M of the band (m * alpha lines of `tiles` values), one row of Y as m lines of
+            // A^T M of the band (m * alpha lines of `stride` values), one row of Y as m lines of
             // tileColumns values, one output row (the interleaving writes up to 8 values past the
             // last tile's start).
-            let partialCount = m * alpha * tiles
+            let partialCount = m * alpha * stride
             let buffer = UnsafeMutablePointer<Float>.allocate(capacity: partialCount + 2 * m * tileColumns + 8)
             defer { buffer.deallocate() }
             let (partial, columns, line) = (buffer, buffer + partialCount, buffer + partialCount + m * tileColumns)
@@ -170,15 +223,15 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
                 // Rows: partial[r, j] = sum_i A^T[r, i] M[alpha i + j].
                 for j in 0..<alpha {
                     Transform.transformOutput(
-                        WinogradLines(reading: source + j * tiles, stride: alpha * tiles),
-                        into: WinogradLines(partial + j * tiles, stride: alpha * tiles), bias: 0, count: tiles)
+                        WinogradLines(reading: source + j * stride, stride: alpha * stride),
+                        into: WinogradLines(partial + j * stride, stride: alpha * stride), bias: 0, count: tiles)
                 }
                 // Columns: y[r, c] = sum_j partial[r, j] A[j, c] + bias, for the rows inside the output.
                 for row in 0..<rows {
                     let y0 = m * (firstTileRow + row)
                     for r in 0..<min(m, outHeight - y0) {
                         Transform.transformOutput(
-                            WinogradLines(partial + alpha * r * tiles + row * tileColumns, stride: tiles),
+                            WinogradLines(partial + alpha * r * stride + row * tileColumns, stride: stride),
                             into: WinogradLines(columns, stride: tileColumns), bias: b, count: tileColumns)
                         transposeTiles(
                             line: line, tileStride: m, tiles: tileColumns, count: m, columns: columns,
