@@ -82,11 +82,14 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     public static func prefersWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputPixels: Int
     ) -> Bool {
-        automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32 && outputPixels >= 32 * 32
+        automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32 && outputPixels >= 16 * 16
     }
 
     /// Output sides from which ``automatic`` takes `F(6x6, 3x3)` over `F(4x4, 3x3)`.
     public static let winograd6x6MinimumSide = 64
+
+    /// Output sides from which ``automatic`` takes `F(4x4, 3x3)` over `F(2x2, 3x3)`.
+    public static let winograd4x4MinimumSide = 32
 
     /// The Winograd algorithm ``automatic`` runs for a layer, or nil for im2col: none unless
     /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``;
@@ -111,7 +114,9 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
                 outputPixels: outputHeight * outputWidth)
         else { return nil }
-        return min(outputHeight, outputWidth) >= winograd6x6MinimumSide ? .winograd6x6 : .winograd4x4
+        let side = min(outputHeight, outputWidth)
+        if side >= winograd6x6MinimumSide { return .winograd6x6 }
+        return side >= winograd4x4MinimumSide ? .winograd4x4 : .winograd
     }
 }
 
