@@ -127,8 +127,11 @@ private func referenceConv1d(
             Conv2dAlgorithm.prefersWinograd(
                 channels: 128, outChannels: 128, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))
         #expect(
-            !Conv2dAlgorithm.prefersWinograd(
+            Conv2dAlgorithm.prefersWinograd(
                 channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 16 * 16))
+        #expect(
+            !Conv2dAlgorithm.prefersWinograd(
+                channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 8 * 8))
         #expect(
             Conv2dAlgorithm.prefersWinograd(
                 channels: 128, outChannels: 3, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))

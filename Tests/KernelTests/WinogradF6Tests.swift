@@ -40,7 +40,7 @@ import Testing
         #expect(conv2d(x, weight: w, bias: nil, padding: 1, algorithm: .winograd6x6).scalars == f6.scalars)
     }
 
-    @Test func automaticTakesF6OnLargeOutputsOnly() {
+    @Test func automaticTakesF6OnLargeOutputsF4AndF2OnSmallerOnes() {
         let choice = { (c: Int, o: Int, k: Int, h: Int, w: Int) in
             Conv2dAlgorithm.automaticWinograd(
                 channels: c, outChannels: o, kernelHeight: k, kernelWidth: k, outputHeight: h, outputWidth: w)
@@ -51,7 +51,9 @@ import Testing
         #expect(choice(128, 3, 3, 256, 256) == .winograd6x6)
         #expect(choice(128, 128, 3, 256, 48) == .winograd4x4)
         #expect(choice(256, 256, 3, 32, 32) == .winograd4x4)
-        #expect(choice(512, 512, 3, 16, 16) == nil)
+        #expect(choice(512, 512, 3, 16, 16) == .winograd)
+        #expect(choice(1024, 512, 3, 16, 16) == .winograd)
+        #expect(choice(512, 512, 3, 8, 8) == nil)
         #expect(choice(6, 128, 3, 256, 256) == nil)
         #expect(choice(128, 128, 1, 256, 256) == nil)
         let reference = Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) { choice(128, 128, 3, 256, 256) }

@@ -19,6 +19,8 @@ import Testing
             WinogradCase(input: [1, 33, 18, 19], outChannels: 7, padding: 1, bias: false),
             WinogradCase(input: [1, 64, 35, 33], outChannels: 65, padding: 1, bias: true),
             WinogradCase(input: [1, 4, 3, 3], outChannels: 2, padding: 0, bias: true),
+            // 625 / 169 / 81 tiles: panels of 24 and a last one of 8 / 8 / 16 (packed products).
+            WinogradCase(input: [1, 40, 50, 50], outChannels: 9, padding: 1, bias: true),
         ])
     func matchesIm2col(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
         expectWinogradMatchesIm2col(algorithm, c)

@@ -71,14 +71,16 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     @TaskLocal public static var automaticUsesWinograd = true
 
     /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``):
-    /// for a 3x3 kernel with at least 32 input channels on an output of at least 32 x 32 pixels;
-    /// im2col otherwise. Measured with
-    /// `diffdub-bench convshapes single` (one thread, CPU ms, im2col / F(2x2) / F(4x4)):
-    /// 128 -> 128 at 256^2 234 / 155 / 102, at 128^2 58 / 37 / 26, 256 -> 256 at 64^2 53 / 33 / 22,
-    /// at 32^2 14 / 11 / 6.4, 128 -> 3 at 256^2 60 / 31 / 27; but 512 -> 512 at 8^2 4.1 / 14 / 5.9
-    /// and 6 -> 128 at 256^2 28 / 63 / 34. At 16^2 F(4x4) also wins (512 -> 512: 13 / 19 / 8.8)
-    /// but its kept weight transform (4x the weights) would cost more memory than the few
-    /// milliseconds are worth. The output channel count does not enter the rule.
+    /// for a 3x3 kernel with at least 32 input channels on an output of at least 16 x 16 pixels;
+    /// im2col otherwise. Measured with `diffdub-bench convshapes tuned` (both threads, wall ms,
+    /// im2col / F(2x2) / F(4x4) / F(6x6), packed products, AVX2 build): 128 -> 128 at 256^2
+    /// 162 / 94 / 55 / 43, 256 -> 256 at 64^2 42 / 22 / 12.8 / 12.6, at 32^2 10.5 / 5.4 / 3.5 / 4.2,
+    /// 512 -> 512 at 16^2 10.7 / 5.3 / 4.2 / 7.6, 1024 -> 512 at 16^2 20.6 / 10.4 / 8.3 / 14.1,
+    /// 128 -> 3 at 256^2 56 / 40 / 16 / 18. At 8^2 F(2x2) also halves the time (512 -> 512:
+    /// 3.4 / 1.7 ms), and F(4x4) would save another millisecond at 16^2, but their kept weight
+    /// transforms (1.8x and 4x the weights) would take the released UNet's peak memory from
+    /// 2.05 GB to 2.4 and 2.65 GB for 30 ms per call; 6 -> 128 at 256^2 (14 / 26 / 18 / 17) stays
+    /// with im2col. The output channel count does not enter the rule.
     public static func prefersWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputPixels: Int
     ) -> Bool {
@@ -94,18 +96,14 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// The Winograd algorithm ``automatic`` runs for a layer, or nil for im2col: none unless
     /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``;
     /// `F(6x6, 3x3)` when both output sides are at least ``winograd6x6MinimumSide``, `F(4x4, 3x3)`
-    /// otherwise.
+    /// from ``winograd4x4MinimumSide``, `F(2x2, 3x3)` below.
     ///
     /// F(6x6) does 21 % fewer multiplications than F(4x4) per output, but only on sides that are
     /// multiples of 6 (32: 6 tiles of 6 cover 36 pixels, as many products as F(4x4); 16: 3 tiles
-    /// of 18), and its products have fewer tiles each, which `sgemm` runs less efficiently.
-    /// Measured with `diffdub-bench convshapes single tuned` (one thread, best CPU ms over two
-    /// runs, F(4x4) / F(6x6) taking turns call by call, AVX2 build): 128 -> 128 at 256^2
-    /// 96-104 / 80-90, at 128^2 22-25 / 20.5-23, 256 -> 256 at 64^2 19.9-20.5 / 17.8-18.3, at 32^2
-    /// 6.5-6.8 / 7.7-8.7, 512 -> 512 at 16^2 8.5-10.7 / 14.4-16.3; with both threads
-    /// (`convshapes tuned`, wall ms) 46-57 against 56-74 at 256^2, 12.5-13.0 against 13.4-14.2
-    /// at 64^2. F(6x6) keeps 7.1x the weights against 4x (released UNet: peak 1.82 GB against
-    /// 1.64 GB).
+    /// of 18), and its products have fewer tiles each. Measured with `diffdub-bench convshapes
+    /// tuned` (wall ms, F(4x4) / F(6x6), packed products): 128 -> 128 at 256^2 55 / 43, at 128^2
+    /// 16.2 / 15.3, 256 -> 256 at 64^2 12.8 / 12.6, at 32^2 3.5 / 4.2. F(6x6) keeps 7.1x the
+    /// weights against 4x.
     public static func automaticWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputHeight: Int, outputWidth: Int
     ) -> Conv2dAlgorithm? {
@@ -127,8 +125,9 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// (out-of-range input reads as zero).
 ///
 /// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
-/// on a large enough layer uses Winograd `F(4x4, 3x3)` or, on outputs of at least 64 x 64,
-/// `F(6x6, 3x3)` (36 or 64 products `[O, C] x [C, tiles]` per band of tile rows; see
+/// on a large enough layer uses Winograd: `F(2x2, 3x3)` on outputs from 16 x 16, `F(4x4, 3x3)`
+/// from 32 x 32, `F(6x6, 3x3)` from 64 x 64 (16, 36 or 64 products `[O, C] x [C, tiles]` per band
+/// of tile rows; see
 /// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``).
 /// Other kernels unfold bands of output rows into
 /// a bounded column buffer (see ``Conv2dTiling``), packed with

@@ -208,6 +208,9 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         let products = productBand
         let (outHeight, outWidth, tileColumns) = (self.outHeight, self.outWidth, self.tileColumns)
         let channelStride = Self.products * stride
+        // Values an interleaved output row may write (the overhanging tiles' outputs and up to 8
+        // values past the last tile's start).
+        let interleavedCount = max(m * tileColumns, m * (tileColumns - 1) + 8)
         parallelFor(outChannels, minimumChunk: max(1, 8192 / max(1, Self.products * tiles))) { range in
             // A^T M of the band (m * alpha lines of `stride` values), one row of Y as m lines of
             // tileColumns values, one output row (the interleaving writes up to 8 values past the
@@ -233,10 +236,15 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
                         Transform.transformOutput(
                             WinogradLines(partial + alpha * r * stride + row * tileColumns, stride: stride),
                             into: WinogradLines(columns, stride: tileColumns), bias: b, count: tileColumns)
+                        // Interleaved straight into the output row when what the interleaving
+                        // writes past the row's end lands in later rows of the same plane (written
+                        // afterwards); through `line` otherwise.
+                        let start = (y0 + r) * outWidth
+                        let direct = start + interleavedCount <= outHeight * outWidth
                         transposeTiles(
-                            line: line, tileStride: m, tiles: tileColumns, count: m, columns: columns,
-                            columnStride: tileColumns, toColumns: false)
-                        (plane + (y0 + r) * outWidth).update(from: line, count: outWidth)
+                            line: direct ? plane + start : line, tileStride: m, tiles: tileColumns, count: m,
+                            columns: columns, columnStride: tileColumns, toColumns: false)
+                        if !direct { (plane + start).update(from: line, count: outWidth) }
                     }
                 }
             }
