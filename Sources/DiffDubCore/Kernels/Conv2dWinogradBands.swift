@@ -120,8 +120,9 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
 
     /// `V[c, k, t] = (B^T d B)[k]` for the input tile `d` of each tile `t` in the band.
     ///
-    /// Per channel: for each tile row, the `alpha` input rows are copied into zero-padded lines
-    /// and `B^T` combines whole lines at once; then, for each combined line index, the lines of
+    /// Per channel: for each tile row, `B^T` combines whole lines of its `alpha` input rows at
+    /// once, straight from the image (rows past its top or bottom: from zero-padded copies), into
+    /// lines whose padding columns are zero; then, for each combined line index, the lines of
     /// all tile rows are split into their tiles' columns (``transposeTiles(line:tileStride:tiles:count:columns:columnStride:toColumns:)``)
     /// and `B` combines them panel by panel, writing `alpha` runs of a panel's width straight into
     /// the panels of `V` (``WinogradPanels``; the padding tiles stay zero).
@@ -137,21 +138,35 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
             // (zero in the padding tiles).
             let combinedCount = rows * alpha * lineWidth + 8
             let buffer = UnsafeMutablePointer<Float>.allocate(
-                capacity: alpha * lineWidth + combinedCount + 2 * alpha * columnStride)
+                capacity: alpha * lineWidth + combinedCount + alpha * columnStride)
             defer { buffer.deallocate() }
             let (lines, combined) = (buffer, buffer + alpha * lineWidth)
-            let (columns, transformed) = (combined + combinedCount, combined + combinedCount + alpha * columnStride)
-            columns.initialize(repeating: 0, count: 2 * alpha * columnStride)
+            let columns = combined + combinedCount
+            columns.initialize(repeating: 0, count: alpha * columnStride)
             for c in range {
                 let plane = input + c * height * width
                 for row in 0..<rows {
-                    loadPaddedRows(
-                        plane, height: height, width: width, padding: padding,
-                        firstRow: m * (firstTileRow + row) - padding, count: alpha, into: lines, lineWidth: lineWidth)
+                    let firstRow = m * (firstTileRow + row) - padding
+                    let target = combined + row * alpha * lineWidth
+                    guard firstRow >= 0 && firstRow + alpha <= height else {
+                        // Rows past the image's top or bottom: zero lines in the copy.
+                        loadPaddedRows(
+                            plane, height: height, width: width, padding: padding, firstRow: firstRow, count: alpha,
+                            into: lines, lineWidth: lineWidth)
+                        Transform.transformInput(
+                            WinogradLines(lines, stride: lineWidth), into: WinogradLines(target, stride: lineWidth),
+                            count: lineWidth)
+                        continue
+                    }
+                    // Inside the image: straight from its rows; the padding columns combine zeros.
                     Transform.transformInput(
-                        WinogradLines(lines, stride: lineWidth),
-                        into: WinogradLines(combined + row * alpha * lineWidth, stride: lineWidth),
-                        count: lineWidth)
+                        WinogradLines(reading: plane + firstRow * width, stride: width),
+                        into: WinogradLines(target + padding, stride: lineWidth), count: width)
+                    for j in 0..<alpha {
+                        let line = target + j * lineWidth
+                        line.update(repeating: 0, count: padding)
+                        (line + padding + width).update(repeating: 0, count: lineWidth - padding - width)
+                    }
                 }
                 for i in 0..<alpha {
                     for row in 0..<rows {
@@ -160,35 +175,17 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
                             count: alpha, columns: columns + row * tileColumns, columnStride: columnStride,
                             toColumns: true)
                     }
-                    // Matrix alpha * i + j of V gets line j, cut into its panels.
-                    Transform.transformInput(
-                        WinogradLines(columns, stride: columnStride),
-                        into: WinogradLines(transformed, stride: columnStride), count: panels.tiles)
+                    // Matrix alpha * i + j of V gets line j, one panel at a time.
                     let first = v + alpha * i * matrix
-                    for j in 0..<alpha {
-                        scatterPanels(transformed + j * columnStride, into: first + j * matrix, row: c, panels: panels)
+                    for panel in 0..<panels.panelCount {
+                        let panelWidth = panels.width(ofPanel: panel)
+                        Transform.transformInput(
+                            WinogradLines(columns + panels.firstTile(ofPanel: panel), stride: columnStride),
+                            into: WinogradLines(first + panels.offset(ofPanel: panel) + c * panelWidth, stride: matrix),
+                            count: panelWidth)
                     }
                 }
             }
-        }
-    }
-
-    /// Copies `line` (`panels.paddedTiles` values) into row `row` of the panels of `matrix`,
-    /// a vector at a time when the panels are multiples of 8 wide (a `memmove` call per short run
-    /// would cost more than the run).
-    @inline(__always)
-    private func scatterPanels(
-        _ line: UnsafeMutablePointer<Float>, into matrix: UnsafeMutablePointer<Float>, row: Int, panels: WinogradPanels
-    ) {
-        let vector = FloatVector.scalarCount
-        for panel in 0..<panels.panelCount {
-            let width = panels.width(ofPanel: panel)
-            let (source, target) = (UnsafePointer(line + panels.firstTile(ofPanel: panel)), matrix + panels.offset(ofPanel: panel) + row * width)
-            guard width % vector == 0 else {
-                target.update(from: source, count: width)
-                continue
-            }
-            for i in stride(from: 0, to: width, by: vector) { target.storeVector(source.loadVector(at: i), at: i) }
         }
     }
 

@@ -15,22 +15,20 @@ enum WinogradF2: WinogradTransform {
     }
 
     @inline(__always)
-    static func transformInput(_ d: WinogradLines, into r: WinogradLines, count: Int) {
-        for e in 0..<count {
-            let (d1, d2) = (d[1, e], d[2, e])
-            r[0, e] = d[0, e] - d2
-            r[1, e] = d1 + d2
-            r[2, e] = d2 - d1
-            r[3, e] = d1 - d[3, e]
-        }
+    static func transformInput<Source: WinogradVectors, Target: WinogradVectors>(_ d: Source, into r: Target) {
+        let (d1, d2) = (d.load(1), d.load(2))
+        r.store(d.load(0) - d2, 0)
+        r.store(d1 + d2, 1)
+        r.store(d2 - d1, 2)
+        r.store(d1 - d.load(3), 3)
     }
 
     @inline(__always)
-    static func transformOutput(_ m: WinogradLines, into y: WinogradLines, bias b: Float, count: Int) {
-        for e in 0..<count {
-            let (m1, m2) = (m[1, e], m[2, e])
-            y[0, e] = m[0, e] + m1 + m2 + b
-            y[1, e] = m1 - m2 - m[3, e] + b
-        }
+    static func transformOutput<Source: WinogradVectors, Target: WinogradVectors>(
+        _ m: Source, into y: Target, bias b: FloatVector
+    ) {
+        let (m1, m2) = (m.load(1), m.load(2))
+        y.store(m.load(0) + m1 + m2 + b, 0)
+        y.store(m1 - m2 - m.load(3) + b, 1)
     }
 }

@@ -18,27 +18,25 @@ enum WinogradF4: WinogradTransform {
     }
 
     @inline(__always)
-    static func transformInput(_ d: WinogradLines, into r: WinogradLines, count: Int) {
-        for e in 0..<count {
-            let (d0, d1, d2, d3, d4, d5) = (d[0, e], d[1, e], d[2, e], d[3, e], d[4, e], d[5, e])
-            r[0, e] = 4 * d0 - 5 * d2 + d4
-            r[1, e] = (d3 + d4) - 4 * (d1 + d2)
-            r[2, e] = (d4 - d3) + 4 * (d1 - d2)
-            r[3, e] = (d4 - d2) + 2 * (d3 - d1)
-            r[4, e] = (d4 - d2) - 2 * (d3 - d1)
-            r[5, e] = 4 * d1 - 5 * d3 + d5
-        }
+    static func transformInput<Source: WinogradVectors, Target: WinogradVectors>(_ d: Source, into r: Target) {
+        let (d0, d1, d2, d3, d4, d5) = (d.load(0), d.load(1), d.load(2), d.load(3), d.load(4), d.load(5))
+        r.store(4 * d0 - 5 * d2 + d4, 0)
+        r.store((d3 + d4) - 4 * (d1 + d2), 1)
+        r.store((d4 - d3) + 4 * (d1 - d2), 2)
+        r.store((d4 - d2) + 2 * (d3 - d1), 3)
+        r.store((d4 - d2) - 2 * (d3 - d1), 4)
+        r.store(4 * d1 - 5 * d3 + d5, 5)
     }
 
     @inline(__always)
-    static func transformOutput(_ m: WinogradLines, into y: WinogradLines, bias b: Float, count: Int) {
-        for e in 0..<count {
-            let (a1, a2, a3, a4) = (m[1, e], m[2, e], m[3, e], m[4, e])
-            let (p12, n12, p34, n34) = (a1 + a2, a1 - a2, a3 + a4, a3 - a4)
-            y[0, e] = m[0, e] + p12 + p34 + b
-            y[1, e] = n12 + 2 * n34 + b
-            y[2, e] = p12 + 4 * p34 + b
-            y[3, e] = n12 + 8 * n34 + m[5, e] + b
-        }
+    static func transformOutput<Source: WinogradVectors, Target: WinogradVectors>(
+        _ m: Source, into y: Target, bias b: FloatVector
+    ) {
+        let (a1, a2, a3, a4) = (m.load(1), m.load(2), m.load(3), m.load(4))
+        let (p12, n12, p34, n34) = (a1 + a2, a1 - a2, a3 + a4, a3 - a4)
+        y.store(m.load(0) + p12 + p34 + b, 0)
+        y.store(n12 + 2 * n34 + b, 1)
+        y.store(p12 + 4 * p34 + b, 2)
+        y.store(n12 + 8 * n34 + m.load(5) + b, 3)
     }
 }

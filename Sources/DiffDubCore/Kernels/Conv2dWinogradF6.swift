@@ -35,38 +35,36 @@ enum WinogradF6: WinogradTransform {
     }
 
     @inline(__always)
-    static func transformInput(_ d: WinogradLines, into r: WinogradLines, count: Int) {
-        for e in 0..<count {
-            let (d0, d1, d2, d3) = (d[0, e], d[1, e], d[2, e], d[3, e])
-            let (d4, d5, d6, d7) = (d[4, e], d[5, e], d[6, e], d[7, e])
-            r[0, e] = (d0 - d6) + 5.25 * (d4 - d2)
-            let even1 = (d2 + d6) - 4.25 * d4
-            let odd1 = (d1 + d5) - 4.25 * d3
-            r[1, e] = even1 + odd1
-            r[2, e] = even1 - odd1
-            let even2 = (0.25 * d2 + d6) - 1.25 * d4
-            let odd2 = (0.5 * d1 + 2 * d5) - 2.5 * d3
-            r[3, e] = even2 + odd2
-            r[4, e] = even2 - odd2
-            let even3 = (4 * d2 + d6) - 5 * d4
-            let odd3 = (2 * d1 + 0.5 * d5) - 2.5 * d3
-            r[5, e] = even3 + odd3
-            r[6, e] = even3 - odd3
-            r[7, e] = (d7 - d1) + 5.25 * (d3 - d5)
-        }
+    static func transformInput<Source: WinogradVectors, Target: WinogradVectors>(_ d: Source, into r: Target) {
+        let (d0, d1, d2, d3) = (d.load(0), d.load(1), d.load(2), d.load(3))
+        let (d4, d5, d6, d7) = (d.load(4), d.load(5), d.load(6), d.load(7))
+        r.store((d0 - d6) + 5.25 * (d4 - d2), 0)
+        let even1 = (d2 + d6) - 4.25 * d4
+        let odd1 = (d1 + d5) - 4.25 * d3
+        r.store(even1 + odd1, 1)
+        r.store(even1 - odd1, 2)
+        let even2 = (0.25 * d2 + d6) - 1.25 * d4
+        let odd2 = (0.5 * d1 + 2 * d5) - 2.5 * d3
+        r.store(even2 + odd2, 3)
+        r.store(even2 - odd2, 4)
+        let even3 = (4 * d2 + d6) - 5 * d4
+        let odd3 = (2 * d1 + 0.5 * d5) - 2.5 * d3
+        r.store(even3 + odd3, 5)
+        r.store(even3 - odd3, 6)
+        r.store((d7 - d1) + 5.25 * (d3 - d5), 7)
     }
 
     @inline(__always)
-    static func transformOutput(_ m: WinogradLines, into y: WinogradLines, bias b: Float, count: Int) {
-        for e in 0..<count {
-            let (a1, a2, a3, a4, a5, a6) = (m[1, e], m[2, e], m[3, e], m[4, e], m[5, e], m[6, e])
-            let (p12, n12, p34, n34, p56, n56) = (a1 + a2, a1 - a2, a3 + a4, a3 - a4, a5 + a6, a5 - a6)
-            y[0, e] = m[0, e] + p12 + p34 + p56 + b
-            y[1, e] = n12 + 2 * n34 + 0.5 * n56 + b
-            y[2, e] = p12 + 4 * p34 + 0.25 * p56 + b
-            y[3, e] = n12 + 8 * n34 + 0.125 * n56 + b
-            y[4, e] = p12 + 16 * p34 + 0.0625 * p56 + b
-            y[5, e] = n12 + 32 * n34 + 0.03125 * n56 + m[7, e] + b
-        }
+    static func transformOutput<Source: WinogradVectors, Target: WinogradVectors>(
+        _ m: Source, into y: Target, bias b: FloatVector
+    ) {
+        let (a1, a2, a3, a4, a5, a6) = (m.load(1), m.load(2), m.load(3), m.load(4), m.load(5), m.load(6))
+        let (p12, n12, p34, n34, p56, n56) = (a1 + a2, a1 - a2, a3 + a4, a3 - a4, a5 + a6, a5 - a6)
+        y.store(m.load(0) + p12 + p34 + p56 + b, 0)
+        y.store(n12 + 2 * n34 + 0.5 * n56 + b, 1)
+        y.store(p12 + 4 * p34 + 0.25 * p56 + b, 2)
+        y.store(n12 + 8 * n34 + 0.125 * n56 + b, 3)
+        y.store(p12 + 16 * p34 + 0.0625 * p56 + b, 4)
+        y.store(n12 + 32 * n34 + 0.03125 * n56 + m.load(7) + b, 5)
     }
 }
