@@ -34,6 +34,23 @@ import Testing
         #expect(slice(joined, axis: axis, 3..<8).scalars == b.scalars)
     }
 
+    /// Large enough that the copies are split across threads, with chunk boundaries inside rows
+    /// (a batch of one) and between them.
+    @Test(arguments: [([1, 3, 181, 190], [1, 4, 181, 190], 1), ([3, 5, 51, 301], [3, 5, 77, 301], 2)])
+    func concatAndSliceOfLargeTensorsMatchIndexArithmetic(_ shapeA: [Int], _ shapeB: [Int], axis: Int) {
+        let (a, b) = (randomTensor(shapeA, seed: 5), randomTensor(shapeB, seed: 6))
+        let joined = concat([a, b], axis: axis)
+        let outer = shapeA[..<axis].reduce(1, *)
+        let (blockA, blockB) = (a.count / outer, b.count / outer)
+        var expected: [Float] = []
+        for o in 0..<outer {
+            expected += a.scalars[(o * blockA)..<((o + 1) * blockA)]
+            expected += b.scalars[(o * blockB)..<((o + 1) * blockB)]
+        }
+        #expect(joined.scalars == expected)
+        #expect(slice(joined, axis: axis, shapeA[axis]..<(shapeA[axis] + shapeB[axis])).scalars == b.scalars)
+    }
+
     @Test func concatOfThree() {
         let parts = (0..<3).map { randomTensor([2, $0 + 1, 3], seed: UInt64(10 + $0)) }
         let joined = concat(parts, axis: 1)

@@ -260,7 +260,9 @@ private func convolveByColumns(
     func fillBias(_ image: UnsafeMutablePointer<Float>) {
         guard let bias else { return }
         let pb = bias.readPointer
-        for o in 0..<outChannels { (image + o * outPlane).update(repeating: pb[o], count: outPlane) }
+        parallelFor(outChannels, minimumChunk: max(1, elementwiseChunk / max(1, outPlane))) { channels in
+            for o in channels { (image + o * outPlane).update(repeating: pb[o], count: outPlane) }
+        }
     }
 
     if pointwiseShortcut && kernelHeight == 1 && kernelWidth == 1 && padding == 0 && stride == 1 {

@@ -20,11 +20,7 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     var offset = 0
     for t in tensors {
         let block = t.shape[axis] * inner
-        let source = t.readPointer
-        let start = offset
-        parallelFor(outer, minimumChunk: max(1, elementwiseChunk / max(1, block))) { range in
-            for o in range { (y + o * outBlock + start).update(from: source + o * block, count: block) }
-        }
+        copyRows(outer, of: block, from: t.readPointer, stride: block, to: y + offset, stride: outBlock)
         offset += block
     }
     return result
@@ -45,9 +41,7 @@ public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
     let block = range.count * inner
     let sourceBlock = x.shape[axis] * inner
     let source = x.readPointer + range.lowerBound * inner
-    parallelFor(outer, minimumChunk: max(1, elementwiseChunk / max(1, block))) { rows in
-        for o in rows { (y + o * block).update(from: source + o * sourceBlock, count: block) }
-    }
+    copyRows(outer, of: block, from: source, stride: sourceBlock, to: y, stride: block)
     return result
 }
 
@@ -143,6 +137,25 @@ private func transposeBlocks(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Copies `rows` rows of `count` values from `source` (rows `sourceStride` apart) to `target`
+/// (rows `targetStride` apart), split into chunks of about ``elementwiseChunk`` values across
+/// the kernel threads whatever the shape: a single large row (a batch of one) is shared too.
+private func copyRows(
+    _ rows: Int, of count: Int, from source: UnsafePointer<Float>, stride sourceStride: Int,
+    to target: UnsafeMutablePointer<Float>, stride targetStride: Int
+) {
+    guard rows > 0, count > 0 else { return }
+    parallelFor(rows * count, minimumChunk: elementwiseChunk) { range in
+        var index = range.lowerBound
+        while index < range.upperBound {
+            let (row, column) = index.quotientAndRemainder(dividingBy: count)
+            let run = min(count - column, range.upperBound - index)
+            (target + row * targetStride + column).update(from: source + row * sourceStride + column, count: run)
+            index += run
         }
     }
 }
