@@ -6,9 +6,9 @@
 /// (`a[depth][rowBlock]`) and `B` a panel of `width` columns stored row by row
 /// (`b[depth][width]`); `width` is 8, 16 or 24 (``columnBlock``). The 4 x 24 block of `C` lives
 /// in 12 vector registers for the whole depth loop: each step loads 3 vectors of `B`, broadcasts
-/// 4 values of `A` and does 12 fused multiply-adds. On this project's AVX2 machine it runs at
-/// 60-70 GFLOP/s per core on the UNet's shapes against 48-53 for OpenBLAS `sgemm` on the same
-/// products with its own packing (`diffdub-bench convshapes`).
+/// 4 values of `A` and does 12 fused multiply-adds. Nothing is packed per call, and nothing
+/// zero-filled: with it the UNet's F(6x6) layers ran 15-25 % faster than with OpenBLAS `sgemm`
+/// on the same products (`diffdub-bench convshapes tuned`, Docs/PERFORMANCE.md).
 ///
 /// Only builds with fused multiply-add in vector registers use it (``isAvailable``: arm64, or a
 /// build for a chosen CPU, `DIFFDUB_TARGET_CPU`); a portable x86-64 build keeps OpenBLAS, whose
