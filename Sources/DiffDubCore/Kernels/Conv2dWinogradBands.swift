@@ -118,7 +118,7 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         }
     }
 
-    /// `V[c, k, t] = (B^T d B)[k]` for the input tile `d` of each tile `t` in the band.
+    /// `V[k, c, t] = (B^T d B)[k]` for the input tile `d` of channel `c` and tile `t` in the band.
     ///
     /// Per channel: for each tile row, `B^T` combines whole lines of its `alpha` input rows at
     /// once, straight from the image (rows past its top or bottom: from zero-padded copies), into
