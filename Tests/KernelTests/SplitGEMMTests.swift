@@ -27,14 +27,16 @@ import Testing
 
     @Test(arguments: [(300, 70, 200), (20, 900, 300), (129, 257, 130)])
     func splitProductsMatchTheDirectLoop(_ size: (Int, Int, Int)) {
-        let (m, n, k) = size
-        let saved = (BLAS.threadCount, Parallelism.threadCount)
-        defer {
-            BLAS.threadCount = saved.0
-            Parallelism.threadCount = saved.1
+        // Task-local settings: changing the process-wide ones would change the products of
+        // tests running at the same time between two runs they compare.
+        BLAS.$splitsProductsInTask.withValue(true) {
+            Parallelism.$threadCountInTask.withValue(3) { checkSplitProducts(size) }
         }
-        BLAS.useKernelThreads()
-        Parallelism.threadCount = 3
+    }
+
+    private func checkSplitProducts(_ size: (Int, Int, Int)) {
+        let (m, n, k) = size
+        #expect(BLAS.kernelsSplitProducts && Parallelism.threadCount == 3)
         for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
             let a = randomTensor(transposeA ? [k, m] : [m, k], seed: UInt64(m + k))
             let b = randomTensor(transposeB ? [n, k] : [k, n], seed: UInt64(n + 7 * k))

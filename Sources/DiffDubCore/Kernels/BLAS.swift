@@ -23,6 +23,17 @@ public enum BLAS {
         threadCount = 1
     }
 
+    /// Whether the kernels split large products across ``Parallelism/threadCount`` themselves
+    /// (one single-threaded `sgemm` per chunk): when OpenBLAS has one thread
+    /// (``useKernelThreads()``), or as ``splitsProductsInTask`` says inside
+    /// `BLAS.$splitsProductsInTask.withValue(...) { ... }`.
+    public static var kernelsSplitProducts: Bool { splitsProductsInTask ?? (threadCount == 1) }
+
+    /// A task-local choice for ``kernelsSplitProducts`` (nil: follow the OpenBLAS thread count),
+    /// so a test can run the split path without changing the process-wide setting under other
+    /// tests that run at the same time.
+    @TaskLocal public static var splitsProductsInTask: Bool? = nil
+
     /// The OpenBLAS build configuration string (version, target core, threading model).
     public static var configuration: String {
         guard let text = openblas_get_config() else { return "unknown" }
@@ -47,7 +58,7 @@ func sgemm(
 ) {
     guard m > 0, n > 0 else { return }
     let threads = Parallelism.threadCount
-    guard threads > 1, k > 0, 2 * m * n * k >= 1 << 22, BLAS.threadCount == 1 else {
+    guard threads > 1, k > 0, 2 * m * n * k >= 1 << 22, BLAS.kernelsSplitProducts else {
         sgemmSingle(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
             b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -82,7 +93,7 @@ func sgemm(
 /// thread, one after the other (each using the BLAS threads) otherwise. `product` receives a
 /// function that multiplies without splitting.
 func sgemmBatch(_ count: Int, _ product: (_ i: Int, _ multiply: GEMMCall) -> Void) {
-    if BLAS.threadCount == 1 && Parallelism.threadCount > 1 {
+    if BLAS.kernelsSplitProducts && Parallelism.threadCount > 1 {
         parallelFor(count, minimumChunk: 1) { range in
             for i in range { product(i, sgemmSingle) }
         }

@@ -6,11 +6,17 @@ import Foundation
 public enum Parallelism {
     nonisolated(unsafe) private static var _threadCount = ProcessInfo.processInfo.activeProcessorCount
 
-    /// Threads used by ``parallelFor(_:minimumChunk:_:)``; at least 1.
+    /// Threads used by ``parallelFor(_:minimumChunk:_:)``; at least 1. Setting changes the
+    /// process-wide count; ``threadCountInTask`` overrides it for one task.
     public static var threadCount: Int {
-        get { _threadCount }
+        get { max(1, threadCountInTask ?? _threadCount) }
         set { _threadCount = max(1, newValue) }
     }
+
+    /// A task-local thread count (`Parallelism.$threadCountInTask.withValue(3) { ... }`), read by
+    /// the kernels started from that task instead of the process-wide ``threadCount``; nil
+    /// (default) follows the process-wide count.
+    @TaskLocal public static var threadCountInTask: Int? = nil
 }
 
 /// Splits `0..<count` into contiguous chunks and runs `body` on each, concurrently when
