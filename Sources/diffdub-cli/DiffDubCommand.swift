@@ -32,7 +32,8 @@ struct DiffDubCommand: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let message = ErrorWording.message(for: error, default: text)
             FileHandle.standardError.write(Data("Error: \(message)\n".utf8))
             Foundation.exit(code.rawValue)
         }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What can go wrong reading or writing image files and frame folders.
-public enum ImageError: Error, CustomStringConvertible, Equatable {
+public enum ImageError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file could not be decoded (missing, not a PNG, corrupt); `reason` is libpng's message.
     case unreadable(path: String, reason: String)
     /// The file could not be written.
@@ -14,6 +14,9 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case noFrames(folder: String, fileExtension: String)
     /// A folder could not be listed.
     case unreadableFolder(path: String, reason: String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// A one-line explanation naming the file.
     public var description: String {
