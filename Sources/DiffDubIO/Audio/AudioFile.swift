@@ -8,6 +8,8 @@ public enum AudioError: LocalizedError, CustomStringConvertible, Equatable {
     case unreadable(path: String, reason: String)
     /// The file decodes to no samples.
     case empty(path: String)
+    /// Every sample is zero: there is no speech (``AudioClip/isSilent``).
+    case silent(path: String)
     /// The file decodes to more samples than ``ReaderLimits/maximumAudioSamples``.
     case tooLong(path: String, limit: Int)
     /// The file cannot be written.
@@ -29,6 +31,7 @@ public enum AudioError: LocalizedError, CustomStringConvertible, Equatable {
         case .unreadable(let path, let reason):
             "\(path): cannot read audio: \(reason) (formats libsndfile decodes: WAV, FLAC, OGG, MP3, ...; convert others with `AudioExtractor`)"
         case .empty(let path): "\(path): the audio has no samples"
+        case .silent(let path): "\(path): the audio is silent (every sample is 0): there is no speech in it"
         case .tooLong(let path, let limit):
             "\(path): the audio has more than \(limit) samples (DIFFDUB_MAX_AUDIO_SAMPLES)"
         case .unwritable(let path, let reason): "\(path): cannot write audio: \(reason)"

@@ -14,9 +14,16 @@ public struct FrameFolder: Sendable {
     /// Lists the files ending in `.fileExtension` (case-insensitive) in `url`, hidden files
     /// excluded.
     ///
+    /// When every name is the same text around one number (`synth_7.png`, `000123.png`), the
+    /// numbers must run without a gap or a repeat: a missing frame would shift the speech
+    /// against the video from there on.
+    ///
+    /// - Parameter allowingGaps: accept gaps and repeats in the numbering.
     /// - Throws: ``ImageError/noFrames(folder:fileExtension:)`` when there are none,
+    ///   ``ImageError/missingFrame(folder:name:)`` naming the first number missing,
+    ///   ``ImageError/duplicateFrameNumber(folder:first:second:)`` for two names of one number,
     ///   ``ImageError/unreadableFolder(path:reason:)`` when the folder cannot be listed.
-    public init(_ url: URL, fileExtension: String = "png") throws {
+    public init(_ url: URL, fileExtension: String = "png", allowingGaps: Bool = false) throws {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
@@ -29,8 +36,45 @@ public struct FrameFolder: Sendable {
         guard !frameNames.isEmpty else {
             throw ImageError.noFrames(folder: url.path, fileExtension: fileExtension)
         }
+        if !allowingGaps { try Self.checkNumbering(frameNames, folder: url.path) }
         self.url = url
         self.frames = frameNames.map { url.appendingPathComponent($0) }
+    }
+
+    /// Throws when `names` (sorted naturally) are one pattern around a number and the numbers
+    /// skip or repeat one.
+    static func checkNumbering(_ names: [String], folder: String) throws {
+        guard names.count > 1 else { return }
+        var pattern: (prefix: Substring, suffix: Substring)?
+        var numbered: [(number: Int, digits: Substring, name: String)] = []
+        for name in names {
+            // The last run of ASCII digits in the name.
+            guard let end = name.lastIndex(where: { $0.isASCII && $0.isNumber }) else { return }
+            var start = end
+            while start > name.startIndex, name[name.index(before: start)].isASCII, name[name.index(before: start)].isNumber {
+                start = name.index(before: start)
+            }
+            let digits = name[start...end]
+            let prefix = name[..<start]
+            let suffix = name[name.index(after: end)...]
+            if let pattern, pattern.prefix != prefix || pattern.suffix.lowercased() != suffix.lowercased() { return }
+            pattern = (prefix, suffix)
+            guard digits.count <= 18, let number = Int(digits) else { return }
+            numbered.append((number, digits, name))
+        }
+        guard let pattern else { return }
+        for (previous, next) in zip(numbered, numbered.dropFirst()) {
+            if next.number == previous.number {
+                throw ImageError.duplicateFrameNumber(folder: folder, first: previous.name, second: next.name)
+            }
+            if next.number != previous.number + 1 {
+                var digits = String(previous.number + 1)
+                if previous.digits.count > digits.count && previous.digits.hasPrefix("0") {
+                    digits = String(repeating: "0", count: previous.digits.count - digits.count) + digits
+                }
+                throw ImageError.missingFrame(folder: folder, name: "\(pattern.prefix)\(digits)\(pattern.suffix)")
+            }
+        }
     }
 
     /// Number of frames.

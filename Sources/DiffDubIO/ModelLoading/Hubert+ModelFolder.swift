@@ -85,8 +85,12 @@ extension HubertFeatureExtractor {
 extension HubertFeatureExtractor {
     /// DiffDub's features for the audio file at `url` (any format libsndfile reads), mixed
     /// to mono and resampled to 16 kHz: see ``features(samples:sampleRate:)``.
+    ///
+    /// - Throws: ``AudioError`` for an unreadable, empty or silent (all-zero) file, or one
+    ///   with NaN samples.
     public func features(forAudioAt url: URL) throws -> Tensor {
         let audio = try AudioFile.read(url)
+        guard !audio.isSilent else { throw AudioError.silent(path: url.path) }
         return try features(samples: audio.mono().samples, sampleRate: audio.sampleRate)
     }
 }
