@@ -18,7 +18,7 @@ public final class PNGFolderSink: FrameSink {
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
-            throw ImageError.unwritable(path: url.path, reason: error.localizedDescription)
+            throw ImageError.unwritable(path: url.path, reason: SystemErrorText.reason(error))
         }
     }
 

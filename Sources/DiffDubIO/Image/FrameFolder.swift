@@ -28,7 +28,7 @@ public struct FrameFolder: Sendable {
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
         } catch {
-            throw ImageError.unreadableFolder(path: url.path, reason: error.localizedDescription)
+            throw ImageError.unreadableFolder(path: url.path, reason: SystemErrorText.reason(error))
         }
         let suffix = "." + fileExtension.lowercased()
         let frameNames = names.filter { !$0.hasPrefix(".") && $0.lowercased().hasSuffix(suffix) }

@@ -206,7 +206,7 @@ public enum LandmarksFile {
             defer { try? handle.close() }
             data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
-            throw LandmarksError.unreadable(path: url.path, reason: error.localizedDescription)
+            throw LandmarksError.unreadable(path: url.path, reason: SystemErrorText.reason(error))
         }
         guard data.count <= limit else {
             throw LandmarksError.unreadable(
@@ -222,7 +222,7 @@ public enum LandmarksFile {
         do {
             try AtomicFile.write(Data(text.utf8), to: url)
         } catch {
-            throw LandmarksError.unreadable(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+            throw LandmarksError.unreadable(path: url.path, reason: "cannot write: \(SystemErrorText.reason(error))")
         }
     }
 }

@@ -60,7 +60,7 @@ public enum NumPyFile {
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw NumPyError.io(path: url.path, reason: "cannot read file (\(error.localizedDescription))")
+            throw NumPyError.io(path: url.path, reason: "cannot read file (\(SystemErrorText.reason(error)))")
         }
         return try decode(data, path: url.path)
     }
