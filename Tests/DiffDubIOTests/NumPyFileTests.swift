@@ -32,6 +32,12 @@ import Testing
         }
     }
 
+    @Test func readsTheFortranOrderedFixtureAsNumPyDoes() throws {
+        let read = try NumPyFile.readTensor(Fixtures.url("stage2/downsampled.npy"))
+        let reference = try Fixtures.tensorInAnyOrder("stage2/downsampled.npy")
+        #expect(read.shape == reference.shape && read.scalars == reference.scalars)
+    }
+
     @Test func readsFortranOrderAsNumPyDoes() throws {
         var data = NumPyFile.encode(NumPyArray(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])))
         let range = try #require(data.range(of: Data("False".utf8)))
