@@ -275,6 +275,9 @@ import Testing
             (["000000.png", "000001.png"], nil),
             (["a.png", "b.png", "c.png"], nil),
             (["take1_7.png", "take2_9.png"], nil),  // not one pattern: no numbering to check
+            (["f_0.png", "f_512.png", "f_1024.png"], nil),  // timestamps, even steps
+            (["f_0.png", "f_512.png", "f_1536.png"], .missingFrame(folder: "", name: "f_1024.png")),
+            (["f_0.png", "f_40.png", "f_90.png"], nil),  // irregular timestamps: no gap to name
         ]
         for (names, expected) in cases {
             let folder = try TemporaryFolder()

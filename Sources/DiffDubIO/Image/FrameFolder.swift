@@ -16,7 +16,9 @@ public struct FrameFolder: Sendable {
     ///
     /// When every name is the same text around one number (`synth_7.png`, `000123.png`), the
     /// numbers must run without a gap or a repeat: a missing frame would shift the speech
-    /// against the video from there on.
+    /// against the video from there on. The step is the smallest difference between
+    /// neighbours (1 for frame numbers; timestamps such as 0, 512, 1024 step evenly too); a gap
+    /// is a difference that is a larger multiple of it (irregular differences are accepted).
     ///
     /// - Parameter allowingGaps: accept gaps and repeats in the numbering.
     /// - Throws: ``ImageError/noFrames(folder:fileExtension:)`` when there are none,
@@ -63,12 +65,17 @@ public struct FrameFolder: Sendable {
             numbered.append((number, digits, name))
         }
         guard let pattern else { return }
-        for (previous, next) in zip(numbered, numbered.dropFirst()) {
-            if next.number == previous.number {
-                throw ImageError.duplicateFrameNumber(folder: folder, first: previous.name, second: next.name)
-            }
-            if next.number != previous.number + 1 {
-                var digits = String(previous.number + 1)
+        let pairs = zip(numbered, numbered.dropFirst())
+        for (previous, next) in pairs where next.number == previous.number {
+            throw ImageError.duplicateFrameNumber(folder: folder, first: previous.name, second: next.name)
+        }
+        // The step: 1 for frame numbers, more for names carrying timestamps (ffmpeg's
+        // `-frame_pts`); irregular steps (variable frame rate timestamps) cannot show a gap.
+        let steps = pairs.map { $0.1.number - $0.0.number }
+        guard let step = steps.min(), step > 0, steps.allSatisfy({ $0 % step == 0 }) else { return }
+        for (previous, next) in pairs {
+            if next.number != previous.number + step {
+                var digits = String(previous.number + step)
                 if previous.digits.count > digits.count && previous.digits.hasPrefix("0") {
                     digits = String(repeating: "0", count: previous.digits.count - digits.count) + digits
                 }
