@@ -1,5 +1,7 @@
+import Foundation
+
 /// Inputs the renderer cannot work with.
-public enum RendererError: Error, CustomStringConvertible, Equatable {
+public enum RendererError: Error, CustomStringConvertible, LocalizedError, Equatable {
     /// An argument has the wrong shape; `expected` describes the accepted layouts.
     case invalidShape(argument: String, shape: [Int], expected: String)
     /// The checkpoint holds no tensor under the requested prefix (e.g. `ema_model.`).
@@ -14,4 +16,7 @@ public enum RendererError: Error, CustomStringConvertible, Equatable {
             "\(source): no tensor under '\(prefix)' (a DiffDub stage-1 checkpoint keeps its EMA weights there)"
         }
     }
+
+    /// The one-line ``description``.
+    public var errorDescription: String? { description }
 }

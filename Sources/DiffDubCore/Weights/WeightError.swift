@@ -1,5 +1,7 @@
+import Foundation
+
 /// A checkpoint does not fit the model being built from it.
-public enum WeightError: Error, CustomStringConvertible, Equatable {
+public enum WeightError: Error, CustomStringConvertible, LocalizedError, Equatable {
     /// The model needs `key`, the checkpoint lacks it.
     case missing(key: String, source: String)
     /// The checkpoint holds tensors the model does not use (strict binding).
@@ -27,4 +29,7 @@ public enum WeightError: Error, CustomStringConvertible, Equatable {
             "\(source): cannot read tensor '\(key)': \(reason)"
         }
     }
+
+    /// The one-line ``description``.
+    public var errorDescription: String? { description }
 }

@@ -1,9 +1,10 @@
 import DiffDubCore
+import Foundation
 
 /// A checkpoint file (`torch.save` zip or legacy, safetensors) could not be read.
 ///
 /// Every case names the file; the description is one line saying what is wrong.
-public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+public enum CheckpointError: Error, CustomStringConvertible, LocalizedError, Equatable {
     /// The file could not be opened, mapped or written.
     case io(path: String, reason: String)
     /// The file is none of the formats this reader knows.
@@ -52,6 +53,9 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case .malformedSafeTensors(let path, let reason): "\(path): malformed safetensors file: \(reason)"
         }
     }
+
+    /// The one-line ``description``.
+    public var errorDescription: String? { description }
 }
 
 extension String {

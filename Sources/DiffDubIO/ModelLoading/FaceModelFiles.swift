@@ -73,7 +73,7 @@ public enum FaceModelFiles {
 }
 
 /// A face model's weights cannot be found.
-public enum FaceModelError: Error, CustomStringConvertible, Equatable {
+public enum FaceModelError: Error, CustomStringConvertible, LocalizedError, Equatable {
     /// Not found at any of the searched paths.
     case missing(role: String, searched: [String], hint: String)
 
@@ -84,4 +84,7 @@ public enum FaceModelError: Error, CustomStringConvertible, Equatable {
             "\(role) not found (looked at \(searched.joined(separator: ", "))): \(hint)"
         }
     }
+
+    /// The one-line ``description``.
+    public var errorDescription: String? { description }
 }
