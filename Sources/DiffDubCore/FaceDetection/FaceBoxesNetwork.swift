@@ -77,20 +77,20 @@ public struct FaceBoxesNetwork: Sendable {
         conv7_2 = try FaceBoxesBasicConv(w.scoped("conv7_2"), stride: 2, padding: 1)
         let anchors = PriorBoxes.anchorsPerCell
         loc = try (0..<3).map { i in
-            let head = try Conv2d(w.scoped("loc.\(i)"), padding: 1)
+            let head = try Conv2d(storedShapeIn: w.scoped("loc.\(i)"), padding: 1)
             guard head.outChannels == anchors[i] * 4 else {
                 throw WeightError.invalidConfiguration(
                     "'\(w.key("loc.\(i).weight"))' has \(head.outChannels) outputs, expected \(anchors[i] * 4)",
-                    source: w.stateDict.source)
+                    source: w.sourceName)
             }
             return head
         }
         conf = try (0..<3).map { i in
-            let head = try Conv2d(w.scoped("conf.\(i)"), padding: 1)
+            let head = try Conv2d(storedShapeIn: w.scoped("conf.\(i)"), padding: 1)
             guard head.outChannels == anchors[i] * 2 else {
                 throw WeightError.invalidConfiguration(
                     "'\(w.key("conf.\(i).weight"))' has \(head.outChannels) outputs, expected \(anchors[i] * 2)",
-                    source: w.stateDict.source)
+                    source: w.sourceName)
             }
             return head
         }

@@ -61,18 +61,18 @@ public struct PIPNetNetwork: Sendable {
         layers = try (1...4).map { l in
             try (0..<2).map { b in try ResNetBasicBlock(w.scoped("layer\(l).\(b)"), stride: l > 1 && b == 0 ? 2 : 1) }
         }
-        clsLayer = try Conv2d(w.scoped("cls_layer"), padding: 0)
-        xLayer = try Conv2d(w.scoped("x_layer"), padding: 0)
-        yLayer = try Conv2d(w.scoped("y_layer"), padding: 0)
-        nbXLayer = try Conv2d(w.scoped("nb_x_layer"), padding: 0)
-        nbYLayer = try Conv2d(w.scoped("nb_y_layer"), padding: 0)
+        clsLayer = try Conv2d(storedShapeIn: w.scoped("cls_layer"), padding: 0)
+        xLayer = try Conv2d(storedShapeIn: w.scoped("x_layer"), padding: 0)
+        yLayer = try Conv2d(storedShapeIn: w.scoped("y_layer"), padding: 0)
+        nbXLayer = try Conv2d(storedShapeIn: w.scoped("nb_x_layer"), padding: 0)
+        nbYLayer = try Conv2d(storedShapeIn: w.scoped("nb_y_layer"), padding: 0)
         let l = clsLayer.outChannels
         guard xLayer.outChannels == l, yLayer.outChannels == l, nbXLayer.outChannels % max(1, l) == 0,
             nbYLayer.outChannels == nbXLayer.outChannels, l > 0
         else {
             throw WeightError.invalidConfiguration(
                 "PIPNet heads disagree: cls \(l), x \(xLayer.outChannels), y \(yLayer.outChannels), nb_x \(nbXLayer.outChannels), nb_y \(nbYLayer.outChannels)",
-                source: w.stateDict.source)
+                source: w.sourceName)
         }
     }
 
