@@ -10,6 +10,7 @@ struct DiffDubCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InspectCommand.self,
+            ConvertCommand.self,
             EncodeCommand.self,
             RenderCommand.self,
             LipLatentsCommand.self,
