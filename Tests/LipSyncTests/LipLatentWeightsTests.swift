@@ -34,7 +34,7 @@ import Testing
 
     @Test func releasedLayoutHasTheReleasedParameterCount() throws {
         let weights = try LipSyncTestModels.checkpoint(.released, seed: 0)
-        // 35.1 M parameters.
+        // The released stage2_state_dict.ckpt holds 35.1 M parameters.
         #expect((Double(weights.floatParameterCount) / 1e5).rounded() == 351)
         #expect(weights.keys.allSatisfy { $0.hasPrefix("seq2seq.encoder.") })
     }
