@@ -10,6 +10,7 @@ struct DiffDubCommand: AsyncParsableCommand {
         version: "0.2.0",
         subcommands: [
             InspectCommand.self,
+            ConvertCommand.self,
             EncodeCommand.self,
             RenderCommand.self,
             LipLatentsCommand.self,

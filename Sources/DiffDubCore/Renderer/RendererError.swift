@@ -19,4 +19,5 @@ public enum RendererError: LocalizedError, CustomStringConvertible, Equatable {
             "\(source): no tensor under '\(prefix)' (a DiffDub stage-1 checkpoint keeps its EMA weights there)"
         }
     }
+
 }

@@ -32,4 +32,5 @@ public enum WeightError: LocalizedError, CustomStringConvertible, Equatable {
             "\(source): cannot read tensor '\(key)': \(reason)"
         }
     }
+
 }

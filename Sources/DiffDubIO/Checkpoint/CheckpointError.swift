@@ -62,6 +62,7 @@ public enum CheckpointError: LocalizedError, CustomStringConvertible, Equatable 
                 + "allowed in a checkpoint (in Python, loading it could run code); refusing the file"
         }
     }
+
 }
 
 extension String {

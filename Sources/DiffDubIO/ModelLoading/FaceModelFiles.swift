@@ -92,4 +92,5 @@ public enum FaceModelError: LocalizedError, CustomStringConvertible, Equatable {
             "\(role) not found (looked at \(searched.joined(separator: ", "))): \(hint)"
         }
     }
+
 }

@@ -20,6 +20,7 @@ public enum HubertModelFolderError: LocalizedError, CustomStringConvertible {
             "\(path): not a usable Hubert config.json: \(reason)"
         }
     }
+
 }
 
 extension HubertConfiguration {
@@ -49,7 +50,8 @@ extension HubertModel {
     public static let weightFileNames = ["model.safetensors", "pytorch_model.bin"]
 
     /// Loads an HF model folder: `config.json` and `model.safetensors` or
-    /// `pytorch_model.bin` (either weight-norm key naming).
+    /// `pytorch_model.bin` (either weight-norm key naming; either file may hold either format,
+    /// see ``WeightFile/checkpoint(contentsOf:)``).
     public init(modelFolder: URL) throws {
         let configuration = try HubertConfiguration(
             contentsOf: modelFolder.appendingPathComponent("config.json"))
@@ -65,13 +67,10 @@ extension HubertModel {
         try self.init(weightsAt: weightsURL, configuration: configuration)
     }
 
-    /// Loads the weights in `url` (a torch checkpoint or a safetensors file) for `configuration`.
+    /// Loads the weights in `url` for `configuration`, through ``WeightFile/checkpoint(contentsOf:)``
+    /// (torch `.bin`/`.pth`/`.ckpt`, zip or legacy, or safetensors, recognised by content).
     public init(weightsAt url: URL, configuration: HubertConfiguration) throws {
-        let stateDict =
-            url.pathExtension == "safetensors"
-            ? try SafeTensorsFile.stateDict(contentsOf: url)
-            : try TorchCheckpoint.stateDict(contentsOf: url)
-        try self.init(stateDict: stateDict, configuration: configuration)
+        try self.init(stateDict: WeightFile.checkpoint(contentsOf: url), configuration: configuration)
     }
 }
 
