@@ -1,0 +1,265 @@
+import DiffDubIO
+import Foundation
+import TestSupport
+import XCTest
+
+/// `ModelDownloader` against a loopback HTTP server (`LoopbackHTTPServer`): resume, dropped
+/// connections, servers that ignore ranges, redirects, errors.
+final class ModelDownloadTests: XCTestCase {
+    private let pipnet = ReleasedModel.pipnet.files[0]
+
+    /// Deterministic bytes that differ at every offset.
+    private func payload(_ count: Int, seed: UInt64 = 1) -> Data {
+        var state = seed
+        return Data(
+            (0..<count).map { _ in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return UInt8(truncatingIfNeeded: state >> 33)
+            })
+    }
+
+    private func downloader(_ folder: URL, _ server: LoopbackHTTPServer, base: String = "") -> ModelDownloader {
+        var downloader = ModelDownloader(
+            store: ModelStore(folder: folder), mirror: URL(string: server.baseURL.absoluteString + base))
+        downloader.retryDelay = 0
+        downloader.idleTimeout = 10
+        return downloader
+    }
+
+    private func contents(of folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+    }
+
+    func testDownloadsThroughAMirrorAndReportsProgress() async throws {
+        let data = payload(3_000_000)
+        let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
+        let folder = try TemporaryDirectory()
+        let reports = Reports()
+        let results = try await downloader(folder.url, server).download([.pipnet], progress: { reports.add($0) })
+
+        XCTAssertEqual(results.map(\.outcome), [.downloaded])
+        let target = folder.url.appendingPathComponent(pipnet.fileName)
+        XCTAssertEqual(try SHA256.hexDigest(ofFileAt: target), SHA256.hexDigest(of: data))
+        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName], "no .part left")
+        let last = try XCTUnwrap(reports.all.last)
+        XCTAssertTrue(last.isFinished)
+        XCTAssertEqual(last.bytesReceived, Int64(data.count))
+        XCTAssertEqual(last.totalBytes, Int64(data.count))
+        XCTAssertEqual(server.requests.map(\.range), [nil])
+
+        // A second run finds the file and fetches nothing.
+        let again = try await downloader(folder.url, server).download([.pipnet])
+        XCTAssertEqual(again.map(\.outcome), [.alreadyPresent])
+        XCTAssertEqual(server.requests.count, 1)
+    }
+
+    func testDroppedConnectionsAreResumedWithRanges() async throws {
+        let data = payload(2_500_000, seed: 7)
+        var behaviour = LoopbackHTTPServer.Behaviour()
+        behaviour.dropAfterBytes = 1_000_000
+        behaviour.dropCount = 2
+        let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data], behaviour: behaviour)
+        let folder = try TemporaryDirectory()
+        let results = try await downloader(folder.url, server).download([.pipnet])
+
+        XCTAssertEqual(results.map(\.outcome), [.resumed(attempts: 3)])
+        XCTAssertEqual(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
+            SHA256.hexDigest(of: data))
+        XCTAssertEqual(server.requests.map(\.range), [nil, "bytes=1000000-", "bytes=2000000-"])
+        XCTAssertEqual(server.requests.map(\.status), [200, 206, 206])
+        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName])
+    }
+
+    /// A run that dies mid-file (no retries: the dropped connection ends it) leaves only the
+    /// `.part`; the next run resumes it and the result is the source, byte for byte.
+    func testInterruptedRunLeavesThePartAndTheRerunFinishes() async throws {
+        let data = payload(2_000_000, seed: 3)
+        var behaviour = LoopbackHTTPServer.Behaviour()
+        behaviour.dropAfterBytes = 1_500_000
+        let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data], behaviour: behaviour)
+        let folder = try TemporaryDirectory()
+        var first = downloader(folder.url, server)
+        first.retries = 0
+        do {
+            _ = try await first.download([.pipnet])
+            XCTFail("a dropped connection without retries must fail")
+        } catch let error as ModelDownloadError {
+            XCTAssertTrue(error.isTransient)
+            let line = error.localizedDescription
+            XCTAssertTrue(line.contains("\(server.baseURL.absoluteString)/\(pipnet.fileName)"), line)
+            XCTAssertFalse(line.contains("\n"))
+        }
+        let part = pipnet.fileName + ".part"
+        XCTAssertEqual(try contents(of: folder.url), [part])
+        let partSize = try FileManager.default.attributesOfItem(atPath: folder.url.appendingPathComponent(part).path)[.size]
+        XCTAssertEqual((partSize as? NSNumber)?.intValue, 1_500_000)
+
+        let status = try ModelStore(folder: folder.url).status(of: .pipnet)
+        XCTAssertEqual(status.first?.isPresent, false)
+        XCTAssertEqual(status.first?.partialSize, 1_500_000)
+
+        let results = try await downloader(folder.url, server).download([.pipnet])
+        XCTAssertEqual(results.map(\.outcome), [.resumed(attempts: 1)])
+        XCTAssertEqual(server.requests.last?.range, "bytes=1500000-")
+        XCTAssertEqual(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
+            SHA256.hexDigest(of: data))
+        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName])
+    }
+
+    /// A server that ignores `Range` answers 200: the partial file is rewritten from byte 0.
+    func testServerIgnoringRangesRestartsCleanly() async throws {
+        let data = payload(1_200_000, seed: 5)
+        var behaviour = LoopbackHTTPServer.Behaviour()
+        behaviour.ignoresRange = true
+        let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data], behaviour: behaviour)
+        let folder = try TemporaryDirectory()
+        // A stale partial file, longer than half and with other bytes.
+        try payload(900_000, seed: 99).write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
+        _ = try await downloader(folder.url, server).download([.pipnet])
+
+        XCTAssertEqual(server.requests.map(\.range), ["bytes=900000-"])
+        XCTAssertEqual(server.requests.map(\.status), [200])
+        XCTAssertEqual(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
+            SHA256.hexDigest(of: data))
+    }
+
+    /// Hugging Face and GitHub redirect to their storage: the `Range` survives the redirect.
+    func testResumeFollowsRedirects() async throws {
+        let data = payload(1_000_000, seed: 11)
+        let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
+        let folder = try TemporaryDirectory()
+        try data.prefix(400_000).write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
+        let results = try await downloader(folder.url, server, base: "/redirect").download([.pipnet])
+
+        XCTAssertEqual(results.map(\.outcome), [.resumed(attempts: 1)])
+        XCTAssertEqual(server.requests.map(\.status), [302, 206])
+        XCTAssertEqual(server.requests.map(\.range), ["bytes=400000-", "bytes=400000-"])
+        XCTAssertEqual(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
+            SHA256.hexDigest(of: data))
+    }
+
+    /// A `.part` that already holds the whole file gets a 416 and is completed without a body.
+    func testCompletePartialFileIsCommitted() async throws {
+        let data = payload(300_000, seed: 13)
+        let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
+        let folder = try TemporaryDirectory()
+        try data.write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
+        _ = try await downloader(folder.url, server).download([.pipnet])
+
+        XCTAssertEqual(server.requests.map(\.status), [416])
+        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName])
+        XCTAssertEqual(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
+            SHA256.hexDigest(of: data))
+    }
+
+    func testNotFoundIsOneLineAndLeavesNoFile() async throws {
+        let server = try LoopbackHTTPServer(files: [:])
+        let folder = try TemporaryDirectory()
+        do {
+            _ = try await downloader(folder.url, server).download([.pipnet])
+            XCTFail("a 404 must fail")
+        } catch let error as ModelDownloadError {
+            let url = "\(server.baseURL.absoluteString)/\(pipnet.fileName)"
+            XCTAssertEqual(error, .httpStatus(url: url, status: 404))
+            XCTAssertEqual(error.localizedDescription, "\(url): HTTP 404 (not found)")
+        }
+        XCTAssertEqual(server.requests.count, 1, "a 404 is not retried")
+        XCTAssertEqual(try contents(of: folder.url), [])
+    }
+
+    func testRefusedConnectionNamesTheURL() async throws {
+        let server = try LoopbackHTTPServer(files: [:])
+        let folder = try TemporaryDirectory()
+        var downloader = downloader(folder.url, server)
+        server.stop()
+        downloader.retries = 1
+        do {
+            _ = try await downloader.download([.pipnet])
+            XCTFail("a refused connection must fail")
+        } catch let error as ModelDownloadError {
+            guard case .network(let url, let reason) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(url, "\(server.baseURL.absoluteString)/\(pipnet.fileName)")
+            XCTAssertFalse(reason.isEmpty)
+            XCTAssertFalse(error.localizedDescription.contains("\n"))
+        }
+        XCTAssertEqual(try contents(of: folder.url), [])
+    }
+
+    func testChecksumMismatchRemovesTheDownload() async throws {
+        let data = payload(10_000, seed: 17)
+        let server = try LoopbackHTTPServer(files: ["/x.bin": data])
+        let folder = try TemporaryDirectory()
+        let wrong = String(repeating: "0", count: 64)
+        let file = ModelFile(relativePath: "x.bin", url: URL(string: "https://example.invalid/x.bin")!, sha256: wrong)
+        do {
+            _ = try await downloader(folder.url, server).download(file)
+            XCTFail("a wrong checksum must fail")
+        } catch let error as ModelDownloadError {
+            guard case .checksumMismatch(_, let expected, let actual) = error else { return XCTFail("\(error)") }
+            XCTAssertEqual(expected, wrong)
+            XCTAssertEqual(actual, SHA256.hexDigest(of: data))
+        }
+        XCTAssertEqual(try contents(of: folder.url), [])
+
+        let right = ModelFile(relativePath: "x.bin", url: file.url, sha256: SHA256.hexDigest(of: data).uppercased())
+        let result = try await downloader(folder.url, server).download(right)
+        XCTAssertEqual(result.outcome, .downloaded)
+    }
+
+    /// The Hubert files go in `chinese-hubert-large/`, and `locate` finds the folder through
+    /// `$DIFFDUB_MODELS`.
+    func testHubertFolderAndLocate() async throws {
+        let config = Data("{\"hidden_size\": 1024}".utf8)
+        let weights = payload(200_000, seed: 19)
+        let server = try LoopbackHTTPServer(files: ["/config.json": config, "/pytorch_model.bin": weights])
+        let folder = try TemporaryDirectory()
+        let environment = ["DIFFDUB_MODELS": folder.url.path, "HOME": folder.url.appendingPathComponent("home").path]
+        XCTAssertNil(ModelStore.locate(.hubert, environment: environment))
+
+        let results = try await downloader(folder.url, server).download([.hubert])
+        XCTAssertEqual(
+            results.map(\.url.path),
+            ["config.json", "pytorch_model.bin"].map { folder.url.appendingPathComponent("chinese-hubert-large/\($0)").path })
+        XCTAssertEqual(
+            ModelStore.locate(.hubert, environment: environment)?.path,
+            folder.url.appendingPathComponent("chinese-hubert-large").path)
+        XCTAssertNil(ModelStore.locate(.stage1, environment: environment))
+        XCTAssertEqual(ModelStore.defaultFolder(environment: environment).path, folder.url.path)
+
+        let status = try ModelStore(folder: folder.url).status(of: .hubert)
+        XCTAssertEqual(status.map(\.isPresent), [true, true])
+        XCTAssertEqual(status.map(\.size), [Int64(config.count), Int64(weights.count)])
+        XCTAssertEqual(status.map(\.sha256), [SHA256.hexDigest(of: config), SHA256.hexDigest(of: weights)])
+    }
+
+    func testCatalogue() {
+        XCTAssertEqual(
+            ReleasedModel.stage1.files.map(\.url.absoluteString),
+            ["https://huggingface.co/taocode/diffdub/resolve/main/assets/checkpoints/stage1_state_dict.ckpt"])
+        XCTAssertEqual(ReleasedModel.stage2.files.map(\.relativePath), ["stage2_state_dict.ckpt"])
+        XCTAssertEqual(
+            ReleasedModel.hubert.files.map(\.url.absoluteString),
+            [
+                "https://huggingface.co/TencentGameMate/chinese-hubert-large/resolve/main/config.json",
+                "https://huggingface.co/TencentGameMate/chinese-hubert-large/resolve/main/pytorch_model.bin",
+            ])
+        XCTAssertEqual(ReleasedModel.pipnet.files.map(\.url.absoluteString), [FaceModelFiles.landmarkModelURL])
+        XCTAssertEqual(ReleasedModel.pipnet.entryPath, FaceModelFiles.landmarkModelFileName)
+        XCTAssertEqual(ReleasedModel.hubert.entryPath, "chinese-hubert-large")
+        let mirror = ModelDownloader(store: ModelStore(folder: URL(fileURLWithPath: "/m")), mirror: URL(string: "http://h/base"))
+        XCTAssertEqual(mirror.sourceURL(for: ReleasedModel.hubert.files[1]).absoluteString, "http://h/base/pytorch_model.bin")
+    }
+}
+
+/// Collects progress reports from the delegate queue.
+private final class Reports: @unchecked Sendable {
+    private let lock = NSLock()
+    private var reports: [DownloadProgress] = []
+    func add(_ report: DownloadProgress) { lock.withLock { reports.append(report) } }
+    var all: [DownloadProgress] { lock.withLock { reports } }
+}
