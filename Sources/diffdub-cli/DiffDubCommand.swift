@@ -18,6 +18,7 @@ struct DiffDubCommand: ParsableCommand {
             DemoCommand.self,
             JoinCommand.self,
             LandmarksCommand.self,
+            ModelsCommand.self,
         ])
 
     /// Runs the command; every failure prints one line, `Error: <message>` (the file and
