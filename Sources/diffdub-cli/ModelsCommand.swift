@@ -9,14 +9,16 @@ struct ModelsCommand: ParsableCommand {
         commandName: "models",
         abstract: "List or download the released models (stage1, stage2, hubert, pipnet).",
         discussion: """
-            Models:
-              stage1   stage1_state_dict.ckpt, DiffDub's renderer (huggingface.co/taocode/diffdub)
-              stage2   stage2_state_dict.ckpt, DiffDub's lip latent predictor (same repository)
-              hubert   chinese-hubert-large/{config.json,pytorch_model.bin} (TencentGameMate/chinese-hubert-large)
-              pipnet   pipnet_resnet18_10x68x32x256_300w.pth, the landmark model (torchlm's GitHub release)
+            Models (files, where they are published):
+              stage1   stage1_state_dict.ckpt          DiffDub's renderer (taocode/diffdub)
+              stage2   stage2_state_dict.ckpt          DiffDub's lip latents (taocode/diffdub)
+              hubert   chinese-hubert-large/           config.json, pytorch_model.bin
+                                                       (TencentGameMate/chinese-hubert-large)
+              pipnet   pipnet_resnet18_10x68x32x256_300w.pth  landmarks (torchlm's release)
 
-            The folder is $DIFFDUB_MODELS when set, otherwise ~/.cache/diffdub (--to DIR for another): \
-            the first folder `dub` and `landmarks` search for the face models (Docs/FACES.md).
+            The folder is $DIFFDUB_MODELS when set, otherwise ~/.cache/diffdub (--to DIR for \
+            another): the first folder `dub` and `landmarks` search for the face models \
+            (Docs/FACES.md). Downloads resume where an interrupted one stopped.
 
             Examples:
               diffdub models list
@@ -42,7 +44,9 @@ struct ListModelsCommand: ParsableCommand {
     @Argument(help: "Models to show (default: all): stage1, stage2, hubert, pipnet.")
     var names: [ReleasedModel] = []
 
-    @Option(help: "The model folder (default: $DIFFDUB_MODELS, else ~/.cache/diffdub).", completion: .directory)
+    @Option(
+        help: ArgumentHelp("The model folder (default: $DIFFDUB_MODELS, else ~/.cache/diffdub).", valueName: "dir"),
+        completion: .directory)
     var to: String?
 
     @Flag(help: "Do not compute the SHA-256 of present files (it reads each file whole).")
@@ -101,13 +105,17 @@ struct DownloadModelsCommand: ParsableCommand {
     @Argument(help: "Models to download: stage1, stage2, hubert, pipnet, or all.")
     var names: [String]
 
-    @Option(help: "Fetch every file from BASE_URL/<file name> instead of its published URL.")
+    @Option(
+        help: ArgumentHelp(
+            "Fetch every file from BASE_URL/<file name> instead of its published URL.", valueName: "base-url"))
     var mirror: String?
 
-    @Option(help: "The model folder (default: $DIFFDUB_MODELS, else ~/.cache/diffdub).", completion: .directory)
+    @Option(
+        help: ArgumentHelp("The model folder (default: $DIFFDUB_MODELS, else ~/.cache/diffdub).", valueName: "dir"),
+        completion: .directory)
     var to: String?
 
-    @Option(help: "Further attempts after a dropped connection, each resuming the file.")
+    @Option(help: ArgumentHelp("Further attempts after a dropped connection, each resuming the file.", valueName: "n"))
     var retries: Int = 3
 
     @Flag(help: "Do not report progress on standard error.")

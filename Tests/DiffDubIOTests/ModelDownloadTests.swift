@@ -117,8 +117,9 @@ final class ModelDownloadTests: XCTestCase {
         let folder = try TemporaryDirectory()
         // A stale partial file, longer than half and with other bytes.
         try payload(900_000, seed: 99).write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
-        _ = try await downloader(folder.url, server).download([.pipnet])
+        let results = try await downloader(folder.url, server).download([.pipnet])
 
+        XCTAssertEqual(results.map(\.outcome), [.downloaded])
         XCTAssertEqual(server.requests.map(\.range), ["bytes=900000-"])
         XCTAssertEqual(server.requests.map(\.status), [200])
         XCTAssertEqual(
@@ -148,10 +149,28 @@ final class ModelDownloadTests: XCTestCase {
         let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
         let folder = try TemporaryDirectory()
         try data.write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
-        _ = try await downloader(folder.url, server).download([.pipnet])
+        let results = try await downloader(folder.url, server).download([.pipnet])
 
+        XCTAssertEqual(results.map(\.outcome), [.resumed(attempts: 1)])
         XCTAssertEqual(server.requests.map(\.status), [416])
         XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName])
+        XCTAssertEqual(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
+            SHA256.hexDigest(of: data))
+    }
+
+    /// A `.part` longer than the server's file (another version) gets a 416 with another size:
+    /// it is removed and the file fetched whole.
+    func testPartialFileLongerThanTheSourceStartsOver() async throws {
+        let data = payload(300_000, seed: 23)
+        let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
+        let folder = try TemporaryDirectory()
+        try payload(400_000, seed: 29).write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
+        let results = try await downloader(folder.url, server).download([.pipnet])
+
+        XCTAssertEqual(results.map(\.outcome), [.downloaded])
+        XCTAssertEqual(server.requests.map(\.status), [416, 200])
+        XCTAssertEqual(server.requests.map(\.range), ["bytes=400000-", nil])
         XCTAssertEqual(
             try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
             SHA256.hexDigest(of: data))

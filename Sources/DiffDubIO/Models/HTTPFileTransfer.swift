@@ -34,6 +34,10 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     private var lastReport = Date.distantPast
     private var continuation: CheckedContinuation<Ending, Error>?
 
+    /// The byte the accepted response started at (0 for a whole file, the partial file's size
+    /// for a resumed one); `nil` until a 200, 206 or 416 arrived. Read after ``run()``.
+    private(set) var responseStart: Int64?
+
     init(file: ModelFile, source: URL, destination: URL, idleTimeout: TimeInterval, progress: DownloadProgressHandler?) {
         self.file = file
         self.source = source
@@ -181,6 +185,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             if let size = contentRange?.total, size == offset {
                 written = offset
                 resumedFrom = offset
+                responseStart = offset
                 total = size
             } else {
                 ending = .restartFromZero
@@ -208,6 +213,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         }
         written = start
         resumedFrom = start
+        responseStart = start
     }
 
     private func header(_ name: String, of response: HTTPURLResponse) -> String? {

@@ -65,14 +65,15 @@ public struct ModelDownloader: Sendable {
         }
         let partial = target.appendingPathExtension(Self.partialExtension)
         let source = sourceURL(for: file)
-        let resumedFrom = store.isRegularFile(partial) ? ModelStore.size(of: partial) ?? 0 : 0
         var failures = 0
         var restarts = 0
+        var reused = false  // whether the file continues bytes of an earlier attempt or run
         while true {
             try Task.checkCancellation()
+            let attempt = HTTPFileTransfer(
+                file: file, source: source, destination: partial, idleTimeout: idleTimeout, progress: progress)
+            defer { if let start = attempt.responseStart { reused = start > 0 } }
             do {
-                let attempt = HTTPFileTransfer(
-                    file: file, source: source, destination: partial, idleTimeout: idleTimeout, progress: progress)
                 switch try await attempt.run() {
                 case .complete:
                     break
@@ -112,7 +113,7 @@ public struct ModelDownloader: Sendable {
         let bytes = ModelStore.size(of: target) ?? 0
         return DownloadResult(
             file: file, url: target, bytes: bytes,
-            outcome: resumedFrom > 0 || failures > 0 ? .resumed(attempts: failures + 1) : .downloaded)
+            outcome: reused ? .resumed(attempts: failures + 1) : .downloaded)
     }
 }
 
@@ -122,10 +123,11 @@ public struct DownloadResult: Sendable, Hashable {
     public enum Outcome: Sendable, Hashable {
         /// It was already present; nothing was fetched.
         case alreadyPresent
-        /// Downloaded in one piece.
+        /// Downloaded from its first byte (a stale partial file the server would not resume is
+        /// rewritten).
         case downloaded
         /// Completed by resuming a partial download (an earlier run's, or this run's after
-        /// dropped connections); `attempts` counts this run's requests.
+        /// dropped connections) with range requests; `attempts` counts this run's requests.
         case resumed(attempts: Int)
     }
 
