@@ -125,14 +125,17 @@ struct DownloadModelsCommand: ParsableCommand {
         _ = try models()
         guard retries >= 0 else { throw ValidationError("--retries must not be negative") }
         if let mirror {
-            guard let url = URL(string: mirror), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
+            guard let url = URL(string: mirror), let scheme = url.scheme?.lowercased(),
+                ["http", "https"].contains(scheme),
                 url.host != nil
             else { throw ValidationError("--mirror \(mirror): not an http(s) URL") }
         }
     }
 
     func models() throws -> [ReleasedModel] {
-        guard !names.isEmpty else { throw ValidationError("name at least one model: stage1, stage2, hubert, pipnet or all") }
+        guard !names.isEmpty else {
+            throw ValidationError("name at least one model: stage1, stage2, hubert, pipnet or all")
+        }
         var models: [ReleasedModel] = []
         for name in names {
             if name == "all" {

@@ -92,7 +92,8 @@ final class ModelDownloadTests: XCTestCase {
         }
         let part = pipnet.fileName + ".part"
         XCTAssertEqual(try contents(of: folder.url), [part])
-        let partSize = try FileManager.default.attributesOfItem(atPath: folder.url.appendingPathComponent(part).path)[.size]
+        let partSize = try FileManager.default.attributesOfItem(atPath: folder.url.appendingPathComponent(part).path)[
+            .size]
         XCTAssertEqual((partSize as? NSNumber)?.intValue, 1_500_000)
 
         let status = try ModelStore(folder: folder.url).status(of: .pipnet)
@@ -243,7 +244,9 @@ final class ModelDownloadTests: XCTestCase {
         let results = try await downloader(folder.url, server).download([.hubert])
         XCTAssertEqual(
             results.map(\.url.path),
-            ["config.json", "pytorch_model.bin"].map { folder.url.appendingPathComponent("chinese-hubert-large/\($0)").path })
+            ["config.json", "pytorch_model.bin"].map {
+                folder.url.appendingPathComponent("chinese-hubert-large/\($0)").path
+            })
         XCTAssertEqual(
             ModelStore.locate(.hubert, environment: environment)?.path,
             folder.url.appendingPathComponent("chinese-hubert-large").path)
@@ -270,8 +273,10 @@ final class ModelDownloadTests: XCTestCase {
         XCTAssertEqual(ReleasedModel.pipnet.files.map(\.url.absoluteString), [FaceModelFiles.landmarkModelURL])
         XCTAssertEqual(ReleasedModel.pipnet.entryPath, FaceModelFiles.landmarkModelFileName)
         XCTAssertEqual(ReleasedModel.hubert.entryPath, "chinese-hubert-large")
-        let mirror = ModelDownloader(store: ModelStore(folder: URL(fileURLWithPath: "/m")), mirror: URL(string: "http://h/base"))
-        XCTAssertEqual(mirror.sourceURL(for: ReleasedModel.hubert.files[1]).absoluteString, "http://h/base/pytorch_model.bin")
+        let mirror = ModelDownloader(
+            store: ModelStore(folder: URL(fileURLWithPath: "/m")), mirror: URL(string: "http://h/base"))
+        XCTAssertEqual(
+            mirror.sourceURL(for: ReleasedModel.hubert.files[1]).absoluteString, "http://h/base/pytorch_model.bin")
     }
 }
 

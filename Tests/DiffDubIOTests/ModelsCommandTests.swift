@@ -7,7 +7,8 @@ import XCTest
 final class ModelsCommandTests: XCTestCase {
     /// The `diffdub` executable built beside the test bundle (`swift test` builds it).
     private func executable() throws -> URL {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
         let candidates = [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("diffdub") }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
             throw XCTSkip("no diffdub executable beside \(folder.path)")
@@ -15,7 +16,9 @@ final class ModelsCommandTests: XCTestCase {
         return found
     }
 
-    private func run(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, out: String, err: String) {
+    private func run(_ arguments: [String], environment: [String: String]) throws -> (
+        status: Int32, out: String, err: String
+    ) {
         let process = Process()
         process.executableURL = try executable()
         process.arguments = arguments
@@ -28,7 +31,10 @@ final class ModelsCommandTests: XCTestCase {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         let errData = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 
     func testDownloadPipnetThroughAMirrorThenList() throws {
@@ -72,7 +78,10 @@ final class ModelsCommandTests: XCTestCase {
         let folder = try TemporaryDirectory()
         let models = folder.url.appendingPathComponent("models")
         let result = try run(
-            ["models", "download", "stage2", "--mirror", server.baseURL.absoluteString, "--to", models.path, "--quiet"],
+            [
+                "models", "download", "stage2", "--mirror", server.baseURL.absoluteString, "--to", models.path,
+                "--quiet",
+            ],
             environment: ["HOME": folder.url.path])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(
@@ -82,7 +91,8 @@ final class ModelsCommandTests: XCTestCase {
 
     func testUnknownModelIsAUsageError() throws {
         let folder = try TemporaryDirectory()
-        let result = try run(["models", "download", "stage3", "--to", folder.url.path], environment: ["HOME": folder.url.path])
+        let result = try run(
+            ["models", "download", "stage3", "--to", folder.url.path], environment: ["HOME": folder.url.path])
         XCTAssertEqual(result.status, 64)
         XCTAssertTrue(result.err.contains("unknown model stage3"), result.err)
     }

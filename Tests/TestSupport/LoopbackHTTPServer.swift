@@ -74,7 +74,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         address.sin_port = 0
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard bound == 0, listen(fd, 16) == 0 else {
             close(fd)
@@ -150,13 +152,16 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         if behaviour.redirects, path.hasPrefix("/redirect/") {
             path = String(path.dropFirst("/redirect".count))
             record(path: "/redirect" + path, range: range, status: 302)
-            transmit(connection, "HTTP/1.1 302 Found\r\nLocation: \(path)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            transmit(
+                connection, "HTTP/1.1 302 Found\r\nLocation: \(path)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
             return
         }
         guard let data = files[path] else {
             record(path: path, range: range, status: 404)
             let body = "not found\n"
-            transmit(connection, "HTTP/1.1 404 Not Found\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
+            transmit(
+                connection,
+                "HTTP/1.1 404 Not Found\r\nContent-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n\(body)")
             return
         }
         var start = 0
@@ -167,7 +172,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             if bounds.count == 2, let first = Int(bounds[0]) {
                 if first >= data.count {
                     record(path: path, range: range, status: 416)
-                    transmit(connection, "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */\(data.count)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    transmit(
+                        connection,
+                        "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */\(data.count)\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    )
                     return
                 }
                 start = first
@@ -177,13 +185,16 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         }
         record(path: path, range: range, status: status)
         var header = status == 206 ? "HTTP/1.1 206 Partial Content\r\n" : "HTTP/1.1 200 OK\r\n"
-        header += "Content-Type: application/octet-stream\r\nContent-Length: \(end - start + 1)\r\nAccept-Ranges: bytes\r\n"
+        header +=
+            "Content-Type: application/octet-stream\r\nContent-Length: \(end - start + 1)\r\nAccept-Ranges: bytes\r\n"
         if status == 206 { header += "Content-Range: bytes \(start)-\(end)/\(data.count)\r\n" }
         header += "Connection: close\r\n\r\n"
         guard transmit(connection, header) else { return }
         var body = data[(data.startIndex + start)...(data.startIndex + end)]
         let cut: Int? = lock.withLock {
-            guard let bytes = behaviour.dropAfterBytes, drops[path, default: 0] < behaviour.dropCount else { return nil }
+            guard let bytes = behaviour.dropAfterBytes, drops[path, default: 0] < behaviour.dropCount else {
+                return nil
+            }
             drops[path, default: 0] += 1
             return bytes
         }

@@ -38,7 +38,8 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     /// for a resumed one); `nil` until a 200, 206 or 416 arrived. Read after ``run()``.
     private(set) var responseStart: Int64?
 
-    init(file: ModelFile, source: URL, destination: URL, idleTimeout: TimeInterval, progress: DownloadProgressHandler?) {
+    init(file: ModelFile, source: URL, destination: URL, idleTimeout: TimeInterval, progress: DownloadProgressHandler?)
+    {
         self.file = file
         self.source = source
         self.destination = destination
@@ -48,7 +49,8 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
 
     /// Runs the request; cancelling the task cancels it (the partial file stays).
     func run() async throws -> Ending {
-        offset = (try? FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0
+        offset =
+            (try? FileManager.default.attributesOfItem(atPath: destination.path)[.size] as? NSNumber)?.int64Value ?? 0
         var request = URLRequest(url: source, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: idleTimeout)
         request.setValue("identity", forHTTPHeaderField: "Accept-Encoding")
         if offset > 0 {
@@ -144,7 +146,8 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         } else if ending == .restartFromZero {
             result = .success(.restartFromZero)
         } else if let total, written != total {
-            result = .failure(ModelDownloadError.incomplete(url: source.absoluteString, received: written, expected: total))
+            result = .failure(
+                ModelDownloadError.incomplete(url: source.absoluteString, received: written, expected: total))
         } else {
             report(finished: true)
             result = .success(.complete)
@@ -174,7 +177,9 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             else {
                 throw ModelDownloadError.badResponse(
                     url: source.absoluteString,
-                    reason: "a 206 answer whose Content-Range (\(header("Content-Range", of: http) ?? "none")) does not continue byte \(offset)")
+                    reason:
+                        "a 206 answer whose Content-Range (\(header("Content-Range", of: http) ?? "none")) does not continue byte \(offset)"
+                )
             }
             try open(truncatingAt: start)
             total = contentRange.total

@@ -55,7 +55,8 @@ public struct ModelDownloader: Sendable {
     public func download(_ file: ModelFile, progress: DownloadProgressHandler? = nil) async throws -> DownloadResult {
         let target = store.url(for: file)
         if store.isRegularFile(target) {
-            return DownloadResult(file: file, url: target, bytes: ModelStore.size(of: target) ?? 0, outcome: .alreadyPresent)
+            return DownloadResult(
+                file: file, url: target, bytes: ModelStore.size(of: target) ?? 0, outcome: .alreadyPresent)
         }
         let folder = target.deletingLastPathComponent()
         do {
@@ -82,7 +83,8 @@ public struct ModelDownloader: Sendable {
                     try? FileManager.default.removeItem(at: partial)
                     restarts += 1
                     guard restarts <= 1 else {
-                        throw ModelDownloadError.badResponse(url: source.absoluteString, reason: "the server refuses every byte range")
+                        throw ModelDownloadError.badResponse(
+                            url: source.absoluteString, reason: "the server refuses every byte range")
                     }
                     continue
                 }
