@@ -84,7 +84,7 @@ struct ListModelsCommand: ParsableCommand {
 }
 
 /// `diffdub models download NAME... [--mirror BASE_URL] [--to DIR]`.
-struct DownloadModelsCommand: ParsableCommand {
+struct DownloadModelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "download",
         abstract: "Download released models into the model folder (resumable).",
@@ -150,14 +150,25 @@ struct DownloadModelsCommand: ParsableCommand {
         return models.filter { seen.insert($0).inserted }
     }
 
-    func run() throws {
+    func run() async throws {
         let store = to.map { ModelStore(folder: URL(fileURLWithPath: $0)) } ?? ModelStore()
         var downloader = ModelDownloader(store: store, mirror: mirror.flatMap { URL(string: $0) })
         downloader.retries = retries
+        let configured = downloader
         let models = try models()
         let progress = DownloadProgressPrinter.handler(quiet: quiet)
-        let configured = downloader
-        let results = try runBlocking { try await configured.download(models, progress: progress) }
+        // Ctrl-C cancels the transfer; the .part files stay for the next run to resume.
+        let download = Task { try await configured.download(models, progress: progress) }
+        let results: [DownloadResult]
+        do {
+            results = try await InterruptHandler.whileRunning(cancel: { download.cancel() }) {
+                try await download.value
+            }
+        } catch is CancellationError {
+            FileHandle.standardError.write(
+                Data("diffdub: download stopped; the .part file is kept and the next run resumes it\n".utf8))
+            Foundation.exit(128 + (InterruptHandler.receivedSignal ?? SIGINT))
+        }
         guard !quiet else { return }
         for result in results {
             let what =
@@ -169,25 +180,4 @@ struct DownloadModelsCommand: ParsableCommand {
             print("\(result.url.path): \(what), \(ByteText.size(result.bytes))")
         }
     }
-}
-
-/// Holds the result of ``runBlocking(_:)`` across threads.
-private final class BlockingResult<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
-}
-
-/// Runs `body` on the concurrency pool and waits for it (the commands are synchronous).
-func runBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = BlockingResult<T>()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-        do {
-            box.result = Result<T, Error>.success(try await body())
-        } catch {
-            box.result = Result<T, Error>.failure(error)
-        }
-        done.signal()
-    }
-    done.wait()
-    return try box.result!.get()
 }

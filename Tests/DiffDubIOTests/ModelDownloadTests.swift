@@ -177,6 +177,31 @@ final class ModelDownloadTests: XCTestCase {
             SHA256.hexDigest(of: data))
     }
 
+    /// Cancelling the task (what Ctrl-C does) stops the transfer and keeps the `.part`.
+    func testCancellationKeepsThePartialFile() async throws {
+        let data = payload(1_000_000, seed: 31)
+        var behaviour = LoopbackHTTPServer.Behaviour()
+        behaviour.stallAfterBytes = 250_000
+        let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data], behaviour: behaviour)
+        let folder = try TemporaryDirectory()
+        let downloader = downloader(folder.url, server)
+        let part = folder.url.appendingPathComponent(pipnet.fileName + ".part")
+        let task = Task { try await downloader.download([.pipnet]) }
+        let deadline = Date().addingTimeInterval(10)
+        func partSize() -> Int {
+            ((try? FileManager.default.attributesOfItem(atPath: part.path)[.size]) as? NSNumber)?.intValue ?? 0
+        }
+        while partSize() < 250_000, Date() < deadline { try await Task.sleep(nanoseconds: 20_000_000) }
+        task.cancel()
+        do {
+            _ = try await task.value
+            XCTFail("a cancelled download must throw")
+        } catch is CancellationError {
+        }
+        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName + ".part"])
+        XCTAssertEqual(try Data(contentsOf: part), data.prefix(250_000))
+    }
+
     func testNotFoundIsOneLineAndLeavesNoFile() async throws {
         let server = try LoopbackHTTPServer(files: [:])
         let folder = try TemporaryDirectory()

@@ -20,6 +20,9 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var dropAfterBytes: Int? = nil
         /// How many answers are cut short (see `dropAfterBytes`).
         public var dropCount: Int = 1
+        /// Send only this many body bytes, then wait (up to 5 s) for the client to hang up: a
+        /// transfer that stalls, for cancellation tests.
+        public var stallAfterBytes: Int? = nil
         /// Answer every request with the whole file (200), ignoring `Range`.
         public var ignoresRange = false
         /// Answer `/redirect/<path>` with a 302 to `/<path>`.
@@ -199,6 +202,12 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             return bytes
         }
         if let cut { body = body.prefix(cut) }
+        if let stall = behaviour.stallAfterBytes {
+            _ = transmit(connection, Data(body.prefix(stall)))
+            var byte: UInt8 = 0
+            _ = recv(connection, &byte, 1, 0)  // returns when the client closes, or after the 5 s timeout
+            return
+        }
         _ = transmit(connection, Data(body))
     }
 
