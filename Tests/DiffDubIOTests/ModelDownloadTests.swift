@@ -1,11 +1,11 @@
 import DiffDubIO
 import Foundation
 import TestSupport
-import XCTest
+import Testing
 
 /// `ModelDownloader` against a loopback HTTP server (`LoopbackHTTPServer`): resume, dropped
 /// connections, servers that ignore ranges, redirects, errors.
-final class ModelDownloadTests: XCTestCase {
+@Suite struct ModelDownloadTests {
     private let pipnet = ReleasedModel.pipnet.files[0]
 
     /// Deterministic bytes that differ at every offset.
@@ -30,30 +30,30 @@ final class ModelDownloadTests: XCTestCase {
         try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
     }
 
-    func testDownloadsThroughAMirrorAndReportsProgress() async throws {
+    @Test func downloadsThroughAMirrorAndReportsProgress() async throws {
         let data = payload(3_000_000)
         let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
         let folder = try TemporaryDirectory()
         let reports = Reports()
         let results = try await downloader(folder.url, server).download([.pipnet], progress: { reports.add($0) })
 
-        XCTAssertEqual(results.map(\.outcome), [.downloaded])
+        #expect(results.map(\.outcome) == [.downloaded])
         let target = folder.url.appendingPathComponent(pipnet.fileName)
-        XCTAssertEqual(try SHA256.hexDigest(ofFileAt: target), SHA256.hexDigest(of: data))
-        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName], "no .part left")
-        let last = try XCTUnwrap(reports.all.last)
-        XCTAssertTrue(last.isFinished)
-        XCTAssertEqual(last.bytesReceived, Int64(data.count))
-        XCTAssertEqual(last.totalBytes, Int64(data.count))
-        XCTAssertEqual(server.requests.map(\.range), [nil])
+        #expect(try SHA256.hexDigest(ofFileAt: target) == SHA256.hexDigest(of: data))
+        #expect(try contents(of: folder.url) == [pipnet.fileName], "no .part left")
+        let last = try #require(reports.all.last)
+        #expect(last.isFinished)
+        #expect(last.bytesReceived == Int64(data.count))
+        #expect(last.totalBytes == Int64(data.count))
+        #expect(server.requests.map(\.range) == [nil])
 
         // A second run finds the file and fetches nothing.
         let again = try await downloader(folder.url, server).download([.pipnet])
-        XCTAssertEqual(again.map(\.outcome), [.alreadyPresent])
-        XCTAssertEqual(server.requests.count, 1)
+        #expect(again.map(\.outcome) == [.alreadyPresent])
+        #expect(server.requests.count == 1)
     }
 
-    func testDroppedConnectionsAreResumedWithRanges() async throws {
+    @Test func droppedConnectionsAreResumedWithRanges() async throws {
         let data = payload(2_500_000, seed: 7)
         var behaviour = LoopbackHTTPServer.Behaviour()
         behaviour.dropAfterBytes = 1_000_000
@@ -62,18 +62,18 @@ final class ModelDownloadTests: XCTestCase {
         let folder = try TemporaryDirectory()
         let results = try await downloader(folder.url, server).download([.pipnet])
 
-        XCTAssertEqual(results.map(\.outcome), [.resumed(attempts: 3)])
-        XCTAssertEqual(
-            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
-            SHA256.hexDigest(of: data))
-        XCTAssertEqual(server.requests.map(\.range), [nil, "bytes=1000000-", "bytes=2000000-"])
-        XCTAssertEqual(server.requests.map(\.status), [200, 206, 206])
-        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName])
+        #expect(results.map(\.outcome) == [.resumed(attempts: 3)])
+        #expect(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName))
+                == SHA256.hexDigest(of: data))
+        #expect(server.requests.map(\.range) == [nil, "bytes=1000000-", "bytes=2000000-"])
+        #expect(server.requests.map(\.status) == [200, 206, 206])
+        #expect(try contents(of: folder.url) == [pipnet.fileName])
     }
 
     /// A run that dies mid-file (no retries: the dropped connection ends it) leaves only the
     /// `.part`; the next run resumes it and the result is the source, byte for byte.
-    func testInterruptedRunLeavesThePartAndTheRerunFinishes() async throws {
+    @Test func interruptedRunLeavesThePartAndTheRerunFinishes() async throws {
         let data = payload(2_000_000, seed: 3)
         var behaviour = LoopbackHTTPServer.Behaviour()
         behaviour.dropAfterBytes = 1_500_000
@@ -83,34 +83,34 @@ final class ModelDownloadTests: XCTestCase {
         first.retries = 0
         do {
             _ = try await first.download([.pipnet])
-            XCTFail("a dropped connection without retries must fail")
+            Issue.record("a dropped connection without retries must fail")
         } catch let error as ModelDownloadError {
-            XCTAssertTrue(error.isTransient)
+            #expect(error.isTransient)
             let line = error.localizedDescription
-            XCTAssertTrue(line.contains("\(server.baseURL.absoluteString)/\(pipnet.fileName)"), line)
-            XCTAssertFalse(line.contains("\n"))
+            #expect(line.contains("\(server.baseURL.absoluteString)/\(pipnet.fileName)"), "\(line)")
+            #expect(!(line.contains("\n")))
         }
         let part = pipnet.fileName + ".part"
-        XCTAssertEqual(try contents(of: folder.url), [part])
+        #expect(try contents(of: folder.url) == [part])
         let partSize = try FileManager.default.attributesOfItem(atPath: folder.url.appendingPathComponent(part).path)[
             .size]
-        XCTAssertEqual((partSize as? NSNumber)?.intValue, 1_500_000)
+        #expect((partSize as? NSNumber)?.intValue == 1_500_000)
 
         let status = try ModelStore(folder: folder.url).status(of: .pipnet)
-        XCTAssertEqual(status.first?.isPresent, false)
-        XCTAssertEqual(status.first?.partialSize, 1_500_000)
+        #expect(status.first?.isPresent == false)
+        #expect(status.first?.partialSize == 1_500_000)
 
         let results = try await downloader(folder.url, server).download([.pipnet])
-        XCTAssertEqual(results.map(\.outcome), [.resumed(attempts: 1)])
-        XCTAssertEqual(server.requests.last?.range, "bytes=1500000-")
-        XCTAssertEqual(
-            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
-            SHA256.hexDigest(of: data))
-        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName])
+        #expect(results.map(\.outcome) == [.resumed(attempts: 1)])
+        #expect(server.requests.last?.range == "bytes=1500000-")
+        #expect(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName))
+                == SHA256.hexDigest(of: data))
+        #expect(try contents(of: folder.url) == [pipnet.fileName])
     }
 
     /// A server that ignores `Range` answers 200: the partial file is rewritten from byte 0.
-    func testServerIgnoringRangesRestartsCleanly() async throws {
+    @Test func serverIgnoringRangesRestartsCleanly() async throws {
         let data = payload(1_200_000, seed: 5)
         var behaviour = LoopbackHTTPServer.Behaviour()
         behaviour.ignoresRange = true
@@ -120,65 +120,65 @@ final class ModelDownloadTests: XCTestCase {
         try payload(900_000, seed: 99).write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
         let results = try await downloader(folder.url, server).download([.pipnet])
 
-        XCTAssertEqual(results.map(\.outcome), [.downloaded])
-        XCTAssertEqual(server.requests.map(\.range), ["bytes=900000-"])
-        XCTAssertEqual(server.requests.map(\.status), [200])
-        XCTAssertEqual(
-            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
-            SHA256.hexDigest(of: data))
+        #expect(results.map(\.outcome) == [.downloaded])
+        #expect(server.requests.map(\.range) == ["bytes=900000-"])
+        #expect(server.requests.map(\.status) == [200])
+        #expect(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName))
+                == SHA256.hexDigest(of: data))
     }
 
     /// Hugging Face and GitHub redirect to their storage: the `Range` survives the redirect.
-    func testResumeFollowsRedirects() async throws {
+    @Test func resumeFollowsRedirects() async throws {
         let data = payload(1_000_000, seed: 11)
         let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
         let folder = try TemporaryDirectory()
         try data.prefix(400_000).write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
         let results = try await downloader(folder.url, server, base: "/redirect").download([.pipnet])
 
-        XCTAssertEqual(results.map(\.outcome), [.resumed(attempts: 1)])
-        XCTAssertEqual(server.requests.map(\.status), [302, 206])
-        XCTAssertEqual(server.requests.map(\.range), ["bytes=400000-", "bytes=400000-"])
-        XCTAssertEqual(
-            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
-            SHA256.hexDigest(of: data))
+        #expect(results.map(\.outcome) == [.resumed(attempts: 1)])
+        #expect(server.requests.map(\.status) == [302, 206])
+        #expect(server.requests.map(\.range) == ["bytes=400000-", "bytes=400000-"])
+        #expect(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName))
+                == SHA256.hexDigest(of: data))
     }
 
     /// A `.part` that already holds the whole file gets a 416 and is completed without a body.
-    func testCompletePartialFileIsCommitted() async throws {
+    @Test func completePartialFileIsCommitted() async throws {
         let data = payload(300_000, seed: 13)
         let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
         let folder = try TemporaryDirectory()
         try data.write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
         let results = try await downloader(folder.url, server).download([.pipnet])
 
-        XCTAssertEqual(results.map(\.outcome), [.resumed(attempts: 1)])
-        XCTAssertEqual(server.requests.map(\.status), [416])
-        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName])
-        XCTAssertEqual(
-            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
-            SHA256.hexDigest(of: data))
+        #expect(results.map(\.outcome) == [.resumed(attempts: 1)])
+        #expect(server.requests.map(\.status) == [416])
+        #expect(try contents(of: folder.url) == [pipnet.fileName])
+        #expect(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName))
+                == SHA256.hexDigest(of: data))
     }
 
     /// A `.part` longer than the server's file (another version) gets a 416 with another size:
     /// it is removed and the file fetched whole.
-    func testPartialFileLongerThanTheSourceStartsOver() async throws {
+    @Test func partialFileLongerThanTheSourceStartsOver() async throws {
         let data = payload(300_000, seed: 23)
         let server = try LoopbackHTTPServer(files: ["/" + pipnet.fileName: data])
         let folder = try TemporaryDirectory()
         try payload(400_000, seed: 29).write(to: folder.url.appendingPathComponent(pipnet.fileName + ".part"))
         let results = try await downloader(folder.url, server).download([.pipnet])
 
-        XCTAssertEqual(results.map(\.outcome), [.downloaded])
-        XCTAssertEqual(server.requests.map(\.status), [416, 200])
-        XCTAssertEqual(server.requests.map(\.range), ["bytes=400000-", nil])
-        XCTAssertEqual(
-            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName)),
-            SHA256.hexDigest(of: data))
+        #expect(results.map(\.outcome) == [.downloaded])
+        #expect(server.requests.map(\.status) == [416, 200])
+        #expect(server.requests.map(\.range) == ["bytes=400000-", nil])
+        #expect(
+            try SHA256.hexDigest(ofFileAt: folder.url.appendingPathComponent(pipnet.fileName))
+                == SHA256.hexDigest(of: data))
     }
 
     /// Cancelling the task (what Ctrl-C does) stops the transfer and keeps the `.part`.
-    func testCancellationKeepsThePartialFile() async throws {
+    @Test func cancellationKeepsThePartialFile() async throws {
         let data = payload(1_000_000, seed: 31)
         var behaviour = LoopbackHTTPServer.Behaviour()
         behaviour.stallAfterBytes = 250_000
@@ -195,29 +195,29 @@ final class ModelDownloadTests: XCTestCase {
         task.cancel()
         do {
             _ = try await task.value
-            XCTFail("a cancelled download must throw")
+            Issue.record("a cancelled download must throw")
         } catch is CancellationError {
         }
-        XCTAssertEqual(try contents(of: folder.url), [pipnet.fileName + ".part"])
-        XCTAssertEqual(try Data(contentsOf: part), data.prefix(250_000))
+        #expect(try contents(of: folder.url) == [pipnet.fileName + ".part"])
+        #expect(try Data(contentsOf: part) == data.prefix(250_000))
     }
 
-    func testNotFoundIsOneLineAndLeavesNoFile() async throws {
+    @Test func notFoundIsOneLineAndLeavesNoFile() async throws {
         let server = try LoopbackHTTPServer(files: [:])
         let folder = try TemporaryDirectory()
         do {
             _ = try await downloader(folder.url, server).download([.pipnet])
-            XCTFail("a 404 must fail")
+            Issue.record("a 404 must fail")
         } catch let error as ModelDownloadError {
             let url = "\(server.baseURL.absoluteString)/\(pipnet.fileName)"
-            XCTAssertEqual(error, .httpStatus(url: url, status: 404))
-            XCTAssertEqual(error.localizedDescription, "\(url): HTTP 404 (not found)")
+            #expect(error == .httpStatus(url: url, status: 404))
+            #expect(error.localizedDescription == "\(url): HTTP 404 (not found)")
         }
-        XCTAssertEqual(server.requests.count, 1, "a 404 is not retried")
-        XCTAssertEqual(try contents(of: folder.url), [])
+        #expect(server.requests.count == 1, "a 404 is not retried")
+        #expect(try contents(of: folder.url) == [])
     }
 
-    func testRefusedConnectionNamesTheURL() async throws {
+    @Test func refusedConnectionNamesTheURL() async throws {
         let server = try LoopbackHTTPServer(files: [:])
         let folder = try TemporaryDirectory()
         var downloader = downloader(folder.url, server)
@@ -225,17 +225,20 @@ final class ModelDownloadTests: XCTestCase {
         downloader.retries = 1
         do {
             _ = try await downloader.download([.pipnet])
-            XCTFail("a refused connection must fail")
+            Issue.record("a refused connection must fail")
         } catch let error as ModelDownloadError {
-            guard case .network(let url, let reason) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(url, "\(server.baseURL.absoluteString)/\(pipnet.fileName)")
-            XCTAssertFalse(reason.isEmpty)
-            XCTAssertFalse(error.localizedDescription.contains("\n"))
+            guard case .network(let url, let reason) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(url == "\(server.baseURL.absoluteString)/\(pipnet.fileName)")
+            #expect(!(reason.isEmpty))
+            #expect(!(error.localizedDescription.contains("\n")))
         }
-        XCTAssertEqual(try contents(of: folder.url), [])
+        #expect(try contents(of: folder.url) == [])
     }
 
-    func testChecksumMismatchRemovesTheDownload() async throws {
+    @Test func checksumMismatchRemovesTheDownload() async throws {
         let data = payload(10_000, seed: 17)
         let server = try LoopbackHTTPServer(files: ["/x.bin": data])
         let folder = try TemporaryDirectory()
@@ -243,65 +246,68 @@ final class ModelDownloadTests: XCTestCase {
         let file = ModelFile(relativePath: "x.bin", url: URL(string: "https://example.invalid/x.bin")!, sha256: wrong)
         do {
             _ = try await downloader(folder.url, server).download(file)
-            XCTFail("a wrong checksum must fail")
+            Issue.record("a wrong checksum must fail")
         } catch let error as ModelDownloadError {
-            guard case .checksumMismatch(_, let expected, let actual) = error else { return XCTFail("\(error)") }
-            XCTAssertEqual(expected, wrong)
-            XCTAssertEqual(actual, SHA256.hexDigest(of: data))
+            guard case .checksumMismatch(_, let expected, let actual) = error else {
+                Issue.record("\(error)")
+                return
+            }
+            #expect(expected == wrong)
+            #expect(actual == SHA256.hexDigest(of: data))
         }
-        XCTAssertEqual(try contents(of: folder.url), [])
+        #expect(try contents(of: folder.url) == [])
 
         let right = ModelFile(relativePath: "x.bin", url: file.url, sha256: SHA256.hexDigest(of: data).uppercased())
         let result = try await downloader(folder.url, server).download(right)
-        XCTAssertEqual(result.outcome, .downloaded)
+        #expect(result.outcome == .downloaded)
     }
 
     /// The Hubert files go in `chinese-hubert-large/`, and `locate` finds the folder through
     /// `$DIFFDUB_MODELS`.
-    func testHubertFolderAndLocate() async throws {
+    @Test func hubertFolderAndLocate() async throws {
         let config = Data("{\"hidden_size\": 1024}".utf8)
         let weights = payload(200_000, seed: 19)
         let server = try LoopbackHTTPServer(files: ["/config.json": config, "/pytorch_model.bin": weights])
         let folder = try TemporaryDirectory()
         let environment = ["DIFFDUB_MODELS": folder.url.path, "HOME": folder.url.appendingPathComponent("home").path]
-        XCTAssertNil(ModelStore.locate(.hubert, environment: environment))
+        #expect(ModelStore.locate(.hubert, environment: environment) == nil)
 
         let results = try await downloader(folder.url, server).download([.hubert])
-        XCTAssertEqual(
-            results.map(\.url.path),
-            ["config.json", "pytorch_model.bin"].map {
-                folder.url.appendingPathComponent("chinese-hubert-large/\($0)").path
-            })
-        XCTAssertEqual(
-            ModelStore.locate(.hubert, environment: environment)?.path,
-            folder.url.appendingPathComponent("chinese-hubert-large").path)
-        XCTAssertNil(ModelStore.locate(.stage1, environment: environment))
-        XCTAssertEqual(ModelStore.defaultFolder(environment: environment).path, folder.url.path)
+        #expect(
+            results.map(\.url.path)
+                == ["config.json", "pytorch_model.bin"].map {
+                    folder.url.appendingPathComponent("chinese-hubert-large/\($0)").path
+                })
+        #expect(
+            ModelStore.locate(.hubert, environment: environment)?.path
+                == folder.url.appendingPathComponent("chinese-hubert-large").path)
+        #expect(ModelStore.locate(.stage1, environment: environment) == nil)
+        #expect(ModelStore.defaultFolder(environment: environment).path == folder.url.path)
 
         let status = try ModelStore(folder: folder.url).status(of: .hubert)
-        XCTAssertEqual(status.map(\.isPresent), [true, true])
-        XCTAssertEqual(status.map(\.size), [Int64(config.count), Int64(weights.count)])
-        XCTAssertEqual(status.map(\.sha256), [SHA256.hexDigest(of: config), SHA256.hexDigest(of: weights)])
+        #expect(status.map(\.isPresent) == [true, true])
+        #expect(status.map(\.size) == [Int64(config.count), Int64(weights.count)])
+        #expect(status.map(\.sha256) == [SHA256.hexDigest(of: config), SHA256.hexDigest(of: weights)])
     }
 
-    func testCatalogue() {
-        XCTAssertEqual(
-            ReleasedModel.stage1.files.map(\.url.absoluteString),
-            ["https://huggingface.co/taocode/diffdub/resolve/main/assets/checkpoints/stage1_state_dict.ckpt"])
-        XCTAssertEqual(ReleasedModel.stage2.files.map(\.relativePath), ["stage2_state_dict.ckpt"])
-        XCTAssertEqual(
-            ReleasedModel.hubert.files.map(\.url.absoluteString),
-            [
+    @Test func catalogue() {
+        #expect(
+            ReleasedModel.stage1.files.map(\.url.absoluteString) == [
+                "https://huggingface.co/taocode/diffdub/resolve/main/assets/checkpoints/stage1_state_dict.ckpt"
+            ])
+        #expect(ReleasedModel.stage2.files.map(\.relativePath) == ["stage2_state_dict.ckpt"])
+        #expect(
+            ReleasedModel.hubert.files.map(\.url.absoluteString) == [
                 "https://huggingface.co/TencentGameMate/chinese-hubert-large/resolve/main/config.json",
                 "https://huggingface.co/TencentGameMate/chinese-hubert-large/resolve/main/pytorch_model.bin",
             ])
-        XCTAssertEqual(ReleasedModel.pipnet.files.map(\.url.absoluteString), [FaceModelFiles.landmarkModelURL])
-        XCTAssertEqual(ReleasedModel.pipnet.entryPath, FaceModelFiles.landmarkModelFileName)
-        XCTAssertEqual(ReleasedModel.hubert.entryPath, "chinese-hubert-large")
+        #expect(ReleasedModel.pipnet.files.map(\.url.absoluteString) == [FaceModelFiles.landmarkModelURL])
+        #expect(ReleasedModel.pipnet.entryPath == FaceModelFiles.landmarkModelFileName)
+        #expect(ReleasedModel.hubert.entryPath == "chinese-hubert-large")
         let mirror = ModelDownloader(
             store: ModelStore(folder: URL(fileURLWithPath: "/m")), mirror: URL(string: "http://h/base"))
-        XCTAssertEqual(
-            mirror.sourceURL(for: ReleasedModel.hubert.files[1]).absoluteString, "http://h/base/pytorch_model.bin")
+        #expect(
+            mirror.sourceURL(for: ReleasedModel.hubert.files[1]).absoluteString == "http://h/base/pytorch_model.bin")
     }
 }
 

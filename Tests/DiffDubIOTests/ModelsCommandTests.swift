@@ -1,26 +1,23 @@
 import DiffDubIO
 import Foundation
 import TestSupport
-import XCTest
+import Testing
+
+/// The `diffdub` executable built beside the test bundle (`swift test` builds it).
+private let diffdubExecutable: URL? = {
+    let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    return [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("diffdub") }
+        .first { FileManager.default.isExecutableFile(atPath: $0.path) }
+}()
 
 /// The built `diffdub models` command end to end, against a loopback server.
-final class ModelsCommandTests: XCTestCase {
-    /// The `diffdub` executable built beside the test bundle (`swift test` builds it).
-    private func executable() throws -> URL {
-        let folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        let candidates = [folder, folder.deletingLastPathComponent()].map { $0.appendingPathComponent("diffdub") }
-        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw XCTSkip("no diffdub executable beside \(folder.path)")
-        }
-        return found
-    }
-
+@Suite(.enabled(if: diffdubExecutable != nil, "the diffdub executable is built beside the tests"))
+struct ModelsCommandTests {
     private func run(_ arguments: [String], environment: [String: String]) throws -> (
         status: Int32, out: String, err: String
     ) {
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try #require(diffdubExecutable)
         process.arguments = arguments
         process.environment = environment
         let out = Pipe()
@@ -37,7 +34,7 @@ final class ModelsCommandTests: XCTestCase {
         )
     }
 
-    func testDownloadPipnetThroughAMirrorThenList() throws {
+    @Test func downloadPipnetThroughAMirrorThenList() throws {
         let name = FaceModelFiles.landmarkModelFileName
         let data = Data((0..<1_500_000).map { UInt8(truncatingIfNeeded: $0 * 31 + $0 / 251) })
         var behaviour = LoopbackHTTPServer.Behaviour()
@@ -50,30 +47,29 @@ final class ModelsCommandTests: XCTestCase {
         let download = try run(
             ["models", "download", "pipnet", "--mirror", server.baseURL.absoluteString, "--to", models.path],
             environment: environment)
-        XCTAssertEqual(download.status, 0, download.err)
-        XCTAssertEqual(
-            try SHA256.hexDigest(ofFileAt: models.appendingPathComponent(name)), SHA256.hexDigest(of: data))
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: models.path), [name])
-        XCTAssertTrue(download.out.contains("resumed"), download.out)
-        XCTAssertTrue(download.err.contains(name), "progress on stderr: \(download.err)")
-        XCTAssertEqual(server.requests.map(\.range), [nil, "bytes=600000-"])
+        #expect(download.status == 0, "\(download.err)")
+        #expect(try SHA256.hexDigest(ofFileAt: models.appendingPathComponent(name)) == SHA256.hexDigest(of: data))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: models.path) == [name])
+        #expect(download.out.contains("resumed"), "\(download.out)")
+        #expect(download.err.contains(name), "progress on stderr: \(download.err)")
+        #expect(server.requests.map(\.range) == [nil, "bytes=600000-"])
 
         let list = try run(["models", "list", "--to", models.path], environment: environment)
-        XCTAssertEqual(list.status, 0, list.err)
-        XCTAssertTrue(list.out.contains("present  \(name)  1500000 bytes"), list.out)
-        XCTAssertTrue(list.out.contains("sha256 \(SHA256.hexDigest(of: data))"), list.out)
-        XCTAssertTrue(list.out.contains("missing  stage1_state_dict.ckpt"), list.out)
-        XCTAssertTrue(list.out.contains("missing  chinese-hubert-large/pytorch_model.bin"), list.out)
+        #expect(list.status == 0, "\(list.err)")
+        #expect(list.out.contains("present  \(name)  1500000 bytes"), "\(list.out)")
+        #expect(list.out.contains("sha256 \(SHA256.hexDigest(of: data))"), "\(list.out)")
+        #expect(list.out.contains("missing  stage1_state_dict.ckpt"), "\(list.out)")
+        #expect(list.out.contains("missing  chinese-hubert-large/pytorch_model.bin"), "\(list.out)")
 
         // The default folder is $DIFFDUB_MODELS.
         var withModels = environment
         withModels["DIFFDUB_MODELS"] = models.path
         let listDefault = try run(["models", "list", "pipnet", "--no-checksums"], environment: withModels)
-        XCTAssertTrue(listDefault.out.hasPrefix("model folder: \(models.path)\n"), listDefault.out)
-        XCTAssertTrue(listDefault.out.contains("present  \(name)"), listDefault.out)
+        #expect(listDefault.out.hasPrefix("model folder: \(models.path)\n"), "\(listDefault.out)")
+        #expect(listDefault.out.contains("present  \(name)"), "\(listDefault.out)")
     }
 
-    func testNotFoundIsOneErrorLine() throws {
+    @Test func notFoundIsOneErrorLine() throws {
         let server = try LoopbackHTTPServer(files: [:])
         let folder = try TemporaryDirectory()
         let models = folder.url.appendingPathComponent("models")
@@ -83,17 +79,16 @@ final class ModelsCommandTests: XCTestCase {
                 "--quiet",
             ],
             environment: ["HOME": folder.url.path])
-        XCTAssertEqual(result.status, 1)
-        XCTAssertEqual(
-            result.err, "Error: \(server.baseURL.absoluteString)/stage2_state_dict.ckpt: HTTP 404 (not found)\n")
-        XCTAssertEqual((try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? [], [])
+        #expect(result.status == 1)
+        #expect(result.err == "Error: \(server.baseURL.absoluteString)/stage2_state_dict.ckpt: HTTP 404 (not found)\n")
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: models.path)) ?? [] == [])
     }
 
-    func testUnknownModelIsAUsageError() throws {
+    @Test func unknownModelIsAUsageError() throws {
         let folder = try TemporaryDirectory()
         let result = try run(
             ["models", "download", "stage3", "--to", folder.url.path], environment: ["HOME": folder.url.path])
-        XCTAssertEqual(result.status, 64)
-        XCTAssertTrue(result.err.contains("unknown model stage3"), result.err)
+        #expect(result.status == 64)
+        #expect(result.err.contains("unknown model stage3"), "\(result.err)")
     }
 }
