@@ -20,7 +20,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var dropAfterBytes: Int? = nil
         /// How many answers are cut short (see `dropAfterBytes`).
         public var dropCount: Int = 1
-        /// Send only this many body bytes, then wait (up to 5 s) for the client to hang up: a
+        /// Send only this many body bytes, then wait (up to 60 s) for the client to hang up: a
         /// transfer that stalls, for cancellation tests.
         public var stallAfterBytes: Int? = nil
         /// Answer every request with the whole file (200), ignoring `Range`.
@@ -204,8 +204,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         if let cut { body = body.prefix(cut) }
         if let stall = behaviour.stallAfterBytes {
             _ = transmit(connection, Data(body.prefix(stall)))
+            var patience = timeval(tv_sec: 60, tv_usec: 0)
+            setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &patience, socklen_t(MemoryLayout<timeval>.size))
             var byte: UInt8 = 0
-            _ = recv(connection, &byte, 1, 0)  // returns when the client closes, or after the 5 s timeout
+            _ = recv(connection, &byte, 1, 0)  // returns when the client closes, or after 60 s
             return
         }
         _ = transmit(connection, Data(body))
