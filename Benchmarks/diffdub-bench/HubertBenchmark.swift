@@ -3,7 +3,7 @@ import Foundation
 
 /// Hubert-large at released size (random weights, `HubertRandomWeights`) on 10 s of 16 kHz
 /// audio: all 25 hidden states, as DiffDub's features. Compare with PyTorch's 3.04 s on this
-/// machine (REFERENCE.md section 11).
+/// machine (the original stack's timing, measured for the project on 2 cores with AVX-512).
 ///
 /// `swift run -c release diffdub-bench hubert [seconds]`
 enum HubertBenchmark {

@@ -40,8 +40,8 @@ struct DiffDubCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            let text = CommandLineMessages.message(for: error) ?? message(for: error)
-            let line = text.split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let line = ErrorWording.message(for: error, default: text)
             FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
             Foundation.exit(code.rawValue)
         }

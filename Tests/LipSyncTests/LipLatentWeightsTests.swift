@@ -13,7 +13,7 @@ import Testing
 
     @Test func releasedLayoutHasTheReleasedParameterCount() {
         let weights = LipLatentPredictorWeights.random(configuration: .released)
-        // REFERENCE.md: 35.1 M parameters.
+        // The released stage2_state_dict.ckpt holds 35.1 M parameters.
         #expect((Double(weights.floatParameterCount) / 1e5).rounded() == 351)
         #expect(weights.keys.allSatisfy { $0.hasPrefix("seq2seq.encoder.") })
     }

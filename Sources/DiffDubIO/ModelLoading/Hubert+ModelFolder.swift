@@ -2,11 +2,14 @@ import DiffDubCore
 import Foundation
 
 /// A Hubert model folder (as downloaded from the Hugging Face hub) cannot be used.
-public enum HubertModelFolderError: Error, CustomStringConvertible {
+public enum HubertModelFolderError: LocalizedError, CustomStringConvertible {
     /// The folder lacks `config.json` or both weight files.
     case missingFile(folder: String, expected: [String])
     /// `config.json` is not a readable Hubert configuration.
     case invalidConfiguration(path: String, reason: String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line naming the file and what is wrong.
     public var description: String {
@@ -82,8 +85,12 @@ extension HubertFeatureExtractor {
 extension HubertFeatureExtractor {
     /// DiffDub's features for the audio file at `url` (any format libsndfile reads), mixed
     /// to mono and resampled to 16 kHz: see ``features(samples:sampleRate:)``.
+    ///
+    /// - Throws: ``AudioError`` for an unreadable, empty or silent (all-zero) file, or one
+    ///   with NaN samples.
     public func features(forAudioAt url: URL) throws -> Tensor {
         let audio = try AudioFile.read(url)
+        guard !audio.isSilent else { throw AudioError.silent(path: url.path) }
         return try features(samples: audio.mono().samples, sampleRate: audio.sampleRate)
     }
 }

@@ -170,7 +170,7 @@ public enum SafeTensorsFile {
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.io(path: url.path, reason: "cannot write file (\(error.localizedDescription))")
+            throw CheckpointError.io(path: url.path, reason: "cannot write file (\(SystemErrorText.reason(error)))")
         }
     }
 }
