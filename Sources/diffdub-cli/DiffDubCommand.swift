@@ -19,6 +19,7 @@ struct DiffDubCommand: AsyncParsableCommand {
             DemoCommand.self,
             JoinCommand.self,
             LandmarksCommand.self,
+            ModelsCommand.self,
         ])
 
     /// Runs the command; every failure prints one line, `Error: <message>` (the file and

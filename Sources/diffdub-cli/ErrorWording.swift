@@ -36,7 +36,13 @@ enum ErrorWording {
         default: break
         }
         if case FaceModelError.missing(let role, _, _) = error, let flag = modelFlags[role] {
-            return rewrite(text.replacingOccurrences(of: "or give its path", with: "or pass \(flag) PATH"))
+            var line = text.replacingOccurrences(of: "or give its path", with: "or pass \(flag) PATH")
+            if role == FaceModelFiles.landmarkModelRole {
+                line = line.replacingOccurrences(
+                    of: "download it from ", with: "run `diffdub models download pipnet` (or download it from ")
+                line = line.replacingOccurrences(of: " into ~/.cache/diffdub/ (or $DIFFDUB_MODELS)", with: ")")
+            }
+            return rewrite(line)
         }
         return rewrite(text)
     }
