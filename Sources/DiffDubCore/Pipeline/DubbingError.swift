@@ -20,6 +20,9 @@ public enum DubbingError: Error, CustomStringConvertible, Equatable {
     case invalidNoise(shape: [Int], expected: [Int])
     /// A face mask could not be built for a frame.
     case maskFailed(frame: Int, reason: String)
+    /// A frame without a face region (a face track's frame without a face) was asked for its
+    /// face.
+    case noFaceRegion(frame: Int)
     /// Face detection found no face in the reference frame (or, few-shot, in any reference
     /// frame).
     case noFaceInReference(frame: Int, firstWithFace: Int?)
@@ -43,6 +46,7 @@ public enum DubbingError: Error, CustomStringConvertible, Equatable {
         case .invalidOption(let message): message
         case .invalidNoise(let shape, let expected): "the noise has shape \(shape), expected \(expected)"
         case .maskFailed(let frame, let reason): "frame \(frame): \(reason)"
+        case .noFaceRegion(let frame): "frame \(frame) has no face region (no face was tracked in it)"
         case .noFaceInReference(let frame, let first):
             "no face was found in reference frame \(frame)"
                 + (first.map { ": pass --reference-frame \($0) (the first frame with a face)" } ?? " nor in any other frame")
