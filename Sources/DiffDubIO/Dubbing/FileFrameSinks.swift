@@ -54,27 +54,36 @@ public final class PNGFolderSink: FrameSink {
     deinit { cancel() }
 }
 
-/// Writes output frames to an MP4 (H.264, 25 fps) with an audio track, through ffmpeg; the
+/// Writes output frames to an MP4 (H.264, 25 fps or a given rate) with an audio track, through ffmpeg; the
 /// file appears under its name only when ``commit()`` succeeds.
 public final class VideoFileSink: FrameSink {
     /// The destination.
     public let url: URL
     private let audio: URL?
-    private let frameRate: Int
+    /// The output's frame rate.
+    public let rate: FrameRate
     private var writer: VideoWriter?
 
-    /// A sink writing `url` with `audio` muxed in (if given). ffmpeg starts with the first frame.
-    public init(_ url: URL, audio: URL?, frameRate: Int = 25) throws {
+    /// A sink writing `url` at `frameRate` fps with `audio` muxed in (if given). ffmpeg starts
+    /// with the first frame.
+    public convenience init(_ url: URL, audio: URL?, frameRate: Int = 25) throws {
+        guard let rate = FrameRate(numerator: frameRate) else { preconditionFailure("VideoFileSink: \(frameRate) fps") }
+        try self.init(url, audio: audio, rate: rate)
+    }
+
+    /// A sink writing `url` at the exact `rate` (the source's, with
+    /// ``OutputFrameRate/source(_:)``) with `audio` muxed in (if given).
+    public init(_ url: URL, audio: URL?, rate: FrameRate) throws {
         _ = try ExternalTool.locate("ffmpeg")
         self.url = url
         self.audio = audio
-        self.frameRate = frameRate
+        self.rate = rate
     }
 
     /// Encodes the frame.
     public func write(_ frame: RGBImage, index: Int) throws {
         if writer == nil {
-            writer = try VideoWriter(url, width: frame.width, height: frame.height, frameRate: frameRate, audio: audio)
+            writer = try VideoWriter(url, width: frame.width, height: frame.height, rate: rate, audio: audio)
         }
         try writer?.write(frame)
     }
