@@ -90,6 +90,46 @@ struct FaceTrackerTests {
         #expect(track.landmarkTrack.count == 36)
     }
 
+    @Test("a shaking camera: the crop follows the steady motion, not the shake", .enabled(if: ffmpegAvailable))
+    func shake() throws {
+        let directory = try TemporaryDirectory()
+        let video = directory.url.appendingPathComponent("shake.mp4")
+        // Panning 4 px a frame with a +-4 px horizontal shake: the face moves +12, -4, +12, ...
+        try Self.ffmpeg([
+            "-f", "lavfi", "-i", "color=c=0x707070:s=640x360:r=25", "-loop", "1", "-framerate", "25", "-i",
+            Fixtures.url("detector/inputs/portrait.png").path, "-filter_complex",
+            "[1:v]scale=300:300[s];[0:v][s]overlay=x='60+4*n+4*(1-2*mod(n,2))':y=30",
+            "-frames:v", "24", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-crf", "18", video.path,
+        ])
+        let track = try FaceTracker(analyzer: try Self.analyzer()).track(try VideoFileSource(video))
+        #expect(track.shots.count == 1, "the shake is not a cut")
+        var rawSteps: [Float] = []
+        for i in 1..<24 {
+            let (a, b) = (try #require(track.region(forFrame: i - 1)), try #require(track.region(forFrame: i)))
+            let step = Float(b.x - a.x) + Float(b.size - a.size) / 2
+            #expect(abs(step - 4) <= 3, "frame \(i): the crop moved \(step) px")
+            let (boxA, boxB) = (try #require(track.frames[i - 1].box), try #require(track.frames[i].box))
+            rawSteps.append(boxB.center.x - boxA.center.x)
+        }
+        // The detector does see the shake.
+        #expect(rawSteps.map { abs($0 - 4) }.max() ?? 0 >= 6)
+        // The crop sits on the unshaken path: the straight line through the detected centres
+        // (the shake averages out), from which the detected boxes stray by the shake.
+        let centres = try (0..<24).map { try #require(track.frames[$0].box).center.x }
+        let meanT = Float(23) / 2
+        let meanX = centres.reduce(0, +) / 24
+        let slope = zip(0..<24, centres).reduce(Float(0)) { $0 + (Float($1.0) - meanT) * ($1.1 - meanX) }
+            / (0..<24).reduce(Float(0)) { $0 + (Float($1) - meanT) * (Float($1) - meanT) }
+        var strays = 0
+        for i in 0..<24 {
+            let line = meanX + slope * (Float(i) - meanT)
+            let region = try #require(track.region(forFrame: i))
+            #expect(abs(Float(region.x) + Float(region.size) / 2 - line) <= 2.5, "frame \(i)")
+            if abs(centres[i] - line) >= 3 { strays += 1 }
+        }
+        #expect(strays >= 20)
+    }
+
     @Test("two faces: --face K per frame; a frame without a face is its own shot and kept unchanged")
     func twoFacesAndABlankFrame() throws {
         let picture = try PNGFile.read(Fixtures.url("detector/inputs/two_faces.png"))
