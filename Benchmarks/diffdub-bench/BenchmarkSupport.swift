@@ -74,8 +74,8 @@ enum BenchmarkSupport {
     static func machineLine() -> (line: String, sgemm: Double) {
         let rates = sgemmRates()
         let line = String(
-            format: "threads: %d BLAS, %d kernel; %@; sgemm 2048^3 %.1f GFLOP/s, 128x65536x1152 %.1f GFLOP/s; load average %@",
-            BLAS.threadCount, Parallelism.threadCount, instructionSet, rates.square, rates.convShaped, loadAverage())
+            format: "threads: %d kernel (OpenBLAS single-threaded); %@; sgemm 2048^3 %.1f GFLOP/s, 128x65536x1152 %.1f GFLOP/s; load average %@",
+            Parallelism.threadCount, instructionSet, rates.square, rates.convShaped, loadAverage())
         return (line, rates.square)
     }
 }

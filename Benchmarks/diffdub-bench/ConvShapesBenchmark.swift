@@ -17,17 +17,20 @@ enum ConvShapesBenchmark {
     /// time measures the work alone even when other processes load the machine. A non-empty
     /// `algorithms` (names such as `winograd6x6`) or `sizes` (output sides) restricts the runs;
     /// `rounds` is the least number of calls per algorithm (small shapes get up to twice as many).
-    /// `tuned` first applies ``RuntimeTuning/configureForModelRuns(poolBytes:)`` (reused output
-    /// blocks: no page faults on each call's output, as in a model run).
+    /// `tuned` keeps the run's buffer pool (reused output blocks: no page faults on each call's
+    /// output, as in a model run); without it the calls run with no pool.
     static func run(
         singleThreaded: Bool = false, columnBufferMiB: Int? = nil, algorithms: Set<String> = [], sizes: Set<Int> = [],
         rounds: Int = 5, tuned: Bool = false
     ) {
-        if tuned { RuntimeTuning.configureForModelRuns() }
-        if singleThreaded {
-            BLAS.threadCount = 1
-            Parallelism.threadCount = 1
+        let settings = ComputeSettings(
+            threads: singleThreaded ? 1 : Parallelism.threadCount, bufferPoolBytes: tuned ? ComputeSettings.defaultBufferPoolBytes : 0)
+        settings.run {
+            measure(columnBufferMiB: columnBufferMiB, algorithms: algorithms, sizes: sizes, rounds: rounds)
         }
+    }
+
+    private static func measure(columnBufferMiB: Int?, algorithms: Set<String>, sizes: Set<Int>, rounds: Int) {
         let bytes = columnBufferMiB.map { $0 << 20 } ?? Conv2dTiling.defaultColumnBufferBytes
         let shapes: [(channels: Int, outChannels: Int, size: Int)] = [
             (6, 128, 256), (128, 128, 256), (128, 128, 128), (256, 256, 64), (256, 256, 32),

@@ -7,7 +7,14 @@ import Foundation
 /// loads; `--only` keeps the cases whose name contains `TEXT`.
 enum KernelsBenchmark {
     static func run(singleThreaded: Bool, only filter: String? = nil) {
-        if singleThreaded { Parallelism.threadCount = 1 }
+        if singleThreaded {
+            ComputeSettings(threads: 1).run { measure(only: filter) }
+        } else {
+            measure(only: filter)
+        }
+    }
+
+    private static func measure(only filter: String?) {
         let shape = [1, 128, 256, 256]
         let count = Double(Tensor.elementCount(of: shape))
         // Random values: constant inputs would let exp and division run on trivial data.

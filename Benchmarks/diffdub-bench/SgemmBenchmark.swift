@@ -22,7 +22,7 @@ enum SgemmBenchmark {
 
     /// Prints GFLOP/s (`2 M N K` FLOPs per product) of `cblas_sgemm` for the two shapes.
     static func runSgemm() {
-        print("OpenBLAS: \(BLAS.configuration), \(BLAS.threadCount) threads")
+        print("OpenBLAS: \(BLAS.configuration), single-threaded; \(Parallelism.threadCount) kernel threads")
         for (m, n, k) in [(2048, 2048, 2048), (128, 65536, 1152)] {
             let a = [Float](repeating: 0.5, count: m * k)
             let b = [Float](repeating: 0.25, count: k * n)

@@ -51,28 +51,22 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ),
 ]
 
-// `--heap` anywhere: glibc keeps large blocks in the heap (see DiffDubCore.AllocatorTuning).
-if CommandLine.arguments.contains("--heap") { AllocatorTuning.keepLargeBlocksInHeap() }
-// `--pool MB`: freed tensor blocks are kept for reuse, up to MB megabytes (TensorBufferPool).
-if let index = CommandLine.arguments.firstIndex(of: "--pool"), index + 1 < CommandLine.arguments.count,
-    let megabytes = Int(CommandLine.arguments[index + 1])
-{
-    TensorBufferPool.enable(capacityBytes: megabytes << 20)
+// The compute settings of every benchmark: the library's defaults (what `diffdub render` and
+// `dub` use: all cores, a 1 GiB buffer pool, large blocks kept in the heap), changed by
+// `--threads N`, `--pool MB` (0: no pool) and `--no-heap`.
+func argumentValue(_ flag: String) -> Int? {
+    guard let index = CommandLine.arguments.firstIndex(of: flag), index + 1 < CommandLine.arguments.count else { return nil }
+    return Int(CommandLine.arguments[index + 1])
 }
-// `--blas-threads N`: OpenBLAS threads (1: products are split across the kernel threads instead).
-if let index = CommandLine.arguments.firstIndex(of: "--blas-threads"), index + 1 < CommandLine.arguments.count,
-    let count = Int(CommandLine.arguments[index + 1])
-{
-    BLAS.threadCount = count
-}
-
-// `--tuned`: what `diffdub render` and `dub` use (RuntimeTuning.configureForModelRuns()).
-if CommandLine.arguments.contains("--tuned") { RuntimeTuning.configureForModelRuns() }
+var settings = ComputeSettings()
+if let threads = argumentValue("--threads") { settings.threads = max(1, threads) }
+if let megabytes = argumentValue("--pool") { settings.bufferPoolBytes = megabytes << 20 }
+if CommandLine.arguments.contains("--no-heap") { settings.keepsLargeBlocksInHeap = false }
 
 let requested = CommandLine.arguments.dropFirst().first
 if let requested, let benchmark = benchmarks.first(where: { $0.name == requested }) {
-    benchmark.run()
+    settings.run { benchmark.run() }
 } else {
-    print("usage: diffdub-bench <benchmark> [options] [--tuned] [--heap] [--pool MB] [--blas-threads N]")
+    print("usage: diffdub-bench <benchmark> [options] [--threads N] [--pool MB] [--no-heap]")
     for benchmark in benchmarks { print("  \(benchmark.name)\t\(benchmark.summary)") }
 }

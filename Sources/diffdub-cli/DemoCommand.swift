@@ -5,7 +5,7 @@ import Foundation
 
 /// `diffdub demo`: the whole pipeline on the bundled synthetic sample, with small
 /// random-weight models.
-struct DemoCommand: ParsableCommand {
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Run the whole pipeline on the bundled synthetic sample (random weights: no real lip-sync).",
@@ -41,12 +41,12 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         if !quiet {
             FileHandle.standardError.write(
                 Data("demo: random weights, so the mouth region is noise and there is no real lip-sync\n".utf8))
         }
-        let summary = try DubbingDemo.run(
+        let summary = try await DubbingDemo.run(
             sample: URL(fileURLWithPath: sample), output: URL(fileURLWithPath: output), steps: steps, seed: seed,
             progress: ProgressPrinter.handler(quiet: quiet))
         for message in summary.warnings { warn(message) }

@@ -5,7 +5,7 @@ import Foundation
 
 /// `diffdub dub`: the whole pipeline, video (or frames, or a portrait) and speech in,
 /// dubbed video out.
-struct DubCommand: ParsableCommand {
+struct DubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dub",
         abstract: "Dub a talking-face video (or a portrait) so its lips follow new speech.",
@@ -141,36 +141,35 @@ struct DubCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
-        RuntimeTuning.configureForModelRuns()
-        let input: DubbingJob.Input =
-            if let video { .video(URL(fileURLWithPath: video)) }
-            else if let frames { .frames(URL(fileURLWithPath: frames)) }
-            else { .image(URL(fileURLWithPath: image ?? "")) }
-        var options = DubbingOptions()
-        options.referenceMode = referenceMode == .oneShot ? .oneShot : .fewShot
-        options.referenceFrame = referenceFrame
-        options.steps = steps
-        options.sampler = sampler.sampler
-        options.batchSize = batch
-        options.raw = raw
-        options.frameRange = frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange()
-        options.faceRegion = crop.flatMap(FaceRegion.init(parsing:))
-        let speech: DubbingJob.Speech =
-            if let hubertModel { .hubertModel(URL(fileURLWithPath: hubertModel)) }
-            else { .features(URL(fileURLWithPath: hubert ?? "")) }
-        var job = DubbingJob(
-            models: .checkpoints(stage1: URL(fileURLWithPath: stage1), stage2: URL(fileURLWithPath: stage2)),
-            input: input, landmarks: landmarks.map { URL(fileURLWithPath: $0) }, speech: speech,
-            audio: audio.map { URL(fileURLWithPath: $0) }, output: URL(fileURLWithPath: output), options: options)
-        job.noise = noise.map { .file(URL(fileURLWithPath: $0)) } ?? .seed(seed)
-        job.imageSize = imageSize
-        // Face detection (used without --landmarks).
-        job.detectorModel = faces.detectorURL
-        job.landmarkModel = faces.landmarkModelURL
-        job.faceTracking = faces.tracking
-        if job.writesVideo, audio == nil { warn("no --audio: the video will be silent") }
-        let summary = try job.run(progress: ProgressPrinter.handler(quiet: quiet))
+    /// The request these flags describe.
+    func request() -> DubbingRequest {
+        func url(_ path: String) -> URL { URL(fileURLWithPath: path) }
+        let frames: DubbingRequest.Frames =
+            if let video { .video(url(video)) } else if let frames { .frameFolder(url(frames)) } else { .image(url(image ?? "")) }
+        let options = DubbingOptions(
+            referenceMode: referenceMode == .oneShot ? .oneShot : .fewShot, referenceFrame: referenceFrame,
+            steps: steps, sampler: sampler, batchSize: batch,
+            frameRange: frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange(), raw: raw,
+            faceRegion: crop.flatMap(FaceRegion.init(parsing:)))
+        let speech: DubbingRequest.Speech =
+            if let hubertModel { .hubertModel(url(hubertModel)) } else { .hubertFeatures(url(hubert ?? "")) }
+        let landmarks: DubbingRequest.Landmarks =
+            if let landmarks { .file(url(landmarks)) }
+            else {
+                .detect(
+                    DubbingRequest.FaceDetection(
+                        detector: faces.detectorURL, landmarkModel: faces.landmarkModelURL, tracking: faces.tracking))
+            }
+        return DubbingRequest(
+            models: .files(stage1: url(stage1), stage2: url(stage2), imageSize: imageSize), frames: frames,
+            landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
+            options: options, output: .path(url(output)))
+    }
+
+    func run() async throws {
+        let request = request()
+        if case .video = request.output, audio == nil { warn("no --audio: the video will be silent") }
+        let summary = try await ProgressPrinter.run(request, quiet: quiet)
         for message in summary.warnings { warn(message) }
         if !quiet {
             let range = summary.renderedFrames

@@ -49,7 +49,11 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
-        RuntimeTuning.configureForModelRuns()
+        // The tuned compute settings (threads, buffer pool) for every model call below.
+        try ComputeSettings().run { try runModels() }
+    }
+
+    private func runModels() throws {
         let renderer = try Renderer(checkpoint: URL(fileURLWithPath: stage1), imageSize: imageSize)
         let s = renderer.imageSize
         let images: Tensor

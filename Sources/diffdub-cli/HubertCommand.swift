@@ -58,7 +58,11 @@ struct HubertCommand: ParsableCommand {
     }
 
     func run() throws {
-        RuntimeTuning.configureForModelRuns()
+        // The tuned compute settings (threads, buffer pool) for every model call below.
+        try ComputeSettings().run { try runModels() }
+    }
+
+    private func runModels() throws {
         var hubert = try HubertModel(modelFolder: URL(fileURLWithPath: model))
         hubert.hiddenStateConvention = transformers5LastState ? .transformers5 : .transformers4
         let framesPerSecond = Double(HubertFeatureExtractor.modelSampleRate) / Double(hubert.configuration.frameHop)

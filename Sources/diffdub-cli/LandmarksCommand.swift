@@ -53,7 +53,11 @@ struct LandmarksCommand: ParsableCommand {
     }
 
     func run() throws {
-        RuntimeTuning.configureForModelRuns()
+        // The tuned compute settings (threads, buffer pool) for every model call below.
+        try ComputeSettings().run { try runModels() }
+    }
+
+    private func runModels() throws {
         let source: any FrameSource
         let names: (Int) -> String
         if let video {

@@ -50,7 +50,11 @@ struct LipLatentsCommand: ParsableCommand {
     }
 
     func run() throws {
-        RuntimeTuning.configureForModelRuns()
+        // The tuned compute settings (threads, buffer pool) for every model call below.
+        try ComputeSettings().run { try runModels() }
+    }
+
+    private func runModels() throws {
         let predictor = try LipLatentPredictor(checkpoint: URL(fileURLWithPath: checkpoint))
         let referenceLatents = try NumPyFile.readTensor(URL(fileURLWithPath: reference))
         guard referenceLatents.rank == 2 || (referenceLatents.rank == 3 && referenceLatents.shape[0] == 1) else {

@@ -1,4 +1,5 @@
 import DiffDubCore
+import DiffDubIO
 import Foundation
 
 /// Turns ``ProgressReport``s into a status line on standard error: done/total, seconds per
@@ -16,14 +17,23 @@ final class ProgressPrinter: @unchecked Sendable {
         return { printer.show($0) }
     }
 
+    /// Runs `request` as a task that Ctrl-C or SIGTERM cancels, printing its progress unless
+    /// `quiet`.
+    static func run(_ request: DubbingRequest, quiet: Bool) async throws -> DubbingSummary {
+        let progress = handler(quiet: quiet)
+        let task = Task { try await request.run(progress: progress) }
+        return try await InterruptHandler.whileRunning(cancel: { task.cancel() }) { try await task.value }
+    }
+
     func show(_ report: ProgressReport) {
         lock.lock()
         defer { lock.unlock() }
         let finished = report.completed >= report.total
         let now = Date()
-        guard interactive || finished || now.timeIntervalSince(lastPrinted) >= 5 else { return }
+        guard finished || now.timeIntervalSince(lastPrinted) >= (interactive ? 0.2 : 5) else { return }
         lastPrinted = now
-        var line = "\(report.stage): \(report.completed)/\(report.total)"
+        var line = "\(report.stage.rawValue): \(report.completed)/\(report.total)"
+        if let step = report.step, let steps = report.stepCount, !finished { line += " (step \(step)/\(steps))" }
         if let perUnit = report.secondsPerUnit {
             line += String(format: ", %.2f s each", perUnit)
             if let remaining = report.estimatedRemaining, !finished {

@@ -95,7 +95,11 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
-        RuntimeTuning.configureForModelRuns()
+        // The tuned compute settings (threads, buffer pool) for every model call below.
+        try ComputeSettings().run { try runModels() }
+    }
+
+    private func runModels() throws {
         let renderer = try Renderer(checkpoint: URL(fileURLWithPath: stage1), imageSize: imageSize)
         let s = renderer.imageSize
         let frames = try readImages(xStart, imageSize: s, allowSingle: true)

@@ -11,17 +11,17 @@ import Testing
 struct AutomaticDubbingTests {
     static var ffmpegAvailable: Bool { (try? ExternalTool.locate("ffmpeg")) != nil }
 
-    static func job(input: DubbingJob.Input, output: URL) -> DubbingJob {
-        var options = DubbingOptions()
-        options.steps = 2
-        options.frameRange = FrameRange(start: 0, end: 3)
-        var job = DubbingJob(
-            stage1: Fixtures.url("pipeline/stage1.ckpt"), stage2: Fixtures.url("pipeline/stage2.ckpt"), input: input,
-            landmarks: nil, hubert: Fixtures.url("pipeline/hubert.npy"), audio: nil, output: output, options: options)
-        job.imageSize = 32
-        job.detectorModel = Fixtures.url("detector/faceboxesv2.pth")
-        job.landmarkModel = Fixtures.url("pipnet/pipnet.pth")
-        return job
+    static let detection = DubbingRequest.FaceDetection(
+        detector: Fixtures.url("detector/faceboxesv2.pth"), landmarkModel: Fixtures.url("pipnet/pipnet.pth"))
+
+    static func job(input: DubbingRequest.Frames, output: URL, detection: DubbingRequest.FaceDetection = detection)
+        -> DubbingRequest
+    {
+        DubbingRequest(
+            models: .files(
+                stage1: Fixtures.url("pipeline/stage1.ckpt"), stage2: Fixtures.url("pipeline/stage2.ckpt"), imageSize: 32),
+            frames: input, landmarks: .detect(detection), speech: .hubertFeatures(Fixtures.url("pipeline/hubert.npy")),
+            options: DubbingOptions(steps: 2, frameRange: FrameRange(start: 0, end: 3)), output: .path(output))
     }
 
     /// Pixels of `dubbed` that differ from `original` outside the feathered mouth region of
@@ -48,7 +48,7 @@ struct AutomaticDubbingTests {
 
     @Test("a video of two_faces.png: full resolution kept, only the chosen face's mouth region changes",
         .enabled(if: ffmpegAvailable))
-    func video() throws {
+    func video() async throws {
         let directory = try TemporaryDirectory()
         let video = directory.url.appendingPathComponent("two_faces.mp4")
         let ffmpeg = try ExternalTool.locate("ffmpeg")
@@ -65,11 +65,11 @@ struct AutomaticDubbingTests {
         let output = directory.url.appendingPathComponent("out")
         let job = Self.job(input: .video(video), output: output)
         let source = try VideoFileSource(video)
-        let faces = try job.detectFaces(in: source)
+        let faces = try job.detectFaces(in: source, detection: Self.detection)
         // The widest face is the right one (x about 887..961 in the 1280 x 720 picture).
         #expect(faces.region.x > 640)
         #expect(faces.framesWithoutFace.isEmpty)
-        let summary = try job.run()
+        let summary = try await job.run()
         #expect(summary.renderedFrames == 0..<3)
         #expect(summary.framesWithoutFace.isEmpty)
 
@@ -88,7 +88,7 @@ struct AutomaticDubbingTests {
     }
 
     @Test("frames without a face pass through unchanged and are reported")
-    func framesWithoutFace() throws {
+    func framesWithoutFace() async throws {
         let directory = try TemporaryDirectory()
         let frames = directory.url.appendingPathComponent("frames")
         try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
@@ -99,12 +99,13 @@ struct AutomaticDubbingTests {
             try PNGFile.write(image, to: frames.appendingPathComponent(String(format: "%06d.png", i + 1)))
         }
         let output = directory.url.appendingPathComponent("out")
-        var job = Self.job(input: .frames(frames), output: output)
-        job.faceTracking.choice = .index(0)  // the left face
-        let faces = try job.detectFaces(in: try FrameFolderSource(frames))
+        var detection = Self.detection
+        detection.tracking.choice = .index(0)  // the left face
+        let job = Self.job(input: .frameFolder(frames), output: output, detection: detection)
+        let faces = try job.detectFaces(in: try FrameFolderSource(frames), detection: detection)
         #expect(faces.framesWithoutFace == [1])
         #expect(faces.region.x + faces.region.size < 640)
-        let summary = try job.run()
+        let summary = try await job.run()
         #expect(summary.framesWithoutFace == [1])
         #expect(summary.warnings.contains { $0.contains("no face found in 1 frame") })
         let outputs = try FrameFolder(output)

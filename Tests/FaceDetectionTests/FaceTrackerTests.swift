@@ -52,7 +52,7 @@ struct FaceTrackerTests {
         #expect(track.shots == [Shot(frames: 0..<20, boundary: .clipStart), Shot(frames: 20..<36, boundary: .cut)])
         #expect(track.shotStarts == [20])
         #expect(track.framesWithoutFace.isEmpty)
-        #expect(reports.stages.contains("face detection") && reports.stages.contains("face landmarks"))
+        #expect(reports.stages.contains(.faceDetection) && reports.stages.contains(.faceLandmarks))
 
         for i in 0..<36 {
             let frame = track.frames[i]
@@ -188,7 +188,7 @@ struct FaceTrackerTests {
         let picture = try PNGFile.read(Fixtures.url("detector/inputs/no_face.png"))
         let track = try FaceTracker(analyzer: try Self.analyzer()).track(InMemoryFrames([picture, picture]))
         #expect(track.framesWithoutFace == [0, 1] && track.firstFrameWithFace == nil)
-        #expect(throws: DubbingError.noFrames) { try FaceTracker(analyzer: try Self.analyzer()).track(InMemoryFrames([])) }
+        #expect(throws: DubbingError.noFrames(input: "frames")) { try FaceTracker(analyzer: try Self.analyzer()).track(InMemoryFrames([])) }
     }
 }
 
@@ -197,5 +197,5 @@ final class ReportLog: @unchecked Sendable {
     private let lock = NSLock()
     private var reports: [ProgressReport] = []
     func add(_ report: ProgressReport) { lock.withLock { reports.append(report) } }
-    var stages: Set<String> { lock.withLock { Set(reports.map(\.stage)) } }
+    var stages: Set<ProgressStage> { lock.withLock { Set(reports.map(\.stage)) } }
 }

@@ -84,13 +84,4 @@ private func referenceMatmul(
         expectClose(linear(x, weight: w, bias: b), Tensor(shape: [2, 3, 11], scalars: expected))
         expectClose(linear(x, weight: w, bias: nil), Tensor(shape: [2, 3, 11], scalars: expectedNoBias))
     }
-
-    @Test func blasThreadCountRoundTrips() {
-        let original = BLAS.threadCount
-        #expect(original >= 1)
-        // Other tests run concurrently, so only a round trip (changing the pool mid-sgemm of
-        // another test is not something to provoke here).
-        BLAS.threadCount = original
-        #expect(BLAS.threadCount == original)
-    }
 }

@@ -1,10 +1,10 @@
-import DiffDubCore
+@testable import DiffDubCore
 import TestSupport
 import Testing
 
-/// With one BLAS thread, products are split across the kernel threads by row or column blocks;
-/// the result must be the single-call product (checked against a direct loop).
-@Suite(.serialized) struct SplitGEMMTests {
+/// Products are split across the kernel threads by row or column blocks (OpenBLAS itself runs
+/// single-threaded); the result must be the single-call product (checked against a direct loop).
+@Suite struct SplitGEMMTests {
     /// `op(a) op(b)` by a direct loop in `Double`.
     func reference(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
         let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
@@ -27,16 +27,13 @@ import Testing
 
     @Test(arguments: [(300, 70, 200), (20, 900, 300), (129, 257, 130)])
     func splitProductsMatchTheDirectLoop(_ size: (Int, Int, Int)) {
-        // Task-local settings: changing the process-wide ones would change the products of
-        // tests running at the same time between two runs they compare.
-        BLAS.$splitsProductsInTask.withValue(true) {
-            Parallelism.$threadCountInTask.withValue(3) { checkSplitProducts(size) }
-        }
+        // Settings are values bound to this run only: tests running at the same time keep theirs.
+        ComputeSettings(threads: 3).run { checkSplitProducts(size) }
     }
 
     private func checkSplitProducts(_ size: (Int, Int, Int)) {
         let (m, n, k) = size
-        #expect(BLAS.kernelsSplitProducts && Parallelism.threadCount == 3)
+        #expect(Parallelism.threadCount == 3)
         for (transposeA, transposeB) in [(false, false), (true, false), (false, true), (true, true)] {
             let a = randomTensor(transposeA ? [k, m] : [m, k], seed: UInt64(m + k))
             let b = randomTensor(transposeB ? [n, k] : [k, n], seed: UInt64(n + 7 * k))

@@ -7,7 +7,7 @@ import Testing
 /// Bad inputs to a dubbing run: each is a typed error naming the file, and nothing is written.
 @Suite("Dubbing errors")
 struct DubbingErrorTests {
-    func job(_ directory: TemporaryDirectory) -> DubbingJob {
+    func job(_ directory: TemporaryDirectory) -> DubbingRequest {
         var job = PipelineParityTests.job(output: directory.url.appendingPathComponent("out"))
         job.options.steps = 2
         return job
@@ -19,32 +19,34 @@ struct DubbingErrorTests {
         #expect(left.isEmpty, "left behind: \(left)")
     }
 
-    @Test func missingCheckpointIsNamed() throws {
+    @Test func missingCheckpointIsNamed() async throws {
         let directory = try TemporaryDirectory()
         var job = job(directory)
         let missing = directory.url.appendingPathComponent("nope.ckpt")
-        job.models = .checkpoints(stage1: missing, stage2: Fixtures.url("pipeline/stage2.ckpt"))
-        #expect(throws: DubbingJobError.missingFile(role: "stage-1 checkpoint", path: missing.path)) { try job.run() }
+        job.models = .files(stage1: missing, stage2: Fixtures.url("pipeline/stage2.ckpt"), imageSize: 32)
+        await #expect(throws: DubbingRequestError.missingFile(role: "stage-1 checkpoint", path: missing.path)) {
+            try await job.run()
+        }
         try expectNoOutput(directory)
     }
 
-    @Test func hubertWidthMustMatchStage2() throws {
+    @Test func hubertWidthMustMatchStage2() async throws {
         let directory = try TemporaryDirectory()
         var job = job(directory)
         let wrong = directory.url.appendingPathComponent("hubert.npy")
         try NumPyFile.write(Tensor(zeros: [25, 19, 48]), to: wrong)
-        job.hubert = wrong
+        job.speech = .hubertFeatures(wrong)
         do {
-            _ = try job.run()
+            _ = try await job.run()
             Issue.record("expected an error")
-        } catch let error as DubbingJobError {
+        } catch let error as DubbingRequestError {
             #expect("\(error)".hasPrefix(wrong.path))
             #expect("\(error)".contains("[25, T, 32]"))
         }
         let lastLayer = directory.url.appendingPathComponent("last.npy")
         try NumPyFile.write(Tensor(zeros: [19, 32]), to: lastLayer)
-        job.hubert = lastLayer
-        #expect(throws: DubbingJobError.self) { try job.run() }
+        job.speech = .hubertFeatures(lastLayer)
+        await #expect(throws: DubbingRequestError.self) { try await job.run() }
         try expectNoOutput(directory)
     }
 
@@ -58,7 +60,7 @@ struct DubbingErrorTests {
         }
     }
 
-    @Test func landmarksMustHave68PointsAndCoverEveryFrame() throws {
+    @Test func landmarksMustHave68PointsAndCoverEveryFrame() async throws {
         let directory = try TemporaryDirectory()
         let folder = directory.url.appendingPathComponent("landmarks")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -69,34 +71,38 @@ struct DubbingErrorTests {
                 to: folder.appendingPathComponent(name + ".txt"))
         }
         var job = job(directory)
-        job.landmarks = folder
-        #expect(throws: LandmarksError.self) { try job.run() }  // the last frame has no file
+        job.landmarks = .file(folder)
+        await #expect(throws: LandmarksError.self) { try await job.run() }  // the last frame has no file
 
         let short = folder.appendingPathComponent(names.last! + ".txt")
         try String(repeating: "1 2\n", count: 67).write(to: short, atomically: true, encoding: .utf8)
-        #expect(throws: LandmarksError.wrongPointCount(path: short.path, line: nil, found: 67)) { try job.run() }
+        await #expect(throws: LandmarksError.wrongPointCount(path: short.path, line: nil, found: 67)) {
+            try await job.run()
+        }
 
-        job.landmarks = nil  // face detection then runs, and needs its models
+        // Face detection needs its models.
         let absent = directory.url.appendingPathComponent("absent_pipnet.pth")
-        job.landmarkModel = absent
-        #expect(throws: DubbingJobError.missingFile(role: "landmark model", path: absent.path)) { try job.run() }
+        job.landmarks = .detect(DubbingRequest.FaceDetection(landmarkModel: absent))
+        await #expect(throws: DubbingRequestError.missingFile(role: "landmark model", path: absent.path)) {
+            try await job.run()
+        }
         try expectNoOutput(directory)
     }
 
-    @Test func shorterVideoThanSpeechIsTruncatedWithAWarning() throws {
+    @Test func shorterVideoThanSpeechIsTruncatedWithAWarning() async throws {
         let directory = try TemporaryDirectory()
         var job = job(directory)
         let long = directory.url.appendingPathComponent("long.npy")
         var generator = SeededGenerator(seed: 3)
         try NumPyFile.write(Tensor.random([25, 40, 32], using: &generator), to: long)
-        job.hubert = long
-        let summary = try job.run()
+        job.speech = .hubertFeatures(long)
+        let summary = try await job.run()
         #expect(summary.latentCount == 20)
         #expect(summary.renderedFrames == 0..<10)
         #expect(summary.warnings.count == 1)
     }
 
-    @Test func emptyAudioIsRejected() throws {
+    @Test func emptyAudioIsRejected() async throws {
         let directory = try TemporaryDirectory()
         var job = job(directory)
         let silent = directory.url.appendingPathComponent("empty.wav")
@@ -106,8 +112,8 @@ struct DubbingErrorTests {
         header += Data("data".utf8) + le32(0)
         try header.write(to: silent)
         job.audio = silent
-        job.output = directory.url.appendingPathComponent("out.mp4")
-        let error = #expect(throws: (any Error).self) { try job.run() }
+        job.output = .video(directory.url.appendingPathComponent("out.mp4"))
+        let error = await #expect(throws: (any Error).self) { try await job.run() }
         #expect("\(error.map { "\($0)" } ?? "")".hasPrefix(silent.path))
         try expectNoOutput(directory)
     }
@@ -115,7 +121,7 @@ struct DubbingErrorTests {
     private func le32(_ v: UInt32) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
     private func le16(_ v: UInt16) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
 
-    @Test func nonSquareFramesNeedACropAndTheCropIsPastedBack() throws {
+    @Test func nonSquareFramesNeedACropAndTheCropIsPastedBack() async throws {
         let dubber = try Dubber(
             renderer: Renderer(checkpoint: Fixtures.url("pipeline/stage1.ckpt"), imageSize: 32),
             lipPredictor: LipLatentPredictor(checkpoint: Fixtures.url("pipeline/stage2.ckpt")))
@@ -128,24 +134,26 @@ struct DubbingErrorTests {
             for y in 0..<512 { for x in 0..<512 { for c in 0..<3 { canvas[y, x + 100, c] = frame[y, x, c] } } }
             return canvas
         }
-        let hubert = try Fixtures.tensor("pipeline/hubert.npy")
-        let noise = try Fixtures.tensor("pipeline/xT.npy")
-        var options = DubbingOptions()
-        options.steps = 2
-        #expect(throws: DubbingError.nonSquareFrame(index: 0, height: 512, width: 640)) {
-            try dubber.dub(
-                frames: InMemoryFrames(wide), landmarks: .perFrame(points), hubert: hubert, noise: noise,
-                options: options, sink: InMemoryFrameSink())
+        // Everything in memory: models, frames, landmarks, features, noise and the sink.
+        func request(_ frames: [RGBImage], _ track: LandmarkTrack, region: FaceRegion?, into sink: InMemoryFrameSink)
+            throws -> DubbingRequest
+        {
+            DubbingRequest(
+                models: .loaded(dubber), frames: .source(InMemoryFrames(frames)), landmarks: .track(track),
+                speech: .features(try Fixtures.tensor("pipeline/hubert.npy")),
+                noise: .tensor(try Fixtures.tensor("pipeline/xT.npy")), options: DubbingOptions(steps: 2, faceRegion: region),
+                output: .sink(sink))
+        }
+        await #expect(throws: DubbingError.nonSquareFrame(index: 0, height: 512, width: 640)) {
+            try await request(wide, .perFrame(points), region: nil, into: InMemoryFrameSink()).run()
         }
         let plain = InMemoryFrameSink()
-        _ = try dubber.dub(
-            frames: InMemoryFrames(frames), landmarks: .perFrame(points), hubert: hubert, noise: noise,
-            options: options, sink: plain)
-        options.faceRegion = FaceRegion(x: 100, y: 0, size: 512)
+        _ = try await request(frames, .perFrame(points), region: nil, into: plain).run()
         let cropped = InMemoryFrameSink()
-        _ = try dubber.dub(
-            frames: InMemoryFrames(wide), landmarks: .perFrame(points.map { $0.translated(by: SIMD2(100, 0)) }),
-            hubert: hubert, noise: noise, options: options, sink: cropped)
+        _ = try await request(
+            wide, .perFrame(points.map { $0.translated(by: SIMD2(100, 0)) }), region: FaceRegion(x: 100, y: 0, size: 512),
+            into: cropped
+        ).run()
         #expect(cropped.frames.count == 2)
         for (a, b) in zip(plain.frames, cropped.frames) {
             #expect(b.image.width == 640)

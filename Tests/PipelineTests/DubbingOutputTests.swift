@@ -10,10 +10,10 @@ struct DubbingOutputTests {
     static var ffmpegAvailable: Bool { (try? ExternalTool.locate("ffmpeg")) != nil }
 
     @Test("the demo writes an MP4 with the expected frames and an audio stream", .enabled(if: ffmpegAvailable))
-    func demoVideo() throws {
+    func demoVideo() async throws {
         let directory = try TemporaryDirectory()
         let output = directory.url.appendingPathComponent("demo.mp4")
-        let summary = try DubbingDemo.run(sample: Fixtures.url("faces"), output: output, steps: 2)
+        let summary = try await DubbingDemo.run(sample: Fixtures.url("faces"), output: output, steps: 2)
         #expect(summary.renderedFrames == 0..<10)
         let info = try VideoProbe.info(output)
         #expect(info.width == 512 && info.height == 512)
@@ -22,19 +22,19 @@ struct DubbingOutputTests {
     }
 
     @Test("joined slices equal one run; gaps and overlaps are errors")
-    func joinSlices() throws {
+    func joinSlices() async throws {
         let directory = try TemporaryDirectory()
-        func run(_ range: FrameRange, into name: String) throws -> URL {
+        func run(_ range: FrameRange, into name: String) async throws -> URL {
             let url = directory.url.appendingPathComponent(name)
             var job = PipelineParityTests.job(output: url)
             job.options.steps = 2
             job.options.frameRange = range
-            _ = try job.run()
+            _ = try await job.run()
             return url
         }
-        let whole = try run(FrameRange(), into: "whole")
-        let first = try run(FrameRange(start: 0, end: 6), into: "a")
-        let second = try run(FrameRange(start: 6), into: "b")
+        let whole = try await run(FrameRange(), into: "whole")
+        let first = try await run(FrameRange(start: 0, end: 6), into: "a")
+        let second = try await run(FrameRange(start: 6), into: "b")
         let joined = directory.url.appendingPathComponent("joined")
         try FrameOutput.writing(to: joined, audio: nil) { sink in
             try FrameSlices(folders: [second, first]).write(to: sink)
@@ -46,19 +46,19 @@ struct DubbingOutputTests {
         #expect(throws: FrameSlices.Error.duplicate(frame: 0, first: first.path, second: whole.path)) {
             try FrameSlices(folders: [first, whole])
         }
-        let late = try run(FrameRange(start: 8), into: "c")
+        let late = try await run(FrameRange(start: 8), into: "c")
         #expect(throws: FrameSlices.Error.gap(missing: 6..<8)) { try FrameSlices(folders: [first, late]) }
     }
 
     @Test("paste-back keeps the input resolution and every pixel outside the mouth region")
-    func pasteBack() throws {
+    func pasteBack() async throws {
         let directory = try TemporaryDirectory()
         let output = directory.url.appendingPathComponent("out")
         var job = PipelineParityTests.job(output: output)
         job.options.raw = false
         job.options.steps = 2
         job.options.frameRange = FrameRange(start: 0, end: 2)
-        _ = try job.run()
+        _ = try await job.run()
         let inputs = try FrameFolder(PipelineParityTests.framesFolder)
         let points = try LandmarksFile.readFolder(PipelineParityTests.landmarksFolder, frames: inputs.frameNames)
         let outputs = try FrameFolder(output)
@@ -87,7 +87,7 @@ struct DubbingOutputTests {
 @Suite("Dubbing from audio")
 struct DubbingFromAudioTests {
     @Test("a job computes Hubert features from the audio with a model folder, then dubs")
-    func speechFromAudio() throws {
+    func speechFromAudio() async throws {
         let directory = try TemporaryDirectory()
         // A tiny Hubert whose 25 hidden states are 32 wide, as the pipeline fixture's stage 2 expects.
         let configuration = HubertConfiguration(
@@ -109,13 +109,13 @@ struct DubbingFromAudioTests {
         job.options.steps = 2
         job.audio = audio
         job.speech = .hubertModel(model)
-        let summary = try job.run()
+        let summary = try await job.run()
         // 6400 samples: (6400 - 400) / 320 + 1 = 19 Hubert frames, + 1 repeated = 20 -> 10 latents.
         #expect(summary.latentCount == 10)
         #expect(summary.renderedFrames == 0..<10)
 
         job.audio = nil
-        #expect(throws: DubbingJobError.audioRequired) { try job.run() }
+        await #expect(throws: DubbingRequestError.audioRequired) { try await job.run() }
     }
 }
 
@@ -123,13 +123,13 @@ struct DubbingFromAudioTests {
 @Suite("Dubbing with DPM-Solver++(2M)")
 struct DubbingSamplerTests {
     @Test("a run with DPM-Solver++(2M) accepts a step count ddimN rejects and renders every frame")
-    func dpmSolverRun() throws {
+    func dpmSolverRun() async throws {
         let directory = try TemporaryDirectory()
         var job = PipelineParityTests.job(output: directory.url.appendingPathComponent("out"))
-        job.options.sampler = DPMSolverSampler()
+        job.options.sampler = .dpmpp2m
         job.options.steps = 37  // no "ddim37" grid exists; DPM-Solver++'s log-SNR grid does
         job.options.frameRange = FrameRange(start: 0, end: 2)
-        let summary = try job.run()
+        let summary = try await job.run()
         #expect(summary.renderedFrames == 0..<2)
         #expect(try FrameFolder(directory.url.appendingPathComponent("out")).count == 2)
     }

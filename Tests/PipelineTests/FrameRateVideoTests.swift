@@ -55,7 +55,7 @@ struct FrameRateVideoTests {
         let sinkVideo = folder.url.appendingPathComponent("sink.mp4")
         let sink = try VideoFileSink(sinkVideo, audio: nil, rate: Self.rate(30000, 1001))
         for i in 0..<5 { try sink.write(Self.frame(i), index: i) }
-        try sink.commit()
+        try sink.finish()
         #expect(try VideoProbe.info(sinkVideo).rate == Self.rate(30000, 1001))
     }
 

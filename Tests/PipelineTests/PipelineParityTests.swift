@@ -12,19 +12,14 @@ struct PipelineParityTests {
     static let framesFolder = Fixtures.url("faces/frames")
     static let landmarksFolder = Fixtures.url("faces/landmarks")
 
-    static func job(output: URL) -> DubbingJob {
-        var options = DubbingOptions()
-        options.referenceMode = .oneShot
-        options.referenceFrame = 3
-        options.steps = 5
-        options.raw = true
-        var job = DubbingJob(
-            stage1: Fixtures.url("pipeline/stage1.ckpt"), stage2: Fixtures.url("pipeline/stage2.ckpt"),
-            input: .frames(framesFolder), landmarks: landmarksFolder, hubert: Fixtures.url("pipeline/hubert.npy"),
-            audio: nil, output: output, options: options)
-        job.noise = .file(Fixtures.url("pipeline/xT.npy"))
-        job.imageSize = 32
-        return job
+    static func job(output: URL) -> DubbingRequest {
+        DubbingRequest(
+            models: .files(
+                stage1: Fixtures.url("pipeline/stage1.ckpt"), stage2: Fixtures.url("pipeline/stage2.ckpt"), imageSize: 32),
+            frames: .frameFolder(framesFolder), landmarks: .file(landmarksFolder),
+            speech: .hubertFeatures(Fixtures.url("pipeline/hubert.npy")), noise: .file(Fixtures.url("pipeline/xT.npy")),
+            options: DubbingOptions(referenceMode: .oneShot, referenceFrame: 3, steps: 5, raw: true),
+            output: .path(output))
     }
 
     @Test("reference latent and lip latents within 1e-3")
@@ -44,10 +39,10 @@ struct PipelineParityTests {
     }
 
     @Test("every dubbed frame within 2 per channel, through the CLI's code path")
-    func frames() throws {
+    func frames() async throws {
         let directory = try TemporaryDirectory()
         let output = directory.url.appendingPathComponent("out")
-        let summary = try Self.job(output: output).run()
+        let summary = try await Self.job(output: output).run()
         let expected = try Fixtures.array("pipeline/frames_out_uint8.npy")
         let (count, size) = (expected.shape[0], expected.shape[1])
         #expect(summary.renderedFrames == 0..<count)
@@ -63,18 +58,21 @@ struct PipelineParityTests {
     }
 
     @Test("slices rendered separately join into the frames of one run, bit for bit")
-    func frameRangesJoin() throws {
+    func frameRangesJoin() async throws {
         let directory = try TemporaryDirectory()
         var whole = Self.job(output: directory.url.appendingPathComponent("whole"))
         whole.options.batchSize = 3
-        _ = try whole.run()
-        let joined = directory.url.appendingPathComponent("joined")
-        for range in [FrameRange(start: 0, end: 4), FrameRange(start: 4, end: 7), FrameRange(start: 7)] {
-            var part = Self.job(output: joined)
+        _ = try await whole.run()
+        var slices: [URL] = []
+        for (i, range) in [FrameRange(start: 0, end: 4), FrameRange(start: 4, end: 7), FrameRange(start: 7)].enumerated() {
+            slices.append(directory.url.appendingPathComponent("slice\(i)"))
+            var part = Self.job(output: slices[i])
             part.options.batchSize = 3
             part.options.frameRange = range
-            _ = try part.run()
+            _ = try await part.run()
         }
+        let joined = directory.url.appendingPathComponent("joined")
+        try FrameOutput.writing(to: joined, audio: nil) { try FrameSlices(folders: slices).write(to: $0) }
         let a = try FrameFolder(directory.url.appendingPathComponent("whole"))
         let b = try FrameFolder(joined)
         #expect(a.frameNames == b.frameNames)
@@ -84,12 +82,12 @@ struct PipelineParityTests {
     }
 
     @Test("a failed run leaves no output behind")
-    func failureLeavesNothing() throws {
+    func failureLeavesNothing() async throws {
         let directory = try TemporaryDirectory()
         let output = directory.url.appendingPathComponent("out")
         var job = Self.job(output: output)
         job.options.steps = 37  // rejected by the original's respacing
-        #expect(throws: DiffusionError.self) { try job.run() }
+        await #expect(throws: DiffusionError.self) { try await job.run() }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path).isEmpty)
     }
 }

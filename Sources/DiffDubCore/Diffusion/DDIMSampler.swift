@@ -40,7 +40,7 @@ public struct DDIMSampler: Sampler {
             if clipDenoised { x0 = clamp(x0, -1, 1) }
             let impliedNoise = (scaledX - x0) / Tensor(scalar: recipMinusOne)
             x = x0 * abarPrevious.squareRoot() + impliedNoise * (1 - abarPrevious).squareRoot()
-            progress?(done + 1, schedule.count)
+            try progress?(done + 1, schedule.count)
         }
         return x
     }

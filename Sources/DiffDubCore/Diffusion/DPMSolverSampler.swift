@@ -69,7 +69,7 @@ public struct DPMSolverSampler: Sampler {
                 previousH = h
             }
             previousX0 = x0
-            progress?(done + 1, schedule.count)
+            try progress?(done + 1, schedule.count)
         }
         return x
     }

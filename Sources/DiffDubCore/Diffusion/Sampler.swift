@@ -25,8 +25,9 @@ public struct InpaintingConstraint: Sendable {
 /// conditioning the caller closes over.
 public typealias NoisePredictor = (_ x: Tensor, _ timestep: Int) throws -> Tensor
 
-/// Reports sampling progress: `(completedSteps, totalSteps)`.
-public typealias SamplingProgress = (_ completed: Int, _ total: Int) -> Void
+/// Reports sampling progress after every step: `(completedSteps, totalSteps)`. Throwing
+/// (for example `CancellationError`) stops the sampler between two steps.
+public typealias SamplingProgress = (_ completed: Int, _ total: Int) throws -> Void
 
 /// A reverse-diffusion sampler: turns noise into an image by repeatedly calling a
 /// noise predictor along a respaced schedule.

@@ -68,7 +68,7 @@ public struct ClipFaceTracker: Sendable {
         var size: (height: Int, width: Int)?
         // A stream of unknown length reports once, at the end of the pass.
         let known = source.frameCount.map { min($0, limit) }
-        let detection = ProgressTracker(stage: "face detection", total: known ?? 0, handler: known == nil ? nil : progress)
+        let detection = ProgressTracker(stage: .faceDetection, total: known ?? 0, handler: known == nil ? nil : progress)
         let started = Date()
         do {
             let reader = try source.makeReader()
@@ -83,10 +83,10 @@ public struct ClipFaceTracker: Sendable {
         if known == nil {
             progress?(
                 ProgressReport(
-                    stage: "face detection", completed: allBoxes.count, total: allBoxes.count,
+                    stage: .faceDetection, completed: allBoxes.count, total: allBoxes.count,
                     elapsed: Date().timeIntervalSince(started)))
         }
-        guard let size else { throw DubbingError.noFrames }
+        guard let size else { throw DubbingError.noFrames(input: source.name) }
         let chosen = allBoxes.compactMap { options.choice.pick($0) }
         guard let region = options.region ?? ClipCrop.region(
             boxes: chosen, expandRatio: options.expandRatio, height: size.height, width: size.width)
@@ -96,7 +96,7 @@ public struct ClipFaceTracker: Sendable {
         let centre = SIMD2(Float(region.x) + Float(region.size) / 2, Float(region.y) + Float(region.size) / 2)
         var boxes: [FaceBox?] = []
         var landmarks: [FaceLandmarks?] = []
-        let marking = ProgressTracker(stage: "face landmarks", total: allBoxes.count, handler: progress)
+        let marking = ProgressTracker(stage: .faceLandmarks, total: allBoxes.count, handler: progress)
         let reader = try source.makeReader()
         while boxes.count < allBoxes.count, let frame = try reader.next() {
             let inside = allBoxes[boxes.count].filter { box in

@@ -1,5 +1,5 @@
 /// Which face of a frame with several faces is dubbed.
-public enum FaceChoice: Sendable, Equatable {
+public enum FaceChoice: Sendable, Hashable, Codable {
     /// The widest box, as the original's preprocessing (`extract_cropped_faces.py`) picks it.
     case largest
     /// Face `K` (0-based) counted from the left (by box centre).

@@ -41,7 +41,7 @@ public struct FaceTracker: Sendable {
     /// Tracks the face through `source` (a still image counts as one frame).
     ///
     /// - Throws: ``FaceTrackingError/invalidOption(_:)`` for bad options,
-    ///   ``DubbingError/noFrames`` for an empty source, ``DubbingError/regionOutsideFrame(region:height:width:)``
+    ///   ``DubbingError/noFrames(input:)`` for an empty source, ``DubbingError/regionOutsideFrame(region:height:width:)``
     ///   for a fixed region outside the frames, and the source's reading errors. A clip without
     ///   any face is not an error here: every frame is "no face" (see ``FaceTrack/firstFrameWithFace``).
     public func track(_ source: any FrameSource, progress: ProgressHandler? = nil) throws -> FaceTrack {
@@ -59,7 +59,7 @@ public struct FaceTracker: Sendable {
         // Landmark pass.
         var landmarks = [FaceLandmarks?](repeating: nil, count: chosen.count)
         let wanted = planned.indices.filter { planned[$0].box != nil }
-        let marking = ProgressTracker(stage: "face landmarks", total: wanted.count, handler: progress)
+        let marking = ProgressTracker(stage: .faceLandmarks, total: wanted.count, handler: progress)
         if !wanted.isEmpty {
             let reader = try source.makeReader()
             var index = 0
@@ -113,7 +113,7 @@ public struct FaceTracker: Sendable {
         var previous: [Float] = []
         let known = source.frameCount.map { min($0, limit) }
         // A stream of unknown length reports once, at the end of the pass.
-        let detection = ProgressTracker(stage: "face detection", total: known ?? 0, handler: known == nil ? nil : progress)
+        let detection = ProgressTracker(stage: .faceDetection, total: known ?? 0, handler: known == nil ? nil : progress)
         let started = Date()
         let reader = try source.makeReader()
         var last: [FaceBox] = []
@@ -130,11 +130,11 @@ public struct FaceTracker: Sendable {
             previous = thumbnail
             detection.report(completed: boxes.count)
         }
-        guard let size else { throw DubbingError.noFrames }
+        guard let size else { throw DubbingError.noFrames(input: source.name) }
         if known == nil {
             progress?(
                 ProgressReport(
-                    stage: "face detection", completed: boxes.count, total: boxes.count,
+                    stage: .faceDetection, completed: boxes.count, total: boxes.count,
                     elapsed: Date().timeIntervalSince(started)))
         }
         return (boxes, differences, size)

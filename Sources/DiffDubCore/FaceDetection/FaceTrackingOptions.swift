@@ -1,6 +1,6 @@
 /// How faces are found in a clip for dubbing (``ClipFaceTracker``: one crop per clip;
 /// ``FaceTracker``: a crop per frame that follows the face through each shot).
-public struct FaceTrackingOptions: Sendable, Equatable {
+public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     /// Which face is dubbed when a frame has several (default: the widest).
     public var choice: FaceChoice = .largest
     /// Expansion ratio of the crop box (0.6, the original's `--expanded_ratio`).
@@ -33,4 +33,25 @@ public struct FaceTrackingOptions: Sendable, Equatable {
 
     /// Default options.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case choice, expandRatio, detectEvery, smoothingRadius, region, regionSmoothingRadius, shotCuts, faceJump,
+            maximumGap
+    }
+
+    /// Decodes the options; missing keys keep their defaults (files written before a setting
+    /// existed still read).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        choice = try c.decodeIfPresent(FaceChoice.self, forKey: .choice) ?? choice
+        expandRatio = try c.decodeIfPresent(Double.self, forKey: .expandRatio) ?? expandRatio
+        detectEvery = try c.decodeIfPresent(Int.self, forKey: .detectEvery) ?? detectEvery
+        smoothingRadius = try c.decodeIfPresent(Int.self, forKey: .smoothingRadius) ?? smoothingRadius
+        region = try c.decodeIfPresent(FaceRegion.self, forKey: .region)
+        regionSmoothingRadius = try c.decodeIfPresent(Int.self, forKey: .regionSmoothingRadius) ?? regionSmoothingRadius
+        shotCuts = try c.decodeIfPresent(ShotCutDetector.self, forKey: .shotCuts) ?? shotCuts
+        faceJump = try c.decodeIfPresent(Double.self, forKey: .faceJump) ?? faceJump
+        maximumGap = try c.decodeIfPresent(Int.self, forKey: .maximumGap) ?? maximumGap
+    }
 }

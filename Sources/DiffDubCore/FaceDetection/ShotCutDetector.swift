@@ -12,7 +12,7 @@
 ///
 /// Thumbnails make the measure blind to noise and compression artefacts; the median makes the
 /// threshold follow the clip. Only the per-frame differences are kept, never the frames.
-public struct ShotCutDetector: Sendable, Equatable {
+public struct ShotCutDetector: Sendable, Hashable, Codable {
     /// Thumbnail width in cells (the height follows the frame's aspect ratio).
     public var thumbnailWidth = 48
     /// Smallest difference that can be a cut (mean absolute luma difference in [0, 1]).
@@ -26,6 +26,21 @@ public struct ShotCutDetector: Sendable, Equatable {
 
     /// The default detector.
     public init() {}
+
+    private enum CodingKeys: String, CodingKey {
+        case thumbnailWidth, minimumDifference, ratio, window, noiseFloor
+    }
+
+    /// Decodes the settings; missing keys keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init()
+        thumbnailWidth = try c.decodeIfPresent(Int.self, forKey: .thumbnailWidth) ?? thumbnailWidth
+        minimumDifference = try c.decodeIfPresent(Float.self, forKey: .minimumDifference) ?? minimumDifference
+        ratio = try c.decodeIfPresent(Float.self, forKey: .ratio) ?? ratio
+        window = try c.decodeIfPresent(Int.self, forKey: .window) ?? window
+        noiseFloor = try c.decodeIfPresent(Float.self, forKey: .noiseFloor) ?? noiseFloor
+    }
 
     /// A frame's thumbnail (luma in [0, 1], row-major, `thumbnailWidth` wide).
     public func thumbnail(of frame: RGBImage) -> [Float] {

@@ -6,47 +6,29 @@ import COpenBLAS
 /// and normalisation kernels use). The two never run at the same time: a kernel either packs
 /// data with ``parallelFor(_:minimumChunk:_:)`` or calls `sgemm`.
 public enum BLAS {
-    /// Threads OpenBLAS uses inside one `sgemm` call (`openblas_get_num_threads` /
-    /// `openblas_set_num_threads`); setting clamps to at least 1. Set it at start-up, not while
-    /// other threads are running kernels.
-    public static var threadCount: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(max(1, newValue))) }
-    }
-
-    /// Opt-in setting for long model runs (the renderer): one BLAS thread, so large products
-    /// are split across ``Parallelism/threadCount`` by the kernels themselves and no BLAS
-    /// worker spins between products (see ``sgemm``). Together with
-    /// ``AllocatorTuning/keepLargeBlocksInHeap()``, what `diffdub render` and `dub` call at
-    /// start-up. Call it before any kernel runs.
-    public static func useKernelThreads() {
-        threadCount = 1
-    }
-
-    /// Whether the kernels split large products across ``Parallelism/threadCount`` themselves
-    /// (one single-threaded `sgemm` per chunk): when OpenBLAS has one thread
-    /// (``useKernelThreads()``), or as ``splitsProductsInTask`` says inside
-    /// `BLAS.$splitsProductsInTask.withValue(...) { ... }`.
-    public static var kernelsSplitProducts: Bool { splitsProductsInTask ?? (threadCount == 1) }
-
-    /// A task-local choice for ``kernelsSplitProducts`` (nil: follow the OpenBLAS thread count),
-    /// so a test can run the split path without changing the process-wide setting under other
-    /// tests that run at the same time.
-    @TaskLocal public static var splitsProductsInTask: Bool? = nil
-
     /// The OpenBLAS build configuration string (version, target core, threading model).
     public static var configuration: String {
         guard let text = openblas_get_config() else { return "unknown" }
         return String(cString: text)
     }
+
+    /// Makes OpenBLAS single-threaded, once per process, before the first product: the
+    /// kernels split large products across ``Parallelism/threadCount`` themselves (one
+    /// single-threaded `sgemm` per chunk), so each run keeps to its own thread count and no
+    /// OpenBLAS worker spins between products (OpenBLAS's workers yield in a loop while they
+    /// wait for work, which on a machine with as many threads as cores takes a core away from
+    /// the element-wise kernels).
+    static func useKernelThreads() { _ = singleThreaded }
+
+    private static let singleThreaded: Void = { openblas_set_num_threads(1) }()
 }
 
 /// Row-major single-precision GEMM: `C = alpha * op(A) * op(B) + beta * C`, where `op(A)` is
 /// `M x K`, `op(B)` is `K x N`, `C` is `M x N`; `lda`, `ldb`, `ldc` are the row strides of the
 /// matrices as stored (before transposition).
 ///
-/// With one BLAS thread (``BLAS/threadCount`` 1) and several kernel threads, a large product is
-/// split into row blocks of `C` (column blocks when `M` is small), one single-threaded `sgemm`
+/// OpenBLAS runs single-threaded (``BLAS/useKernelThreads()``); with several kernel threads a
+/// large product is split into row blocks of `C` (column blocks when `M` is small), one single-threaded `sgemm`
 /// per ``parallelFor(_:minimumChunk:_:)`` chunk. Each element of `C` is still the same sum in
 /// the same order, so the result does not depend on the split; and no BLAS worker thread spins
 /// between products, which on a machine with as many threads as cores takes a core away from
@@ -58,7 +40,7 @@ func sgemm(
 ) {
     guard m > 0, n > 0 else { return }
     let threads = Parallelism.threadCount
-    guard threads > 1, k > 0, 2 * m * n * k >= 1 << 22, BLAS.kernelsSplitProducts else {
+    guard threads > 1, k > 0, 2 * m * n * k >= 1 << 22 else {
         sgemmSingle(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
             b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
@@ -89,11 +71,11 @@ func sgemm(
 }
 
 /// Independent products run side by side: `product(i)` for `i` in `0..<count`, each a
-/// single-threaded ``sgemm`` on one ``parallelFor(_:minimumChunk:_:)`` chunk when BLAS has one
-/// thread, one after the other (each using the BLAS threads) otherwise. `product` receives a
+/// single-threaded ``sgemm`` on one ``parallelFor(_:minimumChunk:_:)`` chunk with several
+/// kernel threads, one after the other otherwise. `product` receives a
 /// function that multiplies without splitting.
 func sgemmBatch(_ count: Int, _ product: (_ i: Int, _ multiply: GEMMCall) -> Void) {
-    if BLAS.kernelsSplitProducts && Parallelism.threadCount > 1 {
+    if Parallelism.threadCount > 1 {
         parallelFor(count, minimumChunk: 1) { range in
             for i in range { product(i, sgemmSingle) }
         }
@@ -109,13 +91,14 @@ typealias GEMMCall = (
     _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
 ) -> Void
 
-/// One `cblas_sgemm` call (BLAS may use its own threads), with the degenerate cases handled.
+/// One single-threaded `cblas_sgemm` call, with the degenerate cases handled.
 private func sgemmSingle(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
     guard m > 0, n > 0 else { return }
+    BLAS.useKernelThreads()
     guard k > 0 else {
         // An empty sum: C = beta * C (BLAS would reject the degenerate leading dimensions).
         for row in 0..<m {

@@ -11,13 +11,9 @@ import Foundation
 /// 3. rendering: for each frame, DDIM inpainting of its mouth region (landmark 30 mask) with
 ///    its lip latent, the reference frame as `x_ref` and one noise image shared by all frames.
 ///
-/// ```swift
-/// let dubber = try Dubber(renderer: renderer, lipPredictor: predictor)
-/// let summary = try dubber.dub(
-///     frames: source, landmarks: .perFrame(points), hubert: features,
-///     noise: GaussianNoise.sample(shape: dubber.noiseShape, seed: 0),
-///     options: options, sink: sink, progress: nil)
-/// ```
+/// A whole dub, from files or values, is a `DubbingRequest` (DiffDubIO); the three steps are
+/// public for programs that run them separately (a job that prepares latents once and renders
+/// frames on many machines).
 public struct Dubber: Sendable {
     /// Stage 1.
     public let renderer: Renderer
@@ -90,63 +86,86 @@ public struct Dubber: Sendable {
         return (0..<faces.count).map { RGBImage(unitTensor: rendered, index: $0, quantization: .truncate) }
     }
 
+    /// The number of lip latents (25 fps output frames) stage 2 gives for `hubertFrames`
+    /// Hubert frames (50 Hz): `ceil(T / 2)`.
+    public func latentCount(hubertFrames: Int) -> Int { (max(0, hubertFrames) + 1) / 2 }
+
     // MARK: - A whole clip
 
     /// Dubs a clip: reference latents, lip latents, then every output frame in
-    /// ``DubbingOptions/frameRange``, written to `sink` in order.
+    /// ``DubbingOptions/frameRange``, written to `sink` in order (the caller finishes or
+    /// discards the sink).
     ///
     /// The number of output frames is `min(lip latents, input frames)` (a still image
     /// stands for as many frames as there are latents). Frames are rendered in batches of
-    /// ``DubbingOptions/batchSize``.
+    /// ``DubbingOptions/batchSize``. Everything that can be checked without the models (options,
+    /// noise shape, the step count, landmarks against the frames to dub) is checked before any
+    /// model runs.
     ///
     /// - Parameters:
     ///   - frames: the input clip (frames of one size).
     ///   - landmarks: the 68 landmarks of every frame, in the frames' pixels.
     ///   - hubert: Hubert features `[layers, T, A]` or `[1, layers, T, A]` (50 Hz).
     ///   - noise: `x_T` `[1, 3, S, S]`, shared by all frames.
-    ///   - progress: receives a report after each batch (stage "rendering") and while
-    ///     encoding references (stage "reference latents").
-    public func dub(
+    ///   - progress: reports while encoding references and after every denoising step.
+    ///   - checkCancellation: called between frames and denoising steps; what it throws ends
+    ///     the run there.
+    package func dub(
         frames source: any FrameSource, landmarks: LandmarkTrack, hubert: Tensor, noise: Tensor,
-        options: DubbingOptions, sink: any FrameSink, progress: ProgressHandler? = nil
+        options: DubbingOptions, sink: any FrameSink, progress: ProgressHandler? = nil,
+        checkCancellation: @escaping () throws -> Void = {}
     ) throws -> DubbingSummary {
-        guard options.batchSize >= 1 else { throw DubbingError.invalidOption("--batch must be at least 1") }
-        guard options.referenceCount >= 1 else { throw DubbingError.invalidOption("the reference count must be at least 1") }
+        try options.validate()
         guard noise.shape == noiseShape else { throw DubbingError.invalidNoise(shape: noise.shape, expected: noiseShape) }
-        _ = try options.sampler.schedule(renderer.schedule, steps: options.steps)  // fail before any work
+        let sampler = options.sampler.sampler
+        _ = try sampler.schedule(renderer.schedule, steps: options.steps)  // fail before any work
         let preparer = FramePreparer(size: imageSize, region: options.faceRegion, landmarks: landmarks)
+        let hubertFrames = hubert.rank >= 2 ? hubert.shape[hubert.rank - 2] : 0
+        let latentCount = latentCount(hubertFrames: hubertFrames)
+        let known = source.frameCount
+        let planned = options.frameRange.clamped(toCount: min(latentCount, known ?? latentCount))
+        if let covered = landmarks.count, covered < planned.upperBound, !planned.isEmpty {
+            throw DubbingError.landmarkCountMismatch(
+                input: source.name, landmarks: covered, frames: min(latentCount, known ?? latentCount))
+        }
 
         // 1. Reference latents.
+        try checkCancellation()
         let references = try referenceFaces(source: source, preparer: preparer, options: options)
-        let tracker = ProgressTracker(stage: "reference latents", total: references.encoded.count, handler: progress)
+        let tracker = ProgressTracker(stage: .referenceLatents, total: references.encoded.count, handler: progress)
         let encoded = try referenceLatents(of: references.encoded, batchSize: options.batchSize)
         tracker.report(completed: references.encoded.count)
         let referenceLatents = Self.arrange(encoded, mode: options.referenceMode, count: options.referenceCount)
 
         // 2. Lip latents.
+        try checkCancellation()
+        let lipTracker = ProgressTracker(stage: .lipLatents, total: 1, handler: progress)
         let lip = try lipLatents(hubert: hubert, referenceLatents: referenceLatents)
-        let latentCount = lip.shape[0]
+        lipTracker.report(completed: 1)
 
         // 3. Rendering.
-        let known = source.frameCount
-        let planned = options.frameRange.clamped(toCount: min(latentCount, known ?? latentCount))
         var warnings: [String] = []
         if let known, known < latentCount {
             warnings.append(
                 "\(source.name) has \(known) frames but the speech gives \(latentCount): only \(known) frames are dubbed")
         }
         let reader = try source.makeReader()
-        let render = ProgressTracker(stage: "rendering", total: planned.count, handler: progress)
+        let render = ProgressTracker(stage: .rendering, total: planned.count, handler: progress)
         var index = 0
         var done = 0
         var batch: [(index: Int, frame: RGBImage, face: FaceFrame)] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
+            try checkCancellation()
             let rows = batch.map(\.index)
             let latents = concat(rows.map { slice(lip, axis: 0, $0..<($0 + 1)) }, axis: 0)
             let outputs = try self.render(
                 faces: batch.map(\.face), latents: latents, reference: references.reference, noise: noise,
-                steps: options.steps, sampler: options.sampler)
+                steps: options.steps, sampler: sampler
+            ) { step, steps in
+                try checkCancellation()
+                render.report(completed: done, step: step, stepCount: steps)
+            }
             for (item, output) in zip(batch, outputs) {
                 try sink.write(options.raw ? output : preparer.pasteBack(output, into: item.frame, face: item.face), index: item.index)
             }
@@ -163,6 +182,8 @@ public struct Dubber: Sendable {
                 try flush()
                 try sink.write(options.raw ? try preparer.region(of: frame, index: index) : frame, index: index)
                 withoutFace.append(index)
+                done += 1
+                render.report(completed: done)
                 continue
             }
             batch.append((index, frame, try preparer.face(frame, index: index)))
@@ -218,7 +239,7 @@ public struct Dubber: Sendable {
             }
             index += 1
         }
-        guard index > 0 else { throw DubbingError.noFrames }
+        guard index > 0 else { throw DubbingError.noFrames(input: source.name) }
         if options.referenceMode == .fewShot && encoded.isEmpty {
             throw DubbingError.noFaceInReference(frame: 0, firstWithFace: Self.firstFace(in: preparer.landmarks))
         }

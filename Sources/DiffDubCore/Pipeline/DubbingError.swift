@@ -1,5 +1,7 @@
+import Foundation
+
 /// A dubbing run cannot go ahead with the inputs it was given.
-public enum DubbingError: Error, CustomStringConvertible, Equatable {
+public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// The stage-1 and stage-2 checkpoints disagree on the lip latent width.
     case latentWidthMismatch(renderer: Int, predictor: Int)
     /// A frame is not square and no face region was given.
@@ -8,14 +10,16 @@ public enum DubbingError: Error, CustomStringConvertible, Equatable {
     case regionOutsideFrame(region: FaceRegion, height: Int, width: Int)
     /// Frames of one clip have different sizes.
     case frameSizeChanged(index: Int, expected: String, found: String)
-    /// Fewer landmark sets than frames to render.
-    case missingLandmarks(frames: Int, landmarks: Int)
+    /// The landmarks end before frame `frame` (0-based), which is to be dubbed.
+    case missingLandmarks(frame: Int, landmarks: Int)
+    /// The landmarks cover fewer frames than the run dubs (checked before any model runs).
+    case landmarkCountMismatch(input: String, landmarks: Int, frames: Int)
     /// The clip has no frames.
-    case noFrames
+    case noFrames(input: String)
     /// The reference frame index is outside the clip.
     case referenceFrameOutOfRange(index: Int, frames: Int)
-    /// Invalid option value.
-    case invalidOption(String)
+    /// An option has a value the run cannot use.
+    case invalidOption(name: String, value: String, reason: String)
     /// The noise tensor has the wrong shape.
     case invalidNoise(shape: [Int], expected: [Int])
     /// A face mask could not be built for a frame.
@@ -26,6 +30,8 @@ public enum DubbingError: Error, CustomStringConvertible, Equatable {
     /// Face detection found no face in the reference frame (or, few-shot, in any reference
     /// frame).
     case noFaceInReference(frame: Int, firstWithFace: Int?)
+    /// An input holds a NaN or an infinity (`index` of the first, in the input's own layout).
+    case nonFinite(input: String, index: [Int], value: Float)
 
     /// One line saying what is wrong.
     public var description: String {
@@ -33,23 +39,31 @@ public enum DubbingError: Error, CustomStringConvertible, Equatable {
         case .latentWidthMismatch(let renderer, let predictor):
             "the stage-1 checkpoint has \(renderer)-wide lip latents but the stage-2 checkpoint predicts \(predictor)-wide ones: they are not a pair"
         case .nonSquareFrame(let index, let height, let width):
-            "frame \(index) is \(width)x\(height), not square: pass the face region with --crop X,Y,SIZE"
+            "frame \(index) is \(width)x\(height), not square: give the square face region (x, y, size) to dub, or let face detection find it"
         case .regionOutsideFrame(let region, let height, let width):
             "the face region \(region) (x,y,size) does not fit the \(width)x\(height) frame"
         case .frameSizeChanged(let index, let expected, let found):
             "frame \(index) is \(found), the clip's frames are \(expected)"
-        case .missingLandmarks(let frames, let landmarks):
-            "\(landmarks) landmark set(s) for \(frames) frame(s): every frame needs its landmarks"
-        case .noFrames: "the input has no frames"
+        case .missingLandmarks(let frame, let landmarks):
+            "the landmarks cover \(landmarks) frame(s) and end before frame \(frame), which is dubbed"
+        case .landmarkCountMismatch(let input, let landmarks, let frames):
+            "\(input): \(landmarks) landmark set(s) for \(frames) frame(s) to dub: every dubbed frame needs its landmarks"
+        case .noFrames(let input): "\(input): the input has no frames"
         case .referenceFrameOutOfRange(let index, let frames):
             "reference frame \(index) is outside the clip's \(frames) frame(s)"
-        case .invalidOption(let message): message
+        case .invalidOption(let name, let value, let reason): "\(name) \(value): \(reason)"
         case .invalidNoise(let shape, let expected): "the noise has shape \(shape), expected \(expected)"
         case .maskFailed(let frame, let reason): "frame \(frame): \(reason)"
         case .noFaceRegion(let frame): "frame \(frame) has no face region (no face was tracked in it)"
         case .noFaceInReference(let frame, let first):
             "no face was found in reference frame \(frame)"
-                + (first.map { ": pass --reference-frame \($0) (the first frame with a face)" } ?? " nor in any other frame")
+                + (first.map { ": frame \($0) is the first with a face (choose it as the reference frame)" }
+                    ?? " nor in any other frame")
+        case .nonFinite(let input, let index, let value):
+            "\(input): element \(index) is \(value) (NaN or infinite values are refused)"
         }
     }
+
+    /// The same line, for `localizedDescription`.
+    public var errorDescription: String? { description }
 }

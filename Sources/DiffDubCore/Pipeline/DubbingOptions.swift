@@ -1,28 +1,61 @@
 /// The settings of one dubbing run that do not come from files.
-public struct DubbingOptions: Sendable {
+public struct DubbingOptions: Sendable, Hashable, Codable {
     /// How reference latents are chosen (default one-shot).
-    public var referenceMode: ReferenceMode = .oneShot
+    public var referenceMode: ReferenceMode
     /// The frame whose lip crop gives the one-shot reference latent; it is also the reference
     /// image `x_ref` of every render (default 0; the original picks one at random).
-    public var referenceFrame: Int = 0
+    public var referenceFrame: Int
     /// Number of reference latents stage 2 receives (75 = 3 s at 25 fps, as in training).
-    public var referenceCount: Int = 75
+    public var referenceCount: Int
     /// Denoising steps (default 20); see ``NoiseSchedule/respaced(steps:)`` for valid counts.
-    public var steps: Int = 20
+    public var steps: Int
     /// The sampler (default DDIM, as the original).
-    public var sampler: any Sampler = DDIMSampler()
-    /// Frames rendered per UNet call (default 1).
-    public var batchSize: Int = 1
+    public var sampler: SamplerKind
+    /// Frames rendered per UNet call (default 1, the fastest on CPUs).
+    public var batchSize: Int
     /// The output frames to render (default all).
-    public var frameRange: FrameRange = FrameRange()
+    public var frameRange: FrameRange
     /// `true`: emit the model-resolution frames exactly as the original writes them.
     /// `false` (default): scale each rendered frame back to the input's resolution and replace
     /// only the (feathered) mouth region of the original frame.
-    public var raw: Bool = false
+    public var raw: Bool
     /// The square face region of each frame that is dubbed and pasted back; `nil` for the
-    /// whole frame, which must then be square.
+    /// whole frame (which must then be square) or, with face detection, the detected crop.
     public var faceRegion: FaceRegion?
 
-    /// Default options.
-    public init() {}
+    /// Options with the given values; the defaults are the original's.
+    public init(
+        referenceMode: ReferenceMode = .oneShot, referenceFrame: Int = 0, referenceCount: Int = 75,
+        steps: Int = 20, sampler: SamplerKind = .ddim, batchSize: Int = 1, frameRange: FrameRange = FrameRange(),
+        raw: Bool = false, faceRegion: FaceRegion? = nil
+    ) {
+        self.referenceMode = referenceMode
+        self.referenceFrame = referenceFrame
+        self.referenceCount = referenceCount
+        self.steps = steps
+        self.sampler = sampler
+        self.batchSize = batchSize
+        self.frameRange = frameRange
+        self.raw = raw
+        self.faceRegion = faceRegion
+    }
+
+    /// Checks the values that do not depend on the inputs.
+    ///
+    /// - Throws: ``DubbingError/invalidOption(name:value:reason:)`` naming the option.
+    public func validate() throws {
+        func refuse(_ name: String, _ value: Any, _ reason: String) -> DubbingError {
+            .invalidOption(name: name, value: "\(value)", reason: reason)
+        }
+        guard batchSize >= 1 else { throw refuse("batchSize", batchSize, "must be at least 1") }
+        guard referenceCount >= 1 else { throw refuse("referenceCount", referenceCount, "must be at least 1") }
+        guard referenceFrame >= 0 else { throw refuse("referenceFrame", referenceFrame, "must not be negative") }
+        guard steps >= 1 else { throw refuse("steps", steps, "must be at least 1") }
+        guard frameRange.start >= 0, frameRange.end.map({ $0 > frameRange.start }) ?? true else {
+            throw refuse("frameRange", frameRange, "expected START:END with 0 <= START < END")
+        }
+        if let region = faceRegion, region.x < 0 || region.y < 0 || region.size <= 0 {
+            throw refuse("faceRegion", region, "expected x, y >= 0 and size > 0")
+        }
+    }
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A square region of a frame, in the frame's pixels: the face crop that is dubbed
 /// (`--crop X,Y,SIZE`).
-public struct FaceRegion: Sendable, Equatable, CustomStringConvertible {
+public struct FaceRegion: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Left column.
     public var x: Int
     /// Top row.

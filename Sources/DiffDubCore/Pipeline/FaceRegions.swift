@@ -1,5 +1,5 @@
 /// The square face region dubbed in each frame of a clip.
-public enum FaceRegions: Sendable, Equatable {
+public enum FaceRegions: Sendable, Hashable, Codable {
     /// The whole frame, which must be square (a pre-cropped clip).
     case whole
     /// The same square in every frame (`--crop X,Y,SIZE`, or the original's one crop per clip).

@@ -31,7 +31,7 @@ struct FramePreparer {
     func face(_ frame: RGBImage, index: Int) throws -> FaceFrame {
         try frameSize.check(frame, index: index)
         guard let points = landmarks.landmarks(forFrame: index) else {
-            throw DubbingError.missingLandmarks(frames: index + 1, landmarks: landmarks.count ?? 0)
+            throw DubbingError.missingLandmarks(frame: index, landmarks: landmarks.count ?? 0)
         }
         let square = try self.square(of: frame, index: index)
         let face = square.x == 0 && square.y == 0 && square.size == frame.width && square.size == frame.height

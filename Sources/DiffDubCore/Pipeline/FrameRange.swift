@@ -5,7 +5,7 @@ import Foundation
 ///
 /// Rendering a slice uses the same noise, lip latents and reference as a whole run, so
 /// slices rendered by separate processes join into exactly the frames of a single run.
-public struct FrameRange: Sendable, Equatable, CustomStringConvertible {
+public struct FrameRange: Sendable, Hashable, Codable, CustomStringConvertible {
     /// First frame (0-based).
     public var start: Int
     /// One past the last frame, or `nil` for "to the end".

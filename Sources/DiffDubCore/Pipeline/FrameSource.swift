@@ -1,6 +1,9 @@
+import Foundation
+
 /// Frames of a clip, read in order. A source can be read more than once (few-shot dubbing
-/// reads the first frames for the reference latents, then the whole clip for rendering).
-public protocol FrameSource {
+/// reads the first frames for the reference latents, then the whole clip for rendering), from
+/// any thread: each reader is independent.
+public protocol FrameSource: Sendable {
     /// The number of frames, if known before reading (a frame folder); `nil` for a stream
     /// whose length is only estimated (a decoded video).
     var frameCount: Int? { get }
@@ -17,9 +20,25 @@ public protocol FrameReader: AnyObject {
 }
 
 /// Receives the output frames of a dubbing run, in order.
-public protocol FrameSink: AnyObject {
+///
+/// The run owns the sink's ending: after the last frame it calls ``finish()`` once, and when
+/// it fails or is cancelled it calls ``discard()`` instead, so an output appears only when
+/// complete and a finished output is never removed behind the caller's back.
+public protocol FrameSink: AnyObject, Sendable {
     /// Stores output frame `index` (indices increase by one from the first rendered frame).
     func write(_ frame: RGBImage, index: Int) throws
+    /// Completes the output (moves it into place); called once, after the last frame.
+    func finish() throws
+    /// Abandons the output, removing anything partial; called when the run fails or is
+    /// cancelled. Must not throw.
+    func discard()
+}
+
+extension FrameSink {
+    /// Nothing to complete (a sink that keeps frames in memory or hands them on).
+    public func finish() throws {}
+    /// Nothing to remove.
+    public func discard() {}
 }
 
 /// Frames held in memory.
@@ -81,13 +100,16 @@ final class RepeatingFrameReader: FrameReader {
 }
 
 /// Collects output frames in memory (tests, small clips).
-public final class InMemoryFrameSink: FrameSink {
-    /// The frames written so far, with their indices.
-    public private(set) var frames: [(index: Int, image: RGBImage)] = []
+public final class InMemoryFrameSink: FrameSink, @unchecked Sendable {
+    private let lock = NSLock()
+    private var written: [(index: Int, image: RGBImage)] = []
 
     /// An empty sink.
     public init() {}
 
+    /// The frames written so far, with their indices.
+    public var frames: [(index: Int, image: RGBImage)] { lock.withLock { written } }
+
     /// Appends the frame.
-    public func write(_ frame: RGBImage, index: Int) throws { frames.append((index, frame)) }
+    public func write(_ frame: RGBImage, index: Int) throws { lock.withLock { written.append((index, frame)) } }
 }

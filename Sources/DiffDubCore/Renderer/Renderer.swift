@@ -60,7 +60,7 @@ public struct Renderer: Sendable {
     /// Encodes images `[N, 3, S, S]` in [-1, 1] to latents `[N, style]`.
     public func encode(_ images: Tensor) throws -> Tensor {
         try checkImages(images, argument: "images", channels: configuration.encoder.inChannels, batch: nil)
-        return encoder(images)
+        return ComputeSettings().runIfUnset { encoder(images) }
     }
 
     /// Predicts the noise of one UNet call: `x` `[N, 6, S, S]` (noisy image ++ reference),
@@ -90,7 +90,11 @@ public struct Renderer: Sendable {
     ///   - noise: `[N or 1, 3, S, S]` (`x_T`; the original shares one across frames).
     ///   - steps: DDIM steps; "ddimN" must accept it (20 -> stride 50, 7 -> 143).
     ///   - sampler: the sampler (DDIM with clipping by default).
-    ///   - progress: called after every step with `(done, steps)`.
+    ///   - progress: called after every step with `(done, steps)`; what it throws (such as
+    ///     `CancellationError`) ends the render between two steps.
+    ///
+    /// Runs with the ``ComputeSettings`` in force (``ComputeSettings/run(_:)``), or the default
+    /// ones.
     /// - Returns: `[N, 3, S, S]` in [0, 1]: `(x_0 + 1) / 2` (the kept region is not pasted back).
     /// - Throws: ``RendererError`` for mis-shaped inputs, ``DiffusionError`` for unsupported steps.
     public func render(
@@ -110,17 +114,19 @@ public struct Renderer: Sendable {
             throw RendererError.invalidShape(
                 argument: "masks", shape: masks.shape, expected: "[\(n) or 1, 1 or 3, \(s), \(s)]")
         }
-        let references = Self.repeated(reference, to: n)
-        let condition = unet.prepareCondition(latents)
-        let constraint = InpaintingConstraint(mask: masks, known: frames)
-        let sample = try sampler.sample(
-            from: Self.repeated(noise, to: n), schedule: respaced, constraint: constraint, progress: progress
-        ) { x, timestep in
-            unet(
-                concat([x, references], axis: 1), timesteps: Array(repeating: Float(timestep), count: n),
-                condition: condition)
+        return try ComputeSettings().runIfUnset {
+            let references = Self.repeated(reference, to: n)
+            let condition = unet.prepareCondition(latents)
+            let constraint = InpaintingConstraint(mask: masks, known: frames)
+            let sample = try sampler.sample(
+                from: Self.repeated(noise, to: n), schedule: respaced, constraint: constraint, progress: progress
+            ) { x, timestep in
+                unet(
+                    concat([x, references], axis: 1), timesteps: Array(repeating: Float(timestep), count: n),
+                    condition: condition)
+            }
+            return (sample + 1) * 0.5
         }
-        return (sample + 1) * 0.5
     }
 
     /// A mask in the layout ``render(frames:reference:masks:latents:noise:steps:sampler:progress:)``

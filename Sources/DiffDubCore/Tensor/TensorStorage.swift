@@ -19,6 +19,8 @@ public final class TensorStorage: @unchecked Sendable {
     public let count: Int
     /// Keeps borrowed memory alive; `nil` for owned storage.
     private let owner: AnyObject?
+    /// The buffer pool of the run that allocated owned storage, which takes the block back.
+    private let pool: TensorBufferPool?
     /// Values computed from the contents (see ``derived(_:make:)``); guarded by `derivedLock`.
     private var derivedValues: [String: AnyObject] = [:]
     /// Set once a derived value exists: the contents may no longer change.
@@ -40,7 +42,8 @@ public final class TensorStorage: @unchecked Sendable {
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        var raw = TensorBufferPool.take(bytes: bytes)
+        let pool = ComputeContext.current.pool
+        var raw = pool?.take(bytes: bytes)
         if raw == nil {
             let status = posix_memalign(&raw, 64, bytes)
             if status != 0 { raw = nil }
@@ -51,6 +54,7 @@ public final class TensorStorage: @unchecked Sendable {
         self.baseAddress = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         self.owner = nil
+        self.pool = pool
     }
 
     /// Wraps memory owned by `owner` (for example a mapped file) without copying.
@@ -60,12 +64,13 @@ public final class TensorStorage: @unchecked Sendable {
         self.baseAddress = UnsafeMutablePointer(mutating: pointer)
         self.count = count
         self.owner = owner
+        self.pool = nil
     }
 
     deinit {
         guard owner == nil else { return }
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        if !TensorBufferPool.give(UnsafeMutableRawPointer(baseAddress), bytes: bytes) { free(baseAddress) }
+        if pool?.give(UnsafeMutableRawPointer(baseAddress), bytes: bytes) != true { free(baseAddress) }
     }
 
     /// A value computed from the contents, made by `make` on first request under `key` and

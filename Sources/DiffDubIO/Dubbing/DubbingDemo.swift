@@ -37,7 +37,7 @@ public enum DubbingDemo {
     /// are written to a temporary folder that is removed afterwards.
     public static func run(
         sample: URL, output: URL, steps: Int = 20, seed: UInt64 = 0, progress: ProgressHandler? = nil
-    ) throws -> DubbingSummary {
+    ) async throws -> DubbingSummary {
         let frames = sample.appendingPathComponent("frames")
         let landmarks = sample.appendingPathComponent("landmarks")
         let folder = try FrameFolder(frames)
@@ -57,14 +57,11 @@ public enum DubbingDemo {
         let audioURL = work.appendingPathComponent("speech.wav")
         try AudioFile.write(tone(seconds: Double(folder.count) / 25), to: audioURL)
 
-        var options = DubbingOptions()
-        options.steps = steps
-        options.batchSize = 2
-        var job = DubbingJob(
-            dubber: try randomModels(seed: seed), input: .frames(frames), landmarks: landmarks, hubert: hubertURL,
-            audio: audioURL, output: output, options: options)
-        job.noise = .seed(seed)
-        return try job.run(progress: progress)
+        let request = DubbingRequest(
+            models: .loaded(try randomModels(seed: seed)), frames: .frameFolder(frames), landmarks: .file(landmarks),
+            speech: .hubertFeatures(hubertURL), audio: audioURL, noise: .seed(seed),
+            options: DubbingOptions(steps: steps, batchSize: 2), output: .path(output))
+        return try await request.run(progress: progress)
     }
 
     /// A 16 kHz mono tone with a syllable-like amplitude envelope.

@@ -2,22 +2,26 @@ import DiffDubCore
 import Foundation
 
 /// Writes output frames as `NNNNNN.png` (the absolute frame number, from 000000) into a
-/// folder that appears under its final name only when ``commit()`` is called: frames go to a
-/// hidden temporary sibling folder first. If the destination folder already exists, its
-/// frames are kept and the new ones are added (so slices of one clip can share a folder).
-public final class PNGFolderSink: FrameSink {
+/// folder that appears under its final name only when the run finishes (``finish()``): frames
+/// go to a hidden temporary sibling folder first. A folder already at the destination is
+/// replaced as a whole when the new one is complete, never mixed with it.
+public final class PNGFolderSink: FrameSink, @unchecked Sendable {
     /// The destination folder.
     public let url: URL
     private let staging: URL
-    private var committed = false
+    private let lock = NSLock()
+    private var ended = false
 
     /// Creates the staging folder next to `url`.
+    ///
+    /// - Throws: ``ImageError/unwritable(path:reason:)`` when the folder cannot be made.
     public init(_ url: URL) throws {
         self.url = url
         self.staging = AtomicFile.temporaryURL(for: url)
         do {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
+            TemporaryFiles.unregister(staging)
             throw ImageError.unwritable(path: url.path, reason: error.localizedDescription)
         }
     }
@@ -30,42 +34,48 @@ public final class PNGFolderSink: FrameSink {
         try PNGFile.write(frame, to: staging.appendingPathComponent(Self.fileName(forFrame: index)))
     }
 
-    /// Moves the frames into `url` (created if needed).
-    public func commit() throws {
-        let manager = FileManager.default
-        if !manager.fileExists(atPath: url.path) {
-            try AtomicFile.commit(staging, to: url)
-        } else {
-            for name in try manager.contentsOfDirectory(atPath: staging.path) {
-                try AtomicFile.commit(staging.appendingPathComponent(name), to: url.appendingPathComponent(name))
+    /// Moves the finished folder to ``url``, replacing what was there.
+    public func finish() throws {
+        try lock.withLock {
+            guard !ended else { return }
+            do {
+                try AtomicFile.commit(staging, to: url)
+            } catch {
+                throw ImageError.unwritable(path: url.path, reason: error.localizedDescription)
             }
-            try manager.removeItem(at: staging)
+            ended = true
         }
-        committed = true
     }
 
-    /// Removes the staging folder (also done when an uncommitted sink is released).
-    public func cancel() {
-        guard !committed else { return }
-        committed = true
-        try? FileManager.default.removeItem(at: staging)
+    /// Removes the staging folder; ``url`` is left as it was.
+    public func discard() {
+        lock.withLock {
+            guard !ended else { return }
+            ended = true
+            try? FileManager.default.removeItem(at: staging)
+            TemporaryFiles.unregister(staging)
+        }
     }
 
-    deinit { cancel() }
+    /// An unfinished sink removes its staging folder (never the destination).
+    deinit { discard() }
 }
 
-/// Writes output frames to an MP4 (H.264, 25 fps or a given rate) with an audio track, through ffmpeg; the
-/// file appears under its name only when ``commit()`` succeeds.
-public final class VideoFileSink: FrameSink {
+/// Writes output frames to an MP4 (H.264, 25 fps or a given exact rate) with an audio track,
+/// through ffmpeg; the file appears under its name only when ``finish()`` succeeds.
+public final class VideoFileSink: FrameSink, @unchecked Sendable {
     /// The destination.
     public let url: URL
     private let audio: URL?
     /// The output's frame rate.
     public let rate: FrameRate
+    private let lock = NSLock()
     private var writer: VideoWriter?
 
     /// A sink writing `url` at `frameRate` fps with `audio` muxed in (if given). ffmpeg starts
     /// with the first frame.
+    ///
+    /// - Throws: ``VideoError`` when ffmpeg is not installed.
     public convenience init(_ url: URL, audio: URL?, frameRate: Int = 25) throws {
         guard let rate = FrameRate(numerator: frameRate) else { preconditionFailure("VideoFileSink: \(frameRate) fps") }
         try self.init(url, audio: audio, rate: rate)
@@ -73,6 +83,8 @@ public final class VideoFileSink: FrameSink {
 
     /// A sink writing `url` at the exact `rate` (the source's, with
     /// ``OutputFrameRate/source(_:)``) with `audio` muxed in (if given).
+    ///
+    /// - Throws: ``VideoError`` when ffmpeg is not installed.
     public init(_ url: URL, audio: URL?, rate: FrameRate) throws {
         _ = try ExternalTool.locate("ffmpeg")
         self.url = url
@@ -82,18 +94,24 @@ public final class VideoFileSink: FrameSink {
 
     /// Encodes the frame.
     public func write(_ frame: RGBImage, index: Int) throws {
-        if writer == nil {
-            writer = try VideoWriter(url, width: frame.width, height: frame.height, rate: rate, audio: audio)
+        try lock.withLock {
+            if writer == nil {
+                writer = try VideoWriter(url, width: frame.width, height: frame.height, rate: rate, audio: audio)
+            }
+            try writer?.write(frame)
         }
-        try writer?.write(frame)
     }
 
     /// Finishes encoding and renames the file into place.
-    public func commit() throws {
-        guard let writer else { throw VideoError.encodeFailed(path: url.path, reason: "no frames were rendered") }
-        try writer.finish()
+    public func finish() throws {
+        try lock.withLock {
+            guard let writer else {
+                throw VideoError.encodeFailed(path: url.path, reason: "no frames were rendered")
+            }
+            try writer.finish()
+        }
     }
 
     /// Stops ffmpeg and removes the partial file.
-    public func cancel() { writer?.cancel() }
+    public func discard() { lock.withLock { writer?.cancel() } }
 }

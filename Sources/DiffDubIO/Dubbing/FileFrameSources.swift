@@ -69,8 +69,26 @@ public struct VideoFileSource: FrameSource {
         self.info = info
     }
 
-    /// Not known exactly before decoding: `nil`.
+    /// Not known exactly before decoding: `nil` (see ``countFrames()``).
     public var frameCount: Int? { nil }
+
+    /// The exact number of frames ``makeReader()`` yields, found by decoding the video once
+    /// through ffmpeg's `fps` filter without converting the pixels (much faster than reading
+    /// them).
+    ///
+    /// - Throws: ``VideoError`` when ffmpeg fails.
+    public func countFrames() throws -> Int {
+        let data = try ExternalTool.run(
+            "ffmpeg",
+            ["-v", "error", "-nostdin", "-i", url.path, "-map", "0:v:0", "-vf", "fps=\(rate)", "-f", "null",
+             "-progress", "pipe:1", "-"]
+        ) { VideoError.decodeFailed(path: url.path, reason: $0) }
+        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
+        guard let last = lines.last(where: { $0.hasPrefix("frame=") }), let count = Int(last.dropFirst(6)) else {
+            throw VideoError.decodeFailed(path: url.path, reason: "ffmpeg reported no frame count")
+        }
+        return count
+    }
     /// The file's path.
     public var name: String { url.path }
 

@@ -1,17 +1,6 @@
 import DiffDubCore
 import Foundation
 
-/// A frame sink whose output appears only when committed.
-public protocol CommittableFrameSink: FrameSink {
-    /// Finishes the output and moves it into place.
-    func commit() throws
-    /// Abandons the output, removing anything partial.
-    func cancel()
-}
-
-extension PNGFolderSink: CommittableFrameSink {}
-extension VideoFileSink: CommittableFrameSink {}
-
 /// Where output frames go: a video file (by extension) or a folder of PNG frames.
 public enum FrameOutput {
     /// Extensions written as video through ffmpeg.
@@ -22,19 +11,28 @@ public enum FrameOutput {
         videoExtensions.contains(url.pathExtension.lowercased())
     }
 
-    /// Opens the sink for `url`, runs `body` with it, and commits; on any error the partial
-    /// output is removed and the error rethrown.
+    /// The sink for `url`: ``VideoFileSink`` for a video extension, ``PNGFolderSink`` otherwise.
+    public static func sink(for url: URL, audio: URL?) throws -> any FrameSink {
+        isVideo(url) ? try VideoFileSink(url, audio: audio) : try PNGFolderSink(url)
+    }
+
+    /// Runs `body` with `sink` and finishes it; on any error (or cancellation) the sink
+    /// discards its partial output and the error is rethrown.
+    public static func writing<Result>(to sink: any FrameSink, _ body: (any FrameSink) throws -> Result) throws -> Result {
+        do {
+            let result = try body(sink)
+            try sink.finish()
+            return result
+        } catch {
+            sink.discard()
+            throw error
+        }
+    }
+
+    /// ``writing(to:_:)`` with the sink for `url`.
     public static func writing<Result>(
         to url: URL, audio: URL?, _ body: (any FrameSink) throws -> Result
     ) throws -> Result {
-        let sink: any CommittableFrameSink = isVideo(url) ? try VideoFileSink(url, audio: audio) : try PNGFolderSink(url)
-        do {
-            let result = try body(sink)
-            try sink.commit()
-            return result
-        } catch {
-            sink.cancel()
-            throw error
-        }
+        try writing(to: sink(for: url, audio: audio), body)
     }
 }

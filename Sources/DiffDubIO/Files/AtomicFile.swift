@@ -26,12 +26,28 @@ public enum AtomicFile {
     }
 
     /// Moves a completed temporary file or folder onto `url`, replacing what was there.
+    ///
+    /// A file replaces a file in one `rename`. A folder cannot be renamed onto a folder that
+    /// holds files, so the old one is first renamed aside, the new one renamed into place, and
+    /// the old one removed: at every moment `url` is either the old output or the new one.
     public static func commit(_ temporary: URL, to url: URL) throws {
         defer { TemporaryFiles.unregister(temporary) }
-        if rename(temporary.path, url.path) != 0 {
-            let manager = FileManager.default
-            if manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
+        guard rename(temporary.path, url.path) != 0 else { return }
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: url.path) else {
             try manager.moveItem(at: temporary, to: url)
+            return
         }
+        let old = temporaryURL(for: url)
+        try manager.moveItem(at: url, to: old)
+        do {
+            try manager.moveItem(at: temporary, to: url)
+        } catch {
+            try? manager.moveItem(at: old, to: url)
+            TemporaryFiles.unregister(old)
+            throw error
+        }
+        try? manager.removeItem(at: old)
+        TemporaryFiles.unregister(old)
     }
 }

@@ -1,22 +1,12 @@
 import Dispatch
 import Foundation
 
-/// How many threads the element-wise and normalisation kernels use. BLAS has its own pool;
-/// see ``BLAS``. Defaults to the number of active processors.
+/// How many threads the kernels use: the ``ComputeSettings/threads`` of the run in force on
+/// this task or thread (all active processors outside any run).
 public enum Parallelism {
-    nonisolated(unsafe) private static var _threadCount = ProcessInfo.processInfo.activeProcessorCount
-
-    /// Threads used by ``parallelFor(_:minimumChunk:_:)``; at least 1. Setting changes the
-    /// process-wide count; ``threadCountInTask`` overrides it for one task.
-    public static var threadCount: Int {
-        get { max(1, threadCountInTask ?? _threadCount) }
-        set { _threadCount = max(1, newValue) }
-    }
-
-    /// A task-local thread count (`Parallelism.$threadCountInTask.withValue(3) { ... }`), read by
-    /// the kernels started from that task instead of the process-wide ``threadCount``; nil
-    /// (default) follows the process-wide count.
-    @TaskLocal public static var threadCountInTask: Int? = nil
+    /// Threads used by ``parallelFor(_:minimumChunk:_:)`` and the split matrix products; at
+    /// least 1.
+    public static var threadCount: Int { ComputeContext.current.threads }
 }
 
 /// Splits `0..<count` into contiguous chunks and runs `body` on each, concurrently when

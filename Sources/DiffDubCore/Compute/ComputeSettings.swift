@@ -1,0 +1,82 @@
+import Foundation
+
+/// How a model run uses the machine: threads, reused activation memory and the allocator.
+///
+/// A value handed to the thing that runs models (``Renderer/render(frames:reference:masks:latents:noise:steps:sampler:compute:progress:)``,
+/// a dubbing request), never a process-wide switch: two runs in one process can use different
+/// settings at the same time. The defaults are what the command-line tool uses, so a program
+/// that does nothing gets the same speed and memory:
+///
+/// | setting | default | why |
+/// |---|---|---|
+/// | ``threads`` | active processors | element-wise kernels and the split matrix products |
+/// | ``bufferPoolBytes`` | 1 GiB | a diffusion step allocates the same activations as the step before; reusing them saves page faults (peak 1.7 GB against 2.4 GB per released-size UNet call) |
+/// | ``keepsLargeBlocksInHeap`` | true | glibc keeps blocks of 32 MiB and more in its heap instead of mapping each one (`x * 0.5` on `[1, 128, 256, 256]`: 49 ms without, 3.3 ms with) |
+///
+/// OpenBLAS always runs single-threaded: large products are split across ``threads`` by the
+/// kernels themselves, so no OpenBLAS worker spins between products and each run keeps to its
+/// own thread count.
+public struct ComputeSettings: Sendable, Hashable, Codable {
+    /// Threads of the kernels (at least 1).
+    public var threads: Int
+    /// Bytes of freed activation memory a run keeps for reuse (0: none).
+    public var bufferPoolBytes: Int
+    /// Whether glibc is asked, once per process, to keep large freed blocks in its heap
+    /// (`mallopt`; a setting of the C library, harmless to other code; no effect elsewhere).
+    public var keepsLargeBlocksInHeap: Bool
+
+    /// The default pool size: 1 GiB, more than one released-size UNet call at 256 x 256
+    /// frees per step.
+    public static let defaultBufferPoolBytes = 1 << 30
+
+    /// Settings with the given values; the defaults are the tuned ones.
+    public init(
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount,
+        bufferPoolBytes: Int = ComputeSettings.defaultBufferPoolBytes, keepsLargeBlocksInHeap: Bool = true
+    ) {
+        self.threads = max(1, threads)
+        self.bufferPoolBytes = max(0, bufferPoolBytes)
+        self.keepsLargeBlocksInHeap = keepsLargeBlocksInHeap
+    }
+
+    /// Runs `body` with these settings: the kernels it calls on this thread or task use
+    /// ``threads`` and one buffer pool of ``bufferPoolBytes`` that lives as long as the
+    /// tensors allocated from it.
+    public func run<Result>(_ body: () throws -> Result) rethrows -> Result {
+        if keepsLargeBlocksInHeap { AllocatorTuning.keepLargeBlocksInHeap() }
+        let context = ComputeContext(
+            threads: threads, pool: bufferPoolBytes > 0 ? TensorBufferPool(capacityBytes: bufferPoolBytes) : nil)
+        return try ComputeContext.$current.withValue(context, operation: body)
+    }
+
+    /// Runs `body` with these settings unless settings are already in force on this thread or
+    /// task (a model call inside a dubbing run keeps the run's settings).
+    func runIfUnset<Result>(_ body: () throws -> Result) rethrows -> Result {
+        ComputeContext.current.isBound ? try body() : try run(body)
+    }
+}
+
+/// The settings in force for the kernels of the current task or thread (bound by
+/// ``ComputeSettings/run(_:)``): read by ``parallelFor(_:minimumChunk:_:)`` and by
+/// ``TensorStorage`` for its buffer pool. Outside any run: all processors, no pool.
+struct ComputeContext: Sendable {
+    /// Kernel threads.
+    let threads: Int
+    /// Freed activation memory kept for reuse, if any.
+    let pool: TensorBufferPool?
+    /// Whether settings were bound (not the default outside any run).
+    let isBound: Bool
+
+    init(threads: Int, pool: TensorBufferPool?, isBound: Bool = true) {
+        self.threads = max(1, threads)
+        self.pool = pool
+        self.isBound = isBound
+    }
+
+    /// The context outside any run.
+    static let unbound = ComputeContext(
+        threads: ProcessInfo.processInfo.activeProcessorCount, pool: nil, isBound: false)
+
+    /// The context of the current task or thread.
+    @TaskLocal static var current = ComputeContext.unbound
+}
