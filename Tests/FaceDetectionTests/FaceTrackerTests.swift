@@ -130,6 +130,30 @@ struct FaceTrackerTests {
         #expect(strays >= 20)
     }
 
+    @Test("a face that jumps starts a new shot even where the frame difference finds no cut",
+        .enabled(if: ffmpegAvailable))
+    func faceJump() throws {
+        let directory = try TemporaryDirectory()
+        let video = directory.url.appendingPathComponent("jump.mp4")
+        try Self.ffmpeg([
+            "-f", "lavfi", "-i", "color=c=0x707070:s=640x360:r=25", "-loop", "1", "-framerate", "25", "-i",
+            Fixtures.url("detector/inputs/portrait.png").path, "-filter_complex",
+            "[1:v]scale=300:300,split[a][b];[0:v][a]overlay=x=20:y=30:enable='lt(n,5)'[v1];"
+                + "[v1][b]overlay=x=320:y=30:enable='gte(n,5)'",
+            "-frames:v", "10", "-pix_fmt", "yuv420p", "-c:v", "libx264", "-crf", "18", video.path,
+        ])
+        var options = FaceTrackingOptions()
+        options.shotCuts.minimumDifference = 2  // no cut from frame differences
+        let track = try FaceTracker(analyzer: try Self.analyzer(), options: options).track(try VideoFileSource(video))
+        #expect(track.shots == [Shot(frames: 0..<5, boundary: .clipStart), Shot(frames: 5..<10, boundary: .faceJump)])
+        // Each side of the jump is centred on its own face: nothing is smoothed across it.
+        for i in [3, 4, 5, 6] {
+            let region = try #require(track.region(forFrame: i))
+            let box = try #require(track.frames[i].box)
+            #expect(abs(Float(region.x) + Float(region.size) / 2 - box.center.x) <= 2, "frame \(i)")
+        }
+    }
+
     @Test("two faces: --face K per frame; a frame without a face is its own shot and kept unchanged")
     func twoFacesAndABlankFrame() throws {
         let picture = try PNGFile.read(Fixtures.url("detector/inputs/two_faces.png"))
