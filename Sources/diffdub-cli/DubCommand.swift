@@ -105,6 +105,12 @@ struct DubCommand: AsyncParsableCommand {
     @Flag(help: "Write the model-resolution frames as the original does (no paste-back).")
     var raw = false
 
+    @Option(help: "Output length: speech (as long as the speech; a shorter video plays forward then backward) or shortest (the original's min(speech, video)).")
+    var fit: TimelineFit = .speech
+
+    @Option(help: "Output frame rate: 25 (the original's; a video is resampled) or source (the video's own rate, every frame dubbed).")
+    var fps: FrameRateArgument = .model
+
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
@@ -150,7 +156,7 @@ struct DubCommand: AsyncParsableCommand {
             referenceMode: referenceMode == .oneShot ? .oneShot : .fewShot, referenceFrame: referenceFrame,
             steps: steps, sampler: sampler, batchSize: batch,
             frameRange: frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange(), raw: raw,
-            faceRegion: crop.flatMap(FaceRegion.init(parsing:)))
+            faceRegion: crop.flatMap(FaceRegion.init(parsing:)), fit: fit, frameRate: fps.choice)
         let speech: DubbingRequest.Speech =
             if let hubertModel { .hubertModel(url(hubertModel)) } else { .hubertFeatures(url(hubert ?? "")) }
         let landmarks: DubbingRequest.Landmarks =

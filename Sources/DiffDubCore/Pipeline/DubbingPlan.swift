@@ -41,6 +41,9 @@ public struct DubbingPlan: Sendable {
     public var noise: Tensor
     /// The run's options (steps, sampler, batch size, raw output).
     public var options: DubbingOptions
+    /// The rate of the output frames (25/1, or the video's own with
+    /// ``DubbingOptions/FrameRateChoice/source``).
+    public var frameRate: FrameRate
     /// Lip latents stage 2 produced for the whole speech.
     public var latentCount: Int
     /// The number of input frames (`nil` for a portrait).
@@ -51,8 +54,10 @@ public struct DubbingPlan: Sendable {
     /// A plan from its parts (see the properties).
     public init(
         imageSize: Int, firstFrame: Int, frames: [PlannedFrame], lipLatents: Tensor, reference: FaceFrame,
-        noise: Tensor, options: DubbingOptions, latentCount: Int, inputFrameCount: Int?, warnings: [String]
+        noise: Tensor, options: DubbingOptions, frameRate: FrameRate = .model, latentCount: Int, inputFrameCount: Int?,
+        warnings: [String]
     ) {
+        self.frameRate = frameRate
         self.imageSize = imageSize
         self.firstFrame = firstFrame
         self.frames = frames
