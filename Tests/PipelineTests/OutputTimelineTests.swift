@@ -138,50 +138,28 @@ struct OutputTimelineTests {
     }
 }
 
-/// Source frames streamed in a timeline's order.
-@Suite("Timeline frames")
-struct TimelineFramesTests {
-    static func frames(_ count: Int) -> [RGBImage] {
-        (0..<count).map { RGBImage(height: 3, width: 5, red: UInt8($0), green: 7, blue: UInt8(200 - $0)) }
-    }
-
-    static func readAll(_ source: any FrameSource) throws -> [RGBImage] {
-        let reader = try source.makeReader()
-        var all: [RGBImage] = []
-        while let frame = try reader.next() { all.append(frame) }
-        return all
-    }
-
-    @Test("ping-pong through a spool file, removed afterwards")
-    func pingPong() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("timeline-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let source = InMemoryFrames(Self.frames(4))
-        let timeline = try OutputTimeline(latentCount: 11, sourceFrameCount: 4)
-        let ordered = TimelineFrames(source, timeline: timeline, spoolFolder: folder)
-        #expect(ordered.frameCount == 11)
-        do {
-            let out = try Self.readAll(ordered)
-            #expect(out.map { Int($0.pixels[0]) } == [0, 1, 2, 3, 2, 1, 0, 1, 2, 3, 2])
-            #expect(out[4] == Self.frames(4)[2])
-        }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
-    }
-
-    @Test("forward-only timelines stream; a still repeats; a short source is an error")
-    func forward() throws {
-        let source = InMemoryFrames(Self.frames(6))
-        let shortest = try OutputTimeline(latentCount: 10, sourceFrameCount: 6, fit: .shortest)
-        #expect(try Self.readAll(TimelineFrames(source, timeline: shortest)).map { Int($0.pixels[0]) } == [0, 1, 2, 3, 4, 5])
-        let cut = try OutputTimeline(latentCount: 4, sourceFrameCount: 6)
-        #expect(try Self.readAll(TimelineFrames(source, timeline: cut)).count == 4)
-        let still = try OutputTimeline(latentCount: 3, sourceFrameCount: nil)
-        #expect(try Self.readAll(TimelineFrames(StillFrame(Self.frames(1)[0]), timeline: still)).count == 3)
-        let tooLong = try OutputTimeline(latentCount: 12, sourceFrameCount: 8)
-        #expect(throws: TimelineFramesError.self) { try Self.readAll(TimelineFrames(source, timeline: tooLong)) }
-        let regions: [FaceRegion?] = [FaceRegion(x: 0, y: 0, size: 1), nil, FaceRegion(x: 2, y: 0, size: 1)]
-        let pingPong = try OutputTimeline(latentCount: 6, sourceFrameCount: 3)
-        #expect(TimelineFrames.outputOrder(regions, timeline: pingPong) == [regions[0], nil, regions[2], nil, regions[0], nil])
+/// A timeline's planned frames for a dubbing plan.
+@Suite("Timeline planned frames")
+struct TimelinePlannedFramesTests {
+    @Test("ping-pong source frames with each frame's own crop; frames without a face keep a square")
+    func planned() throws {
+        func points(_ v: Float) -> FaceLandmarks { FaceLandmarks(points: Array(repeating: SIMD2(v, v), count: 68)) }
+        let crops = [FaceRegion(x: 1, y: 0, size: 10), FaceRegion(x: 9, y: 2, size: 12)]
+        let frames = [
+            TrackedFrame(region: crops[0], landmarks: points(0), box: nil, shot: 0),
+            TrackedFrame(region: nil, landmarks: nil, box: nil, shot: 0),
+            TrackedFrame(region: crops[1], landmarks: points(2), box: nil, shot: 0),
+        ]
+        let track = FaceTrack(
+            frames: frames, shots: [Shot(frames: 0..<3, boundary: .clipStart)], frameHeight: 20, frameWidth: 30,
+            isStill: false)
+        let timeline = try OutputTimeline(latentCount: 7, sourceFrameCount: 3)
+        let planned = timeline.plannedFrames(2..<6, track: track)
+        #expect(planned.map(\.source) == [2, 1, 0, 1])
+        #expect(planned[0] == PlannedFrame(source: 2, region: crops[1], landmarks: points(2)))
+        #expect(planned[1] == PlannedFrame(source: 1, region: FaceRegion(x: 5, y: 0, size: 20), landmarks: nil))
+        #expect(planned[2].region == crops[0] && planned[2].landmarks == points(0))
+        let fixed = timeline.plannedFrames(0..<4, region: crops[0], landmarks: .fixed(points(5)))
+        #expect(fixed.map(\.source) == [0, 1, 2, 1] && fixed.allSatisfy { $0.region == crops[0] && $0.landmarks == points(5) })
     }
 }
