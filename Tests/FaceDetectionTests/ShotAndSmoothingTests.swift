@@ -110,31 +110,3 @@ struct ShotAndSmoothingTests {
         #expect(!FaceRegions.whole.hasNoRegion(atFrame: 3))
     }
 }
-
-/// A face track put in a timeline's output order.
-@Suite("Face track in output order")
-struct FaceTrackOutputOrderTests {
-    @Test("ping-pong reorders regions and landmarks; a still keeps its one region")
-    func reorder() throws {
-        func points(_ v: Float) -> FaceLandmarks { FaceLandmarks(points: Array(repeating: SIMD2(v, v), count: 68)) }
-        let regions = [FaceRegion(x: 0, y: 0, size: 10), FaceRegion(x: 5, y: 0, size: 10), FaceRegion(x: 9, y: 0, size: 10)]
-        let frames = [
-            TrackedFrame(region: regions[0], landmarks: points(0), box: nil, shot: 0),
-            TrackedFrame(region: nil, landmarks: nil, box: nil, shot: 0),
-            TrackedFrame(region: regions[2], landmarks: points(2), box: nil, shot: 0),
-        ]
-        let track = FaceTrack(
-            frames: frames, shots: [Shot(frames: 0..<3, boundary: .clipStart)], frameHeight: 20, frameWidth: 30,
-            isStill: false)
-        let timeline = try OutputTimeline(latentCount: 6, sourceFrameCount: 3)
-        let ordered = track.inOutputOrder(of: timeline)
-        #expect(ordered.regions == .perFrame([regions[0], nil, regions[2], nil, regions[0], nil]))
-        #expect((0..<6).map { ordered.landmarks.landmarks(forFrame: $0) } == [points(0), nil, points(2), nil, points(0), nil])
-        let still = FaceTrack(
-            frames: [frames[0]], shots: [Shot(frames: 0..<1, boundary: .clipStart)], frameHeight: 20, frameWidth: 30,
-            isStill: true)
-        let stillOrdered = still.inOutputOrder(of: try OutputTimeline(latentCount: 4, sourceFrameCount: nil))
-        #expect(stillOrdered.regions == .fixed(regions[0]))
-        #expect(stillOrdered.landmarks.landmarks(forFrame: 3) == points(0))
-    }
-}

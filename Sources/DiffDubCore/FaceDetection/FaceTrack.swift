@@ -115,8 +115,9 @@ public struct FaceTrack: Sendable, Equatable {
     /// The first frame with a face (a reference frame that works), if any.
     public var firstFrameWithFace: Int? { frames.firstIndex { $0.hasFace } }
 
-    /// The regions for the dubber's frame preparation: the fixed crop when one was given, else
-    /// one per frame (`nil` without a face).
+    /// The crop of every frame: the fixed crop when one was given, else one per frame (`nil`
+    /// without a face). ``OutputTimeline/plannedFrames(_:track:)`` turns the track into a
+    /// dubbing plan's frames.
     public var regions: FaceRegions {
         if let fixedRegion { return .fixed(fixedRegion) }
         if isStill, let region = region(forFrame: 0) { return .fixed(region) }

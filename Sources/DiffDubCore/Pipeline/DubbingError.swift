@@ -24,9 +24,6 @@ public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equata
     case invalidNoise(shape: [Int], expected: [Int])
     /// A face mask could not be built for a frame.
     case maskFailed(frame: Int, reason: String)
-    /// A frame without a face region (a face track's frame without a face) was asked for its
-    /// face.
-    case noFaceRegion(frame: Int)
     /// Face detection found no face in the reference frame (or, few-shot, in any reference
     /// frame).
     case noFaceInReference(frame: Int, firstWithFace: Int?)
@@ -58,7 +55,6 @@ public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equata
         case .invalidOption(let name, let value, let reason): "\(name) \(value): \(reason)"
         case .invalidNoise(let shape, let expected): "the noise has shape \(shape), expected \(expected)"
         case .maskFailed(let frame, let reason): "frame \(frame): \(reason)"
-        case .noFaceRegion(let frame): "frame \(frame) has no face region (no face was tracked in it)"
         case .noFaceInReference(let frame, let first):
             "no face was found in reference frame \(frame)"
                 + (first.map { ": frame \($0) is the first with a face (choose it as the reference frame)" }

@@ -99,7 +99,12 @@ public struct DubbingPlan: Sendable {
         let planned = frame(index)
         let crop = FaceCrop(region: planned.region, size: imageSize)
         guard let rendered, let face = try face(ofFrame: index, input: input) else {
-            return options.raw ? try crop.resizedSquare(of: input, index: planned.source) : input
+            guard options.raw else { return input }
+            // A frame without a face in raw output: its square at model resolution (the largest
+            // centred one when the frame has no square of its own).
+            let side = min(input.height, input.width)
+            let square = planned.region ?? FaceRegion(x: (input.width - side) / 2, y: (input.height - side) / 2, size: side)
+            return try FaceCrop(region: square, size: imageSize).resizedSquare(of: input, index: planned.source)
         }
         return options.raw ? rendered : try crop.pasteBack(rendered, into: input, face: face, index: planned.source)
     }

@@ -2,10 +2,12 @@ import DiffDubCore
 import Foundation
 
 /// Decodes a video to RGB frames through `ffmpeg`, one frame at a time:
-/// `ffmpeg -i <file> -vf fps=N/D -f rawvideo -pix_fmt rgb24 -` (the frame rate filter is left
-/// out for ``Timing/asDecoded``). Frames come out at the probed width and height (upright: ffmpeg
-/// applies the rotation metadata); only one frame is in memory at a time unless ``readAll()``
-/// is used.
+/// `ffmpeg -i <file> -vf fps=N/D -f rawvideo -pix_fmt rgb24 -` (no rate filter for
+/// ``Timing/asDecoded``, except for a variable-frame-rate video, whose frames come at its average
+/// rate). ffmpeg applies the display rotation (phones store portrait video as landscape plus a
+/// rotation), so frames come out upright at the probed width and height, which account for it;
+/// frames are taken at their timestamps, so variable frame rates come out in time. Only one
+/// frame is in memory at a time unless ``readAll()`` is used.
 ///
 /// ```swift
 /// let reader = try VideoReader(url)                        // resampled to 25 fps
@@ -21,7 +23,8 @@ public final class VideoReader {
         /// constant-rate file gives exactly its frames, a variable-rate one is made constant at
         /// its average rate, so frame `i` is the picture at time `i / rate`.
         case sourceRate
-        /// The decoded frames as they are, without any rate conversion.
+        /// The decoded frames as they are, without any rate conversion (a variable-rate file:
+        /// at its average rate).
         case asDecoded
     }
 
@@ -70,7 +73,13 @@ public final class VideoReader {
             self.rate = rate
         }
         var arguments = ["-v", "error", "-nostdin", "-i", url.path, "-map", "0:v:0"]
-        if let rate { arguments += ["-vf", "fps=\(rate)"] }
+        if let rate {
+            arguments += ["-vf", "fps=\(rate)"]
+        } else if info.isVariableFrameRate, let average = info.averageRateText {
+            // Variable frame rate: frames at the average rate, each shown at its time (ffmpeg
+            // would otherwise fill the base rate, giving more frames than the rate says).
+            arguments += ["-vf", "fps=\(average)"]
+        }
         arguments += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
         tool = try RunningTool("ffmpeg", arguments, input: false, output: true)
     }
