@@ -148,7 +148,8 @@ struct DubbingErrorTests {
             DubbingRequest(
                 models: .loaded(dubber), frames: .source(InMemoryFrames(frames)), landmarks: .track(track),
                 speech: .features(try Fixtures.tensor("pipeline/hubert.npy")),
-                noise: .tensor(try Fixtures.tensor("pipeline/xT.npy")), options: DubbingOptions(steps: 2, faceRegion: region),
+                noise: .tensor(try Fixtures.tensor("pipeline/xT.npy")),
+                options: DubbingOptions(steps: 2, faceRegion: region, fit: .shortest),
                 output: .sink(sink))
         }
         await #expect(throws: DubbingError.nonSquareFrame(index: 0, height: 512, width: 640)) {

@@ -10,8 +10,11 @@
 ///   within ``window`` of `t` (at least ``noiseFloor``), so that steady motion (a pan, a
 ///   speaker who moves) raises the bar and only a spike counts.
 ///
-/// Thumbnails make the measure blind to noise and compression artefacts; the median makes the
-/// threshold follow the clip. Only the per-frame differences are kept, never the frames.
+/// A difference of at least ``certainDifference`` (another picture, not motion) is a cut
+/// whatever its neighbours, so that cuts next to each other (a one-frame insert, a flash) are
+/// found too. Thumbnails make the measure blind to noise and compression artefacts; the median
+/// makes the threshold follow the clip. Only the per-frame differences are kept, never the
+/// frames.
 public struct ShotCutDetector: Sendable, Hashable, Codable {
     /// Thumbnail width in cells (the height follows the frame's aspect ratio).
     public var thumbnailWidth = 48
@@ -23,12 +26,15 @@ public struct ShotCutDetector: Sendable, Hashable, Codable {
     public var window = 12
     /// Smallest baseline (a still shot has differences near 0).
     public var noiseFloor: Float = 0.01
+    /// A difference that is a cut whatever the baseline (a quarter of the full luma range on
+    /// average: another picture, not motion).
+    public var certainDifference: Float = 0.25
 
     /// The default detector.
     public init() {}
 
     private enum CodingKeys: String, CodingKey {
-        case thumbnailWidth, minimumDifference, ratio, window, noiseFloor
+        case thumbnailWidth, minimumDifference, ratio, window, noiseFloor, certainDifference
     }
 
     /// Decodes the settings; missing keys keep their defaults.
@@ -40,6 +46,7 @@ public struct ShotCutDetector: Sendable, Hashable, Codable {
         ratio = try c.decodeIfPresent(Float.self, forKey: .ratio) ?? ratio
         window = try c.decodeIfPresent(Int.self, forKey: .window) ?? window
         noiseFloor = try c.decodeIfPresent(Float.self, forKey: .noiseFloor) ?? noiseFloor
+        certainDifference = try c.decodeIfPresent(Float.self, forKey: .certainDifference) ?? certainDifference
     }
 
     /// A frame's thumbnail (luma in [0, 1], row-major, `thumbnailWidth` wide).
@@ -86,7 +93,7 @@ public struct ShotCutDetector: Sendable, Hashable, Codable {
             var neighbours = (lower...upper).filter { $0 != t }.map { differences[$0] }
             neighbours.sort()
             let baseline = neighbours.isEmpty ? 0 : neighbours[neighbours.count / 2]
-            if d >= ratio * max(baseline, noiseFloor) { cuts.append(t) }
+            if d >= certainDifference || d >= ratio * max(baseline, noiseFloor) { cuts.append(t) }
         }
         return cuts
     }
