@@ -18,12 +18,12 @@ public func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor,
     defer { scores.deallocate() }
     let (pq, pk, pv) = (query.readPointer, key.readPointer, value.readPointer)
     for b in 0..<batch {
-        sgemm(
+        productGEMM(
             transposeA: false, transposeB: true, m: queries, n: keys, k: depth, alpha: scale,
             a: pq + b * queries * depth, lda: depth, b: pk + b * keys * depth, ldb: depth,
             c: scores, ldc: keys)
         softmaxRows(scores, rows: queries, columns: keys)
-        sgemm(
+        productGEMM(
             transposeA: false, transposeB: false, m: queries, n: valueDepth, k: keys,
             a: scores, lda: keys, b: pv + b * keys * valueDepth, ldb: valueDepth,
             c: y + b * queries * valueDepth, ldc: valueDepth)
