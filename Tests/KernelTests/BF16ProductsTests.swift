@@ -116,8 +116,9 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
     /// Winograd products in bf16, every tile size, against im2col (float32): the inputs of the
     /// products are rounded to 8 significant bits after the input transform, so the error
     /// relative to the sums of absolute terms is about 2^-9 times the transforms' amplification
-    /// (measured up to ... for F(2x2), F(4x4), F(6x6)), far above float32's 1e-7 to 2e-6 and far
-    /// below a misplaced tile or a wrong entry (of the order of the sums).
+    /// (F(6x6) measured at 0.027 on its case here; the bounds follow the per-tile errors of
+    /// ``bf16WinogradTolerance``), far above float32's 1e-7 to 2e-6 and below a misplaced tile
+    /// or a wrong entry (of the order of the sums).
     @Test(arguments: [
         (Conv2dAlgorithm.winograd, WinogradCase(input: [1, 37, 19, 23], outChannels: 13, padding: 1, bias: true)),
         (Conv2dAlgorithm.winograd4x4, WinogradCase(input: [2, 48, 33, 30], outChannels: 20, padding: 1, bias: false)),
@@ -136,7 +137,7 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
         let scale = absoluteScale(x: x, w: w, b: b, padding: c.padding)
         let difference = maxAbsDifference(bf16, im2col)
         #expect(
-            difference > 1e-5 * scale && difference <= bf16WinogradTolerance * scale,
+            difference > 1e-5 * scale && difference <= bf16WinogradTolerance(algorithm) * scale,
             "bf16 \(algorithm): max |difference| \(difference) for absolute scale \(scale) (ratio \(difference / scale))")
         // The kept bf16 transform gives the same values again.
         let again = Precision.bf16.run { conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm) }
@@ -144,5 +145,14 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
     }
 }
 
-/// Bound of bf16 Winograd against im2col, relative to the sums of absolute terms.
-let bf16WinogradTolerance: Float = 2e-2
+/// Bound of bf16 Winograd against im2col, relative to the sums of absolute terms (`.automatic`
+/// takes F(2x2) with bf16 products). The output transform amplifies the inputs' rounding by
+/// about 1 : 15 : 25 for F(2x2) : F(4x4) : F(6x6) (`diffdub-bench unet-accuracy --layers`), and
+/// F(6x6) measured 0.027 here: bounds of about 3x the expected errors.
+func bf16WinogradTolerance(_ algorithm: Conv2dAlgorithm) -> Float {
+    switch algorithm {
+    case .winograd6x6: return 8e-2
+    case .winograd4x4: return 5e-2
+    default: return 5e-3
+    }
+}

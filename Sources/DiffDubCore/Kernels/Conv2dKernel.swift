@@ -70,7 +70,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// against (`diffdub-bench unet-accuracy`). A task-local value, so other tasks are unaffected.
     @TaskLocal public static var automaticUsesWinograd = true
 
-    /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``):
+    /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:precision:)``):
     /// for a 3x3 kernel with at least 32 input channels on an output of at least 16 x 16 pixels;
     /// im2col otherwise. Measured with `diffdub-bench convshapes tuned` (both threads, wall ms,
     /// im2col / F(2x2) / F(4x4) / F(6x6), packed products, AVX2 build): 128 -> 128 at 256^2
@@ -145,7 +145,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// on a large enough layer uses Winograd: `F(2x2, 3x3)` on outputs from 16 x 16, `F(4x4, 3x3)`
 /// from 32 x 32, `F(6x6, 3x3)` from 64 x 64 (16, 36 or 64 products `[O, C] x [C, tiles]` per band
 /// of tile rows; see
-/// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``).
+/// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:precision:)``).
 /// Other kernels unfold bands of output rows into
 /// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
