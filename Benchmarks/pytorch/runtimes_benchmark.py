@@ -23,6 +23,7 @@ process, fp32 and bf16 runs alternated (--render-repeats of each), and the PSNR 
 import argparse
 import math
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,16 +34,17 @@ import unet_benchmark as ub  # noqa: E402  (the original's import and the releas
 
 
 def median_call(function, warmup, runs):
-    """Warm-up calls, then (median wall seconds of `runs` calls, last output)."""
+    """Warm-up calls, then ((median wall s, median process CPU s) of `runs` calls, last output)."""
     out = None
     for _ in range(warmup):
         out = function()
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         out = function()
         times.append(time.perf_counter() - start)
-    return statistics.median(times), times, out
+        cpu.append(time.process_time() - start_cpu)
+    return (statistics.median(times), statistics.median(cpu)), times, out
 
 
 def difference(np, a, b):
@@ -83,6 +85,7 @@ def main():
     parser.add_argument("--diffdub-cli", help="path to a release `diffdub` binary: time `diffdub render` too")
     parser.add_argument("--render-repeats", type=int, default=1, help="alternated render runs per setting")
     parser.add_argument("--psnr20", action="store_true", help="also compare 20-step renders (slow)")
+    parser.add_argument("--no-psnr", action="store_true", help="time diffdub render only (no PyTorch renders)")
     parser.add_argument("--bf16-tiles", default="default",
                         help="comma list of largest bf16 Winograd tiles to render with (default: the build's choice)")
     parser.add_argument("--skip", default="", help="comma list of: torch-bf16,ort,ov-f32,ov-default")
@@ -121,14 +124,14 @@ def main():
         seconds, _, reference = median_call(lambda: eps_model(x, t, cond), args.warmup, args.runs)
         reference = reference.numpy()
         rows.append(("PyTorch eager fp32", seconds, 0.0, 0.0))
-        print(f"PyTorch fp32: {seconds:.3f} s per call")
+        print(f"PyTorch fp32: {seconds[0]:.3f} s per call, {seconds[1]:.2f} s CPU")
         if "torch-bf16" not in skip:
             def autocast_call():
                 with torch.autocast("cpu", dtype=torch.bfloat16):
                     return eps_model(x, t, cond).float()
             seconds, _, out = median_call(autocast_call, args.warmup, args.runs)
             rows.append(("PyTorch bf16 autocast", seconds, *difference(np, out.numpy(), reference)))
-            print(f"PyTorch bf16 autocast: {seconds:.3f} s per call")
+            print(f"PyTorch bf16 autocast: {seconds[0]:.3f} s per call, {seconds[1]:.2f} s CPU")
 
     if not os.path.exists(args.onnx):
         start = time.perf_counter()
@@ -146,7 +149,7 @@ def main():
         session = ort.InferenceSession(args.onnx, options, providers=["CPUExecutionProvider"])
         seconds, _, out = median_call(lambda: session.run(None, feeds)[0], args.warmup, args.runs)
         rows.append((f"ONNX Runtime {ort.__version__} CPU", seconds, *difference(np, out, reference)))
-        print(f"ONNX Runtime: {seconds:.3f} s per call")
+        print(f"ONNX Runtime: {seconds[0]:.3f} s per call, {seconds[1]:.2f} s CPU")
         del session
 
     import openvino as ov
@@ -164,7 +167,7 @@ def main():
             lambda: request.infer(feeds)[compiled.output(0)].copy(), args.warmup, args.runs)
         label = f"OpenVINO {ov.__version__.split('-')[0]} {'fp32 hint' if hint else 'default'} (runs {chosen})"
         rows.append((label, seconds, *difference(np, out, reference)))
-        print(f"{label}: {seconds:.3f} s per call")
+        print(f"{label}: {seconds[0]:.3f} s per call, {seconds[1]:.2f} s CPU")
         del request, compiled
 
     if args.diffdub_cli:
@@ -172,13 +175,13 @@ def main():
 
     print()
     openvino = {r[0]: r[1] for r in rows if r[0].startswith("OpenVINO")}
-    print("| runtime | s per call (median) | eps max abs vs PyTorch fp32 | mean abs |")
-    print("|---|---|---|---|")
+    print("| runtime | s per call (median) | CPU s per call | eps max abs vs PyTorch fp32 | mean abs |")
+    print("|---|---|---|---|---|")
     for label, seconds, worst, mean in rows:
-        print(f"| {label} | {seconds:.3f} | {worst:.3g} | {mean:.3g} |")
+        print(f"| {label} | {seconds[0]:.3f} | {seconds[1]:.2f} | {worst:.3g} | {mean:.3g} |")
     for label, seconds in openvino.items():
         for other, their in ((r[0], r[1]) for r in rows if r[0].startswith("diffdub")):
-            print(f"ratio {other} / {label}: {their / seconds:.3f}")
+            print(f"ratio {other} / {label}: wall {their[0] / seconds[0]:.3f}, CPU {their[1] / seconds[1]:.3f}")
     print(f"load average {ub.load_average()}")
 
 
@@ -226,9 +229,11 @@ def diffdub_rows(args, np, torch, model, rows):
                    "--reference", paths["x_ref"], "--mask", paths["keep"], "--latent", paths["cond"],
                    "--noise", paths["noise"], "--steps", str(steps), "--precision", precision,
                    "--output", output, "--quiet"] + (["--bf16-winograd-tile", tile] if tile else [])
-        start = time.perf_counter()
+        start, children = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         subprocess.run(command, check=True)
-        return time.perf_counter() - start, np.load(output)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        return (time.perf_counter() - start, cpu), np.load(output)
 
     tiles = [t for t in args.bf16_tiles.split(",") if t]
     settings = [("fp32", None)] + [("bf16", None if t == "default" else t) for t in tiles]
@@ -241,7 +246,15 @@ def diffdub_rows(args, np, torch, model, rows):
                 seconds, out = render(steps, setting)
                 times[(steps, setting)].append(seconds)
                 outputs[(steps, setting)] = out
-                print(f"diffdub render --steps {steps} {name[setting]}: {seconds:.2f} s")
+                print(f"diffdub render --steps {steps} {name[setting]}: {seconds[0]:.2f} s, {seconds[1]:.2f} s CPU")
+    result = []
+    for setting in settings:
+        per_call = tuple(
+            (statistics.median(x[i] for x in times[(10, setting)]) - statistics.median(x[i] for x in times[(2, setting)])) / 8
+            for i in (0, 1))
+        result.append((f"diffdub render {name[setting]}, (t(10) - t(2)) / 8", per_call, math.nan, math.nan))
+    if args.no_psnr:
+        return result
     with torch.inference_mode():
         torch_2 = ddim_render(torch, model, inputs, 2)
         with torch.autocast("cpu", dtype=torch.bfloat16):
@@ -258,10 +271,6 @@ def diffdub_rows(args, np, torch, model, rows):
         for setting in settings:
             _, out = render(20, setting)
             print(f"PSNR 20 steps vs PyTorch fp32: diffdub {name[setting]} {psnr(np, out, torch_20):.1f} dB")
-    result = []
-    for setting in settings:
-        per_call = (statistics.median(times[(10, setting)]) - statistics.median(times[(2, setting)])) / 8
-        result.append((f"diffdub render {name[setting]}, (t(10) - t(2)) / 8", per_call, math.nan, math.nan))
     return result
 
 
