@@ -150,6 +150,10 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
 /// straight into the output. Matrix products use OpenBLAS threads.
+///
+/// Inside ``Precision/run(_:)`` with ``Precision/bf16`` on a CPU that has it, the Winograd
+/// products and the 1x1 product take bfloat16 inputs with float32 sums (``BF16Products``), and
+/// the automatic rule keeps to F(2x2) (``Conv2dAlgorithm/largestWinogradTileBF16``).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
     conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
 }
