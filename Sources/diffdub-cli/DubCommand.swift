@@ -111,6 +111,9 @@ struct DubCommand: AsyncParsableCommand {
     @Option(help: "Output frame rate: 25 (the original's; a video is resampled) or source (the video's own rate, every frame dubbed).")
     var fps: FrameRateArgument = .model
 
+    @Option(help: "Arithmetic of the UNet's large products: fp32, or bf16 (AVX512_BF16 CPUs; fp32 elsewhere).")
+    var precision: Precision = .fp32
+
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
@@ -169,11 +172,12 @@ struct DubCommand: AsyncParsableCommand {
         return DubbingRequest(
             models: .files(stage1: url(stage1), stage2: url(stage2), imageSize: imageSize), frames: frames,
             landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
-            options: options, output: .path(url(output)))
+            options: options, output: .path(url(output)), compute: ComputeSettings(precision: precision))
     }
 
     func run() async throws {
         let request = request()
+        PrecisionNotice.warnIfUnsupported(precision)
         if case .video = request.output, audio == nil { warn("no --audio: the video will be silent") }
         let summary = try await ProgressPrinter.run(request, quiet: quiet)
         for message in summary.warnings { warn(message) }
