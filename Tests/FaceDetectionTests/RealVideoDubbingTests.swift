@@ -40,7 +40,7 @@ struct RealVideoDubbingTests {
             models: .files(
                 stage1: Fixtures.url("pipeline/stage1.ckpt"), stage2: Fixtures.url("pipeline/stage2.ckpt"), imageSize: 32),
             frames: .video(video), landmarks: .detect(AutomaticDubbingTests.detection),
-            speech: .hubertFeatures(speech), options: DubbingOptions(steps: 1), output: .path(output))
+            speech: .hubertFeatures(speech), options: DubbingOptions(steps: 2), output: .path(output))
     }
 
     @Test("7 s of speech on 5 s of moving, cut video: 175 frames by default, 125 with the shortest fit, dubbed on the face",

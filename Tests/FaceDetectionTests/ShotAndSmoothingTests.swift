@@ -20,9 +20,9 @@ struct ShotAndSmoothingTests {
         // Two cuts close together, and a cut at the second frame.
         #expect(detector.cuts(differences: [0, 0.3, 0.01, 0.01, 0.4, 0.01, 0.35, 0.01]) == [1, 4, 6])
         #expect(detector.cuts(differences: [0]).isEmpty && detector.cuts(differences: []).isEmpty)
-        // A one-frame insert: two large differences side by side are both cuts.
-        #expect(detector.cuts(differences: [0, 0.4, 0.45]) == [1, 2])
-        #expect(detector.cuts(differences: [0, 0.2, 0.2]).isEmpty)
+        // A one-frame insert: the two spikes side by side are both cuts, in a short clip too.
+        #expect(detector.cuts(differences: [0, 0.01, 0.02, 0.15, 0.14, 0.01, 0.02, 0.01]) == [3, 4])
+        #expect(detector.cuts(differences: [0, 0.15, 0.14]) == [1, 2])
     }
 
     @Test("thumbnails: cell means of the luma; difference 0 for equal, 1 for black vs white")

@@ -28,10 +28,9 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     public var faceJump: Double = 0.5
     /// ``FaceTracker``: frames without a detected face between frames with one, in the same
     /// shot, are bridged (crop and landmarks from the interpolated box) when the gap is at most
-    /// this long; longer gaps stay without a face. Default 0: a frame where the detector finds
-    /// no face is kept unchanged and reported (a detector miss on a blurred face then keeps that
-    /// frame; bridging would paste a mouth onto a frame that may have no face at all).
-    public var maximumGap: Int = 0
+    /// this long (a detector miss, which happens at some face positions); longer gaps, and
+    /// frames in a shot of their own (a cut to a frame without a face), stay without a face.
+    public var maximumGap: Int = 3
 
     /// Default options.
     public init() {}

@@ -6,9 +6,10 @@
 /// frames `t - 1` and `t` is the mean absolute difference of their thumbnails
 /// (``difference(_:_:)``). Frame `t` starts a new shot when its difference is
 /// - at least ``minimumDifference`` (a cut changes much of the picture), and
-/// - at least ``ratio`` times the local baseline: the median difference of the other frames
-///   within ``window`` of `t` (at least ``noiseFloor``), so that steady motion (a pan, a
-///   speaker who moves) raises the bar and only a spike counts.
+/// - at least ``ratio`` times the local baseline: the median difference of the frames within
+///   ``window`` of `t` but not next to it (at least ``noiseFloor``), so that steady motion (a
+///   pan, a speaker who moves) raises the bar and only a spike counts, and the two spikes of a
+///   one-frame insert do not hide each other.
 ///
 /// A difference of at least ``certainDifference`` (another picture, not motion) is a cut
 /// whatever its neighbours, so that cuts next to each other (a one-frame insert, a flash) are
@@ -90,7 +91,9 @@ public struct ShotCutDetector: Sendable, Hashable, Codable {
             guard d >= minimumDifference else { continue }
             let lower = max(1, t - window)
             let upper = min(differences.count - 1, t + window)
-            var neighbours = (lower...upper).filter { $0 != t }.map { differences[$0] }
+            // The frames right next to `t` are left out of its baseline: a one-frame insert (a
+            // flash, a blank frame) has two spikes side by side, which must not hide each other.
+            var neighbours = (lower...upper).filter { abs($0 - t) > 1 }.map { differences[$0] }
             neighbours.sort()
             let baseline = neighbours.isEmpty ? 0 : neighbours[neighbours.count / 2]
             if d >= certainDifference || d >= ratio * max(baseline, noiseFloor) { cuts.append(t) }
