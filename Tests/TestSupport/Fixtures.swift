@@ -49,7 +49,7 @@ public func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
 }
 
 /// The deterministic generator of test data.
-public typealias SeededGenerator = SplitMix64
+package typealias SeededGenerator = SplitMix64
 
 extension Tensor {
     /// A tensor of uniform random values in `range`, reproducible from `generator`.

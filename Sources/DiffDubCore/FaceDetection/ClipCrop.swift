@@ -4,7 +4,7 @@
 /// `sorted(v)[n / 2]`), side `min(max(int(w * (1 + r)), int(h * (1 + r))), W, H)` with the
 /// expansion ratio `r` (0.6), top-left corner `(int(cx - side / 2), int(cy - side / 2))`; the
 /// square is then moved inside the frame as ffmpeg's `crop` filter does.
-public enum ClipCrop {
+package enum ClipCrop {
     /// The crop region for `boxes` (one per frame with a face) in a `height x width` clip, or
     /// `nil` without boxes.
     public static func region(boxes: [FaceBox], expandRatio: Double = 0.6, height: Int, width: Int) -> FaceRegion? {

@@ -5,7 +5,7 @@
 ///
 /// The convolution's keys are `weight` under `conv`; the norm's are `weight`, `bias`,
 /// `running_mean`, `running_var` (and `num_batches_tracked`, skipped) under `batchNorm`.
-public struct ConvBatchNorm: Sendable {
+package struct ConvBatchNorm: Sendable {
     /// Folded weight `[out, in, kh, kw]`.
     public let weight: Tensor
     /// Folded bias `[out]`.

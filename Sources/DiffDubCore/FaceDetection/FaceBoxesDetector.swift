@@ -11,7 +11,7 @@
 /// 5. boxes divided by the scale, back to the input's pixels.
 public struct FaceBoxesDetector: Sendable {
     /// The network.
-    public let network: FaceBoxesNetwork
+    package let network: FaceBoxesNetwork
     /// Minimum face probability (0.6).
     public var scoreThreshold: Float = 0.6
     /// IoU above which NMS drops a box (0.3).
@@ -22,7 +22,7 @@ public struct FaceBoxesDetector: Sendable {
     public var maximumShortSide: Int = 600
 
     /// A detector over a bound network.
-    public init(network: FaceBoxesNetwork) {
+    package init(network: FaceBoxesNetwork) {
         self.network = network
     }
 

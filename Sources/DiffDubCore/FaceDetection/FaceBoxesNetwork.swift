@@ -56,7 +56,7 @@ struct FaceBoxesInception: Sendable {
 /// Output for one image `[1, 3, H, W]` (BGR minus the mean (104, 117, 123)): `loc` `[P, 4]`
 /// (encoded offsets) and `conf` `[P, 2]` (softmax over background/face), with priors ordered
 /// source by source, then row, column, anchor, as ``PriorBoxes`` lists them.
-public struct FaceBoxesNetwork: Sendable {
+package struct FaceBoxesNetwork: Sendable {
     let conv1, conv2, conv3, conv4, conv5: FaceBoxesBasicConv
     let inception1, inception2, inception3: FaceBoxesInception
     let conv6_1, conv6_2, conv7_1, conv7_2: FaceBoxesBasicConv

@@ -2,7 +2,7 @@
 /// the mean of the points of the frames within `radius` of it (a centred moving average of
 /// `2 * radius + 1` frames, shrunk at the clip's ends and at frames without a face, which
 /// break the run and stay `nil`). `radius` 0 leaves the landmarks unchanged.
-public enum LandmarkSmoothing {
+package enum LandmarkSmoothing {
     /// The smoothed track.
     public static func smoothed(_ track: [FaceLandmarks?], radius: Int) -> [FaceLandmarks?] {
         guard radius > 0 else { return track }

@@ -13,9 +13,9 @@
 /// 4. normalised coordinates times the crop's width and height.
 public struct PIPNetLandmarker: Sendable {
     /// The network.
-    public let network: PIPNetNetwork
+    package let network: PIPNetNetwork
     /// The mean-face neighbour structure.
-    public let meanFace: PIPNetMeanFace
+    package let meanFace: PIPNetMeanFace
     /// Side of the network input (256).
     public let inputSize: Int
     /// Pixels per head cell (32).
@@ -30,7 +30,7 @@ public struct PIPNetLandmarker: Sendable {
     ///
     /// - Throws: ``WeightError/invalidConfiguration(_:source:)`` when the network's landmark
     ///   or neighbour count differs from the mean face's.
-    public init(network: PIPNetNetwork, meanFace: PIPNetMeanFace = .face300W, inputSize: Int = 256, stride: Int = 32)
+    package init(network: PIPNetNetwork, meanFace: PIPNetMeanFace = .face300W, inputSize: Int = 256, stride: Int = 32)
         throws
     {
         guard network.landmarkCount == meanFace.count, network.neighborCount == meanFace.neighborCount else {
@@ -87,7 +87,7 @@ public struct PIPNetLandmarker: Sendable {
     }
 
     /// Normalised landmark positions (fractions of the crop) from the heads.
-    public func decode(_ heads: PIPNetHeads) -> [SIMD2<Float>] {
+    package func decode(_ heads: PIPNetHeads) -> [SIMD2<Float>] {
         let (h, w) = (heads.cls.shape[2], heads.cls.shape[3])
         let cells = h * w
         let count = meanFace.count

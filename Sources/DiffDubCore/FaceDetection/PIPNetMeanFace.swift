@@ -7,7 +7,7 @@
 /// by the pairs `(i, k)` with `neighbors[i][k] == m`, in increasing `i` then `k`; torchlm pads
 /// every such list to the longest (`maxLength`) by repeating it from the start, so each
 /// landmark averages its own prediction with exactly `maxLength` neighbour predictions.
-public struct PIPNetMeanFace: Sendable {
+package struct PIPNetMeanFace: Sendable {
     /// Number of landmarks.
     public let count: Int
     /// Neighbours predicted per landmark.

@@ -33,7 +33,7 @@ struct ResNetBasicBlock: Sendable {
 /// The five PIPNet heads for one image, each `[1, C, 8, 8]` at input 256 and stride 32:
 /// `cls` (68 score maps), `x`, `y` (68 offset maps), `neighborX`, `neighborY` (68 * 10 offset
 /// maps, landmark-major: channel `i * 10 + k` is neighbour `k` of landmark `i`).
-public struct PIPNetHeads: Sendable {
+package struct PIPNetHeads: Sendable {
     /// Score maps `[1, L, h, w]`.
     public var cls: Tensor
     /// Column offsets `[1, L, h, w]`.
@@ -51,7 +51,7 @@ public struct PIPNetHeads: Sendable {
 /// basic blocks each, 64/128/256/512 channels, the first block of layers 2-4 with stride 2),
 /// then five 1x1 heads (`cls_layer`, `x_layer`, `y_layer`, `nb_x_layer`, `nb_y_layer`) on the
 /// 8 x 8 map: `L` score and offset maps, `L * nb` neighbour offset maps.
-public struct PIPNetNetwork: Sendable {
+package struct PIPNetNetwork: Sendable {
     let stem: ConvBatchNorm
     let layers: [[ResNetBasicBlock]]
     let clsLayer, xLayer, yLayer, nbXLayer, nbYLayer: Conv2d

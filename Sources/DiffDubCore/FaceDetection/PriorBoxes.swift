@@ -5,7 +5,7 @@
 /// 2x2 grid at `(j + {0, .5}) * step`, otherwise one centre at `(j + .5) * step` (rows outer,
 /// columns inner); each anchor `(cx / W, cy / H, s / W, s / H)`, not clipped. Computed in
 /// float64, stored as float32 like `torch.Tensor(anchors)`.
-public enum PriorBoxes {
+package enum PriorBoxes {
     /// Min sizes per feature map.
     public static let minSizes: [[Int]] = [[32, 64, 128], [256], [512]]
     /// Steps (pixels per cell) of the three feature maps.

@@ -1,5 +1,5 @@
 /// Smoothing of a per-frame quantity (a crop's centre or size) within one shot.
-public enum TrackSmoothing {
+package enum TrackSmoothing {
     /// A centred local straight-line fit: value `i` becomes the least-squares line through the
     /// samples at frames `i - radius ... i + radius` (those that are not `nil`), evaluated at
     /// `i`; `nil` where the window holds no sample. With a symmetric window this is the moving

@@ -3,7 +3,7 @@
 /// For a kernel larger than 1x1 the convolution unfolds the input into a column matrix
 /// `[C * kh * kw, rows * Wo]` for a band of `rows` output rows at a time, so memory stays
 /// bounded (a full unfolding of `[1, 128, 256, 256]` with a 3x3 kernel would take 300 MB).
-public enum Conv2dTiling {
+package enum Conv2dTiling {
     /// Default upper bound of the column buffer, in bytes (16 MiB).
     public static let defaultColumnBufferBytes = 16 << 20
 
@@ -163,7 +163,7 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> 
 /// beyond Float rounding.
 ///
 /// - Precondition: `.winograd`, `.winograd4x4` and `.winograd6x6` need a 3x3 kernel.
-public func conv2d(
+package func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, algorithm: Conv2dAlgorithm,
     columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes
 ) -> Tensor {

@@ -1,7 +1,7 @@
 /// Which kernels this build runs: the instruction set the Swift kernels were compiled for
 /// (Package.swift's `targetCPU`) and whether the bfloat16 products (``Precision/bf16``) run on
 /// this machine. Shown by `diffdub --version` and the header of `diffdub-bench`.
-public enum KernelBuild {
+package enum KernelBuild {
     /// Whether the Swift kernels were compiled for a chosen CPU (`-target-cpu`, `haswell` by default
     /// on an x86-64 machine with AVX2 and FMA) rather than the portable baseline.
     public static var targetsChosenCPU: Bool {

@@ -5,7 +5,7 @@
 /// The scan tests 32 values per step with that mask on `SIMD8<UInt32>` lanes and falls back to
 /// a scalar loop only inside the block that holds the first hit and for the tail, so a clean
 /// buffer costs one pass at memory speed (about 2 ms for 10 million values).
-public enum NonFiniteScan {
+package enum NonFiniteScan {
     /// The index of the first NaN or infinity in `values`, or nil when every value is finite.
     public static func firstIndex(in values: UnsafeBufferPointer<Float>) -> Int? {
         guard let base = values.baseAddress else { return nil }

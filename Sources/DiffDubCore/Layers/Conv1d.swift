@@ -1,6 +1,6 @@
 /// `torch.nn.Conv1d`: keys `weight` `[out, in / groups, k]` and `bias` `[out]` (when the layer
 /// has one). Stride, padding and groups are not stored in a checkpoint: the model passes them.
-public struct Conv1d: Sendable {
+package struct Conv1d: Sendable {
     /// `[out, in / groups, k]`.
     public let weight: Tensor
     /// `[out]`, if the layer has one.

@@ -1,6 +1,6 @@
 /// `torch.nn.Conv2d` with stride 1 and "same" padding (`k / 2`) by default: keys `weight`
 /// `[out, in, k, k]` and `bias` `[out]` (when the layer has one).
-public struct Conv2d: Sendable {
+package struct Conv2d: Sendable {
     /// `[out, in, k, k]`.
     public let weight: Tensor
     /// `[out]`, if the layer has one.

@@ -1,5 +1,5 @@
 /// `torch.nn.Linear`: keys `weight` `[out, in]` and `bias` `[out]` (when the layer has one).
-public struct Linear: Sendable {
+package struct Linear: Sendable {
     /// `[out, in]`.
     public let weight: Tensor
     /// `[out]`, if the layer has one.

@@ -1,5 +1,5 @@
 /// `torch.nn.GroupNorm`: keys `weight` and `bias` `[C]`.
-public struct GroupNorm: Sendable {
+package struct GroupNorm: Sendable {
     /// Per-channel scale.
     public let weight: Tensor
     /// Per-channel shift.
@@ -33,7 +33,7 @@ public struct GroupNorm: Sendable {
 }
 
 /// `torch.nn.LayerNorm` over the last axis: keys `weight` and `bias` `[C]`.
-public struct LayerNorm: Sendable {
+package struct LayerNorm: Sendable {
     /// Per-feature scale.
     public let weight: Tensor
     /// Per-feature shift.
@@ -56,7 +56,7 @@ public struct LayerNorm: Sendable {
 
 /// `torch.nn.BatchNorm1d` in inference mode: keys `weight`, `bias`, `running_mean`,
 /// `running_var` `[C]` (and `num_batches_tracked`, which inference ignores).
-public struct BatchNorm1d: Sendable {
+package struct BatchNorm1d: Sendable {
     /// Per-channel scale.
     public let weight: Tensor
     /// Per-channel shift.

@@ -11,7 +11,7 @@
 /// x = norm_ff(x + 0.5 * feed_forward(x))
 /// x = norm_final(x)
 /// ```
-public struct ConformerBlock: Sendable {
+package struct ConformerBlock: Sendable {
     /// espnet's LayerNorm epsilon.
     public static let layerNormEpsilon: Float = 1e-12
 

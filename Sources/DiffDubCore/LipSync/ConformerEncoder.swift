@@ -6,7 +6,7 @@
 /// only has it with `normalize_before`). On `x` `[B, L, d]`:
 /// `x = x * sqrt(d)`, `pos = RelativePositionalEncoding(L, d)` (`[1, 2L - 1, d]`, not scaled),
 /// then every block in order.
-public struct ConformerEncoder: Sendable {
+package struct ConformerEncoder: Sendable {
     /// `encoders.N`.
     public let blocks: [ConformerBlock]
     /// Model width `d`.

@@ -13,7 +13,7 @@
 /// ```
 /// The pointwise convolutions run as matrix products on the `[B, T, d]` layout; only the
 /// depthwise convolution and the batch norm see the `[B, d, T]` layout.
-public struct ConvolutionModule: Sendable {
+package struct ConvolutionModule: Sendable {
     /// `pointwise_conv1`: `d -> 2d`, kernel 1.
     public let pointwiseConv1: Conv1d
     /// `depthwise_conv`: kernel `k`, one channel per group.

@@ -8,7 +8,7 @@
 /// y = norm1(linear1(self_attn(query = speech, key = value = reference)))
 /// ```
 /// No activation and no residual connection.
-public struct CrossAttention: Sendable {
+package struct CrossAttention: Sendable {
     /// PyTorch's `LayerNorm` default epsilon, used by `norm1`.
     public static let layerNormEpsilon: Float = 1e-5
 

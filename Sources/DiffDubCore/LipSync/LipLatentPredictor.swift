@@ -27,17 +27,17 @@ public struct LipLatentPredictor: Sendable {
     /// `weights` `[layers]`: logits of the Hubert layer weighting.
     public let layerWeights: Tensor
     /// `down_sample_audio_nar`: `Conv1d(audio -> d, k 3, stride 2, padding 1)`.
-    public let downSampleAudio: Conv1d
+    package let downSampleAudio: Conv1d
     /// `reference_encoder`.
-    public let referenceEncoder: ConformerEncoder
+    package let referenceEncoder: ConformerEncoder
     /// `cross_attention`.
-    public let crossAttention: CrossAttention
+    package let crossAttention: CrossAttention
     /// `speech_encoder`.
-    public let speechEncoder: ConformerEncoder
+    package let speechEncoder: ConformerEncoder
     /// `coarse_decoder`.
-    public let coarseDecoder: ConformerEncoder
+    package let coarseDecoder: ConformerEncoder
     /// `out_proj`.
-    public let outProjection: Linear
+    package let outProjection: Linear
 
     /// Binds the predictor from the tensors of `stateDict` whose key starts with `prefix`
     /// (`seq2seq.encoder.`; keys elsewhere in the file are not looked at; an empty prefix binds
@@ -128,7 +128,7 @@ public struct LipLatentPredictor: Sendable {
 
     /// Lip latents with every intermediate of the forward pass (all with a batch axis; see
     /// ``LipLatentTrace``). Inputs as in ``predict(hubert:reference:)``.
-    public func trace(hubert: Tensor, reference: Tensor) throws -> LipLatentTrace {
+    package func trace(hubert: Tensor, reference: Tensor) throws -> LipLatentTrace {
         let (features, _) = try LipSyncInputLayout.batched(hubert, configuration: configuration)
         return try run(features, encodeReference(reference))
     }

@@ -3,7 +3,7 @@
 /// All tensors carry a batch axis `B` (1 for a single sequence), `T` Hubert frames (50 Hz),
 /// `T' = ceil(T / 2)` output frames (25 Hz), `R` reference latents; names follow the
 /// original's forward pass.
-public struct LipLatentTrace: Sendable {
+package struct LipLatentTrace: Sendable {
     /// `sum_l softmax(weights)[l] * hubert[l]`: `[B, T, audio]`.
     public var weightedSum: Tensor
     /// `down_sample_audio_nar` output: `[B, T', latent]`.

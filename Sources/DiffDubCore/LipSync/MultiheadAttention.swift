@@ -4,7 +4,7 @@
 /// queries, `d..<2d` the keys, `2d..<3d` the values) and `out_proj` (`[d, d]` with bias).
 /// Per head `h` of width `d / heads`: `out_h = softmax(q_h k_h^T / sqrt(d / heads)) v_h`;
 /// heads concatenated, then `out_proj`.
-public struct MultiheadAttention: Sendable {
+package struct MultiheadAttention: Sendable {
     /// Query rows of `in_proj_weight`.
     public let queryWeight: Tensor
     /// Key rows of `in_proj_weight`.

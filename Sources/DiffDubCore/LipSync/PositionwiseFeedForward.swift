@@ -1,6 +1,6 @@
 /// espnet's `PositionwiseFeedForward` with a swish activation: `w_2(swish(w_1(x)))` over the
 /// last axis (dropout is the identity at inference). Keys `w_1`, `w_2`.
-public struct PositionwiseFeedForward: Sendable {
+package struct PositionwiseFeedForward: Sendable {
     /// `w_1`: `[units, d]`.
     public let w1: Linear
     /// `w_2`: `[d, units]`.

@@ -15,7 +15,7 @@
 /// out_h   = softmax((ac + bd) / sqrt(d_k)) v
 /// ```
 /// heads concatenated head-major, then `linear_out`.
-public struct RelPositionMultiHeadAttention: Sendable {
+package struct RelPositionMultiHeadAttention: Sendable {
     /// `linear_q`.
     public let linearQ: Linear
     /// `linear_k`.

@@ -9,7 +9,7 @@ import Foundation
 /// `div[i] = exp(2i * -(ln 10000 / d))`. Like the original, `div`, `p * div` and their sine and
 /// cosine are computed in `Float`. The embedding is not scaled; the input is
 /// (by `sqrt(d)`, see ``ConformerEncoder``).
-public enum RelativePositionalEncoding {
+package enum RelativePositionalEncoding {
     /// The `[1, 2 length - 1, width]` table for an input of `length` frames.
     ///
     /// - Precondition: `length >= 1`, `width` even.

@@ -11,7 +11,7 @@
 /// ```
 /// (The original scales q and k by `d^-1/4` each; one `1/sqrt(d)` on the product is the
 /// same up to rounding.)
-public struct AttentionBlock: Sendable {
+package struct AttentionBlock: Sendable {
     /// `norm`.
     public let norm: GroupNorm
     /// `qkv`.

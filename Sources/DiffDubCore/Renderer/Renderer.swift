@@ -13,9 +13,9 @@ public struct Renderer: Sendable {
     /// The model's hyper-parameters (inferred or given).
     public let configuration: RendererConfiguration
     /// The denoising UNet.
-    public let unet: UNet
+    package let unet: UNet
     /// The semantic encoder.
-    public let encoder: SemanticEncoder
+    package let encoder: SemanticEncoder
     /// The training noise schedule (linear, T = 1000).
     public let schedule: NoiseSchedule
 

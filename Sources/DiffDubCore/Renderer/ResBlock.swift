@@ -25,7 +25,7 @@ public enum Resampling: String, Codable, Sendable {
 /// return skip(x) + h
 /// ```
 /// The semantic encoder's blocks are unconditioned: `return skip(x) + conv_in(...)`.
-public struct ResBlock: Sendable {
+package struct ResBlock: Sendable {
     /// Condition projections of a conditioned block.
     public struct Conditioning: Sendable {
         /// `emb_layers.1`: time embedding -> `[scale, shift]` (2 x out).

@@ -4,7 +4,7 @@
 /// Its res blocks are unconditioned (`skip(x) + conv(SiLU(GN(x)))`, down blocks pooling
 /// both paths first). After `middle_block`: `out.0` GroupNorm, SiLU, spatial mean, `out.3`
 /// Conv1x1 (applied as a linear map), flatten.
-public struct SemanticEncoder: Sendable {
+package struct SemanticEncoder: Sendable {
     /// The hyper-parameters it was built with.
     public let configuration: SemanticEncoderConfiguration
     /// `input_blocks`.

@@ -1,6 +1,6 @@
 /// One entry of `input_blocks`, `middle_block` or `output_blocks` (the original's
 /// `TimestepEmbedSequential`): its sub-modules `0, 1, ...` applied in order.
-public struct TimestepBlock: Sendable {
+package struct TimestepBlock: Sendable {
     /// A sub-module.
     public enum Layer: Sendable {
         /// The stem convolution (`input_blocks.0.0`).

@@ -6,7 +6,7 @@ import Foundation
 /// Keys `time_embed.0` and `time_embed.2` under the binder it is given (`time_embed`).
 /// Sinusoid (dim = `channels`, half = dim / 2, computed in `Float` as the original):
 /// `freqs[i] = exp(-ln(10000) * i / half)`, `emb = [cos(t freqs), sin(t freqs)]`, cos first.
-public struct TimestepEmbedding: Sendable {
+package struct TimestepEmbedding: Sendable {
     /// `time_embed.0`.
     public let first: Linear
     /// `time_embed.2`.

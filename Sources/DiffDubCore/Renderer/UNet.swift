@@ -10,7 +10,7 @@
 /// output block pops one and concatenates it after its input (`[h, skip]`) in its first res
 /// block. The output side has `resBlocksPerLevel + 1` blocks per level, from the deepest
 /// level up; each level but the first ends with an up-sampling res block.
-public struct UNet: Sendable {
+package struct UNet: Sendable {
     /// The hyper-parameters it was built with.
     public let configuration: UNetConfiguration
     /// `time_embed.time_embed`.

@@ -3,7 +3,7 @@
 ///
 /// It depends only on `cond`, so a sampler computes it once per render
 /// (``UNet/prepareCondition(_:)``) and passes it to every step.
-public struct PreparedCondition: Sendable {
+package struct PreparedCondition: Sendable {
     /// Per-block scale factors, indexed by ``ResBlock/Conditioning/slot``.
     public let scales: [Tensor]
     /// Batch size N.
@@ -18,7 +18,7 @@ public struct PreparedCondition: Sendable {
 
 /// What every conditioned block of one UNet call reads: `SiLU(time_embed(t))` (shared by
 /// all blocks, whose `emb_layers` start with a SiLU) and the prepared condition.
-public struct UNetStep: Sendable {
+package struct UNetStep: Sendable {
     /// `SiLU(time_embed(sinusoid(t)))`, `[N, embed]`.
     public let siluTimeEmbedding: Tensor
     /// The per-block style factors.

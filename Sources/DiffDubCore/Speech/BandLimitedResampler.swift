@@ -9,7 +9,7 @@
 /// is removed instead of folding back into the speech band. Unit DC gain. The ends are
 /// padded with zeros. The output has `round(n * outputRate / inputRate)` samples and sample
 /// `m` sits at input time `m * inputRate / outputRate` (no delay).
-public struct BandLimitedResampler: Sendable {
+package struct BandLimitedResampler: Sendable {
     /// Input sample rate in Hz.
     public let inputRate: Int
     /// Output sample rate in Hz.

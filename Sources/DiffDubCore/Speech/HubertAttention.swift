@@ -3,7 +3,7 @@
 /// Multi-head self-attention (`attention`): `q_proj`, `k_proj`, `v_proj`, `out_proj`
 /// (Linear hidden -> hidden with bias). Per head `h` of width `d = hidden / heads`:
 /// `softmax(q_h k_h^T / sqrt(d)) v_h`; heads concatenated, then `out_proj`.
-public struct HubertAttention: Sendable {
+package struct HubertAttention: Sendable {
     /// `q_proj`.
     public let queryProjection: Linear
     /// `k_proj`.
@@ -41,7 +41,7 @@ public struct HubertAttention: Sendable {
 
 /// The position-wise feed-forward block (`feed_forward`):
 /// `output_dense(gelu(intermediate_dense(x)))`.
-public struct HubertFeedForward: Sendable {
+package struct HubertFeedForward: Sendable {
     /// `intermediate_dense`, hidden -> intermediate.
     public let intermediateDense: Linear
     /// `output_dense`, intermediate -> hidden.

@@ -10,7 +10,7 @@
 /// ``hiddenStates(_:convention:)`` returns `[h0, h1, ..., hn]`, as HF's `output_hidden_states`
 /// does; in the pre-norm layout the last entry is `layer_norm(h_n)` or `h_n` depending on
 /// the ``HubertHiddenStateConvention``.
-public struct HubertEncoder: Sendable {
+package struct HubertEncoder: Sendable {
     /// `pos_conv_embed`.
     public let positionalEmbedding: HubertPositionalConvEmbedding
     /// `layer_norm`: before the first layer (post-norm) or after the last (pre-norm).

@@ -7,7 +7,7 @@
 ///   `h = layer_norm(x + attention(x))`, then `final_layer_norm(h + feed_forward(h))`.
 /// - Pre-norm (`do_stable_layer_norm = true`, large layout):
 ///   `h = x + attention(layer_norm(x))`, then `h + feed_forward(final_layer_norm(h))`.
-public struct HubertEncoderLayer: Sendable {
+package struct HubertEncoderLayer: Sendable {
     /// `attention`.
     public let attention: HubertAttention
     /// `layer_norm`.

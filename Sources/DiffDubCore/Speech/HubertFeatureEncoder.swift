@@ -9,7 +9,7 @@
 /// - *group* layout, first layer: `conv` -> GroupNorm with one group per channel
 ///   (`layer_norm`, eps 1e-5) -> GELU;
 /// - *group* layout, other layers: `conv` -> GELU.
-public struct HubertFeatureConvLayer: Sendable {
+package struct HubertFeatureConvLayer: Sendable {
     /// How this layer normalises.
     public enum Normalization: Sendable {
         /// No normalisation.
@@ -62,7 +62,7 @@ public struct HubertFeatureConvLayer: Sendable {
 /// The convolutional feature extractor (`feature_extractor`): the raw waveform `[1, L]`
 /// through the conv layers -> `[1, conv_dim[-1], frames]`, one frame per
 /// ``HubertConfiguration/frameHop`` samples.
-public struct HubertFeatureEncoder: Sendable {
+package struct HubertFeatureEncoder: Sendable {
     /// `conv_layers.<i>`.
     public let convLayers: [HubertFeatureConvLayer]
 
@@ -87,7 +87,7 @@ public struct HubertFeatureEncoder: Sendable {
 
 /// `feature_projection`: optional LayerNorm over the conv channels (`layer_norm`,
 /// eps `layer_norm_eps`), then `projection` (Linear conv_dim[-1] -> hidden).
-public struct HubertFeatureProjection: Sendable {
+package struct HubertFeatureProjection: Sendable {
     /// `layer_norm`, when `feat_proj_layer_norm`.
     public let layerNorm: LayerNorm?
     /// `projection`.

@@ -10,11 +10,11 @@ public struct HubertModel: Sendable {
     /// The hyper-parameters.
     public let configuration: HubertConfiguration
     /// `feature_extractor`.
-    public let featureExtractor: HubertFeatureEncoder
+    package let featureExtractor: HubertFeatureEncoder
     /// `feature_projection`.
-    public let featureProjection: HubertFeatureProjection
+    package let featureProjection: HubertFeatureProjection
     /// `encoder`.
-    public let encoder: HubertEncoder
+    package let encoder: HubertEncoder
     /// Which last hidden state the pre-norm layout reports (default: transformers 4's).
     public var hiddenStateConvention: HubertHiddenStateConvention = .transformers4
 

@@ -13,7 +13,7 @@
 /// `conv.bias`; older files' `conv.weight_g` / `conv.weight_v` are renamed to these by
 /// ``HubertModel/sanitize(_:)``. With `conv_pos_batch_norm`, a `batch_norm` precedes the
 /// convolution.
-public struct HubertPositionalConvEmbedding: Sendable {
+package struct HubertPositionalConvEmbedding: Sendable {
     /// The effective (normalised) convolution weight, `[hidden, hidden / groups, k]`.
     public let weight: Tensor
     /// `conv.bias`, `[hidden]`.

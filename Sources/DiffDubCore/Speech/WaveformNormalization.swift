@@ -1,7 +1,7 @@
 /// The input normalisation of transformers' `Wav2Vec2FeatureExtractor` (`do_normalize`),
 /// which the Hubert checkpoints were trained with: `(x - mean(x)) / sqrt(var(x) + 1e-7)`,
 /// with the biased variance, over the whole utterance.
-public enum WaveformNormalization {
+package enum WaveformNormalization {
     /// Epsilon added to the variance (`Wav2Vec2FeatureExtractor.zero_mean_unit_var_norm`).
     public static let epsilon: Double = 1e-7
 

@@ -3,7 +3,7 @@
 /// The project's one source of reproducible randomness: random weights for tests, benchmarks
 /// and the demo, starting noise, test data. The same seed gives the same stream on every
 /// machine. Not for cryptography.
-public struct SplitMix64: RandomNumberGenerator, Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     /// The state, advanced by the golden-ratio increment on every draw.
     @usableFromInline var state: UInt64
 
