@@ -17,6 +17,7 @@ struct DiffDubCommand: AsyncParsableCommand {
             DubCommand.self,
             DemoCommand.self,
             JoinCommand.self,
+            JobCommand.self,
             LandmarksCommand.self,
         ])
 
