@@ -1,7 +1,7 @@
 /// The 68 facial landmarks of one face in the iBUG-300W order (0-16 jaw, 17-26 eyebrows,
 /// 27-35 nose, 36-47 eyes, 48-67 mouth), in pixel coordinates of the image they were found in
 /// (`x` = column, `y` = row, floats).
-public struct FaceLandmarks: Sendable, Equatable {
+public struct FaceLandmarks: Sendable, Hashable, Codable {
     /// Number of points (68).
     public static let count = 68
 

@@ -92,21 +92,99 @@ public struct Dubber: Sendable {
 
     // MARK: - A whole clip
 
-    /// Dubs a clip: reference latents, lip latents, then every output frame in
-    /// ``DubbingOptions/frameRange``, written to `sink` in order (the caller finishes or
-    /// discards the sink).
+    /// Plans a dub: checks the inputs, computes the reference and lip latents, and decides for
+    /// every output frame in ``DubbingOptions/frameRange`` its input frame, face square and
+    /// landmarks (see ``DubbingPlan``).
     ///
-    /// The number of output frames is `min(lip latents, input frames)` (a still image
-    /// stands for as many frames as there are latents). Frames are rendered in batches of
-    /// ``DubbingOptions/batchSize``. Everything that can be checked without the models (options,
-    /// noise shape, the step count, landmarks against the frames to dub) is checked before any
-    /// model runs.
+    /// The number of output frames is `min(lip latents, input frames)` (a still image stands
+    /// for as many frames as there are latents). Everything that can be checked without the
+    /// models (options, noise shape, the step count, landmarks against the frames to dub) is
+    /// checked before any model runs.
     ///
     /// - Parameters:
-    ///   - frames: the input clip (frames of one size).
+    ///   - frames: the input clip (frames of one size). A source of unknown length is read once
+    ///     to count its frames.
     ///   - landmarks: the 68 landmarks of every frame, in the frames' pixels.
     ///   - hubert: Hubert features `[layers, T, A]` or `[1, layers, T, A]` (50 Hz).
     ///   - noise: `x_T` `[1, 3, S, S]`, shared by all frames.
+    ///   - progress: reports while encoding references and predicting lip latents.
+    ///   - checkCancellation: called between stages; what it throws ends the planning.
+    public func plan(
+        frames source: any FrameSource, landmarks: LandmarkTrack, hubert: Tensor, noise: Tensor,
+        options: DubbingOptions, progress: ProgressHandler? = nil, checkCancellation: () throws -> Void = {}
+    ) throws -> DubbingPlan {
+        try options.validate()
+        guard noise.shape == noiseShape else { throw DubbingError.invalidNoise(shape: noise.shape, expected: noiseShape) }
+        _ = try options.sampler.sampler.schedule(renderer.schedule, steps: options.steps)  // fail before any work
+        let isStill = source is StillFrame
+        let known = isStill ? nil : try source.frameCount ?? Self.countFrames(of: source)
+        if known == 0 { throw DubbingError.noFrames(input: source.name) }
+        let hubertFrames = hubert.rank >= 2 ? hubert.shape[hubert.rank - 2] : 0
+        let latentCount = latentCount(hubertFrames: hubertFrames)
+        let dubbed = min(latentCount, known ?? latentCount)
+        let planned = options.frameRange.clamped(toCount: dubbed)
+        if let covered = landmarks.count, covered < planned.upperBound, !planned.isEmpty {
+            throw DubbingError.landmarkCountMismatch(input: source.name, landmarks: covered, frames: dubbed)
+        }
+        let frames = planned.map { index in
+            PlannedFrame(source: index, region: options.faceRegion, landmarks: landmarks.landmarks(forFrame: index))
+        }
+        var warnings: [String] = []
+        if let known, known < latentCount {
+            warnings.append(
+                "\(source.name) has \(known) frames but the speech gives \(latentCount): only \(known) frames are dubbed")
+        }
+        let withoutFace = frames.indices.filter { frames[$0].landmarks == nil }.map { $0 + planned.lowerBound }
+        if !withoutFace.isEmpty {
+            let listed = withoutFace.prefix(10).map(String.init).joined(separator: ", ") + (withoutFace.count > 10 ? ", ..." : "")
+            warnings.append("no face found in \(withoutFace.count) frame(s) (\(listed)): kept unchanged")
+        }
+
+        // 1. Reference latents.
+        try checkCancellation()
+        let crop = FaceCrop(region: options.faceRegion, size: imageSize)
+        let references = try referenceFaces(source: source, crop: crop, landmarks: landmarks, options: options)
+        let tracker = ProgressTracker(stage: .referenceLatents, total: references.encoded.count, handler: progress)
+        let encoded = try referenceLatents(of: references.encoded, batchSize: options.batchSize)
+        tracker.report(completed: references.encoded.count)
+        let referenceLatents = Self.arrange(encoded, mode: options.referenceMode, count: options.referenceCount)
+
+        // 2. Lip latents, one per output frame.
+        try checkCancellation()
+        let lipTracker = ProgressTracker(stage: .lipLatents, total: 1, handler: progress)
+        let lip = try lipLatents(hubert: hubert, referenceLatents: referenceLatents)
+        lipTracker.report(completed: 1)
+        let rows = planned.isEmpty ? Tensor(zeros: [0, lip.shape[1]]) : slice(lip, axis: 0, planned)
+
+        return DubbingPlan(
+            imageSize: imageSize, firstFrame: planned.lowerBound, frames: frames, lipLatents: rows,
+            reference: references.reference, noise: noise, options: options, latentCount: latentCount,
+            inputFrameCount: known, warnings: warnings)
+    }
+
+    /// Renders output frames `indices` of `plan` (numbers in ``DubbingPlan/outputFrames``) from
+    /// their model-resolution `faces` (``DubbingPlan/face(ofFrame:input:)``), in one batch;
+    /// returns the `S x S` frames exactly as the original writes them.
+    ///
+    /// - Parameter progress: called after every denoising step; what it throws ends the render.
+    public func render(
+        _ plan: DubbingPlan, frames indices: [Int], faces: [FaceFrame], progress: SamplingProgress? = nil
+    ) throws -> [RGBImage] {
+        precondition(indices.count == faces.count, "Dubber.render: \(indices.count) frames, \(faces.count) faces")
+        guard !indices.isEmpty else { return [] }
+        let latents = concat(
+            indices.map { slice(plan.lipLatents, axis: 0, ($0 - plan.firstFrame)..<($0 - plan.firstFrame + 1)) }, axis: 0)
+        return try render(
+            faces: faces, latents: latents, reference: plan.reference, noise: plan.noise, steps: plan.options.steps,
+            sampler: plan.options.sampler.sampler, progress: progress)
+    }
+
+    /// Dubs a clip: ``plan(frames:landmarks:hubert:noise:options:progress:checkCancellation:)``,
+    /// then every planned frame rendered and written to `sink` in order (the caller finishes or
+    /// discards the sink). Frames are rendered in batches of ``DubbingOptions/batchSize``
+    /// following absolute frame numbers, so a slice renders the same batches as a whole run.
+    ///
+    /// - Parameters:
     ///   - progress: reports while encoding references and after every denoising step.
     ///   - checkCancellation: called between frames and denoising steps; what it throws ends
     ///     the run there.
@@ -115,95 +193,61 @@ public struct Dubber: Sendable {
         options: DubbingOptions, sink: any FrameSink, progress: ProgressHandler? = nil,
         checkCancellation: @escaping () throws -> Void = {}
     ) throws -> DubbingSummary {
-        try options.validate()
-        guard noise.shape == noiseShape else { throw DubbingError.invalidNoise(shape: noise.shape, expected: noiseShape) }
-        let sampler = options.sampler.sampler
-        _ = try sampler.schedule(renderer.schedule, steps: options.steps)  // fail before any work
-        let preparer = FramePreparer(size: imageSize, region: options.faceRegion, landmarks: landmarks)
-        let hubertFrames = hubert.rank >= 2 ? hubert.shape[hubert.rank - 2] : 0
-        let latentCount = latentCount(hubertFrames: hubertFrames)
-        let known = source.frameCount
-        let planned = options.frameRange.clamped(toCount: min(latentCount, known ?? latentCount))
-        if let covered = landmarks.count, covered < planned.upperBound, !planned.isEmpty {
-            throw DubbingError.landmarkCountMismatch(
-                input: source.name, landmarks: covered, frames: min(latentCount, known ?? latentCount))
-        }
+        let plan = try self.plan(
+            frames: source, landmarks: landmarks, hubert: hubert, noise: noise, options: options, progress: progress,
+            checkCancellation: checkCancellation)
+        try render(plan, from: source, to: sink, progress: progress, checkCancellation: checkCancellation)
+        return DubbingSummary(
+            latentCount: plan.latentCount, inputFrameCount: plan.inputFrameCount, renderedFrames: plan.outputFrames,
+            warnings: plan.warnings, framesWithoutFace: plan.framesWithoutFace)
+    }
 
-        // 1. Reference latents.
-        try checkCancellation()
-        let references = try referenceFaces(source: source, preparer: preparer, options: options)
-        let tracker = ProgressTracker(stage: .referenceLatents, total: references.encoded.count, handler: progress)
-        let encoded = try referenceLatents(of: references.encoded, batchSize: options.batchSize)
-        tracker.report(completed: references.encoded.count)
-        let referenceLatents = Self.arrange(encoded, mode: options.referenceMode, count: options.referenceCount)
-
-        // 2. Lip latents.
-        try checkCancellation()
-        let lipTracker = ProgressTracker(stage: .lipLatents, total: 1, handler: progress)
-        let lip = try lipLatents(hubert: hubert, referenceLatents: referenceLatents)
-        lipTracker.report(completed: 1)
-
-        // 3. Rendering.
-        var warnings: [String] = []
-        if let known, known < latentCount {
-            warnings.append(
-                "\(source.name) has \(known) frames but the speech gives \(latentCount): only \(known) frames are dubbed")
-        }
-        let reader = try source.makeReader()
-        let render = ProgressTracker(stage: .rendering, total: planned.count, handler: progress)
-        var index = 0
+    /// Renders every frame of `plan`, reading its input frames from `source`, and writes the
+    /// output frames to `sink` in order.
+    package func render(
+        _ plan: DubbingPlan, from source: any FrameSource, to sink: any FrameSink, progress: ProgressHandler?,
+        checkCancellation: @escaping () throws -> Void
+    ) throws {
+        let reader = try PlannedFrameReader(source: source, sources: plan.frames.map(\.source))
+        let tracker = ProgressTracker(stage: .rendering, total: plan.frames.count, handler: progress)
         var done = 0
-        var batch: [(index: Int, frame: RGBImage, face: FaceFrame)] = []
+        var batch: [(index: Int, input: RGBImage, face: FaceFrame)] = []
         func flush() throws {
             guard !batch.isEmpty else { return }
             try checkCancellation()
-            let rows = batch.map(\.index)
-            let latents = concat(rows.map { slice(lip, axis: 0, $0..<($0 + 1)) }, axis: 0)
-            let outputs = try self.render(
-                faces: batch.map(\.face), latents: latents, reference: references.reference, noise: noise,
-                steps: options.steps, sampler: sampler
-            ) { step, steps in
+            let outputs = try render(plan, frames: batch.map(\.index), faces: batch.map(\.face)) { step, steps in
                 try checkCancellation()
-                render.report(completed: done, step: step, stepCount: steps)
+                tracker.report(completed: done, step: step, stepCount: steps)
             }
-            for (item, output) in zip(batch, outputs) {
-                try sink.write(options.raw ? output : preparer.pasteBack(output, into: item.frame, face: item.face), index: item.index)
+            for (item, rendered) in zip(batch, outputs) {
+                try sink.write(try plan.output(ofFrame: item.index, rendered: rendered, input: item.input), index: item.index)
             }
             done += batch.count
-            render.report(completed: done)
+            tracker.report(completed: done)
             batch.removeAll(keepingCapacity: true)
         }
-        var withoutFace: [Int] = []
-        while index < planned.upperBound, let frame = try reader.next() {
-            defer { index += 1 }
-            guard index >= planned.lowerBound else { continue }
-            if landmarks.hasNoFace(atFrame: index) {
-                // No face detected: the frame passes through unchanged, in order.
+        for index in plan.outputFrames {
+            let input = try reader.next()
+            guard let face = try plan.face(ofFrame: index, input: input) else {
+                // No face: the frame passes through unchanged, in order.
                 try flush()
-                try sink.write(options.raw ? try preparer.region(of: frame, index: index) : frame, index: index)
-                withoutFace.append(index)
+                try sink.write(try plan.output(ofFrame: index, rendered: nil, input: input), index: index)
                 done += 1
-                render.report(completed: done)
+                tracker.report(completed: done)
                 continue
             }
-            batch.append((index, frame, try preparer.face(frame, index: index)))
-            // Batches follow absolute frame indices, so a slice renders the same batches as a
-            // whole run would.
-            if (index + 1) % options.batchSize == 0 { try flush() }
+            batch.append((index, input, face))
+            if (index + 1) % plan.options.batchSize == 0 { try flush() }
         }
         try flush()
-        if known == nil, index < min(latentCount, planned.upperBound), !(source is StillFrame) {
-            warnings.append(
-                "\(source.name) has \(index) frames but the speech gives \(latentCount): only \(index) frames are dubbed")
-        }
-        if !withoutFace.isEmpty {
-            let listed = withoutFace.prefix(10).map(String.init).joined(separator: ", ") + (withoutFace.count > 10 ? ", ..." : "")
-            warnings.append("no face found in \(withoutFace.count) frame(s) (\(listed)): kept unchanged")
-        }
-        let rendered = planned.lowerBound..<max(planned.lowerBound, min(planned.upperBound, index))
-        return DubbingSummary(
-            latentCount: latentCount, inputFrameCount: source is StillFrame ? nil : (known ?? index),
-            renderedFrames: rendered, warnings: warnings, framesWithoutFace: withoutFace)
+    }
+
+    /// The number of frames of a source that does not know it, by reading it once.
+    static func countFrames(of source: any FrameSource) throws -> Int {
+        let reader = try source.makeReader()
+        var count = 0
+        while try reader.next() != nil { count += 1 }
+        return count
     }
 
     /// The `[R, style]` reference latents stage 2 receives: one-shot repeats the single latent,
@@ -217,7 +261,7 @@ public struct Dubber: Sendable {
     /// Reads the frames the references need: the reference frame (`x_ref`, and the one-shot
     /// latent) and, few-shot, the first `referenceCount` frames.
     private func referenceFaces(
-        source: any FrameSource, preparer: FramePreparer, options: DubbingOptions
+        source: any FrameSource, crop: FaceCrop, landmarks: LandmarkTrack, options: DubbingOptions
     ) throws -> (reference: FaceFrame, encoded: [FaceFrame]) {
         let wanted = options.referenceMode == .fewShot ? max(options.referenceCount, options.referenceFrame + 1) : options.referenceFrame + 1
         let reader = try source.makeReader()
@@ -227,13 +271,15 @@ public struct Dubber: Sendable {
         while index < wanted, let frame = try reader.next() {
             // Few-shot encodes every frame up to the count; one-shot only the reference frame.
             // Frames without a detected face are skipped.
-            let hasFace = !preparer.landmarks.hasNoFace(atFrame: index)
+            let points = landmarks.landmarks(forFrame: index)
+            let hasFace = points != nil || !landmarks.hasNoFace(atFrame: index)
             let encodes = options.referenceMode == .fewShot && index < options.referenceCount && hasFace
             if index == options.referenceFrame && !hasFace {
-                throw DubbingError.noFaceInReference(frame: index, firstWithFace: Self.firstFace(in: preparer.landmarks))
+                throw DubbingError.noFaceInReference(frame: index, firstWithFace: Self.firstFace(in: landmarks))
             }
             if encodes || index == options.referenceFrame {
-                let face = try preparer.face(frame, index: index)
+                guard let points else { throw DubbingError.missingLandmarks(frame: index, landmarks: landmarks.count ?? 0) }
+                let face = try crop.face(of: frame, landmarks: points, index: index)
                 if encodes { encoded.append(face) }
                 if index == options.referenceFrame { reference = face }
             }
@@ -241,7 +287,7 @@ public struct Dubber: Sendable {
         }
         guard index > 0 else { throw DubbingError.noFrames(input: source.name) }
         if options.referenceMode == .fewShot && encoded.isEmpty {
-            throw DubbingError.noFaceInReference(frame: 0, firstWithFace: Self.firstFace(in: preparer.landmarks))
+            throw DubbingError.noFaceInReference(frame: 0, firstWithFace: Self.firstFace(in: landmarks))
         }
         guard let reference else {
             throw DubbingError.referenceFrameOutOfRange(index: options.referenceFrame, frames: index)

@@ -27,6 +27,10 @@ public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equata
     /// Face detection found no face in the reference frame (or, few-shot, in any reference
     /// frame).
     case noFaceInReference(frame: Int, firstWithFace: Int?)
+    /// The input ended before frame `frame` (0-based), which the plan reads; it has `frames`.
+    case missingFrame(input: String, frame: Int, frames: Int)
+    /// The temporary copy of the frames (for reading them out of order) failed.
+    case spoolFailed(path: String, reason: String)
     /// An input holds a NaN or an infinity (`index` of the first, in the input's own layout).
     case nonFinite(input: String, index: [Int], value: Float)
 
@@ -55,6 +59,9 @@ public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equata
             "no face was found in reference frame \(frame)"
                 + (first.map { ": frame \($0) is the first with a face (choose it as the reference frame)" }
                     ?? " nor in any other frame")
+        case .missingFrame(let input, let frame, let frames):
+            "\(input): the clip has \(frames) frame(s) and ends before frame \(frame)"
+        case .spoolFailed(let path, let reason): "\(path): cannot keep the frames for reading out of order: \(reason)"
         case .nonFinite(let input, let index, let value):
             "\(input): element \(index) is \(value) (NaN or infinite values are refused)"
         }

@@ -1,0 +1,101 @@
+/// One output frame of a ``DubbingPlan``.
+public struct PlannedFrame: Sendable, Hashable, Codable {
+    /// The input frame it is made from.
+    public var source: Int
+    /// The square of the input frame that is dubbed; `nil` for the whole (square) frame.
+    public var region: FaceRegion?
+    /// The face's 68 landmarks in the input frame's pixels; `nil` when the frame has no face
+    /// (it is then kept unchanged).
+    public var landmarks: FaceLandmarks?
+
+    /// A planned frame.
+    public init(source: Int, region: FaceRegion?, landmarks: FaceLandmarks?) {
+        self.source = source
+        self.region = region
+        self.landmarks = landmarks
+    }
+}
+
+/// Everything per clip that rendering needs, computed once by
+/// ``Dubber/plan(frames:landmarks:hubert:noise:options:progress:checkCancellation:)``: which
+/// input frame and face square each output frame comes from, its lip latent, the reference
+/// face `x_ref`, the shared noise and the render settings.
+///
+/// From a plan, every output frame is independent: ``Dubber/render(_:frames:faces:progress:)``
+/// renders any of them (on any machine, in any order) and ``output(ofFrame:rendered:input:)``
+/// turns a rendered face into the output frame, so a whole dub and a job split into shards go
+/// through the same code.
+public struct DubbingPlan: Sendable {
+    /// The renderer's side `S`.
+    public var imageSize: Int
+    /// The output frame number of ``frames``' first entry (the start of
+    /// ``DubbingOptions/frameRange``).
+    public var firstFrame: Int
+    /// The output frames, in order.
+    public var frames: [PlannedFrame]
+    /// One lip latent per output frame: `[frames.count, style]`.
+    public var lipLatents: Tensor
+    /// The reference face `x_ref` of every render.
+    public var reference: FaceFrame
+    /// `x_T` `[1, 3, S, S]`, shared by all frames.
+    public var noise: Tensor
+    /// The run's options (steps, sampler, batch size, raw output).
+    public var options: DubbingOptions
+    /// Lip latents stage 2 produced for the whole speech.
+    public var latentCount: Int
+    /// The number of input frames (`nil` for a portrait).
+    public var inputFrameCount: Int?
+    /// Things the user should know (the video is shorter than the speech, frames without a face).
+    public var warnings: [String]
+
+    /// A plan from its parts (see the properties).
+    public init(
+        imageSize: Int, firstFrame: Int, frames: [PlannedFrame], lipLatents: Tensor, reference: FaceFrame,
+        noise: Tensor, options: DubbingOptions, latentCount: Int, inputFrameCount: Int?, warnings: [String]
+    ) {
+        self.imageSize = imageSize
+        self.firstFrame = firstFrame
+        self.frames = frames
+        self.lipLatents = lipLatents
+        self.reference = reference
+        self.noise = noise
+        self.options = options
+        self.latentCount = latentCount
+        self.inputFrameCount = inputFrameCount
+        self.warnings = warnings
+    }
+
+    /// The output frame numbers the plan covers.
+    public var outputFrames: Range<Int> { firstFrame..<(firstFrame + frames.count) }
+
+    /// The planned frame of output frame `index` (a number in ``outputFrames``).
+    public func frame(_ index: Int) -> PlannedFrame { frames[index - firstFrame] }
+
+    /// The output frames without a face (kept unchanged).
+    public var framesWithoutFace: [Int] {
+        frames.indices.filter { frames[$0].landmarks == nil }.map { $0 + firstFrame }
+    }
+
+    /// The model-resolution face of output frame `index`, from its input frame `input`; `nil`
+    /// when the frame has no face.
+    ///
+    /// - Throws: ``DubbingError`` when the face square does not fit `input`.
+    public func face(ofFrame index: Int, input: RGBImage) throws -> FaceFrame? {
+        let planned = frame(index)
+        guard let landmarks = planned.landmarks else { return nil }
+        return try FaceCrop(region: planned.region, size: imageSize).face(of: input, landmarks: landmarks, index: planned.source)
+    }
+
+    /// Output frame `index`: with ``DubbingOptions/raw`` the rendered face itself (the
+    /// model-resolution frame exactly as the original writes it), otherwise `rendered` scaled
+    /// back into the face square of `input` through the feathered mouth mask. A frame without
+    /// a face (`rendered` `nil`) is `input` unchanged (raw: its square at model resolution).
+    public func output(ofFrame index: Int, rendered: RGBImage?, input: RGBImage) throws -> RGBImage {
+        let planned = frame(index)
+        let crop = FaceCrop(region: planned.region, size: imageSize)
+        guard let rendered, let face = try face(ofFrame: index, input: input) else {
+            return options.raw ? try crop.resizedSquare(of: input, index: planned.source) : input
+        }
+        return options.raw ? rendered : try crop.pasteBack(rendered, into: input, face: face, index: planned.source)
+    }
+}
