@@ -197,9 +197,7 @@ public struct Dubber: Sendable {
             frames: source, landmarks: landmarks, hubert: hubert, noise: noise, options: options, progress: progress,
             checkCancellation: checkCancellation)
         try render(plan, from: source, to: sink, progress: progress, checkCancellation: checkCancellation)
-        return DubbingSummary(
-            latentCount: plan.latentCount, inputFrameCount: plan.inputFrameCount, renderedFrames: plan.outputFrames,
-            warnings: plan.warnings, framesWithoutFace: plan.framesWithoutFace)
+        return plan.summary
     }
 
     /// Renders every frame of `plan`, reading its input frames from `source`, and writes the

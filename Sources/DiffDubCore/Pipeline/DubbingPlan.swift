@@ -68,6 +68,14 @@ public struct DubbingPlan: Sendable {
     /// The output frame numbers the plan covers.
     public var outputFrames: Range<Int> { firstFrame..<(firstFrame + frames.count) }
 
+    /// What a run of the whole plan reports: the latent and input frame counts, the output
+    /// frames, the warnings and the frames without a face.
+    public var summary: DubbingSummary {
+        DubbingSummary(
+            latentCount: latentCount, inputFrameCount: inputFrameCount, renderedFrames: outputFrames,
+            warnings: warnings, framesWithoutFace: framesWithoutFace)
+    }
+
     /// The planned frame of output frame `index` (a number in ``outputFrames``).
     public func frame(_ index: Int) -> PlannedFrame { frames[index - firstFrame] }
 

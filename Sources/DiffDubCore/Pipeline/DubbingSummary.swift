@@ -11,4 +11,16 @@ public struct DubbingSummary: Sendable, Equatable {
     /// Output frames passed through unchanged because face detection found no face in them
     /// (``LandmarkTrack/detected(_:)``).
     public var framesWithoutFace: [Int] = []
+
+    /// A summary with the given values.
+    public init(
+        latentCount: Int, inputFrameCount: Int?, renderedFrames: Range<Int>, warnings: [String],
+        framesWithoutFace: [Int] = []
+    ) {
+        self.latentCount = latentCount
+        self.inputFrameCount = inputFrameCount
+        self.renderedFrames = renderedFrames
+        self.warnings = warnings
+        self.framesWithoutFace = framesWithoutFace
+    }
 }
