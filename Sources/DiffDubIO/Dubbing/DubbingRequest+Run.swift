@@ -129,7 +129,7 @@ extension DubbingRequest {
         return try ClipFaceTracker(analyzer: analyzer, options: tracking).track(source, progress: progress)
     }
 
-    private func checkFilesExist() throws {
+    func checkFilesExist() throws {
         var required: [(String, URL)] = []
         switch speech {
         case .hubertFeatures(let url): required.append(("Hubert features", url))
@@ -215,7 +215,7 @@ extension DubbingRequest {
     }
 
     /// The frame source and, where frames have names, their names (for per-frame landmarks).
-    private func openFrames() throws -> (any FrameSource, [String]?) {
+    func openFrames() throws -> (any FrameSource, [String]?) {
         switch frames {
         case .video(let url):
             return (try VideoFileSource(url), nil)
@@ -229,7 +229,7 @@ extension DubbingRequest {
         }
     }
 
-    private func makeSink() throws -> any FrameSink {
+    func makeSink() throws -> any FrameSink {
         switch output {
         case .video(let url): try VideoFileSink(url, audio: audio)
         case .frameFolder(let url): try PNGFolderSink(url)
