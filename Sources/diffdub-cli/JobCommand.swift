@@ -21,5 +21,5 @@ struct JobCommand: AsyncParsableCommand {
             Slurm:  sbatch --array=0-15 --wrap 'diffdub job run job1 --shard $SLURM_ARRAY_TASK_ID/16'
             See Docs/SCALE-OUT.md (GNU parallel over ssh, Slurm arrays, Kubernetes Indexed Jobs).
             """,
-        subcommands: [JobStatusCommand.self])
+        subcommands: [JobPrepareCommand.self, JobRunCommand.self, JobStatusCommand.self, JobFinishCommand.self])
 }

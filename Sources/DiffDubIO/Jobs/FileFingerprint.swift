@@ -21,13 +21,16 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
     ///
     /// - Throws: ``JobError/damaged(path:reason:)`` when the file cannot be read.
     public init(of url: URL, name: String? = nil) throws {
+        let size: Int64
+        let digest: String
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-            self.init(path: name ?? url.path, size: size, sha256: try SHA256.hash(fileAt: url).hex)
+            size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            digest = try SHA256.hash(fileAt: url).hex
         } catch {
             throw JobError.damaged(path: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
+        self.init(path: name ?? url.path, size: size, sha256: digest)
     }
 
     /// Why the file at `url` is not this one (`nil` when it is): missing, another size, or

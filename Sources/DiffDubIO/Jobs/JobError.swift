@@ -16,9 +16,6 @@ public enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable 
     case changedFile(role: String, path: String, reason: String)
     /// Frames are not rendered yet (finish refuses); `missing` are ranges of output frames.
     case incomplete(done: Int, total: Int, missing: [Range<Int>])
-    /// A request the job cannot store or run (something held in memory, an output to the job
-    /// itself).
-    case unsupportedRequest(reason: String)
 
     /// One line naming the file or value and what is wrong.
     public var description: String {
@@ -32,7 +29,6 @@ public enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable 
         case .changedFile(let role, let path, let reason): "\(path): \(role) changed since the job was prepared (\(reason))"
         case .incomplete(let done, let total, let missing):
             "\(done)/\(total) frames rendered; missing \(JobStatus.format(missing))"
-        case .unsupportedRequest(let reason): "the job cannot store this request: \(reason)"
         }
     }
 

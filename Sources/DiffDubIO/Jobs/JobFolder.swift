@@ -91,7 +91,7 @@ public struct JobFolder: Sendable {
         let url = frameURL(index)
         let temporary = AtomicFile.temporaryURL(for: url)
         do {
-            try PNGFile.write(image, to: temporary)
+            try PNGFile.write(image, to: temporary, fast: true)
             try AtomicFile.commit(temporary, to: url)
         } catch {
             try? FileManager.default.removeItem(at: temporary)

@@ -31,11 +31,8 @@ public struct JobShard: Sendable, Hashable, CustomStringConvertible {
         guard parts.count == 2, let k = Int(parts[0].trimmingCharacters(in: .whitespaces)),
             let n = Int(parts[1].trimmingCharacters(in: .whitespaces))
         else { throw JobError.invalidShard(text: text) }
-        do {
-            try self.init(index: k, count: n)
-        } catch {
-            throw JobError.invalidShard(text: text)
-        }
+        guard n >= 1, k >= 0, k < n else { throw JobError.invalidShard(text: text) }
+        try self.init(index: k, count: n)
     }
 
     /// The whole job: `0/1`.
