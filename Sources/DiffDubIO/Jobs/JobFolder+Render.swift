@@ -60,22 +60,18 @@ extension JobFolder {
             let tracker = ProgressTracker(stage: .rendering, total: total, handler: progress)
             var done = 0
             for block in blocks {
-                // Runs of frames with a face, as a whole dub batches them (a frame without a
-                // face ends a batch).
-                var runs: [[Int]] = [[]]
-                for index in block {
-                    if plan.frame(index).landmarks == nil { runs.append([]) } else { runs[runs.count - 1].append(index) }
-                }
-                for run in runs where !run.isEmpty {
-                    let missing = run.filter { !exists($0) }
+                // The batches a whole dub renders (DubbingPlan.batches): blocks are whole
+                // multiples of the batch size, so no batch crosses a block.
+                for batch in plan.batches(in: block) {
+                    let missing = batch.filter { !exists($0) }
                     guard !missing.isEmpty else { continue }
                     try checkCancellation()
-                    let faces = try run.map { try store.face($0, of: plan, landmarks: faceLandmarks) }
-                    let outputs = try dubber.render(plan, frames: run, faces: faces) { step, steps in
+                    let faces = try batch.map { try store.face($0, of: plan, landmarks: faceLandmarks) }
+                    let outputs = try dubber.render(plan, frames: batch, faces: faces) { step, steps in
                         try checkCancellation()
                         tracker.report(completed: done, step: step, stepCount: steps)
                     }
-                    for (index, image) in zip(run, outputs) where missing.contains(index) {
+                    for (index, image) in zip(batch, outputs) where missing.contains(index) {
                         try writeFrame(image, index: index)
                         summary.rendered += 1
                     }
