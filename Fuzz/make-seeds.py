@@ -99,3 +99,12 @@ for channels in (1, 2):
         w.setnchannels(channels); w.setsampwidth(2); w.setframerate(16000)
         w.writeframes(b"".join(struct.pack("<h", (i * 37) % 2000 - 1000) for i in range(400 * channels)))
     put("FuzzWAV", f"tone{channels}.wav", buffer.getvalue())
+# The regression corpus (issue 16's mutation cases included: sample rates, NaN samples, CRLF/NUL
+# landmark files, .npy descr spellings and duplicate keys, forbidden pickle globals).
+regressions = os.path.join(root, "Tests", "ReliabilityTests", "Regressions")
+for reader, target in [("audio", "FuzzWAV"), ("landmarks", "FuzzLandmarks"), ("npy", "FuzzNumPy"),
+                       ("pickle", "FuzzUnpickler"), ("checkpoint", "FuzzTorchCheckpoint"),
+                       ("safetensors", "FuzzSafeTensors"), ("png", "FuzzPNG")]:
+    for path in sorted(glob.glob(os.path.join(regressions, reader, "*"))):
+        if os.path.getsize(path) <= 1 << 20:
+            put(target, "regression-" + os.path.basename(path), read(path))

@@ -1,9 +1,9 @@
 import DiffDubCore
 import Foundation
 
-/// Hubert-large at released size (random weights, `HubertRandomWeights`) on 10 s of 16 kHz
+/// Hubert-large at released size (random weights, `HubertModel(WeightBinder(randomSeed:), configuration:)`) on 10 s of 16 kHz
 /// audio: all 25 hidden states, as DiffDub's features. Compare with PyTorch's 3.04 s on this
-/// machine (REFERENCE.md section 11).
+/// machine (the original stack's timing, measured for the project on 2 cores with AVX-512).
 ///
 /// `swift run -c release diffdub-bench hubert [seconds]`
 enum HubertBenchmark {
@@ -12,9 +12,7 @@ enum HubertBenchmark {
         var start = Date()
         let model: HubertModel
         do {
-            model = try HubertModel(
-                stateDict: HubertRandomWeights.stateDict(configuration: configuration, seed: 1),
-                configuration: configuration)
+            model = try HubertModel(WeightBinder(randomSeed: 1), configuration: configuration)
         } catch {
             print("hubert: \(error)")
             return

@@ -25,8 +25,7 @@ enum Stage2Benchmark {
         let buildStart = DispatchTime.now()
         let predictor: LipLatentPredictor
         do {
-            predictor = try LipLatentPredictor(
-                stateDict: LipLatentPredictorWeights.random(configuration: configuration, seed: 1))
+            predictor = try LipLatentPredictor(WeightBinder(randomSeed: 1), configuration: configuration)
         } catch {
             print("stage2: cannot build the predictor: \(error)")
             return

@@ -3,7 +3,7 @@ import Foundation
 
 /// One stage-1 UNet call at the released size (`diffdub-bench unet [--runs R] [--batch B]`).
 ///
-/// Builds the released configuration with random weights (``RendererWeights``), then times
+/// Builds the released configuration with random weights (`Renderer(WeightBinder(randomSeed:), configuration:)`), then times
 /// `UNet(x [B, 6, 256, 256], t, cond)` with the condition prepared once, as the sampler
 /// does. Prints seconds per call (best of R after a warm-up call, which also transforms the
 /// Winograd weights once), CPU seconds, the effective rate at 555 GFLOP per image (direct
@@ -108,9 +108,9 @@ enum UNetBenchmark {
     static func releasedRenderer() -> Renderer? {
         let clock = Date()
         do {
-            let weights = RendererWeights.random(configuration: .released, seed: 1)
-            print(parameterLine(weights))
-            let renderer = try Renderer(stateDict: weights, prefix: "")
+            let weights = WeightBinder(randomSeed: 1)
+            let renderer = try Renderer(weights, configuration: .released)
+            print(parameterLine(weights.boundStateDict))
             print(
                 String(
                     format: "released model with random weights built in %.1f s, peak resident memory so far %.0f MB",

@@ -10,6 +10,7 @@ struct DiffDubCommand: AsyncParsableCommand {
         version: "0.2.0",
         subcommands: [
             InspectCommand.self,
+            ConvertCommand.self,
             EncodeCommand.self,
             RenderCommand.self,
             LipLatentsCommand.self,
@@ -19,6 +20,7 @@ struct DiffDubCommand: AsyncParsableCommand {
             JoinCommand.self,
             JobCommand.self,
             LandmarksCommand.self,
+            ModelsCommand.self,
         ])
 
     /// Runs the command; every failure prints one line, `Error: <message>` (the file and
@@ -40,8 +42,8 @@ struct DiffDubCommand: AsyncParsableCommand {
         } catch {
             let code = exitCode(for: error)
             if code == .success { exit(withError: error) }
-            let text = CommandLineMessages.message(for: error) ?? message(for: error)
-            let line = text.split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let text = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+            let line = ErrorWording.message(for: error, default: text)
             FileHandle.standardError.write(Data("Error: \(line)\n".utf8))
             Foundation.exit(code.rawValue)
         }

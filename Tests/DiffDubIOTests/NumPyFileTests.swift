@@ -32,13 +32,18 @@ import Testing
         }
     }
 
-    @Test func rejectsFortranOrder() throws {
-        var data = NumPyFile.encode(NumPyArray(Tensor(zeros: [2, 2])))
+    @Test func readsTheFortranOrderedFixtureAsNumPyDoes() throws {
+        let read = try NumPyFile.readTensor(Fixtures.url("stage2/downsampled.npy"))
+        let reference = try Fixtures.tensorInAnyOrder("stage2/downsampled.npy")
+        #expect(read.shape == reference.shape && read.scalars == reference.scalars)
+    }
+
+    @Test func readsFortranOrderAsNumPyDoes() throws {
+        var data = NumPyFile.encode(NumPyArray(Tensor(shape: [2, 2], scalars: [1, 2, 3, 4])))
         let range = try #require(data.range(of: Data("False".utf8)))
         data.replaceSubrange(range, with: Array("True ".utf8))
-        #expect(throws: NumPyError.fortranOrder(path: "f.npy")) {
-            try NumPyFile.decode(data, path: "f.npy")
-        }
+        // Column-major storage of [[1, 3], [2, 4]].
+        #expect(try NumPyFile.decode(data, path: "f.npy").tensor().scalars == [1, 3, 2, 4])
     }
 
     @Test func rejectsTruncatedDataAndBadMagic() {

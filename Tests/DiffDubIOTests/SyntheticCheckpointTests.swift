@@ -87,7 +87,7 @@ import Testing
         }
     }
 
-    @Test func unknownGlobalsStayInert() throws {
+    @Test func allowedTrainingDataStaysInert() throws {
         let data = checkpoint(
             tensors: { p in
                 p.string("weight")
@@ -114,20 +114,12 @@ import Testing
                 p.op(0x47)
                 p.raw(withUnsafeBytes(of: (0.001 as Double).bitPattern.bigEndian, Array.init))
                 p.setItems()
-                p.string("mode")
-                p.global("mymodule", "Mode")
+                p.string("counter")
+                p.global("collections", "Counter")
                 p.mark()
                 p.int(2)
                 p.tuple()
                 p.reduce()
-                p.emptyDict()
-                p.build()
-                p.string("optimizer_states")
-                p.global("torch.optim.adam", "Adam")
-                p.emptyTuple()
-                p.op(0x81)  // NEWOBJ
-                p.string("callback")
-                p.global("os", "system")  // never called
             }, storages: ["0": littleEndianBytes([Float(4), 5])])
         let checkpoint = try TorchCheckpoint.open(try temporaryFile("extras.ckpt", data))
         #expect(checkpoint.stateDict.keys == ["weight"])
@@ -142,14 +134,36 @@ import Testing
             return
         }
         #expect(lr == 0.001)
-        guard case .object(let mode)? = checkpoint.root["mode"], case .global("mymodule", "Mode") = mode.callable else {
-            Issue.record("mode is not an inert object")
+        guard case .object(let counter)? = checkpoint.root["counter"], case .global("collections", "Counter") = counter.callable
+        else {
+            Issue.record("counter is not an inert object")
             return
         }
-        #expect(mode.arguments.sequence?.first?.intValue == 2)
-        guard case .global("os", "system")? = checkpoint.root["callback"] else {
-            Issue.record("callback is not an inert global")
-            return
+        #expect(counter.arguments.sequence?.first?.intValue == 2)
+    }
+
+    @Test func globalsOutsideTheAllowListAreRefusedNamingThem() throws {
+        for (module, name) in [("mymodule", "Mode"), ("torch.optim.adam", "Adam"), ("os", "system"), ("posix", "system")] {
+            let data = checkpoint(
+                tensors: { p in
+                    p.string("w")
+                    p.tensor(storageType: "FloatStorage", key: "0", numel: 1, offset: 0, shape: [1], strides: [1])
+                },
+                extras: { p in
+                    p.string("callback")
+                    p.global(module, name)  // never called: refused as soon as it is read
+                }, storages: ["0": littleEndianBytes([Float(9)])])
+            let url = try temporaryFile("\(module).ckpt", data)
+            do {
+                _ = try TorchCheckpoint.open(url)
+                Issue.record("\(module).\(name) was accepted")
+            } catch let error as CheckpointError {
+                guard case .forbiddenGlobal(let path, module, name, _) = error else {
+                    Issue.record("\(error)")
+                    continue
+                }
+                #expect(path == url.path)
+            }
         }
     }
 

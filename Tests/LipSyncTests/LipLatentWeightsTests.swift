@@ -1,19 +1,40 @@
 import DiffDubCore
+import DiffDubIO
 import TestSupport
 import Testing
 
-/// Random weights in the checkpoint layout, configuration inference and strict binding.
+/// One statement of the stage-2 layout: random models, their recorded checkpoints and real
+/// checkpoints all go through `LipLatentPredictor.init(_:configuration:)`; configuration
+/// inference and strict binding.
 @Suite struct LipLatentWeightsTests {
     let config = LipSyncTestModels.small
 
-    @Test func randomWeightsBindStrictlyAndGiveBackTheirConfiguration() throws {
-        let predictor = try LipSyncTestModels.predictor()
-        #expect(predictor.configuration == config)
+    @Test func recordedRandomCheckpointLoadsBackToTheSameModel() throws {
+        let checkpoint = try LipSyncTestModels.checkpoint(config, seed: 3)
+        let loaded = try LipLatentPredictor(stateDict: checkpoint)
+        #expect(loaded.configuration == config)
+        let hubert = LipSyncTestModels.hubert(frames: 6)
+        let reference = LipSyncTestModels.reference(count: 3)
+        let direct = try LipSyncTestModels.predictor(seed: 3).predict(hubert: hubert, reference: reference)
+        #expect(maxAbsDifference(try loaded.predict(hubert: hubert, reference: reference), direct) == 0)
     }
 
-    @Test func releasedLayoutHasTheReleasedParameterCount() {
-        let weights = LipLatentPredictorWeights.random(configuration: .released)
-        // REFERENCE.md: 35.1 M parameters.
+    @Test func randomLayoutIsTheFixtureCheckpointsLayout() throws {
+        let fixture = try TorchCheckpoint.stateDict(contentsOf: Fixtures.url("stage2/stage2.ckpt"))
+        let prefix = LipLatentPredictor.checkpointPrefix
+        let configuration = try LipLatentPredictor(stateDict: fixture).configuration
+        let random = try LipSyncTestModels.checkpoint(configuration, seed: 1)
+        let fixtureShapes = Dictionary(
+            uniqueKeysWithValues: fixture.keys.filter { $0.hasPrefix(prefix) }.compactMap { key in
+                fixture[key].map { (key, $0.shape) }
+            })
+        let randomShapes = Dictionary(uniqueKeysWithValues: random.keys.compactMap { key in random[key].map { (key, $0.shape) } })
+        #expect(randomShapes == fixtureShapes)
+    }
+
+    @Test func releasedLayoutHasTheReleasedParameterCount() throws {
+        let weights = try LipSyncTestModels.checkpoint(.released, seed: 0)
+        // The released stage2_state_dict.ckpt holds 35.1 M parameters.
         #expect((Double(weights.floatParameterCount) / 1e5).rounded() == 351)
         #expect(weights.keys.allSatisfy { $0.hasPrefix("seq2seq.encoder.") })
     }
@@ -29,7 +50,7 @@ import Testing
     }
 
     @Test func rejectsAnUnusedTensor() throws {
-        var weights = LipLatentPredictorWeights.random(configuration: config)
+        var weights = try LipSyncTestModels.checkpoint(config)
         weights.set(TensorRecord(Tensor(zeros: [3])), forKey: "seq2seq.encoder.speech_encoder.after_norm.weight")
         #expect(
             throws: WeightError.unexpected(
@@ -40,13 +61,13 @@ import Testing
     }
 
     @Test func ignoresTensorsOutsideThePrefix() throws {
-        var weights = LipLatentPredictorWeights.random(configuration: config)
+        var weights = try LipSyncTestModels.checkpoint(config)
         weights.set(TensorRecord(Tensor(zeros: [3])), forKey: "optimizer.state.0")
         #expect(try LipLatentPredictor(stateDict: weights).configuration == config)
     }
 
     @Test func rejectsAMissingTensor() throws {
-        let full = LipLatentPredictorWeights.random(configuration: config)
+        let full = try LipSyncTestModels.checkpoint(config)
         let key = "seq2seq.encoder.coarse_decoder.encoders.0.conv_module.norm.running_var"
         var records = full.records
         records[key] = nil
@@ -56,7 +77,7 @@ import Testing
     }
 
     @Test func rejectsAnInconsistentShape() throws {
-        var weights = LipLatentPredictorWeights.random(configuration: config)
+        var weights = try LipSyncTestModels.checkpoint(config)
         let key = "seq2seq.encoder.speech_encoder.encoders.1.feed_forward.w_1.weight"
         weights.set(TensorRecord(Tensor(zeros: [config.linearUnits + 1, config.latentWidth])), forKey: key)
         #expect(

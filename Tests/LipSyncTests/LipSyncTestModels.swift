@@ -13,7 +13,18 @@ enum LipSyncTestModels {
     static func predictor(
         _ configuration: LipLatentPredictorConfiguration = small, seed: UInt64 = 1
     ) throws -> LipLatentPredictor {
-        try LipLatentPredictor(stateDict: LipLatentPredictorWeights.random(configuration: configuration, seed: seed))
+        try LipLatentPredictor(
+            WeightBinder(randomSeed: seed).scoped("seq2seq.encoder"), configuration: configuration)
+    }
+
+    /// The random predictor of `configuration` and `seed` as a checkpoint (keys
+    /// `seq2seq.encoder.*`), recorded by the binder that built it.
+    static func checkpoint(
+        _ configuration: LipLatentPredictorConfiguration = small, seed: UInt64 = 1
+    ) throws -> StateDict {
+        let weights = WeightBinder(randomSeed: seed)
+        _ = try LipLatentPredictor(weights.scoped("seq2seq.encoder"), configuration: configuration)
+        return weights.boundStateDict
     }
 
     static func hubert(

@@ -6,8 +6,7 @@ import Testing
 @Suite struct ReleasedSizeTests {
     @Test func tenSecondsOfSpeechAtReleasedSize() throws {
         let configuration = LipLatentPredictorConfiguration.released
-        let predictor = try LipLatentPredictor(
-            stateDict: LipLatentPredictorWeights.random(configuration: configuration, seed: 2024))
+        let predictor = try LipSyncTestModels.predictor(configuration, seed: 2024)
         #expect(predictor.configuration == configuration)
         let hubert = LipSyncTestModels.hubert(frames: 500, configuration: configuration)
         let reference = LipSyncTestModels.reference(count: 75, configuration: configuration)

@@ -53,8 +53,7 @@ struct DubbingErrorTests {
     @Test func stagesMustAgreeOnLatentWidth() throws {
         let renderer = try Renderer(checkpoint: Fixtures.url("pipeline/stage1.ckpt"), imageSize: 32)
         let predictor = try LipLatentPredictor(
-            stateDict: LipLatentPredictorWeights.random(
-                configuration: LipLatentPredictorConfiguration(audioWidth: 32, latentWidth: 48), seed: 1))
+            WeightBinder(randomSeed: 1), configuration: LipLatentPredictorConfiguration(audioWidth: 32, latentWidth: 48))
         #expect(throws: DubbingError.latentWidthMismatch(renderer: 64, predictor: 48)) {
             try Dubber(renderer: renderer, lipPredictor: predictor)
         }

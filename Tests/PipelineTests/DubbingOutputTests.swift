@@ -96,10 +96,9 @@ struct DubbingFromAudioTests {
         let model = directory.url.appendingPathComponent("hubert")
         try FileManager.default.createDirectory(at: model, withIntermediateDirectories: true)
         try JSONEncoder().encode(configuration).write(to: model.appendingPathComponent("config.json"))
-        let weights = HubertRandomWeights.stateDict(configuration: configuration, seed: 5)
-        var tensors: [String: Tensor] = [:]
-        for key in weights.keys { tensors[key] = try weights[key]?.load() }
-        try SafeTensorsFile.write(tensors, to: model.appendingPathComponent("model.safetensors"))
+        let weights = WeightBinder(randomSeed: 5)
+        _ = try HubertModel(weights, configuration: configuration)
+        try SafeTensorsFile.write(weights.boundStateDict, to: model.appendingPathComponent("model.safetensors"))
 
         let audio = directory.url.appendingPathComponent("speech.wav")
         let samples = (0..<6400).map { Float(0.2 * sin(Double($0) * 0.05)) }  // 0.4 s at 16 kHz

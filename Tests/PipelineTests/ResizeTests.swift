@@ -56,7 +56,7 @@ import Testing
         146, 146, 132, 203, 95, 166, 237,
     ]
 
-    /// The float64 quirk of OpenCV's nearest rule (REFERENCE.md section 5).
+    /// The float64 quirk of OpenCV's nearest rule (the original's mask code resizes with `cv2.INTER_NEAREST`, whose source index is computed in float64).
     @Test func nearestUsesTheFloat64InverseScale() {
         let indices = NearestProbe.indices(source: 186, destination: 256)
         #expect(indices[128] == 92)

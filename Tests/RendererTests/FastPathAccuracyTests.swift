@@ -21,8 +21,7 @@ struct FastPathAccuracyTests {
 
     @Test("eps of the Winograd path within 1e-3 of the im2col path, and a batch of 2 equals each alone bit for bit")
     func winogradAgainstIm2col() throws {
-        let renderer = try Renderer(
-            stateDict: RendererWeights.random(configuration: Self.configuration, seed: 9), prefix: "")
+        let renderer = try Renderer(WeightBinder(randomSeed: 9), configuration: Self.configuration)
         let x = GaussianNoise.sample(shape: [2, 6, 64, 64], seed: 1)
         let latents = GaussianNoise.sample(shape: [2, 64], seed: 2)
         let fast = try renderer.predictNoise(x, timesteps: [950, 200], latents: latents)

@@ -9,8 +9,7 @@ import Testing
 struct ReleasedShapeTests {
     @Test("random weights of the released shapes: one encoder and one UNet call at 256, finite outputs")
     func releasedShapes() throws {
-        let renderer = try Renderer(
-            stateDict: RendererWeights.random(configuration: .released, seed: 42), prefix: "")
+        let renderer = try Renderer(WeightBinder(randomSeed: 42), configuration: .released)
         #expect(renderer.configuration == .released)
         var generator = SeededGenerator(seed: 5)
         let image = Tensor.random([1, 3, 256, 256], using: &generator)

@@ -1,10 +1,12 @@
 import DiffDubCore
+import DiffDubIO
 import Foundation
 import TestSupport
 import Testing
 
-/// The random-weights builder produces exactly the keys a model binds (strictly), in both
-/// layouts, and the released-size model runs.
+/// Random Hubert models come from the model's own binding code (`HubertModel(_:configuration:)`
+/// over `WeightBinder(randomSeed:)`): their recorded checkpoint has exactly the fixture's keys
+/// and shapes, loads back through the model folder entry, and the released-size model runs.
 @Suite struct HubertRandomWeightsTests {
     static func small(stable: Bool) -> HubertConfiguration {
         HubertConfiguration(
@@ -14,32 +16,58 @@ import Testing
             numConvPosEmbeddings: 16, numConvPosEmbeddingGroups: 4, convPosBatchNorm: !stable)
     }
 
-    @Test(arguments: [true, false])
-    func randomWeightsBindStrictly(stable: Bool) throws {
-        let configuration = Self.small(stable: stable)
-        let model = try HubertModel(
-            stateDict: HubertRandomWeights.stateDict(configuration: configuration, seed: 3),
-            configuration: configuration)
-        let states = try model.hiddenStates(inputValues: Tensor(shape: [8000], repeating: 0.1))
-        #expect(states.count == 3)
-        #expect(states.allSatisfy { $0.shape == [24, 32] })
+    /// A random model and its checkpoint, recorded by the binder that built it.
+    static func random(_ configuration: HubertConfiguration, seed: UInt64) throws -> (HubertModel, StateDict) {
+        let weights = WeightBinder(randomSeed: seed)
+        let model = try HubertModel(weights, configuration: configuration)
+        return (model, weights.boundStateDict)
     }
 
-    @Test func releasedConfigurationHasTheReleasedSize() {
+    @Test(arguments: [true, false])
+    func randomCheckpointLoadsBackFromAModelFolder(stable: Bool) throws {
+        let configuration = Self.small(stable: stable)
+        let (model, checkpoint) = try Self.random(configuration, seed: 3)
+        let directory = try TemporaryDirectory()
+        try JSONEncoder().encode(configuration).write(to: directory.url.appendingPathComponent("config.json"))
+        try SafeTensorsFile.write(checkpoint, to: directory.url.appendingPathComponent("model.safetensors"))
+        let loaded = try HubertModel(modelFolder: directory.url)
+        let input = Tensor(shape: [8000], scalars: (0..<8000).map { Float(sin(Double($0) * 0.01)) })
+        let states = try model.hiddenStates(inputValues: input)
+        let loadedStates = try loaded.hiddenStates(inputValues: input)
+        #expect(states.count == 3)
+        #expect(states.allSatisfy { $0.shape == [24, 32] })
+        #expect(zip(states, loadedStates).allSatisfy { maxAbsDifference($0, $1) == 0 })
+        let (other, _) = try Self.random(configuration, seed: 4)
+        #expect(maxAbsDifference(states[2], try other.hiddenStates(inputValues: input)[2]) > 1e-3)
+    }
+
+    @Test(arguments: ["large", "base"])
+    func randomLayoutIsTheFixturesLayout(layout: String) throws {
+        let folder = Fixtures.url("hubert/\(layout)")
+        let configuration = try HubertConfiguration(contentsOf: folder.appendingPathComponent("config.json"))
+        let fixture = HubertModel.sanitize(
+            try WeightFile.checkpoint(contentsOf: folder.appendingPathComponent("pytorch_model.bin")))
+        let (_, random) = try Self.random(configuration, seed: 1)
+        func shapes(_ dict: StateDict) -> [String: [Int]] {
+            Dictionary(uniqueKeysWithValues: dict.keys.compactMap { key in dict[key].map { (key, $0.shape) } })
+        }
+        #expect(shapes(random) == shapes(fixture))
+    }
+
+    @Test func releasedConfigurationHasTheReleasedSize() throws {
         let c = HubertConfiguration.chineseHubertLarge
-        let parameters = HubertRandomWeights.stateDict(configuration: c).floatParameterCount
-        // chinese-hubert-large: 316.6 M parameters (315 M in the reference's rounding).
+        let parameters = try Self.random(c, seed: 0).1.floatParameterCount
+        // chinese-hubert-large: 316.6 M parameters.
         #expect((310_000_000...320_000_000).contains(parameters), "\(parameters) parameters")
         #expect(c.frameHop == 320 && c.receptiveField == 400)
         #expect(c.frameCount(forSampleCount: 160_000) == 499)
     }
 
-    /// Released size (316 M parameters, random weights) on 10 s of audio: about 45 s in a
-    /// debug build on 2 cores; `diffdub-bench hubert` times it in release.
+    /// Released size (316 M parameters, random weights) on 10 s of audio: `diffdub-bench
+    /// hubert` times it.
     @Test func releasedSizeModelRuns() throws {
         let configuration = HubertConfiguration.chineseHubertLarge
-        let model = try HubertModel(
-            stateDict: HubertRandomWeights.stateDict(configuration: configuration), configuration: configuration)
+        let model = try HubertModel(WeightBinder(randomSeed: 0), configuration: configuration)
         var generator = SeededGenerator(seed: 5)
         let audio = Tensor.random([160000], in: -0.5...0.5, using: &generator).scalars
         let features = try HubertFeatureExtractor(model: model).features(samples: audio, sampleRate: 16000)

@@ -6,8 +6,15 @@ import FuzzDriver
 func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     let bytes = data.map { Data(bytes: $0, count: size) } ?? Data()
     guard let text = String(data: bytes, encoding: .utf8) else { return 0 }
-    _ = try? LandmarksFile.parsePoints(text, path: "fuzz.txt")
-    _ = try? LandmarksFile.parseTable(text, path: "fuzz.txt")
+    // Whatever is accepted is finite and inside the coordinate limit (issue 16: NUL bytes cut
+    // numbers short, 1e30 and 3.4e38 were accepted).
+    let limit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
+    var accepted: [SIMD2<Float>] = []
+    if let points = try? LandmarksFile.parsePoints(text, path: "fuzz.txt") { accepted += points.points }
+    if let entries = try? LandmarksFile.parseTable(text, path: "fuzz.txt") {
+        for entry in entries { accepted += entry.landmarks.points }
+    }
+    for p in accepted { precondition(p.x.isFinite && p.y.isFinite && abs(p.x) <= limit && abs(p.y) <= limit) }
     return 0
 }
 

@@ -1,8 +1,13 @@
+import Foundation
+
 /// A sampling request the diffusion code cannot honour.
-public enum DiffusionError: Error, CustomStringConvertible, Equatable {
+public enum DiffusionError: LocalizedError, CustomStringConvertible, Equatable {
     /// "ddimN" has no integer stride giving exactly `requested` steps out of `trainingSteps`;
     /// `below`/`above` are the nearest counts that work.
     case unsupportedStepCount(requested: Int, trainingSteps: Int, below: Int?, above: Int?)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line saying what is wrong and what would work.
     public var description: String {

@@ -1,10 +1,15 @@
+import Foundation
+
 /// What can go wrong when cutting a face region out of an image.
-public enum FaceMaskError: Error, CustomStringConvertible, Equatable {
+public enum FaceMaskError: LocalizedError, CustomStringConvertible, Equatable {
     /// The region's polygon does not touch the image (landmarks outside it, or wrong scale).
     case emptyMask(height: Int, width: Int)
     /// The region's box is one pixel high or wide, which leaves nothing once its last row
     /// and column are dropped (as the original does).
     case emptyCrop(rows: ClosedRange<Int>, columns: ClosedRange<Int>)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// A one-line explanation.
     public var description: String {

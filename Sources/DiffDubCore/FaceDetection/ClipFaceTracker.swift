@@ -41,11 +41,14 @@ public struct ClipFaces: Sendable {
 }
 
 /// Errors of face tracking.
-public enum FaceTrackingError: Error, CustomStringConvertible, Equatable {
+public enum FaceTrackingError: LocalizedError, CustomStringConvertible, Equatable {
     /// No frame of the input has a face.
     case noFace(input: String)
     /// Invalid option.
     case invalidOption(String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line naming the input.
     public var description: String {
@@ -76,8 +79,8 @@ public struct ClipFaceTracker: Sendable {
 
     /// Tracks the face through `source` (a still image counts as one frame).
     public func track(_ source: any FrameSource, progress: ProgressHandler? = nil) throws -> ClipFaces {
-        guard options.detectEvery >= 1 else { throw FaceTrackingError.invalidOption("--detect-every must be at least 1") }
-        guard options.expandRatio > -1 else { throw FaceTrackingError.invalidOption("--expand must be above -1") }
+        guard options.detectEvery >= 1 else { throw FaceTrackingError.invalidOption("FaceTrackingOptions.detectEvery must be at least 1, not \(options.detectEvery)") }
+        guard options.expandRatio > -1 else { throw FaceTrackingError.invalidOption("FaceTrackingOptions.expandRatio must be above -1, not \(options.expandRatio)") }
         let isStill = source is StillFrame
         let limit = isStill ? 1 : Int.max
 

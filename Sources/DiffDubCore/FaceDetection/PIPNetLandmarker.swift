@@ -49,7 +49,8 @@ public struct PIPNetLandmarker: Sendable {
     public init(stateDict: StateDict) throws {
         let dict = stateDict.keys.allSatisfy { $0.hasPrefix("module.") } ? stateDict.selecting(prefix: "module.") : stateDict
         let weights = WeightBinder(dict)
-        let network = try PIPNetNetwork(weights)
+        let meanFace = PIPNetMeanFace.face300W
+        let network = try PIPNetNetwork(weights, landmarks: meanFace.count, neighbors: meanFace.neighborCount)
         try weights.finish()
         do {
             try self.init(network: network)

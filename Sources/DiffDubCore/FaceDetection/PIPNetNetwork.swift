@@ -8,13 +8,19 @@ struct ResNetBasicBlock: Sendable {
     let conv2: ConvBatchNorm
     let downsample: ConvBatchNorm?
 
-    init(_ w: WeightBinder, stride: Int) throws {
-        conv1 = try ConvBatchNorm(conv: w.scoped("conv1"), batchNorm: w.scoped("bn1"), stride: stride, padding: 1)
-        conv2 = try ConvBatchNorm(conv: w.scoped("conv2"), batchNorm: w.scoped("bn2"), stride: 1, padding: 1)
+    /// A block `in -> out`; it has a `downsample` shortcut when `stride != 1` or the width changes.
+    init(_ w: WeightBinder, in inChannels: Int, out outChannels: Int, stride: Int) throws {
+        conv1 = try ConvBatchNorm(
+            conv: w.scoped("conv1"), batchNorm: w.scoped("bn1"), in: inChannels, out: outChannels, kernel: 3,
+            stride: stride, padding: 1)
+        conv2 = try ConvBatchNorm(
+            conv: w.scoped("conv2"), batchNorm: w.scoped("bn2"), in: outChannels, out: outChannels, kernel: 3,
+            stride: 1, padding: 1)
         downsample =
-            w.containsModule("downsample")
+            stride != 1 || inChannels != outChannels
             ? try ConvBatchNorm(
-                conv: w.scoped("downsample.0"), batchNorm: w.scoped("downsample.1"), stride: stride, padding: 0)
+                conv: w.scoped("downsample.0"), batchNorm: w.scoped("downsample.1"), in: inChannels,
+                out: outChannels, kernel: 1, stride: stride, padding: 0)
             : nil
     }
 
@@ -44,7 +50,7 @@ public struct PIPNetHeads: Sendable {
 /// `conv1` 7x7 stride 2 + `bn1` + ReLU, 3x3 stride-2 max pooling, `layer1`...`layer4` (two
 /// basic blocks each, 64/128/256/512 channels, the first block of layers 2-4 with stride 2),
 /// then five 1x1 heads (`cls_layer`, `x_layer`, `y_layer`, `nb_x_layer`, `nb_y_layer`) on the
-/// 8 x 8 map. Landmark and neighbour counts come from the head shapes.
+/// 8 x 8 map: `L` score and offset maps, `L * nb` neighbour offset maps.
 public struct PIPNetNetwork: Sendable {
     let stem: ConvBatchNorm
     let layers: [[ResNetBasicBlock]]
@@ -55,25 +61,33 @@ public struct PIPNetNetwork: Sendable {
     /// Neighbours predicted per landmark.
     public var neighborCount: Int { nbXLayer.outChannels / max(1, clsLayer.outChannels) }
 
-    /// Binds the state dict of a PIPNet ResNet-18 checkpoint.
-    public init(_ w: WeightBinder) throws {
-        stem = try ConvBatchNorm(conv: w.scoped("conv1"), batchNorm: w.scoped("bn1"), stride: 2, padding: 3)
-        layers = try (1...4).map { l in
-            try (0..<2).map { b in try ResNetBasicBlock(w.scoped("layer\(l).\(b)"), stride: l > 1 && b == 0 ? 2 : 1) }
-        }
-        clsLayer = try Conv2d(w.scoped("cls_layer"), padding: 0)
-        xLayer = try Conv2d(w.scoped("x_layer"), padding: 0)
-        yLayer = try Conv2d(w.scoped("y_layer"), padding: 0)
-        nbXLayer = try Conv2d(w.scoped("nb_x_layer"), padding: 0)
-        nbYLayer = try Conv2d(w.scoped("nb_y_layer"), padding: 0)
-        let l = clsLayer.outChannels
-        guard xLayer.outChannels == l, yLayer.outChannels == l, nbXLayer.outChannels % max(1, l) == 0,
-            nbYLayer.outChannels == nbXLayer.outChannels, l > 0
-        else {
+    /// Binds a PIPNet ResNet-18 checkpoint's state dict (strictly) or random weights
+    /// (`WeightBinder(randomSeed:)`) in the same layout, with `landmarks` landmarks of
+    /// `neighbors` neighbours each (68 and 10 for 300W).
+    public init(_ w: WeightBinder, landmarks: Int = 68, neighbors: Int = 10) throws {
+        guard landmarks >= 1, neighbors >= 1 else {
             throw WeightError.invalidConfiguration(
-                "PIPNet heads disagree: cls \(l), x \(xLayer.outChannels), y \(yLayer.outChannels), nb_x \(nbXLayer.outChannels), nb_y \(nbYLayer.outChannels)",
-                source: w.stateDict.source)
+                "PIPNet needs at least one landmark and one neighbour, asked for \(landmarks) and \(neighbors)",
+                source: w.sourceName)
         }
+        stem = try ConvBatchNorm(
+            conv: w.scoped("conv1"), batchNorm: w.scoped("bn1"), in: 3, out: 64, kernel: 7, stride: 2, padding: 3)
+        let widths = [64, 64, 128, 256, 512]
+        layers = try (1...4).map { l in
+            try (0..<2).map { b in
+                try ResNetBasicBlock(
+                    w.scoped("layer\(l).\(b)"), in: b == 0 ? widths[l - 1] : widths[l], out: widths[l],
+                    stride: l > 1 && b == 0 ? 2 : 1)
+            }
+        }
+        func head(_ name: String, _ outChannels: Int) throws -> Conv2d {
+            try Conv2d(w.scoped(name), in: 512, out: outChannels, kernel: 1, padding: 0)
+        }
+        clsLayer = try head("cls_layer", landmarks)
+        xLayer = try head("x_layer", landmarks)
+        yLayer = try head("y_layer", landmarks)
+        nbXLayer = try head("nb_x_layer", landmarks * neighbors)
+        nbYLayer = try head("nb_y_layer", landmarks * neighbors)
     }
 
     /// The heads for a normalised image `[1, 3, 256, 256]`.

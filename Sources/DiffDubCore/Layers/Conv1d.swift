@@ -1,5 +1,5 @@
-/// `torch.nn.Conv1d`: keys `weight` `[out, in / groups, k]` and optional `bias` `[out]`.
-/// Stride, padding and groups are not stored in a checkpoint: the model passes them.
+/// `torch.nn.Conv1d`: keys `weight` `[out, in / groups, k]` and `bias` `[out]` (when the layer
+/// has one). Stride, padding and groups are not stored in a checkpoint: the model passes them.
 public struct Conv1d: Sendable {
     /// `[out, in / groups, k]`.
     public let weight: Tensor
@@ -12,16 +12,20 @@ public struct Conv1d: Sendable {
     /// Number of channel groups (`in` for depthwise).
     public let groups: Int
 
-    /// Binds `weight` (and `bias`) under `weights`.
-    public init(_ weights: WeightBinder, stride: Int = 1, padding: Int = 0, groups: Int = 1) throws {
-        let shape = try weights.requireShape(of: "weight")
-        guard shape.count == 3, groups >= 1, shape[0] % groups == 0 else {
+    /// Binds `weight` (and `bias`) of a convolution `in -> out` with kernel `kernel` under
+    /// `weights`; random weights are uniform in `±1/sqrt(in / groups * kernel)`.
+    public init(
+        _ weights: WeightBinder, in inChannels: Int, out outChannels: Int, kernel: Int, stride: Int = 1,
+        padding: Int = 0, groups: Int = 1, bias hasBias: Bool = true
+    ) throws {
+        guard groups >= 1, inChannels % groups == 0, outChannels % groups == 0 else {
             throw WeightError.invalidConfiguration(
-                "'\(weights.key("weight"))' should be [out, in/groups, k] with groups \(groups), has shape \(shape)",
-                source: weights.stateDict.source)
+                "'\(weights.key("weight"))': \(inChannels) -> \(outChannels) channels cannot be split into \(groups) groups",
+                source: weights.sourceName)
         }
-        self.weight = try weights.tensor("weight")
-        self.bias = try weights.optionalTensor("bias", shape: [shape[0]])
+        let fanIn = inChannels / groups * kernel
+        self.weight = try weights.tensor("weight", shape: [outChannels, inChannels / groups, kernel], .fanIn(fanIn))
+        self.bias = hasBias ? try weights.tensor("bias", shape: [outChannels], .fanIn(fanIn)) : nil
         self.stride = stride
         self.padding = padding
         self.groups = groups

@@ -1,5 +1,5 @@
-/// `torch.nn.Conv2d` with stride 1 and "same" padding (`k / 2`): keys `weight`
-/// `[out, in, k, k]` and optional `bias` `[out]`.
+/// `torch.nn.Conv2d` with stride 1 and "same" padding (`k / 2`) by default: keys `weight`
+/// `[out, in, k, k]` and `bias` `[out]` (when the layer has one).
 public struct Conv2d: Sendable {
     /// `[out, in, k, k]`.
     public let weight: Tensor
@@ -8,17 +8,16 @@ public struct Conv2d: Sendable {
     /// Zero padding on every side.
     public let padding: Int
 
-    /// Binds `weight` (and `bias`) under `weights`; `padding` defaults to `k / 2`.
-    public init(_ weights: WeightBinder, padding: Int? = nil) throws {
-        let shape = try weights.requireShape(of: "weight")
-        guard shape.count == 4, shape[2] == shape[3] else {
-            throw WeightError.invalidConfiguration(
-                "'\(weights.key("weight"))' should be [out, in, k, k], has shape \(shape)",
-                source: weights.stateDict.source)
-        }
-        self.weight = try weights.tensor("weight")
-        self.bias = try weights.optionalTensor("bias", shape: [shape[0]])
-        self.padding = padding ?? shape[2] / 2
+    /// Binds `weight` `[out, in, k, k]` (and `bias` `[out]`) under `weights`; `padding`
+    /// defaults to `k / 2`. Random weights are uniform in `±1/sqrt(in k k)`.
+    public init(
+        _ weights: WeightBinder, in inChannels: Int, out outChannels: Int, kernel: Int, padding: Int? = nil,
+        bias hasBias: Bool = true
+    ) throws {
+        let fanIn = inChannels * kernel * kernel
+        self.weight = try weights.tensor("weight", shape: [outChannels, inChannels, kernel, kernel], .fanIn(fanIn))
+        self.bias = hasBias ? try weights.tensor("bias", shape: [outChannels], .fanIn(fanIn)) : nil
+        self.padding = padding ?? kernel / 2
     }
 
     /// A layer from tensors in memory.

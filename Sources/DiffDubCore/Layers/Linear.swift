@@ -1,20 +1,15 @@
-/// `torch.nn.Linear`: keys `weight` `[out, in]` and optional `bias` `[out]`.
+/// `torch.nn.Linear`: keys `weight` `[out, in]` and `bias` `[out]` (when the layer has one).
 public struct Linear: Sendable {
     /// `[out, in]`.
     public let weight: Tensor
     /// `[out]`, if the layer has one.
     public let bias: Tensor?
 
-    /// Binds `weight` (and `bias` if present) under `weights`.
-    public init(_ weights: WeightBinder) throws {
-        let shape = try weights.requireShape(of: "weight")
-        guard shape.count == 2 else {
-            throw WeightError.invalidConfiguration(
-                "'\(weights.key("weight"))' should be a matrix, has shape \(shape)",
-                source: weights.stateDict.source)
-        }
-        self.weight = try weights.tensor("weight")
-        self.bias = try weights.optionalTensor("bias", shape: [shape[0]])
+    /// Binds `weight` `[out, in]` (and `bias` `[out]`) under `weights`; random weights are
+    /// uniform in `±1/sqrt(in)`.
+    public init(_ weights: WeightBinder, in inFeatures: Int, out outFeatures: Int, bias hasBias: Bool = true) throws {
+        self.weight = try weights.tensor("weight", shape: [outFeatures, inFeatures], .fanIn(inFeatures))
+        self.bias = hasBias ? try weights.tensor("bias", shape: [outFeatures], .fanIn(inFeatures)) : nil
     }
 
     /// A layer from tensors in memory.

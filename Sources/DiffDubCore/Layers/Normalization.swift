@@ -9,16 +9,16 @@ public struct GroupNorm: Sendable {
     /// Added to the variance.
     public let eps: Float
 
-    /// Binds the affine parameters; `groups` must divide the channel count.
-    public init(_ weights: WeightBinder, groups: Int, eps: Float = 1e-5) throws {
-        let shape = try weights.requireShape(of: "weight")
-        guard shape.count == 1, groups >= 1, shape[0] % groups == 0 else {
+    /// Binds the affine parameters `weight` and `bias` `[channels]` (random: ones and zeros);
+    /// `groups` must divide `channels`.
+    public init(_ weights: WeightBinder, channels: Int, groups: Int, eps: Float = 1e-5) throws {
+        guard groups >= 1, channels % groups == 0 else {
             throw WeightError.invalidConfiguration(
-                "'\(weights.key("weight"))' has shape \(shape), not divisible into \(groups) groups",
-                source: weights.stateDict.source)
+                "'\(weights.key("weight"))': \(channels) channels cannot be divided into \(groups) groups",
+                source: weights.sourceName)
         }
-        self.weight = try weights.tensor("weight")
-        self.bias = try weights.tensor("bias", shape: shape)
+        self.weight = try weights.tensor("weight", shape: [channels], .ones)
+        self.bias = try weights.tensor("bias", shape: [channels], .zeros)
         self.groups = groups
         self.eps = eps
     }
@@ -41,11 +41,10 @@ public struct LayerNorm: Sendable {
     /// Added to the variance (espnet's conformer uses 1e-12, PyTorch's default is 1e-5).
     public let eps: Float
 
-    /// Binds the affine parameters.
-    public init(_ weights: WeightBinder, eps: Float) throws {
-        let shape = try weights.requireShape(of: "weight")
-        self.weight = try weights.tensor("weight")
-        self.bias = try weights.tensor("bias", shape: shape)
+    /// Binds the affine parameters `weight` and `bias` `[width]` (random: ones and zeros).
+    public init(_ weights: WeightBinder, width: Int, eps: Float) throws {
+        self.weight = try weights.tensor("weight", shape: [width], .ones)
+        self.bias = try weights.tensor("bias", shape: [width], .zeros)
         self.eps = eps
     }
 
@@ -69,14 +68,14 @@ public struct BatchNorm1d: Sendable {
     /// Added to the variance.
     public let eps: Float
 
-    /// Binds the parameters and running statistics.
-    public init(_ weights: WeightBinder, eps: Float = 1e-5) throws {
-        let shape = try weights.requireShape(of: "weight")
-        self.weight = try weights.tensor("weight")
-        self.bias = try weights.tensor("bias", shape: shape)
-        self.runningMean = try weights.tensor("running_mean", shape: shape)
-        self.runningVariance = try weights.tensor("running_var", shape: shape)
-        weights.skip("num_batches_tracked")
+    /// Binds the parameters and running statistics, all `[channels]` (random: scale and
+    /// variance ones, shift and mean zeros); `num_batches_tracked` is skipped.
+    public init(_ weights: WeightBinder, channels: Int, eps: Float = 1e-5) throws {
+        self.weight = try weights.tensor("weight", shape: [channels], .ones)
+        self.bias = try weights.tensor("bias", shape: [channels], .zeros)
+        self.runningMean = try weights.tensor("running_mean", shape: [channels], .zeros)
+        self.runningVariance = try weights.tensor("running_var", shape: [channels], .ones)
+        weights.skip("num_batches_tracked", shape: [], .zeros, storedAs: .int64)
         self.eps = eps
     }
 

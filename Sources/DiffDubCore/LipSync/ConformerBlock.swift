@@ -46,8 +46,7 @@ public struct ConformerBlock: Sendable {
         feedForward = try PositionwiseFeedForward(
             weights.scoped("feed_forward"), width: width, units: configuration.linearUnits)
         func norm(_ name: String) throws -> LayerNorm {
-            try weights.checkShape(of: name + ".weight", [width])
-            return try LayerNorm(weights.scoped(name), eps: ConformerBlock.layerNormEpsilon)
+            try LayerNorm(weights.scoped(name), width: width, eps: ConformerBlock.layerNormEpsilon)
         }
         normFeedForwardMacaron = try norm("norm_ff_macaron")
         normAttention = try norm("norm_mha")

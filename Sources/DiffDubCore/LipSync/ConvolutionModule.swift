@@ -25,15 +25,12 @@ public struct ConvolutionModule: Sendable {
 
     /// Binds the module under `weights` for width `width` and kernel `kernelSize` (odd).
     public init(_ weights: WeightBinder, width: Int, kernelSize: Int) throws {
-        try weights.checkShape(of: "pointwise_conv1.weight", [2 * width, width, 1])
-        try weights.checkShape(of: "depthwise_conv.weight", [width, 1, kernelSize])
-        try weights.checkShape(of: "norm.weight", [width])
-        try weights.checkShape(of: "pointwise_conv2.weight", [width, width, 1])
-        pointwiseConv1 = try Conv1d(weights.scoped("pointwise_conv1"))
+        pointwiseConv1 = try Conv1d(weights.scoped("pointwise_conv1"), in: width, out: 2 * width, kernel: 1)
         depthwiseConv = try Conv1d(
-            weights.scoped("depthwise_conv"), padding: (kernelSize - 1) / 2, groups: width)
-        norm = try BatchNorm1d(weights.scoped("norm"), eps: 1e-5)
-        pointwiseConv2 = try Conv1d(weights.scoped("pointwise_conv2"))
+            weights.scoped("depthwise_conv"), in: width, out: width, kernel: kernelSize,
+            padding: (kernelSize - 1) / 2, groups: width)
+        norm = try BatchNorm1d(weights.scoped("norm"), channels: width, eps: 1e-5)
+        pointwiseConv2 = try Conv1d(weights.scoped("pointwise_conv2"), in: width, out: width, kernel: 1)
     }
 
     /// `[B, T, d]` -> `[B, T, d]`.

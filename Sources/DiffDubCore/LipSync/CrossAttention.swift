@@ -22,14 +22,13 @@ public struct CrossAttention: Sendable {
     /// Binds the layer under `weights` for width `width` and `heads` attention heads.
     public init(_ weights: WeightBinder, width: Int, heads: Int) throws {
         attention = try MultiheadAttention(weights.scoped("self_attn"), width: width, heads: heads)
-        try weights.checkShape(of: "linear1.weight", [width, width])
-        try weights.checkShape(of: "norm1.weight", [width])
-        linear1 = try Linear(weights.scoped("linear1"))
-        norm1 = try LayerNorm(weights.scoped("norm1"), eps: CrossAttention.layerNormEpsilon)
+        linear1 = try Linear(weights.scoped("linear1"), in: width, out: width)
+        norm1 = try LayerNorm(weights.scoped("norm1"), width: width, eps: CrossAttention.layerNormEpsilon)
         // Unused by the original's forward pass.
-        for name in ["linear2.weight", "linear2.bias", "norm2.weight", "norm2.bias"] {
-            weights.skip(name)
-        }
+        weights.skip("linear2.weight", shape: [width, width], .fanIn(width))
+        weights.skip("linear2.bias", shape: [width], .fanIn(width))
+        weights.skip("norm2.weight", shape: [width], .ones)
+        weights.skip("norm2.bias", shape: [width], .zeros)
     }
 
     /// `speech` `[B, T, d]` attending to `reference` `[B, R, d]` -> `[B, T, d]`.

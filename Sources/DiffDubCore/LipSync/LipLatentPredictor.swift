@@ -14,7 +14,7 @@
 /// every tensor under the prefix must be used, every needed tensor must exist with its shape.
 ///
 /// ```swift
-/// let predictor = try LipLatentPredictor(stateDict: try TorchCheckpoint.stateDict(contentsOf: url))
+/// let predictor = try LipLatentPredictor(checkpoint: url)               // DiffDubIO
 /// let reference = try predictor.encodeReference(referenceLatents)       // [75, 512], once
 /// let latents = try predictor.predict(hubert: features, encodedReference: reference)
 /// ```
@@ -60,25 +60,39 @@ public struct LipLatentPredictor: Sendable {
         let root = prefix.isEmpty ? all : all.scoped(String(prefix.hasSuffix(".") ? prefix.dropLast() : prefix[...]))
         let configuration = try LipLatentPredictorConfiguration(
             inferringFrom: root, crossAttentionHeads: crossAttentionHeads)
+        try self.init(root, configuration: configuration)
+    }
+
+    /// Binds a predictor of `configuration` under `weights` (a binder at the predictor's root,
+    /// e.g. `WeightBinder(stateDict).scoped("seq2seq.encoder")`), strictly:
+    /// ``WeightBinder/finish()`` reports tensors under the binder's prefix that no layer took.
+    ///
+    /// This is the one statement of the stage-2 key layout: a random predictor is
+    /// `try LipLatentPredictor(WeightBinder(randomSeed: 7).scoped("seq2seq.encoder"), configuration: .released)`,
+    /// and the binder's ``WeightBinder/boundStateDict`` is a checkpoint of it.
+    ///
+    /// - Throws: ``WeightError`` naming the first missing, mis-shaped or unused key.
+    public init(_ weights: WeightBinder, configuration: LipLatentPredictorConfiguration) throws {
         let width = configuration.latentWidth
         self.configuration = configuration
-        layerWeights = try root.tensor("weights", shape: [configuration.hubertLayers])
-        try root.checkShape(of: "down_sample_audio_nar.weight", [width, configuration.audioWidth, 3])
-        downSampleAudio = try Conv1d(root.scoped("down_sample_audio_nar"), stride: 2, padding: 1)
+        layerWeights = try weights.tensor(
+            "weights", shape: [configuration.hubertLayers], .fanIn(configuration.hubertLayers))
+        downSampleAudio = try Conv1d(
+            weights.scoped("down_sample_audio_nar"), in: configuration.audioWidth, out: width, kernel: 3, stride: 2,
+            padding: 1)
         referenceEncoder = try ConformerEncoder(
-            root.scoped("reference_encoder"), blockCount: configuration.referenceEncoderBlocks,
+            weights.scoped("reference_encoder"), blockCount: configuration.referenceEncoderBlocks,
             configuration: configuration)
         crossAttention = try CrossAttention(
-            root.scoped("cross_attention"), width: width, heads: configuration.crossAttentionHeads)
+            weights.scoped("cross_attention"), width: width, heads: configuration.crossAttentionHeads)
         speechEncoder = try ConformerEncoder(
-            root.scoped("speech_encoder"), blockCount: configuration.speechEncoderBlocks,
+            weights.scoped("speech_encoder"), blockCount: configuration.speechEncoderBlocks,
             configuration: configuration)
         coarseDecoder = try ConformerEncoder(
-            root.scoped("coarse_decoder"), blockCount: configuration.coarseDecoderBlocks,
+            weights.scoped("coarse_decoder"), blockCount: configuration.coarseDecoderBlocks,
             configuration: configuration)
-        try root.checkShape(of: "out_proj.weight", [width, width])
-        outProjection = try Linear(root.scoped("out_proj"))
-        try root.finish()
+        outProjection = try Linear(weights.scoped("out_proj"), in: width, out: width)
+        try weights.finish()
     }
 
     /// Runs `reference_encoder` on reference lip latents `[R, L]` (one set, shared by every

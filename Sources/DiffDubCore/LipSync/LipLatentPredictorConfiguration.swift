@@ -65,7 +65,7 @@ public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Co
     /// - Throws: ``WeightError`` when a tensor the sizes come from is missing or malformed, or
     ///   the sizes are inconsistent.
     public init(inferringFrom weights: WeightBinder, crossAttentionHeads: Int = 8) throws {
-        let source = weights.stateDict.source
+        let source = weights.sourceName
         func invalid(_ message: String) -> WeightError {
             .invalidConfiguration(message, source: source)
         }

@@ -1,8 +1,10 @@
+import Foundation
+
 /// Inputs that the lip latent predictor (stage 2) cannot take.
 ///
 /// Every message says what was expected and what was found; callers that read the arrays from
 /// files prefix the file name (the CLI does).
-public enum LipSyncError: Error, CustomStringConvertible, Equatable {
+public enum LipSyncError: LocalizedError, CustomStringConvertible, Equatable {
     /// A rank-2 `[T, A]` array: one hidden state (usually the last layer), where stage 2 needs
     /// every hidden state of the Hubert model.
     case hubertLastLayerOnly(shape: [Int], layers: Int)
@@ -33,6 +35,9 @@ public enum LipSyncError: Error, CustomStringConvertible, Equatable {
             false
         }
     }
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line saying what is wrong.
     public var description: String {

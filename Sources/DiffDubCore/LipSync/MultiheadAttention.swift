@@ -24,16 +24,15 @@ public struct MultiheadAttention: Sendable {
 
     /// Binds the projections under `weights` for width `width` and `heads` heads.
     public init(_ weights: WeightBinder, width: Int, heads: Int) throws {
-        let inWeight = try weights.tensor("in_proj_weight", shape: [3 * width, width])
-        let inBias = try weights.tensor("in_proj_bias", shape: [3 * width])
+        let inWeight = try weights.tensor("in_proj_weight", shape: [3 * width, width], .fanIn(width))
+        let inBias = try weights.tensor("in_proj_bias", shape: [3 * width], .fanIn(width))
         queryWeight = slice(inWeight, axis: 0, 0..<width)
         keyWeight = slice(inWeight, axis: 0, width..<(2 * width))
         valueWeight = slice(inWeight, axis: 0, (2 * width)..<(3 * width))
         queryBias = slice(inBias, axis: 0, 0..<width)
         keyBias = slice(inBias, axis: 0, width..<(2 * width))
         valueBias = slice(inBias, axis: 0, (2 * width)..<(3 * width))
-        try weights.checkShape(of: "out_proj.weight", [width, width])
-        outProjection = try Linear(weights.scoped("out_proj"))
+        outProjection = try Linear(weights.scoped("out_proj"), in: width, out: width)
         self.heads = heads
     }
 

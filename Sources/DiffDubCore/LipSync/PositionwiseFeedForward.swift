@@ -8,10 +8,8 @@ public struct PositionwiseFeedForward: Sendable {
 
     /// Binds `w_1` and `w_2` under `weights`, checking them against `width` and `units`.
     public init(_ weights: WeightBinder, width: Int, units: Int) throws {
-        try weights.checkShape(of: "w_1.weight", [units, width])
-        try weights.checkShape(of: "w_2.weight", [width, units])
-        w1 = try Linear(weights.scoped("w_1"))
-        w2 = try Linear(weights.scoped("w_2"))
+        w1 = try Linear(weights.scoped("w_1"), in: width, out: units)
+        w2 = try Linear(weights.scoped("w_2"), in: units, out: width)
     }
 
     /// `[..., d]` -> `[..., d]`.

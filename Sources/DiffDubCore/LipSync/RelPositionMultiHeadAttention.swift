@@ -35,16 +35,13 @@ public struct RelPositionMultiHeadAttention: Sendable {
 
     /// Binds the projections and biases under `weights` for width `width` and `heads` heads.
     public init(_ weights: WeightBinder, width: Int, heads: Int) throws {
-        for name in ["linear_q", "linear_k", "linear_v", "linear_out", "linear_pos"] {
-            try weights.checkShape(of: name + ".weight", [width, width])
-        }
-        linearQ = try Linear(weights.scoped("linear_q"))
-        linearK = try Linear(weights.scoped("linear_k"))
-        linearV = try Linear(weights.scoped("linear_v"))
-        linearOut = try Linear(weights.scoped("linear_out"))
-        linearPos = try Linear(weights.scoped("linear_pos"))
-        posBiasU = try weights.tensor("pos_bias_u", shape: [heads, width / heads])
-        posBiasV = try weights.tensor("pos_bias_v", shape: [heads, width / heads])
+        linearQ = try Linear(weights.scoped("linear_q"), in: width, out: width)
+        linearK = try Linear(weights.scoped("linear_k"), in: width, out: width)
+        linearV = try Linear(weights.scoped("linear_v"), in: width, out: width)
+        linearOut = try Linear(weights.scoped("linear_out"), in: width, out: width)
+        linearPos = try Linear(weights.scoped("linear_pos"), in: width, out: width, bias: false)
+        posBiasU = try weights.tensor("pos_bias_u", shape: [heads, width / heads], .fanIn(width / heads))
+        posBiasV = try weights.tensor("pos_bias_v", shape: [heads, width / heads], .fanIn(width / heads))
         self.heads = heads
     }
 

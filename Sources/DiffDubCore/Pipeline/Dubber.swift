@@ -3,7 +3,7 @@ import Foundation
 /// The DiffDub pipeline: stage 1 (renderer) and stage 2 (lip latent predictor) together,
 /// turning frames, their landmarks and Hubert speech features into dubbed frames.
 ///
-/// The steps, as the original's demo (REFERENCE.md section 1):
+/// The steps, as the original's demo (`demo.py`):
 /// 1. reference lip latents: the lip crop (landmark 21) of the reference frame(s), encoded by
 ///    the renderer's semantic encoder: one frame repeated (one-shot) or the first frames of
 ///    the clip (few-shot), ``DubbingOptions/referenceCount`` latents;

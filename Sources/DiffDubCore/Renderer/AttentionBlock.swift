@@ -28,16 +28,11 @@ public struct AttentionBlock: Sendable {
         guard heads >= 1, channels % heads == 0 else {
             throw WeightError.invalidConfiguration(
                 "'\(weights.prefix)': \(channels) channels cannot be split into \(heads) attention heads",
-                source: weights.stateDict.source)
+                source: weights.sourceName)
         }
-        try weights.expectNorm("norm", channels: channels)
-        try weights.expectShape("qkv.weight", [3 * channels, channels, 1])
-        try weights.expectShape("qkv.bias", [3 * channels])
-        try weights.expectShape("proj_out.weight", [channels, channels, 1])
-        try weights.expectShape("proj_out.bias", [channels])
-        norm = try GroupNorm(weights.scoped("norm"), groups: normalizationGroups(channels))
-        qkv = try Conv1d(weights.scoped("qkv"))
-        projOut = try Conv1d(weights.scoped("proj_out"))
+        norm = try GroupNorm(weights.scoped("norm"), channels: channels, groups: normalizationGroups(channels))
+        qkv = try Conv1d(weights.scoped("qkv"), in: channels, out: 3 * channels, kernel: 1)
+        projOut = try Conv1d(weights.scoped("proj_out"), in: channels, out: channels, kernel: 1)
         self.heads = heads
         self.channels = channels
     }

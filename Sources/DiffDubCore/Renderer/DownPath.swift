@@ -18,11 +18,11 @@ struct DownPath {
         guard let firstMultiplier = multipliers.first, resBlocks >= 1 else {
             throw WeightError.invalidConfiguration(
                 "'\(weights.prefix)': a model needs at least one level and one res block per level",
-                source: weights.stateDict.source)
+                source: weights.sourceName)
         }
         var ch = modelChannels * firstMultiplier
-        try weights.expectConv2d("0.0", out: ch, in: inChannels, kernel: 3)
-        blocks.append(TimestepBlock([.convolution(try Conv2d(weights.scoped("0.0")))]))
+        blocks.append(
+            TimestepBlock([.convolution(try Conv2d(weights.scoped("0.0"), in: inChannels, out: ch, kernel: 3))]))
         widths.append(ch)
         for (level, multiplier) in multipliers.enumerated() {
             let width = modelChannels * multiplier

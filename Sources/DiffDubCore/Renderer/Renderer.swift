@@ -31,9 +31,8 @@ public struct Renderer: Sendable {
     ///
     /// - Parameters:
     ///   - imageSize: overrides the inferred image size (ignored when `configuration` is given).
-    ///   - prefix: `"ema_model."` for checkpoints; `""` for a state dict of the model alone
-    ///     (as ``RendererWeights/random(configuration:seed:prefix:)`` makes). Must end in `.`
-    ///     unless empty.
+    ///   - prefix: `"ema_model."` for checkpoints; `""` for a state dict of the model alone.
+    ///     Must end in `.` unless empty.
     /// - Throws: ``RendererError/missingPrefix(prefix:source:)``, ``WeightError`` naming the key.
     public init(
         stateDict: StateDict, prefix: String = Renderer.checkpointPrefix, imageSize: Int? = nil,
@@ -47,6 +46,19 @@ public struct Renderer: Sendable {
         let root = WeightBinder(stateDict)
         let weights = prefix.isEmpty ? root : root.scoped(String(prefix.dropLast()))
         let configuration = try configuration ?? RendererConfiguration.inferred(from: weights, imageSize: imageSize)
+        try self.init(weights, configuration: configuration)
+    }
+
+    /// Binds a renderer of `configuration` under `weights` (a binder at the model's root, e.g.
+    /// `WeightBinder(stateDict).scoped("ema_model")`), strictly: ``WeightBinder/finish()``
+    /// reports tensors under the binder's prefix that no layer took.
+    ///
+    /// This is the one statement of the stage-1 key layout: a random model of any size is
+    /// `try Renderer(WeightBinder(randomSeed: 7), configuration: .released)`, and its
+    /// ``WeightBinder/boundStateDict`` is a checkpoint of it.
+    ///
+    /// - Throws: ``WeightError`` naming the first missing, mis-shaped or unused key.
+    public init(_ weights: WeightBinder, configuration: RendererConfiguration) throws {
         self.configuration = configuration
         unet = try UNet(weights, configuration: configuration.unet)
         encoder = try SemanticEncoder(weights.scoped("encoder"), configuration: configuration.encoder)

@@ -136,7 +136,7 @@ struct ShapeReader {
     init(_ binder: WeightBinder) { self.binder = binder }
 
     func invalid(_ message: String) -> WeightError {
-        .invalidConfiguration(message, source: binder.stateDict.source)
+        .invalidConfiguration(message, source: binder.sourceName)
     }
 
     func shape(_ name: String, rank: Int) throws -> [Int] {
@@ -151,7 +151,7 @@ struct ShapeReader {
     func blockCount(_ name: String) throws -> Int {
         let children = binder.scoped(name).childNames()
         guard !children.isEmpty else {
-            throw WeightError.missing(key: binder.key(name) + ".0", source: binder.stateDict.source)
+            throw WeightError.missing(key: binder.key(name) + ".0", source: binder.sourceName)
         }
         guard children == (0..<children.count).map(String.init) else {
             throw invalid("'\(binder.key(name))' should hold blocks numbered 0..<\(children.count), found \(children)")

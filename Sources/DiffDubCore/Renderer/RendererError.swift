@@ -1,9 +1,14 @@
+import Foundation
+
 /// Inputs the renderer cannot work with.
-public enum RendererError: Error, CustomStringConvertible, Equatable {
+public enum RendererError: LocalizedError, CustomStringConvertible, Equatable {
     /// An argument has the wrong shape; `expected` describes the accepted layouts.
     case invalidShape(argument: String, shape: [Int], expected: String)
     /// The checkpoint holds no tensor under the requested prefix (e.g. `ema_model.`).
     case missingPrefix(prefix: String, source: String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line naming the argument (or file) and what is wrong.
     public var description: String {
@@ -14,4 +19,5 @@ public enum RendererError: Error, CustomStringConvertible, Equatable {
             "\(source): no tensor under '\(prefix)' (a DiffDub stage-1 checkpoint keeps its EMA weights there)"
         }
     }
+
 }

@@ -64,27 +64,24 @@ public struct ResBlock: Sendable {
         _ weights: WeightBinder, inChannels: Int, outChannels: Int, resampling: Resampling = .none,
         conditioning: (embedChannels: Int, styleChannels: Int, slot: Int)?
     ) throws {
-        try weights.expectNorm("in_layers.0", channels: inChannels)
-        try weights.expectConv2d("in_layers.2", out: outChannels, in: inChannels, kernel: 3)
-        inNorm = try GroupNorm(weights.scoped("in_layers.0"), groups: normalizationGroups(inChannels))
-        inConv = try Conv2d(weights.scoped("in_layers.2"))
+        inNorm = try GroupNorm(
+            weights.scoped("in_layers.0"), channels: inChannels, groups: normalizationGroups(inChannels))
+        inConv = try Conv2d(weights.scoped("in_layers.2"), in: inChannels, out: outChannels, kernel: 3)
         if let conditioning {
-            try weights.expectLinear("emb_layers.1", out: 2 * outChannels, in: conditioning.embedChannels)
-            try weights.expectLinear("cond_emb_layers.1", out: outChannels, in: conditioning.styleChannels)
-            try weights.expectNorm("out_layers.0", channels: outChannels)
-            try weights.expectConv2d("out_layers.3", out: outChannels, in: outChannels, kernel: 3)
             self.conditioning = Conditioning(
-                embLayers: try Linear(weights.scoped("emb_layers.1")),
-                condEmbLayers: try Linear(weights.scoped("cond_emb_layers.1")),
-                outNorm: try GroupNorm(weights.scoped("out_layers.0"), groups: normalizationGroups(outChannels)),
-                outConv: try Conv2d(weights.scoped("out_layers.3")),
+                embLayers: try Linear(
+                    weights.scoped("emb_layers.1"), in: conditioning.embedChannels, out: 2 * outChannels),
+                condEmbLayers: try Linear(
+                    weights.scoped("cond_emb_layers.1"), in: conditioning.styleChannels, out: outChannels),
+                outNorm: try GroupNorm(
+                    weights.scoped("out_layers.0"), channels: outChannels, groups: normalizationGroups(outChannels)),
+                outConv: try Conv2d(weights.scoped("out_layers.3"), in: outChannels, out: outChannels, kernel: 3),
                 slot: conditioning.slot)
         } else {
             self.conditioning = nil
         }
         if inChannels != outChannels {
-            try weights.expectConv2d("skip_connection", out: outChannels, in: inChannels, kernel: 1)
-            skipConnection = try Conv2d(weights.scoped("skip_connection"))
+            skipConnection = try Conv2d(weights.scoped("skip_connection"), in: inChannels, out: outChannels, kernel: 1)
         } else {
             skipConnection = nil
         }

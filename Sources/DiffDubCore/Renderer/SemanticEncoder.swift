@@ -35,12 +35,10 @@ public struct SemanticEncoder: Sendable {
         middleBlock = try makeMiddleBlock(
             weights.scoped("middle_block"), channels: ch, heads: configuration.attentionHeads,
             makeResBlock: plainResBlock)
-        try weights.expectNorm("out.0", channels: ch)
-        try weights.expectConv2d("out.3", out: configuration.outChannels, in: ch, kernel: 1)
-        outNorm = try GroupNorm(weights.scoped("out.0"), groups: normalizationGroups(ch))
-        let projection = try weights.tensor("out.3.weight")
+        outNorm = try GroupNorm(weights.scoped("out.0"), channels: ch, groups: normalizationGroups(ch))
+        let projection = try Conv2d(weights.scoped("out.3"), in: ch, out: configuration.outChannels, kernel: 1)
         outProjection = Linear(
-            weight: projection.reshaped([configuration.outChannels, ch]), bias: try weights.tensor("out.3.bias"))
+            weight: projection.weight.reshaped([configuration.outChannels, ch]), bias: projection.bias)
     }
 
     /// Encodes `[N, in, S, S]` images in [-1, 1] to `[N, out]` latents.

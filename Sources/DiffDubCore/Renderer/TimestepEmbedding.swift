@@ -16,10 +16,8 @@ public struct TimestepEmbedding: Sendable {
 
     /// Binds the two linear layers: `channels -> embedChannels -> embedChannels`.
     public init(_ weights: WeightBinder, channels: Int, embedChannels: Int) throws {
-        try weights.expectLinear("time_embed.0", out: embedChannels, in: channels)
-        try weights.expectLinear("time_embed.2", out: embedChannels, in: embedChannels)
-        first = try Linear(weights.scoped("time_embed.0"))
-        second = try Linear(weights.scoped("time_embed.2"))
+        first = try Linear(weights.scoped("time_embed.0"), in: channels, out: embedChannels)
+        second = try Linear(weights.scoped("time_embed.2"), in: embedChannels, out: embedChannels)
         self.channels = channels
     }
 

@@ -80,12 +80,8 @@ public struct UNet: Sendable {
             }
         }
         outputBlocks = blocks
-        try weights.expectNorm("out.0", channels: ch)
-        try weights.expectConv2d(
-            "out.2", out: configuration.outChannels,
-            in: configuration.modelChannels * configuration.channelMultipliers[0], kernel: 3)
-        outNorm = try GroupNorm(weights.scoped("out.0"), groups: normalizationGroups(ch))
-        outConv = try Conv2d(weights.scoped("out.2"))
+        outNorm = try GroupNorm(weights.scoped("out.0"), channels: ch, groups: normalizationGroups(ch))
+        outConv = try Conv2d(weights.scoped("out.2"), in: ch, out: configuration.outChannels, kernel: 3)
         conditionedBlocks = conditioned
     }
 

@@ -21,19 +21,32 @@ public struct BandLimitedResampler: Sendable {
     /// The polyphase filter bank `[up, taps]` (empty when the rates are equal).
     public let bank: Tensor
 
+    /// Most coefficients of a polyphase filter bank (`up x taps`): 2^24, 64 MB, about two
+    /// seconds to compute. Ordinary rates need far less (44.1 kHz to 16 kHz: 30,880; an odd
+    /// rate such as 44,101 Hz: 3.1 million).
+    public static let maximumFilterCoefficients = 1 << 24
+
     /// A converter from `inputRate` to `outputRate`.
     ///
     /// - Parameters:
     ///   - rolloff: cutoff as a fraction of the lower Nyquist frequency.
     ///   - zeroCrossings: sinc zero crossings on each side of the centre (filter length).
     ///   - beta: Kaiser window shape (larger: more attenuation, wider transition).
-    /// - Throws: ``HubertError/invalidSampleRate(_:)`` for a non-positive rate.
+    /// - Throws: ``HubertError/invalidSampleRate(_:)`` for a non-positive rate,
+    ///   ``HubertError/unsupportedResampling(inputRate:outputRate:coefficients:limit:)`` when the
+    ///   filter bank would need more than ``maximumFilterCoefficients`` coefficients (an absurd
+    ///   ratio such as 2147483647 Hz to 16 kHz, whose bank would take 597 GB). Checked before
+    ///   anything is allocated.
     public init(
         inputRate: Int, outputRate: Int, rolloff: Double = 0.92, zeroCrossings: Int = 32,
         beta: Double = 8.0
     ) throws {
         guard inputRate > 0 else { throw HubertError.invalidSampleRate(inputRate) }
         guard outputRate > 0 else { throw HubertError.invalidSampleRate(outputRate) }
+        guard rolloff > 0, rolloff <= 1, zeroCrossings >= 1, beta >= 0 else {
+            throw HubertError.invalidInput(
+                "resampler rolloff \(rolloff) (0 < rolloff <= 1), zeroCrossings \(zeroCrossings) (>= 1), beta \(beta) (>= 0)")
+        }
         var a = inputRate
         var b = outputRate
         while b != 0 { (a, b) = (b, a % b) }
@@ -47,7 +60,15 @@ public struct BandLimitedResampler: Sendable {
             // Cutoff in cycles per input sample; the sinc's zero crossings are 1 / (2 f)
             // input samples apart.
             let cutoff = rolloff * 0.5 * Double(min(inputRate, outputRate)) / Double(inputRate)
-            let halfWidth = Int((Double(zeroCrossings) / (2 * cutoff)).rounded(.up))
+            let width = (Double(max(zeroCrossings, 1)) / (2 * cutoff)).rounded(.up)
+            let coefficients = Double(up) * 2 * width
+            guard cutoff > 0, width.isFinite, coefficients <= Double(Self.maximumFilterCoefficients) else {
+                throw HubertError.unsupportedResampling(
+                    inputRate: inputRate, outputRate: outputRate,
+                    coefficients: coefficients < 0x1p62 ? Int(coefficients) : Int.max,
+                    limit: Self.maximumFilterCoefficients)
+            }
+            let halfWidth = Int(width)
             bank = kaiserSincPolyphaseBank(up: up, cutoff: cutoff, halfWidth: halfWidth, beta: beta)
         }
     }

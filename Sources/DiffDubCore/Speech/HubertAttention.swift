@@ -15,12 +15,12 @@ public struct HubertAttention: Sendable {
     /// Number of heads.
     public let heads: Int
 
-    /// Binds the four projections under `weights`.
-    public init(_ weights: WeightBinder, heads: Int) throws {
-        queryProjection = try Linear(weights.scoped("q_proj"))
-        keyProjection = try Linear(weights.scoped("k_proj"))
-        valueProjection = try Linear(weights.scoped("v_proj"))
-        outputProjection = try Linear(weights.scoped("out_proj"))
+    /// Binds the four projections (`hidden -> hidden`) under `weights`.
+    public init(_ weights: WeightBinder, hidden: Int, heads: Int) throws {
+        queryProjection = try Linear(weights.scoped("q_proj"), in: hidden, out: hidden)
+        keyProjection = try Linear(weights.scoped("k_proj"), in: hidden, out: hidden)
+        valueProjection = try Linear(weights.scoped("v_proj"), in: hidden, out: hidden)
+        outputProjection = try Linear(weights.scoped("out_proj"), in: hidden, out: hidden)
         self.heads = heads
     }
 
@@ -48,9 +48,9 @@ public struct HubertFeedForward: Sendable {
     public let outputDense: Linear
 
     /// Binds both linear maps under `weights`.
-    public init(_ weights: WeightBinder) throws {
-        intermediateDense = try Linear(weights.scoped("intermediate_dense"))
-        outputDense = try Linear(weights.scoped("output_dense"))
+    public init(_ weights: WeightBinder, hidden: Int, intermediate: Int) throws {
+        intermediateDense = try Linear(weights.scoped("intermediate_dense"), in: hidden, out: intermediate)
+        outputDense = try Linear(weights.scoped("output_dense"), in: intermediate, out: hidden)
     }
 
     /// `[T, hidden]` -> `[T, hidden]`.

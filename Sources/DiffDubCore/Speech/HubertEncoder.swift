@@ -24,7 +24,8 @@ public struct HubertEncoder: Sendable {
     public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
         positionalEmbedding = try HubertPositionalConvEmbedding(
             weights.scoped("pos_conv_embed"), configuration: configuration)
-        layerNorm = try LayerNorm(weights.scoped("layer_norm"), eps: configuration.layerNormEps)
+        layerNorm = try LayerNorm(
+            weights.scoped("layer_norm"), width: configuration.hiddenSize, eps: configuration.layerNormEps)
         let layerWeights = weights.scoped("layers")
         layers = try (0..<configuration.numHiddenLayers).map { i in
             try HubertEncoderLayer(layerWeights.scoped("\(i)"), configuration: configuration)

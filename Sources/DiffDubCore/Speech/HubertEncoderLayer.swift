@@ -21,12 +21,14 @@ public struct HubertEncoderLayer: Sendable {
 
     /// Binds the layer's sub-modules under `weights`.
     public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+        let hidden = configuration.hiddenSize
         attention = try HubertAttention(
-            weights.scoped("attention"), heads: configuration.numAttentionHeads)
-        layerNorm = try LayerNorm(weights.scoped("layer_norm"), eps: configuration.layerNormEps)
-        feedForward = try HubertFeedForward(weights.scoped("feed_forward"))
+            weights.scoped("attention"), hidden: hidden, heads: configuration.numAttentionHeads)
+        layerNorm = try LayerNorm(weights.scoped("layer_norm"), width: hidden, eps: configuration.layerNormEps)
+        feedForward = try HubertFeedForward(
+            weights.scoped("feed_forward"), hidden: hidden, intermediate: configuration.intermediateSize)
         finalLayerNorm = try LayerNorm(
-            weights.scoped("final_layer_norm"), eps: configuration.layerNormEps)
+            weights.scoped("final_layer_norm"), width: hidden, eps: configuration.layerNormEps)
         isPreNorm = configuration.doStableLayerNorm
     }
 

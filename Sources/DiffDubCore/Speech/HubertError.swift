@@ -1,5 +1,7 @@
+import Foundation
+
 /// Something about a Hubert model or its input is unusable.
-public enum HubertError: Error, CustomStringConvertible, Equatable {
+public enum HubertError: LocalizedError, CustomStringConvertible, Equatable {
     /// `config.json` describes a model this port does not run.
     case invalidConfiguration(String)
     /// The audio is too short to yield one feature frame.
@@ -8,6 +10,12 @@ public enum HubertError: Error, CustomStringConvertible, Equatable {
     case invalidSampleRate(Int)
     /// The input is not shaped as the model expects.
     case invalidInput(String)
+    /// Converting `inputRate` to `outputRate` would need a filter bank of `coefficients`
+    /// coefficients, more than `limit` (``BandLimitedResampler/maximumFilterCoefficients``).
+    case unsupportedResampling(inputRate: Int, outputRate: Int, coefficients: Int, limit: Int)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line saying what is wrong.
     public var description: String {
@@ -21,6 +29,9 @@ public enum HubertError: Error, CustomStringConvertible, Equatable {
             "invalid sample rate \(rate) Hz"
         case .invalidInput(let message):
             "Hubert input: \(message)"
+        case .unsupportedResampling(let input, let output, let coefficients, let limit):
+            "cannot resample \(input) Hz to \(output) Hz: the filter would need \(coefficients) coefficients "
+                + "(limit \(limit)); convert the audio to a common rate (16000, 44100, 48000 Hz) first"
         }
     }
 }

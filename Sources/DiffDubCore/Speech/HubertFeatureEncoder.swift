@@ -25,18 +25,20 @@ public struct HubertFeatureConvLayer: Sendable {
     /// The normalisation after the convolution.
     public let normalization: Normalization
 
-    /// Binds `conv.weight` (`conv.bias` when `conv_bias`) and `layer_norm.*` if the layout has one.
+    /// Binds `conv.weight` `[out, in, kernel]` (`conv.bias` when `bias`) and `layer_norm.*` if
+    /// the layout has one.
     public init(
-        _ weights: WeightBinder, stride: Int, norm: HubertConfiguration.FeatureExtractorNorm,
-        isFirst: Bool
+        _ weights: WeightBinder, in inChannels: Int, out outChannels: Int, kernel: Int, stride: Int, bias: Bool,
+        norm: HubertConfiguration.FeatureExtractorNorm, isFirst: Bool
     ) throws {
-        conv = try Conv1d(weights.scoped("conv"), stride: stride)
+        conv = try Conv1d(
+            weights.scoped("conv"), in: inChannels, out: outChannels, kernel: kernel, stride: stride, bias: bias)
         switch norm {
         case .layer:
-            normalization = .layer(try LayerNorm(weights.scoped("layer_norm"), eps: 1e-5))
+            normalization = .layer(try LayerNorm(weights.scoped("layer_norm"), width: outChannels, eps: 1e-5))
         case .group where isFirst:
             normalization = .group(
-                try GroupNorm(weights.scoped("layer_norm"), groups: conv.outChannels, eps: 1e-5))
+                try GroupNorm(weights.scoped("layer_norm"), channels: outChannels, groups: outChannels, eps: 1e-5))
         case .group:
             normalization = .none
         }
@@ -69,7 +71,8 @@ public struct HubertFeatureEncoder: Sendable {
         let layers = weights.scoped("conv_layers")
         convLayers = try configuration.convStride.indices.map { i in
             try HubertFeatureConvLayer(
-                layers.scoped("\(i)"), stride: configuration.convStride[i],
+                layers.scoped("\(i)"), in: i == 0 ? 1 : configuration.convDim[i - 1], out: configuration.convDim[i],
+                kernel: configuration.convKernel[i], stride: configuration.convStride[i], bias: configuration.convBias,
                 norm: configuration.featExtractNorm, isFirst: i == 0)
         }
     }
@@ -92,10 +95,11 @@ public struct HubertFeatureProjection: Sendable {
 
     /// Binds `layer_norm.*` (if configured) and `projection.*`.
     public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+        let channels = configuration.convDim.last ?? 1
         layerNorm =
             configuration.featProjLayerNorm
-            ? try LayerNorm(weights.scoped("layer_norm"), eps: configuration.layerNormEps) : nil
-        projection = try Linear(weights.scoped("projection"))
+            ? try LayerNorm(weights.scoped("layer_norm"), width: channels, eps: configuration.layerNormEps) : nil
+        projection = try Linear(weights.scoped("projection"), in: channels, out: configuration.hiddenSize)
     }
 
     /// `[T, C]` -> `[T, hidden]`.

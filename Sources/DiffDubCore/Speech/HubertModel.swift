@@ -21,8 +21,14 @@ public struct HubertModel: Sendable {
     /// Builds the model from `stateDict` (HF key names, as read from `pytorch_model.bin` or
     /// `model.safetensors`), strictly: every tensor must be used, with the right shape.
     public init(stateDict: StateDict, configuration: HubertConfiguration) throws {
+        try self.init(WeightBinder(Self.sanitize(stateDict)), configuration: configuration)
+    }
+
+    /// Binds a model of `configuration` under `weights` (HF key names without prefix),
+    /// strictly. The one statement of Hubert's key layout: a random model is
+    /// `try HubertModel(WeightBinder(randomSeed: 7), configuration: .chineseHubertLarge)`.
+    public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
         try configuration.validate()
-        let weights = WeightBinder(Self.sanitize(stateDict))
         self.configuration = configuration
         featureExtractor = try HubertFeatureEncoder(
             weights.scoped("feature_extractor"), configuration: configuration)

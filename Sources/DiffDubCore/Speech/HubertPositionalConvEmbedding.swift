@@ -32,19 +32,19 @@ public struct HubertPositionalConvEmbedding: Sendable {
         let kernel = configuration.numConvPosEmbeddings
         let convWeights = weights.scoped("conv")
         let parametrization = convWeights.scoped("parametrizations.weight")
-        let g = try parametrization.tensor("original0")
-        let v = try parametrization.tensor("original1", shape: [hidden, hidden / groups, kernel])
-        guard g.count == kernel, g.shape.last == kernel else {
+        guard groups >= 1, hidden % groups == 0 else {
             throw WeightError.invalidConfiguration(
-                "'\(parametrization.key("original0"))' (weight_g) should be [1, 1, \(kernel)] "
-                    + "(weight norm over dim 2), has shape \(g.shape)",
-                source: weights.stateDict.source)
+                "'\(convWeights.prefix)': \(hidden) channels cannot be split into \(groups) groups",
+                source: weights.sourceName)
         }
+        let fanIn = hidden / groups * kernel
+        let g = try parametrization.tensor("original0", shape: [1, 1, kernel], .ones)
+        let v = try parametrization.tensor("original1", shape: [hidden, hidden / groups, kernel], .fanIn(fanIn))
         self.weight = weightNormalized(g: g, v: v)
-        self.bias = try convWeights.optionalTensor("bias", shape: [hidden])
+        self.bias = try convWeights.tensor("bias", shape: [hidden], .fanIn(fanIn))
         self.groups = groups
         batchNorm =
-            configuration.convPosBatchNorm ? try BatchNorm1d(weights.scoped("batch_norm")) : nil
+            configuration.convPosBatchNorm ? try BatchNorm1d(weights.scoped("batch_norm"), channels: hidden) : nil
         dropsLastFrame = kernel % 2 == 0
     }
 

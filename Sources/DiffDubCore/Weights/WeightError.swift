@@ -1,5 +1,7 @@
+import Foundation
+
 /// A checkpoint does not fit the model being built from it.
-public enum WeightError: Error, CustomStringConvertible, Equatable {
+public enum WeightError: LocalizedError, CustomStringConvertible, Equatable {
     /// The model needs `key`, the checkpoint lacks it.
     case missing(key: String, source: String)
     /// The checkpoint holds tensors the model does not use (strict binding).
@@ -10,6 +12,9 @@ public enum WeightError: Error, CustomStringConvertible, Equatable {
     case invalidConfiguration(String, source: String)
     /// Reading the data of `key` failed.
     case unreadable(key: String, reason: String, source: String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line naming the file, the key and what is wrong.
     public var description: String {
@@ -27,4 +32,5 @@ public enum WeightError: Error, CustomStringConvertible, Equatable {
             "\(source): cannot read tensor '\(key)': \(reason)"
         }
     }
+
 }

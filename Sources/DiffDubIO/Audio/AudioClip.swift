@@ -24,6 +24,9 @@ public struct AudioClip: Sendable, Equatable {
     /// Number of frames (samples per channel).
     public var frameCount: Int { samples.count / channels }
 
+    /// Whether every sample is exactly zero (digital silence).
+    public var isSilent: Bool { !samples.contains { $0 != 0 } }
+
     /// Length in seconds.
     public var duration: Double { Double(frameCount) / Double(sampleRate) }
 

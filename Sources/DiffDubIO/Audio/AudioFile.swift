@@ -1,16 +1,29 @@
 import CSndFile
+import DiffDubCore
 import Foundation
 
 /// What can go wrong reading or writing audio files.
-public enum AudioError: Error, CustomStringConvertible, Equatable {
+public enum AudioError: LocalizedError, CustomStringConvertible, Equatable {
     /// libsndfile cannot open or decode the file (missing, unknown format, corrupt).
     case unreadable(path: String, reason: String)
     /// The file decodes to no samples.
     case empty(path: String)
+    /// Every sample is zero: there is no speech (``AudioClip/isSilent``).
+    case silent(path: String)
     /// The file decodes to more samples than ``ReaderLimits/maximumAudioSamples``.
     case tooLong(path: String, limit: Int)
     /// The file cannot be written.
     case unwritable(path: String, reason: String)
+    /// The header's sample rate is outside ``ReaderLimits/minimumAudioSampleRate`` ...
+    /// ``ReaderLimits/maximumAudioSampleRate`` (refused before any sample is read).
+    case unsupportedSampleRate(path: String, rate: Int, minimum: Int, maximum: Int)
+    /// The audio lasts longer than ``ReaderLimits/maximumAudioSeconds``.
+    case tooManySeconds(path: String, rate: Int, limit: Int)
+    /// A float sample is NaN or infinite: `frame` is its frame index (0-based), `channel` its channel.
+    case nonFiniteSample(path: String, frame: Int, channel: Int, value: Float)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// A one-line explanation naming the file.
     public var description: String {
@@ -18,9 +31,17 @@ public enum AudioError: Error, CustomStringConvertible, Equatable {
         case .unreadable(let path, let reason):
             "\(path): cannot read audio: \(reason) (formats libsndfile decodes: WAV, FLAC, OGG, MP3, ...; convert others with `AudioExtractor`)"
         case .empty(let path): "\(path): the audio has no samples"
+        case .silent(let path): "\(path): the audio is silent (every sample is 0): there is no speech in it"
         case .tooLong(let path, let limit):
             "\(path): the audio has more than \(limit) samples (DIFFDUB_MAX_AUDIO_SAMPLES)"
         case .unwritable(let path, let reason): "\(path): cannot write audio: \(reason)"
+        case .unsupportedSampleRate(let path, let rate, let minimum, let maximum):
+            "\(path): sample rate \(rate) Hz is outside the supported \(minimum)...\(maximum) Hz "
+                + "(DIFFDUB_MIN_AUDIO_RATE, DIFFDUB_MAX_AUDIO_RATE)"
+        case .tooManySeconds(let path, let rate, let limit):
+            "\(path): the audio lasts longer than \(limit) s at \(rate) Hz (DIFFDUB_MAX_AUDIO_SECONDS)"
+        case .nonFiniteSample(let path, let frame, let channel, let value):
+            "\(path): sample \(frame) (channel \(channel)) is \(value); audio samples must be finite numbers"
         }
     }
 }
@@ -66,11 +87,21 @@ public enum AudioFile {
 
     private static func decode(_ file: OpaquePointer, info: SF_INFO, path: String) throws -> AudioClip {
         let channels = Int(info.channels)
-        guard channels > 0, channels <= 1024, info.samplerate > 0 else {
+        guard channels > 0, channels <= 1024 else {
             throw AudioError.unreadable(path: path, reason: "\(channels) channels at \(info.samplerate) Hz")
         }
+        let limits = ReaderLimits.current
+        let rate = Int(info.samplerate)
+        guard rate >= limits.minimumAudioSampleRate, rate <= limits.maximumAudioSampleRate else {
+            throw AudioError.unsupportedSampleRate(
+                path: path, rate: rate, minimum: limits.minimumAudioSampleRate,
+                maximum: limits.maximumAudioSampleRate)
+        }
         guard info.frames > 0 else { throw AudioError.empty(path: path) }
-        let limit = ReaderLimits.current.maximumAudioSamples
+        let limit = limits.maximumAudioSamples
+        // Frames allowed by the duration limit (the rate is at most 384 kHz: no overflow).
+        let (frameLimit, overflow) = rate.multipliedReportingOverflow(by: limits.maximumAudioSeconds)
+        let maximumFrames = overflow ? Int.max : frameLimit
         var samples: [Float] = []
         var block = [Float](repeating: 0, count: blockFrames * channels)
         while true {
@@ -81,7 +112,18 @@ public enum AudioFile {
             guard samples.count + Int(read) * channels <= limit else {
                 throw AudioError.tooLong(path: path, limit: limit)
             }
-            samples.append(contentsOf: block.prefix(Int(read) * channels))
+            guard samples.count / channels + Int(read) <= maximumFrames else {
+                throw AudioError.tooManySeconds(path: path, rate: rate, limit: limits.maximumAudioSeconds)
+            }
+            let valid = Int(read) * channels
+            if let bad = block.withUnsafeBufferPointer({
+                NonFiniteScan.firstIndex(in: UnsafeBufferPointer(rebasing: $0[..<valid]))
+            }) {
+                let sample = samples.count + bad
+                throw AudioError.nonFiniteSample(
+                    path: path, frame: sample / channels, channel: sample % channels, value: block[bad])
+            }
+            samples.append(contentsOf: block.prefix(valid))
         }
         guard !samples.isEmpty else {
             let reason = String(cString: sf_strerror(file))

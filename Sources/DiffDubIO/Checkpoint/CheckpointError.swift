@@ -1,9 +1,10 @@
 import DiffDubCore
+import Foundation
 
 /// A checkpoint file (`torch.save` zip or legacy, safetensors) could not be read.
 ///
 /// Every case names the file; the description is one line saying what is wrong.
-public enum CheckpointError: Error, CustomStringConvertible, Equatable {
+public enum CheckpointError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file could not be opened, mapped or written.
     case io(path: String, reason: String)
     /// The file is none of the formats this reader knows.
@@ -30,6 +31,12 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
     case tensorOutOfBounds(path: String, key: String, reason: String)
     /// A safetensors header is not valid JSON or has an inconsistent entry.
     case malformedSafeTensors(path: String, reason: String)
+    /// The pickle names a global outside ``PickleGlobals`` (`posix.system`, `builtins.eval`):
+    /// the file is refused, as PyTorch's `weights_only` loading refuses it.
+    case forbiddenGlobal(path: String, module: String, name: String, offset: Int)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -50,8 +57,12 @@ public enum CheckpointError: Error, CustomStringConvertible, Equatable {
         case .limitExceeded(let path, let reason): "\(path): pickle exceeds a reader limit: \(reason)"
         case .tensorOutOfBounds(let path, let key, let reason): "\(path): tensor '\(key)': \(reason)"
         case .malformedSafeTensors(let path, let reason): "\(path): malformed safetensors file: \(reason)"
+        case .forbiddenGlobal(let path, let module, let name, let offset):
+            "\(path): the pickle names the global \(module).\(name) (offset \(offset)), which is not "
+                + "allowed in a checkpoint (in Python, loading it could run code); refusing the file"
         }
     }
+
 }
 
 extension String {

@@ -3,9 +3,9 @@ import DiffDubCore
 /// A value decoded by ``Unpickler``: Python's data types, inert placeholders for anything
 /// the reader does not rebuild, and references to torch storages and tensors.
 ///
-/// Nothing is ever executed: a `GLOBAL` outside the allow-list stays a ``global(module:name:)``
-/// and calling it (`REDUCE`, `NEWOBJ`) yields an ``object(_:)``
-/// holding what the pickle would have passed to it.
+/// Nothing is ever executed: a `GLOBAL` outside ``PickleGlobals`` is refused; an allowed one the
+/// reader does not rebuild stays a ``global(module:name:)``, and calling it (`REDUCE`, `NEWOBJ`)
+/// yields an ``object(_:)`` holding what the pickle would have passed to it.
 public indirect enum PickleValue: Sendable {
     /// `None`.
     case none
@@ -31,8 +31,9 @@ public indirect enum PickleValue: Sendable {
     case set([PickleValue])
     /// A module-level name the reader does not call (`torch.float32`, `argparse.Namespace`).
     case global(module: String, name: String)
-    /// The result of calling a callable the reader does not run (Lightning extras, enums,
-    /// optimizer state, ...), kept as the pickle described it.
+    /// The result of calling an allowed callable the reader does not run (Lightning's
+    /// `AttributeDict`, `argparse.Namespace`, `collections.Counter`, ...), kept as the pickle
+    /// described it.
     case object(PickleObject)
     /// A persistent id the reader does not interpret.
     case persistentID(PickleValue)

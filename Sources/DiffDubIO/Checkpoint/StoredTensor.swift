@@ -105,6 +105,23 @@ public struct StoredTensor: Sendable {
             return result
         }
         // Strided: gather the elements in row-major order, then convert them in one pass.
+        let gathered = storedBytes()
+        result.withUnsafeMutableBufferPointer { out in
+            gathered.withUnsafeBytes { ScalarConversion.convert($0, as: scalarType, into: out) }
+        }
+        return result
+    }
+
+    /// The elements as stored, row-major: `elementCount * scalarType.byteSize` little-endian
+    /// bytes of ``scalarType`` (strides and the storage offset applied, values unchanged).
+    public func storedBytes() -> [UInt8] {
+        let count = elementCount
+        let size = scalarType.byteSize
+        guard count > 0, let base = file.bytes.baseAddress else { return [] }
+        let start = base + byteOffset
+        if isContiguous {
+            return Array(UnsafeRawBufferPointer(start: start, count: count * size))
+        }
         var gathered = [UInt8](repeating: 0, count: count * size)
         gathered.withUnsafeMutableBytes { destination in
             guard let target = destination.baseAddress else { return }
@@ -123,15 +140,13 @@ public struct StoredTensor: Sendable {
                 }
             }
         }
-        result.withUnsafeMutableBufferPointer { out in
-            gathered.withUnsafeBytes { ScalarConversion.convert($0, as: scalarType, into: out) }
-        }
-        return result
+        return gathered
     }
 
-    /// A lazily loading record of this tensor.
+    /// A lazily loading record of this tensor (as `Float`, or as stored).
     public var record: TensorRecord {
         let tensor = self
-        return TensorRecord(scalarType: scalarType, shape: shape) { tensor.load() }
+        return TensorRecord(
+            scalarType: scalarType, shape: shape, loader: { tensor.load() }, storedBytes: { tensor.storedBytes() })
     }
 }

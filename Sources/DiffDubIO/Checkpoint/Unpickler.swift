@@ -17,8 +17,10 @@ import DiffDubCore
 /// Storage types (`torch.FloatStorage`, `HalfStorage`, `BFloat16Storage`, `DoubleStorage`,
 /// `LongStorage`, `IntStorage`, `ShortStorage`, `CharStorage`, `ByteStorage`, `BoolStorage`)
 /// are recognised inside persistent ids `('storage', type, key, location, numel[, view])`.
-/// Every other global stays an inert ``PickleValue/global(module:name:)``; calling it yields an
-/// ``PickleValue/object(_:)``.
+/// Any global outside ``PickleGlobals`` (`posix.system`, `builtins.eval`, ...) is refused with
+/// ``CheckpointError/forbiddenGlobal(path:module:name:offset:)`` as soon as it is read; the
+/// allowed ones that are not rebuilt here stay inert ``PickleValue/global(module:name:)``
+/// values, and calling them yields an ``PickleValue/object(_:)``.
 ///
 /// Limits (a hostile file gets a ``CheckpointError/limitExceeded(path:reason:)``, never a crash,
 /// hang or unbounded allocation), from ``ReaderLimits/current``:
@@ -212,17 +214,17 @@ public struct Unpickler {
         case 0x63:  // GLOBAL
             let module = try readLine()
             let name = try readLine()
-            try push(.value(.global(module: module, name: name)))
+            try push(try allowedGlobal(module, name, at: offset))
         case 0x93:  // STACK_GLOBAL
             let name = try pop()
             let module = try pop()
             guard case .value(.string(let nameText)) = name, case .value(.string(let moduleText)) = module else {
                 throw malformed(offset, "STACK_GLOBAL needs two strings")
             }
-            try push(.value(.global(module: moduleText, name: nameText)))
-        case 0x82, 0x83, 0x84:  // EXT1, EXT2, EXT4 (copyreg extension registry)
+            try push(try allowedGlobal(moduleText, nameText, at: offset))
+        case 0x82, 0x83, 0x84:  // EXT1, EXT2, EXT4 (copyreg extension registry: never allowed)
             let code = try readInteger(bytes: opcode == 0x82 ? 1 : opcode == 0x83 ? 2 : 4)
-            try push(.value(.global(module: "copyreg.extension", name: String(code))))
+            try push(try allowedGlobal("copyreg.extension", String(code), at: offset))
         case 0x52:  // REDUCE
             let arguments = try pop()
             let callable = try pop()
@@ -244,8 +246,8 @@ public struct Unpickler {
         case 0x69:  // INST
             let module = try readLine()
             let name = try readLine()
+            let cls = try allowedGlobal(module, name, at: offset)
             let items = try popMark()
-            let cls = PickleItem.value(.global(module: module, name: name))
             try push(.box(track(PickleBox(object: cls, arguments: .argumentTuple(items)))))
         case 0x62:  // BUILD
             let state = try pop()
@@ -258,6 +260,16 @@ public struct Unpickler {
         default:
             throw CheckpointError.unknownOpcode(path: path, opcode: opcode, offset: baseOffset + offset)
         }
+    }
+
+    /// The global `module.name`, or ``CheckpointError/forbiddenGlobal(path:module:name:offset:)``
+    /// when ``PickleGlobals`` does not allow it.
+    private func allowedGlobal(_ module: String, _ name: String, at offset: Int) throws -> PickleItem {
+        guard PickleGlobals.isAllowed(module: module, name: name) else {
+            throw CheckpointError.forbiddenGlobal(
+                path: path, module: Unpickler.excerpt(module), name: Unpickler.excerpt(name), offset: baseOffset + offset)
+        }
+        return .value(.global(module: module, name: name))
     }
 
     /// Registers a new container (see ``boxes``).

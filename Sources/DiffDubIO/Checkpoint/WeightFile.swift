@@ -3,6 +3,14 @@ import Foundation
 
 /// Any file of tensors this package reads, recognised by its first bytes:
 /// `torch.save` zip (`.ckpt`, `.pth`, `.pt`, `.bin`), `torch.save` legacy, safetensors, `.npy`.
+///
+/// ``checkpoint(contentsOf:)`` is the one way every model of the package reads its weights
+/// (`Renderer(checkpoint:)`, `LipLatentPredictor(checkpoint:)`, `HubertModel(modelFolder:)`,
+/// `FaceBoxesDetector(checkpoint:)`, `PIPNetLandmarker(checkpoint:)`): the file's name and
+/// extension do not matter, only its content. Every format is memory-mapped: contiguous,
+/// aligned float32 tensors are used in place, other types are converted to `Float` when a
+/// layer takes them. `diffdub convert` writes any checkpoint as safetensors, whose later loads
+/// need no unpickling.
 public enum WeightFile {
     /// The formats ``stateDict(contentsOf:)`` reads.
     public enum Format: String, Sendable, CaseIterable {
@@ -52,5 +60,20 @@ public enum WeightFile {
             let name = url.deletingPathExtension().lastPathComponent
             return (format, StateDict(source: url.path, records: [name: record]))
         }
+    }
+
+    /// The tensors of a model checkpoint at `url`: a `torch.save` file (zip or legacy; the
+    /// `state_dict` entry if the top level is a dictionary holding one) or a safetensors file,
+    /// recognised by content. Every error names the file.
+    ///
+    /// - Throws: ``CheckpointError`` when the file cannot be read, is of another format (a
+    ///   `.npy` array holds one tensor, not a model), or is malformed.
+    public static func checkpoint(contentsOf url: URL) throws -> StateDict {
+        let (format, stateDict) = try stateDict(contentsOf: url)
+        guard format != .npy else {
+            throw CheckpointError.unrecognizedFormat(
+                path: url.path, reason: "a NumPy array, not a model checkpoint (torch.save file or safetensors)")
+        }
+        return stateDict
     }
 }

@@ -24,11 +24,9 @@ public enum DubbingDemo {
 
     /// Small models with random weights drawn from `seed`.
     public static func randomModels(seed: UInt64 = 0) throws -> Dubber {
-        let renderer = try Renderer(
-            stateDict: RendererWeights.random(configuration: rendererConfiguration, seed: seed), prefix: "",
-            configuration: rendererConfiguration)
+        let renderer = try Renderer(WeightBinder(randomSeed: seed), configuration: rendererConfiguration)
         let predictor = try LipLatentPredictor(
-            stateDict: LipLatentPredictorWeights.random(configuration: predictorConfiguration, seed: seed &+ 1))
+            WeightBinder(randomSeed: seed &+ 1), configuration: predictorConfiguration)
         return try Dubber(renderer: renderer, lipPredictor: predictor)
     }
 

@@ -277,9 +277,8 @@ extension DubbingRequest {
 
     /// Refuses a tensor holding NaN or infinite values, naming `input` and the first bad index.
     static func checkFinite(_ tensor: Tensor, input: String) throws {
-        guard let flat = tensor.firstNonFiniteIndex() else { return }
-        let value = tensor.withUnsafeBufferPointer { $0[flat] }
-        throw DubbingError.nonFinite(input: input, index: tensor.multiIndex(ofFlatIndex: flat), value: value)
+        guard let bad = tensor.firstNonFinite() else { return }
+        throw DubbingError.nonFinite(input: input, index: bad.index, value: bad.value)
     }
 
     /// Refuses landmarks holding NaN or infinite coordinates, naming `input`, the frame and point.

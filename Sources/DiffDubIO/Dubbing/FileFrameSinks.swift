@@ -22,7 +22,7 @@ public final class PNGFolderSink: FrameSink, @unchecked Sendable {
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
         } catch {
             TemporaryFiles.unregister(staging)
-            throw ImageError.unwritable(path: url.path, reason: error.localizedDescription)
+            throw ImageError.unwritable(path: url.path, reason: SystemErrorText.reason(error))
         }
     }
 
@@ -41,7 +41,7 @@ public final class PNGFolderSink: FrameSink, @unchecked Sendable {
             do {
                 try AtomicFile.commit(staging, to: url)
             } catch {
-                throw ImageError.unwritable(path: url.path, reason: error.localizedDescription)
+                throw ImageError.unwritable(path: url.path, reason: SystemErrorText.reason(error))
             }
             ended = true
         }

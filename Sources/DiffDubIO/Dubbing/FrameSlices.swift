@@ -6,13 +6,16 @@ import Foundation
 /// sequence, checking that together they cover a contiguous run of frames exactly once.
 public struct FrameSlices {
     /// A problem with the slices.
-    public enum Error: Swift.Error, CustomStringConvertible, Equatable {
+    public enum Error: LocalizedError, CustomStringConvertible, Equatable {
         /// A frame number appears in two folders.
         case duplicate(frame: Int, first: String, second: String)
         /// Frames are missing between two slices.
         case gap(missing: Range<Int>)
         /// A folder holds no numbered frames.
         case empty(folder: String)
+
+        /// The same line as ``description``: what `localizedDescription` shows.
+        public var errorDescription: String? { description }
 
         /// One line saying what is wrong.
         public var description: String {

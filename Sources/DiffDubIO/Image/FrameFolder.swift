@@ -14,14 +14,23 @@ public struct FrameFolder: Sendable {
     /// Lists the files ending in `.fileExtension` (case-insensitive) in `url`, hidden files
     /// excluded.
     ///
+    /// When every name is the same text around one number (`synth_7.png`, `000123.png`), the
+    /// numbers must run without a gap or a repeat: a missing frame would shift the speech
+    /// against the video from there on. The step is the smallest difference between
+    /// neighbours (1 for frame numbers; timestamps such as 0, 512, 1024 step evenly too); a gap
+    /// is a difference that is a larger multiple of it (irregular differences are accepted).
+    ///
+    /// - Parameter allowingGaps: accept gaps and repeats in the numbering.
     /// - Throws: ``ImageError/noFrames(folder:fileExtension:)`` when there are none,
+    ///   ``ImageError/missingFrame(folder:name:)`` naming the first number missing,
+    ///   ``ImageError/duplicateFrameNumber(folder:first:second:)`` for two names of one number,
     ///   ``ImageError/unreadableFolder(path:reason:)`` when the folder cannot be listed.
-    public init(_ url: URL, fileExtension: String = "png") throws {
+    public init(_ url: URL, fileExtension: String = "png", allowingGaps: Bool = false) throws {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
         } catch {
-            throw ImageError.unreadableFolder(path: url.path, reason: error.localizedDescription)
+            throw ImageError.unreadableFolder(path: url.path, reason: SystemErrorText.reason(error))
         }
         let suffix = "." + fileExtension.lowercased()
         let frameNames = names.filter { !$0.hasPrefix(".") && $0.lowercased().hasSuffix(suffix) }
@@ -29,8 +38,50 @@ public struct FrameFolder: Sendable {
         guard !frameNames.isEmpty else {
             throw ImageError.noFrames(folder: url.path, fileExtension: fileExtension)
         }
+        if !allowingGaps { try Self.checkNumbering(frameNames, folder: url.path) }
         self.url = url
         self.frames = frameNames.map { url.appendingPathComponent($0) }
+    }
+
+    /// Throws when `names` (sorted naturally) are one pattern around a number and the numbers
+    /// skip or repeat one.
+    static func checkNumbering(_ names: [String], folder: String) throws {
+        guard names.count > 1 else { return }
+        var pattern: (prefix: Substring, suffix: Substring)?
+        var numbered: [(number: Int, digits: Substring, name: String)] = []
+        for name in names {
+            // The last run of ASCII digits in the name.
+            guard let end = name.lastIndex(where: { $0.isASCII && $0.isNumber }) else { return }
+            var start = end
+            while start > name.startIndex, name[name.index(before: start)].isASCII, name[name.index(before: start)].isNumber {
+                start = name.index(before: start)
+            }
+            let digits = name[start...end]
+            let prefix = name[..<start]
+            let suffix = name[name.index(after: end)...]
+            if let pattern, pattern.prefix != prefix || pattern.suffix.lowercased() != suffix.lowercased() { return }
+            pattern = (prefix, suffix)
+            guard digits.count <= 18, let number = Int(digits) else { return }
+            numbered.append((number, digits, name))
+        }
+        guard let pattern else { return }
+        let pairs = zip(numbered, numbered.dropFirst())
+        for (previous, next) in pairs where next.number == previous.number {
+            throw ImageError.duplicateFrameNumber(folder: folder, first: previous.name, second: next.name)
+        }
+        // The step: 1 for frame numbers, more for names carrying timestamps (ffmpeg's
+        // `-frame_pts`); irregular steps (variable frame rate timestamps) cannot show a gap.
+        let steps = pairs.map { $0.1.number - $0.0.number }
+        guard let step = steps.min(), step > 0, steps.allSatisfy({ $0 % step == 0 }) else { return }
+        for (previous, next) in pairs {
+            if next.number != previous.number + step {
+                var digits = String(previous.number + step)
+                if previous.digits.count > digits.count && previous.digits.hasPrefix("0") {
+                    digits = String(repeating: "0", count: previous.digits.count - digits.count) + digits
+                }
+                throw ImageError.missingFrame(folder: folder, name: "\(pattern.prefix)\(digits)\(pattern.suffix)")
+            }
+        }
     }
 
     /// Number of frames.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// What can go wrong reading or writing image files and frame folders.
-public enum ImageError: Error, CustomStringConvertible, Equatable {
+public enum ImageError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file could not be decoded (missing, not a PNG, corrupt); `reason` is libpng's message.
     case unreadable(path: String, reason: String)
     /// The file could not be written.
@@ -14,6 +14,13 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
     case noFrames(folder: String, fileExtension: String)
     /// A folder could not be listed.
     case unreadableFolder(path: String, reason: String)
+    /// A frame folder's numbering skips `name` (the first missing frame).
+    case missingFrame(folder: String, name: String)
+    /// Two names of a frame folder carry the same number (`7.png` and `007.png`).
+    case duplicateFrameNumber(folder: String, first: String, second: String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// A one-line explanation naming the file.
     public var description: String {
@@ -25,6 +32,10 @@ public enum ImageError: Error, CustomStringConvertible, Equatable {
             "\(path): image of \(width)x\(height) pixels exceeds the limit of \(limit) pixels (DIFFDUB_MAX_IMAGE_PIXELS)"
         case .noFrames(let folder, let ext): "\(folder): no .\(ext) frames in this folder"
         case .unreadableFolder(let path, let reason): "\(path): cannot list folder: \(reason)"
+        case .missingFrame(let folder, let name):
+            "\(folder): frame \(name) is missing: the numbering has a gap there (every frame must be present)"
+        case .duplicateFrameNumber(let folder, let first, let second):
+            "\(folder): \(first) and \(second) have the same frame number"
         }
     }
 }

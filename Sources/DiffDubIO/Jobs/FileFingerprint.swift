@@ -26,7 +26,7 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
         do {
             let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
             size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
-            digest = try SHA256.hash(fileAt: url).hex
+            digest = try SHA256.hexDigest(ofFileAt: url)
         } catch {
             throw JobError.damaged(path: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
@@ -39,7 +39,7 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return "missing" }
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
         if size != self.size { return "size \(size) bytes, prepared with \(self.size)" }
-        guard let digest = try? SHA256.hash(fileAt: url).hex else { return "unreadable" }
+        guard let digest = try? SHA256.hexDigest(ofFileAt: url) else { return "unreadable" }
         return digest == sha256 ? nil : "SHA-256 \(digest.prefix(12))..., prepared with \(sha256.prefix(12))..."
     }
 }

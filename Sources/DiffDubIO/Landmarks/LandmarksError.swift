@@ -1,5 +1,7 @@
+import Foundation
+
 /// What can go wrong reading or writing landmark files.
-public enum LandmarksError: Error, CustomStringConvertible, Equatable {
+public enum LandmarksError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file could not be read or written.
     case unreadable(path: String, reason: String)
     /// A file or entry does not hold 68 points (`line` is 1-based, `nil` for a whole file).
@@ -14,6 +16,16 @@ public enum LandmarksError: Error, CustomStringConvertible, Equatable {
     case duplicateFrame(path: String, line: Int, frame: String)
     /// A table has no entries.
     case empty(path: String)
+    /// The file holds a NUL byte or another control character that is not a line end or tab
+    /// (`line` is 1-based).
+    case controlCharacter(path: String, line: Int, code: UInt32)
+    /// A value is a number, but NaN or infinite.
+    case nonFinite(path: String, line: Int, text: String)
+    /// A coordinate lies further from the origin than ``ReaderLimits/maximumLandmarkCoordinate``.
+    case implausibleCoordinate(path: String, line: Int, value: Float, limit: Int)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// A one-line explanation naming the file (and line).
     public var description: String {
@@ -29,6 +41,20 @@ public enum LandmarksError: Error, CustomStringConvertible, Equatable {
         case .duplicateFrame(let path, let line, let frame):
             "\(path):\(line): frame \(frame) appears a second time"
         case .empty(let path): "\(path): no landmark entries"
+        case .controlCharacter(let path, let line, let code):
+            "\(path):\(line): control character U+\(String(code, radix: 16, uppercase: true).leftPadded(to: 4)) "
+                + "(\(code == 0 ? "NUL" : "not text")); landmark files are plain text"
+        case .nonFinite(let path, let line, let text):
+            "\(path):\(line): \"\(text)\" is not a finite number"
+        case .implausibleCoordinate(let path, let line, let value, let limit):
+            "\(path):\(line): coordinate \(value) is far outside any frame (limit +-\(limit) pixels, "
+                + "DIFFDUB_MAX_LANDMARK_COORDINATE)"
         }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }

@@ -21,15 +21,16 @@ public enum LandmarksFile {
     public static func parsePoints(_ text: String, path: String) throws -> FaceLandmarks {
         var values: [Float] = []
         var lastLine = 0
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," || $0 == "\r" })
+        let limit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
+        for (index, line) in try lines(of: text, path: path).enumerated() {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
             if fields.isEmpty { continue }
             lastLine = index + 1
             guard fields.count == 2 else {
                 throw LandmarksError.malformedLine(path: path, line: index + 1, text: String(line.prefix(60)))
             }
             for field in fields {
-                values.append(try number(field, path: path, line: index + 1))
+                values.append(try number(field, path: path, line: index + 1, limit: limit))
             }
             if values.count > 2 * FaceLandmarks.count {
                 throw LandmarksError.wrongPointCount(path: path, line: lastLine, found: values.count / 2)
@@ -87,8 +88,9 @@ public enum LandmarksFile {
     public static func parseTable(_ text: String, path: String) throws -> [Entry] {
         var entries: [Entry] = []
         var seen = Set<String>()
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+        let limit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
+        for (index, line) in try lines(of: text, path: path).enumerated() {
+            let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let name = fields.first else { continue }
             let pairs = fields.dropFirst()
             guard pairs.count == FaceLandmarks.count else {
@@ -101,8 +103,8 @@ public enum LandmarksFile {
                 guard parts.count == 2 else {
                     throw LandmarksError.unparsableNumber(path: path, line: index + 1, text: String(pair.prefix(60)))
                 }
-                values.append(try number(parts[0], path: path, line: index + 1))
-                values.append(try number(parts[1], path: path, line: index + 1))
+                values.append(try number(parts[0], path: path, line: index + 1, limit: limit))
+                values.append(try number(parts[1], path: path, line: index + 1, limit: limit))
             }
             let frame = String(name)
             guard seen.insert(frame).inserted else {
@@ -165,9 +167,31 @@ public enum LandmarksFile {
         return String(Int(v.rounded(.towardZero)))
     }
 
-    static func number(_ text: Substring, path: String, line: Int) throws -> Float {
-        guard let v = Float(text), v.isFinite else {
+    /// The lines of `text`: LF, CRLF and CR all end a line (as Python's universal newlines
+    /// read them); a leading byte-order mark is skipped. A NUL or any other control character
+    /// but tab is refused naming its line (C number parsing would stop at a NUL silently).
+    static func lines(of text: String, path: String) throws -> [Substring] {
+        var body = Substring(text)
+        if body.unicodeScalars.first == "\u{FEFF}" { body = body.dropFirst() }
+        let lines = body.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+        for (index, line) in lines.enumerated() {
+            if let bad = line.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F }) {
+                throw LandmarksError.controlCharacter(path: path, line: index + 1, code: bad.value)
+            }
+        }
+        return lines
+    }
+
+    static func number(_ text: Substring, path: String, line: Int, limit: Float) throws -> Float {
+        guard let v = Float(text) else {
             throw LandmarksError.unparsableNumber(path: path, line: line, text: String(text.prefix(60)))
+        }
+        guard v.isFinite else {
+            throw LandmarksError.nonFinite(path: path, line: line, text: String(text.prefix(60)))
+        }
+        guard abs(v) <= limit else {
+            throw LandmarksError.implausibleCoordinate(path: path, line: line, value: v, limit: Int(limit))
         }
         return v
     }
@@ -182,7 +206,7 @@ public enum LandmarksFile {
             defer { try? handle.close() }
             data = try handle.read(upToCount: limit + 1) ?? Data()
         } catch {
-            throw LandmarksError.unreadable(path: url.path, reason: error.localizedDescription)
+            throw LandmarksError.unreadable(path: url.path, reason: SystemErrorText.reason(error))
         }
         guard data.count <= limit else {
             throw LandmarksError.unreadable(
@@ -198,7 +222,7 @@ public enum LandmarksFile {
         do {
             try AtomicFile.write(Data(text.utf8), to: url)
         } catch {
-            throw LandmarksError.unreadable(path: url.path, reason: "cannot write: \(error.localizedDescription)")
+            throw LandmarksError.unreadable(path: url.path, reason: "cannot write: \(SystemErrorText.reason(error))")
         }
     }
 }

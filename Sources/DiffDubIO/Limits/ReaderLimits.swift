@@ -31,6 +31,20 @@ public struct ReaderLimits: Sendable, Equatable {
     /// Most samples (frames x channels) of one decoded audio file (default 2^30: 4 GB of
     /// floats, over 3 hours of 48 kHz stereo). Environment: `DIFFDUB_MAX_AUDIO_SAMPLES`.
     public var maximumAudioSamples = 1 << 30
+    /// Lowest sample rate of an audio file, in Hz (default 1,000: below it there is no speech
+    /// band; 8 kHz telephone audio is the lowest in real use). Checked before any sample is
+    /// read. Environment: `DIFFDUB_MIN_AUDIO_RATE`.
+    public var minimumAudioSampleRate = 1_000
+    /// Highest sample rate of an audio file, in Hz (default 384,000, the highest rate of
+    /// studio formats). Checked before any sample is read. Environment: `DIFFDUB_MAX_AUDIO_RATE`.
+    public var maximumAudioSampleRate = 384_000
+    /// Longest audio file, in seconds (default 10,800: three hours). Checked as blocks are
+    /// decoded, so no more than this much audio is ever held. Environment: `DIFFDUB_MAX_AUDIO_SECONDS`.
+    public var maximumAudioSeconds = 10_800
+    /// Largest magnitude of a landmark coordinate, in pixels (default 1,000,000: far outside
+    /// any frame, yet small enough that the mask code's integer arithmetic cannot overflow).
+    /// Environment: `DIFFDUB_MAX_LANDMARK_COORDINATE`.
+    public var maximumLandmarkCoordinate = 1_000_000
     /// Longest landmark file, in bytes (a 68-point file is about 1 KB per frame).
     /// Environment: `DIFFDUB_MAX_LANDMARKS_BYTES`.
     public var maximumLandmarksFileBytes = 1 << 28
@@ -53,7 +67,11 @@ public struct ReaderLimits: Sendable, Equatable {
         ("DIFFDUB_MAX_SAFETENSORS_HEADER", \.maximumSafeTensorsHeaderLength),
         ("DIFFDUB_MAX_IMAGE_PIXELS", \.maximumImagePixels),
         ("DIFFDUB_MAX_AUDIO_SAMPLES", \.maximumAudioSamples),
-            ("DIFFDUB_MAX_LANDMARKS_BYTES", \.maximumLandmarksFileBytes),
+        ("DIFFDUB_MIN_AUDIO_RATE", \.minimumAudioSampleRate),
+        ("DIFFDUB_MAX_AUDIO_RATE", \.maximumAudioSampleRate),
+        ("DIFFDUB_MAX_AUDIO_SECONDS", \.maximumAudioSeconds),
+        ("DIFFDUB_MAX_LANDMARKS_BYTES", \.maximumLandmarksFileBytes),
+        ("DIFFDUB_MAX_LANDMARK_COORDINATE", \.maximumLandmarkCoordinate),
         ]
     }
 

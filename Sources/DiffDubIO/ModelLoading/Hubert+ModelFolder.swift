@@ -2,11 +2,14 @@ import DiffDubCore
 import Foundation
 
 /// A Hubert model folder (as downloaded from the Hugging Face hub) cannot be used.
-public enum HubertModelFolderError: Error, CustomStringConvertible {
+public enum HubertModelFolderError: LocalizedError, CustomStringConvertible {
     /// The folder lacks `config.json` or both weight files.
     case missingFile(folder: String, expected: [String])
     /// `config.json` is not a readable Hubert configuration.
     case invalidConfiguration(path: String, reason: String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line naming the file and what is wrong.
     public var description: String {
@@ -17,6 +20,7 @@ public enum HubertModelFolderError: Error, CustomStringConvertible {
             "\(path): not a usable Hubert config.json: \(reason)"
         }
     }
+
 }
 
 extension HubertConfiguration {
@@ -46,7 +50,8 @@ extension HubertModel {
     public static let weightFileNames = ["model.safetensors", "pytorch_model.bin"]
 
     /// Loads an HF model folder: `config.json` and `model.safetensors` or
-    /// `pytorch_model.bin` (either weight-norm key naming).
+    /// `pytorch_model.bin` (either weight-norm key naming; either file may hold either format,
+    /// see ``WeightFile/checkpoint(contentsOf:)``).
     public init(modelFolder: URL) throws {
         let configuration = try HubertConfiguration(
             contentsOf: modelFolder.appendingPathComponent("config.json"))
@@ -62,13 +67,10 @@ extension HubertModel {
         try self.init(weightsAt: weightsURL, configuration: configuration)
     }
 
-    /// Loads the weights in `url` (a torch checkpoint or a safetensors file) for `configuration`.
+    /// Loads the weights in `url` for `configuration`, through ``WeightFile/checkpoint(contentsOf:)``
+    /// (torch `.bin`/`.pth`/`.ckpt`, zip or legacy, or safetensors, recognised by content).
     public init(weightsAt url: URL, configuration: HubertConfiguration) throws {
-        let stateDict =
-            url.pathExtension == "safetensors"
-            ? try SafeTensorsFile.stateDict(contentsOf: url)
-            : try TorchCheckpoint.stateDict(contentsOf: url)
-        try self.init(stateDict: stateDict, configuration: configuration)
+        try self.init(stateDict: WeightFile.checkpoint(contentsOf: url), configuration: configuration)
     }
 }
 
@@ -82,8 +84,12 @@ extension HubertFeatureExtractor {
 extension HubertFeatureExtractor {
     /// DiffDub's features for the audio file at `url` (any format libsndfile reads), mixed
     /// to mono and resampled to 16 kHz: see ``features(samples:sampleRate:)``.
+    ///
+    /// - Throws: ``AudioError`` for an unreadable, empty or silent (all-zero) file, or one
+    ///   with NaN samples.
     public func features(forAudioAt url: URL) throws -> Tensor {
         let audio = try AudioFile.read(url)
+        guard !audio.isSilent else { throw AudioError.silent(path: url.path) }
         return try features(samples: audio.mono().samples, sampleRate: audio.sampleRate)
     }
 }

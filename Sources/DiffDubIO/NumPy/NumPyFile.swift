@@ -2,14 +2,14 @@ import DiffDubCore
 import Foundation
 
 /// A `.npy` file could not be read or written.
-public enum NumPyError: Error, CustomStringConvertible, Equatable {
+public enum NumPyError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file does not start with the `\x93NUMPY` magic.
     case notNumPy(path: String)
     /// Header version other than 1.0, 2.0 or 3.0.
     case unsupportedVersion(path: String, major: UInt8, minor: UInt8)
     /// The header dictionary is malformed or too long.
     case malformedHeader(path: String, reason: String)
-    /// `fortran_order` is True: only C order is supported.
+    /// `fortran_order` is True (no longer thrown: Fortran-ordered arrays are read and reordered).
     case fortranOrder(path: String)
     /// A `descr` this reader does not handle (big-endian, structured, strings, complex).
     case unsupportedDType(path: String, descr: String)
@@ -19,6 +19,11 @@ public enum NumPyError: Error, CustomStringConvertible, Equatable {
     case unexpectedArray(path: String, reason: String)
     /// The file could not be opened or written.
     case io(path: String, reason: String)
+    /// The array holds a NaN or an infinity at `index` (``NumPyFile/readFiniteTensor(_:)``).
+    case nonFinite(path: String, index: [Int], value: Float)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// One line naming the file and the problem.
     public var description: String {
@@ -34,11 +39,16 @@ public enum NumPyError: Error, CustomStringConvertible, Equatable {
             "\(path): truncated .npy data: expected \(expected) bytes, found \(found)"
         case .unexpectedArray(let path, let reason): "\(path): \(reason)"
         case .io(let path, let reason): "\(path): \(reason)"
+        case .nonFinite(let path, let index, let value):
+            "\(path): element \(index) is \(value); the array must hold finite numbers"
         }
     }
 }
 
-/// Reading and writing NumPy `.npy` files (format versions 1.0 to 3.0, C order).
+/// Reading and writing NumPy `.npy` files (format versions 1.0 to 3.0), read as NumPy reads
+/// them: the header is a Python dict literal (``NumPyHeader``), `descr` any spelling
+/// `np.dtype` accepts for booleans, integers and floats (big-endian data is swapped, unsigned
+/// 16-64-bit integers widened), C or Fortran order.
 public enum NumPyFile {
     /// Longest header accepted, in bytes (NumPy itself writes far less;
     /// ``ReaderLimits/maximumNumPyHeaderLength``).
@@ -50,7 +60,7 @@ public enum NumPyFile {
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
-            throw NumPyError.io(path: url.path, reason: "cannot read file (\(error.localizedDescription))")
+            throw NumPyError.io(path: url.path, reason: "cannot read file (\(SystemErrorText.reason(error)))")
         }
         return try decode(data, path: url.path)
     }
@@ -89,17 +99,58 @@ public enum NumPyFile {
         guard let header = String(data: headerBytes, encoding: major == 3 ? .utf8 : .isoLatin1) else {
             throw NumPyError.malformedHeader(path: path, reason: "header is not text")
         }
-        let parsed = try NumPyHeader(parsing: header, path: path)
-        if parsed.fortranOrder { throw NumPyError.fortranOrder(path: path) }
+        let parsed = try NumPyHeader(parsing: header, path: path, allowsLongSuffix: major <= 2)
+        guard let scalarType = parsed.dtype.scalarType else {
+            throw NumPyError.unsupportedDType(path: path, descr: parsed.dtype.name)
+        }
         let count = try checkedElementCount(parsed.shape, path: path)
-        let (needed, overflow) = count.multipliedReportingOverflow(by: parsed.scalarType.byteSize)
+        let (needed, overflow) = count.multipliedReportingOverflow(by: parsed.dtype.size)
         let available = data.count - headerStart - headerLength
         guard !overflow, available >= needed else {
             throw NumPyError.truncated(path: path, expectedBytes: overflow ? Int.max : needed, foundBytes: available)
         }
         let start = data.startIndex + headerStart + headerLength
-        let bytes = [UInt8](data[start..<(start + needed)])
-        return NumPyArray(scalarType: parsed.scalarType, shape: parsed.shape, bytes: bytes)
+        guard var bytes = data[start..<(start + needed)].withUnsafeBytes({ parsed.dtype.convert($0, count: count) }) else {
+            throw NumPyError.unexpectedArray(path: path, reason: "a uint64 value is above \(Int64.max), the largest integer read")
+        }
+        if parsed.fortranOrder {
+            bytes = cOrder(fromFortranOrder: bytes, shape: parsed.shape, elementSize: scalarType.byteSize)
+        }
+        return NumPyArray(scalarType: scalarType, shape: parsed.shape, bytes: bytes)
+    }
+
+    /// The elements of a Fortran-ordered (column-major) array of `shape` in C order.
+    static func cOrder(fromFortranOrder bytes: [UInt8], shape: [Int], elementSize: Int) -> [UInt8] {
+        guard shape.count > 1, !bytes.isEmpty else { return bytes }
+        var strides = [Int](repeating: 1, count: shape.count)  // Fortran strides, in elements
+        for axis in 1..<shape.count { strides[axis] = strides[axis - 1] * shape[axis - 1] }
+        var out = [UInt8](repeating: 0, count: bytes.count)
+        var index = [Int](repeating: 0, count: shape.count)
+        var source = 0
+        for element in 0..<(bytes.count / elementSize) {
+            for b in 0..<elementSize { out[element * elementSize + b] = bytes[source * elementSize + b] }
+            var axis = shape.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                source += strides[axis]
+                if index[axis] < shape[axis] { break }
+                source -= strides[axis] * shape[axis]
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return out
+    }
+
+    /// Reads `url` as a float32 tensor (any numeric dtype is converted) and refuses it with
+    /// ``NumPyError/nonFinite(path:index:value:)`` naming the first NaN or infinity: for inputs
+    /// such as Hubert features, noise or latents, where one NaN would spread through the model.
+    public static func readFiniteTensor(_ url: URL) throws -> Tensor {
+        let tensor = try readTensor(url)
+        if let bad = tensor.firstNonFinite() {
+            throw NumPyError.nonFinite(path: url.path, index: bad.index, value: bad.value)
+        }
+        return tensor
     }
 
     private static func checkedElementCount(_ shape: [Int], path: String) throws -> Int {
@@ -159,72 +210,5 @@ public enum NumPyFile {
     /// Writes `tensor` as float32 to `url` atomically.
     public static func write(_ tensor: Tensor, to url: URL) throws {
         try write(NumPyArray(tensor), to: url)
-    }
-}
-
-/// The parsed header dictionary of a `.npy` file.
-struct NumPyHeader {
-    var scalarType: ScalarType
-    var fortranOrder: Bool
-    var shape: [Int]
-
-    init(parsing header: String, path: String) throws {
-        func value(of key: String) throws -> Substring {
-            guard let keyRange = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else {
-                throw NumPyError.malformedHeader(path: path, reason: "no '\(key)' entry")
-            }
-            var rest = header[keyRange.upperBound...].drop { $0 == " " }
-            guard rest.first == ":" else { throw NumPyError.malformedHeader(path: path, reason: "no value for '\(key)'") }
-            rest = rest.dropFirst().drop { $0 == " " }
-            return rest
-        }
-        // descr
-        let descrRest = try value(of: "descr")
-        guard let quote = descrRest.first, quote == "'" || quote == "\"",
-            let end = descrRest.dropFirst().firstIndex(of: quote)
-        else {
-            throw NumPyError.unsupportedDType(path: path, descr: String(descrRest.prefix(20)))
-        }
-        let descr = String(descrRest[descrRest.index(after: descrRest.startIndex)..<end])
-        switch descr {
-        case "<f4", "=f4": scalarType = .float32
-        case "<f2", "=f2": scalarType = .float16
-        case "<f8", "=f8": scalarType = .float64
-        case "<i8", "=i8": scalarType = .int64
-        case "<i4", "=i4": scalarType = .int32
-        case "<i2", "=i2": scalarType = .int16
-        case "|i1", "<i1", "i1": scalarType = .int8
-        case "|u1", "<u1", "u1": scalarType = .uint8
-        case "|b1", "<b1", "b1": scalarType = .bool
-        default: throw NumPyError.unsupportedDType(path: path, descr: descr)
-        }
-        // fortran_order
-        let fortranRest = try value(of: "fortran_order")
-        if fortranRest.hasPrefix("True") {
-            fortranOrder = true
-        } else if fortranRest.hasPrefix("False") {
-            fortranOrder = false
-        } else {
-            throw NumPyError.malformedHeader(path: path, reason: "fortran_order is neither True nor False")
-        }
-        // shape
-        let shapeRest = try value(of: "shape")
-        guard shapeRest.first == "(", let close = shapeRest.firstIndex(of: ")") else {
-            throw NumPyError.malformedHeader(path: path, reason: "shape is not a tuple")
-        }
-        let inner = shapeRest[shapeRest.index(after: shapeRest.startIndex)..<close]
-        var extents: [Int] = []
-        for part in inner.split(separator: ",") {
-            let text = part.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "L", with: "")
-            if text.isEmpty { continue }
-            guard let extent = Int(text), extent >= 0 else {
-                throw NumPyError.malformedHeader(path: path, reason: "bad extent '\(text)' in shape")
-            }
-            extents.append(extent)
-        }
-        guard extents.count <= 32 else {
-            throw NumPyError.malformedHeader(path: path, reason: "too many axes")
-        }
-        shape = extents
     }
 }

@@ -125,18 +125,35 @@ public enum SafeTensorsFile {
         return result
     }
 
-    /// Writes `tensors` as F32 to `url` with `metadata` in `__metadata__`, atomically
-    /// (temporary file in the same folder, then rename). Tensors are laid out in key order;
-    /// the header is padded with spaces to a multiple of 8 bytes so that data is aligned.
+    /// Writes `tensors` as F32 to `url` with `metadata` in `__metadata__`, atomically (as the
+    /// `StateDict` overload writes).
     public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
-        let names = tensors.keys.sorted()
+        try write(
+            StateDict(source: url.path, records: tensors.mapValues { TensorRecord($0) }), metadata: metadata, to: url)
+    }
+
+    /// Writes every tensor of `stateDict` to `url` under its key, in its stored type (the
+    /// file's bytes unchanged for records read from a file: float32 stays F32, float16 F16,
+    /// int64 I64; strided torch views are made contiguous), with `metadata` in
+    /// `__metadata__`.
+    ///
+    /// Written atomically: to a temporary file in the same folder, renamed to `url` when
+    /// complete (a failed or interrupted write leaves no partial `url`). Tensors are laid out
+    /// in key order, one at a time (memory use is one tensor); the header is padded with
+    /// spaces to a multiple of 8 bytes so that the data is aligned.
+    ///
+    /// - Throws: ``CheckpointError/io(path:reason:)`` naming `url`, or the error of reading
+    ///   a record (naming the source file).
+    public static func write(_ stateDict: StateDict, metadata: [String: String] = [:], to url: URL) throws {
+        let names = stateDict.keys
         var header: [String: Any] = [:]
         var offset = 0
         for name in names {
-            guard let tensor = tensors[name] else { continue }
-            let bytes = tensor.count * MemoryLayout<Float>.size
+            guard let record = stateDict[name] else { continue }
+            let bytes = record.elementCount * record.scalarType.byteSize
             header[name] =
-                ["dtype": "F32", "shape": tensor.shape, "data_offsets": [offset, offset + bytes]] as [String: Any]
+                ["dtype": dtypeName(of: record.scalarType), "shape": record.shape, "data_offsets": [offset, offset + bytes]]
+                as [String: Any]
             offset += bytes
         }
         if !metadata.isEmpty { header["__metadata__"] = metadata }
@@ -158,19 +175,28 @@ public enum SafeTensorsFile {
             try handle.write(contentsOf: Data(bytes: &length, count: 8))
             try handle.write(contentsOf: json)
             for name in names {
-                guard let tensor = tensors[name] else { continue }
-                try tensor.withUnsafeBufferPointer { buffer in
-                    try handle.write(contentsOf: Data(buffer: buffer))
+                guard let record = stateDict[name] else { continue }
+                let bytes = try record.loadStoredBytes()
+                guard bytes.count == record.elementCount * record.scalarType.byteSize else {
+                    throw CheckpointError.io(
+                        path: url.path, reason: "tensor '\(name)' gave \(bytes.count) bytes for shape \(record.shape)")
                 }
+                try handle.write(contentsOf: Data(bytes))
             }
             try handle.close()
             try AtomicFile.commit(temporary, to: url)
         } catch let error as CheckpointError {
             try? FileManager.default.removeItem(at: temporary)
+            TemporaryFiles.unregister(temporary)
+            throw error
+        } catch let error as WeightError {
+            try? FileManager.default.removeItem(at: temporary)
+            TemporaryFiles.unregister(temporary)
             throw error
         } catch {
             try? FileManager.default.removeItem(at: temporary)
-            throw CheckpointError.io(path: url.path, reason: "cannot write file (\(error.localizedDescription))")
+            TemporaryFiles.unregister(temporary)
+            throw CheckpointError.io(path: url.path, reason: "cannot write file (\(SystemErrorText.reason(error)))")
         }
     }
 }

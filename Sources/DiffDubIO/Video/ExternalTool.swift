@@ -70,7 +70,7 @@ final class RunningTool {
         } catch {
             try? errorHandle.close()
             try? FileManager.default.removeItem(at: errorURL)
-            throw VideoError.launchFailed(tool: tool, reason: error.localizedDescription)
+            throw VideoError.launchFailed(tool: tool, reason: SystemErrorText.reason(error))
         }
         try? errorHandle.close()
         // Close our copies of the child's ends so that end-of-file is seen.

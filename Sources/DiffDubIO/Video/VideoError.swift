@@ -1,5 +1,7 @@
+import Foundation
+
 /// What can go wrong decoding, encoding or probing media with ffmpeg.
-public enum VideoError: Error, CustomStringConvertible, Equatable {
+public enum VideoError: LocalizedError, CustomStringConvertible, Equatable {
     /// `ffmpeg` or `ffprobe` is not on `PATH`.
     case toolNotFound(tool: String)
     /// The tool could not be started.
@@ -16,6 +18,9 @@ public enum VideoError: Error, CustomStringConvertible, Equatable {
     case frameSizeMismatch(path: String, expected: String, found: String)
     /// The writer was already finished or cancelled.
     case writerClosed(path: String)
+
+    /// The same line as ``description``: what `localizedDescription` shows.
+    public var errorDescription: String? { description }
 
     /// A one-line explanation naming the file.
     public var description: String {

@@ -14,6 +14,17 @@ public struct VideoInfo: Sendable, Equatable {
     public var frameCount: Int?
     /// Whether the file has an audio stream.
     public var hasAudio: Bool
+    /// ffprobe's `avg_frame_rate` and `r_frame_rate` as written (`"30000/1001"`): they differ
+    /// for variable-frame-rate video.
+    var averageRateText: String? = nil
+    var baseRateText: String? = nil
+
+    /// Whether the stream's frames are not evenly spaced (ffprobe's average rate differs from
+    /// its base rate), as phone recordings often are.
+    public var isVariableFrameRate: Bool {
+        guard let averageRateText, let baseRateText, VideoProbe.rate(averageRateText) != nil else { return false }
+        return VideoProbe.rate(averageRateText) != VideoProbe.rate(baseRateText)
+    }
 }
 
 /// Probing media files with `ffprobe`.
@@ -54,7 +65,8 @@ public enum VideoProbe {
             width: width, height: height,
             frameRate: rate(video["avg_frame_rate"]) ?? rate(video["r_frame_rate"]) ?? 0,
             duration: duration, frameCount: (video["nb_frames"] as? String).flatMap { Int($0) },
-            hasAudio: hasAudio)
+            hasAudio: hasAudio, averageRateText: video["avg_frame_rate"] as? String,
+            baseRateText: video["r_frame_rate"] as? String)
     }
 
     /// The exact number of frames of the first video stream, by decoding it

@@ -2,9 +2,12 @@ import DiffDubCore
 import Foundation
 
 /// Decodes a video to RGB frames through `ffmpeg`, one frame at a time:
-/// `ffmpeg -i <file> -vf fps=25 -f rawvideo -pix_fmt rgb24 -` (the frame rate filter is left
-/// out when `frameRate` is nil). Frames come out at the probed width and height; only one
-/// frame is in memory at a time unless ``readAll()`` is used.
+/// `ffmpeg -i <file> -vf fps=25 -f rawvideo -pix_fmt rgb24 -` (with `frameRate` nil, the
+/// source's frames, or for variable-frame-rate video frames at its average rate,
+/// ``VideoInfo/frameRate``). ffmpeg applies the display rotation (phones store portrait video
+/// as landscape plus a rotation), so frames come out upright at the probed width and height,
+/// which account for it; frames are taken at their timestamps, so variable frame rates come
+/// out in time. Only one frame is in memory at a time unless ``readAll()`` is used.
 ///
 /// ```swift
 /// let reader = try VideoReader(url)
@@ -37,7 +40,13 @@ public final class VideoReader {
         self.frameRate = frameRate
         info = try VideoProbe.info(url)
         var arguments = ["-v", "error", "-nostdin", "-i", url.path, "-map", "0:v:0"]
-        if let frameRate { arguments += ["-vf", "fps=\(frameRate)"] }
+        if let frameRate {
+            arguments += ["-vf", "fps=\(frameRate)"]
+        } else if info.isVariableFrameRate, let average = info.averageRateText {
+            // Variable frame rate: frames at the average rate, each shown at its time (ffmpeg
+            // would otherwise fill the base rate, giving more frames than `frameRate` says).
+            arguments += ["-vf", "fps=\(average)"]
+        }
         arguments += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
         tool = try RunningTool("ffmpeg", arguments, input: false, output: true)
     }
@@ -54,7 +63,7 @@ public final class VideoReader {
         } catch {
             done = true
             tool.terminate()
-            throw VideoError.decodeFailed(path: url.path, reason: error.localizedDescription)
+            throw VideoError.decodeFailed(path: url.path, reason: SystemErrorText.reason(error))
         }
         if data.count == frameBytes {
             framesRead += 1

@@ -1,0 +1,73 @@
+import Foundation
+
+/// A model download failed. Each description is one line naming the URL or file.
+public enum ModelDownloadError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// The server answered with an HTTP status other than 200 or 206.
+    case httpStatus(url: String, status: Int)
+    /// The connection failed or dropped (the partial file, if any, is kept for a resume).
+    case network(url: String, reason: String)
+    /// The server closed the response before all announced bytes arrived.
+    case incomplete(url: String, received: Int64, expected: Int64)
+    /// The response cannot be appended to the partial file (a `Content-Range` that does not fit).
+    case badResponse(url: String, reason: String)
+    /// The downloaded file's SHA-256 is not the published one (the download is removed).
+    case checksumMismatch(path: String, expected: String, actual: String)
+    /// A file of the model folder cannot be written or read.
+    case file(path: String, reason: String)
+
+    /// One line naming the URL or file and what is wrong.
+    public var description: String {
+        switch self {
+        case .httpStatus(let url, let status):
+            "\(url): HTTP \(status) (\(HTTPURLResponseText.reason(for: status)))"
+        case .network(let url, let reason):
+            "\(url): \(reason)"
+        case .incomplete(let url, let received, let expected):
+            "\(url): the connection closed after \(received) of \(expected) bytes"
+        case .badResponse(let url, let reason):
+            "\(url): \(reason)"
+        case .checksumMismatch(let path, let expected, let actual):
+            "\(path): SHA-256 \(actual) is not the published \(expected); the download was removed"
+        case .file(let path, let reason):
+            "\(path): \(reason)"
+        }
+    }
+
+    /// The same line as ``description``.
+    public var errorDescription: String? { description }
+
+    /// Whether another attempt may succeed where this one stopped (a dropped or failed
+    /// connection), as opposed to an answer that will not change (an HTTP error status).
+    public var isTransient: Bool {
+        switch self {
+        case .network, .incomplete: true
+        case .httpStatus(_, let status): status >= 500 || status == 408 || status == 429
+        case .badResponse, .checksumMismatch, .file: false
+        }
+    }
+}
+
+/// Short texts of the common HTTP statuses (Foundation's `localizedString(forStatusCode:)`
+/// differs between platforms).
+enum HTTPURLResponseText {
+    static func reason(for status: Int) -> String {
+        switch status {
+        case 400: "bad request"
+        case 401: "unauthorized"
+        case 403: "forbidden"
+        case 404: "not found"
+        case 408: "request timeout"
+        case 410: "gone"
+        case 416: "range not satisfiable"
+        case 429: "too many requests"
+        case 500: "internal server error"
+        case 502: "bad gateway"
+        case 503: "service unavailable"
+        case 504: "gateway timeout"
+        case 300..<400: "redirect"
+        case 400..<500: "client error"
+        case 500..<600: "server error"
+        default: "unexpected status"
+        }
+    }
+}

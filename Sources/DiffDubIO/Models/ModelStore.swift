@@ -1,0 +1,113 @@
+import Foundation
+
+/// A folder of downloaded models (`diffdub models list|download`), and where the commands
+/// look for them.
+///
+/// The default folder is the first one ``FaceModelFiles/searchFolders(environment:)`` searches:
+/// `$DIFFDUB_MODELS` when set, otherwise `~/.cache/diffdub`. Files keep their published names
+/// (`stage1_state_dict.ckpt`, `pipnet_resnet18_10x68x32x256_300w.pth`); the Hubert files go in
+/// the subfolder `chinese-hubert-large/`.
+public struct ModelStore: Sendable, Hashable {
+    /// The folder.
+    public var folder: URL
+
+    /// The store in `folder`.
+    public init(folder: URL) { self.folder = folder }
+
+    /// The store in the default folder (`$DIFFDUB_MODELS`, else `~/.cache/diffdub`).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.init(folder: Self.defaultFolder(environment: environment))
+    }
+
+    /// `$DIFFDUB_MODELS` when set and not empty, otherwise `~/.cache/diffdub`.
+    public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        FaceModelFiles.searchFolders(environment: environment)[0]
+    }
+
+    /// Where `file` is (or goes) in this store.
+    public func url(for file: ModelFile) -> URL {
+        folder.appendingPathComponent(file.relativePath)
+    }
+
+    /// The checkpoint file (or, for `hubert`, the model folder) of `model` in this store, whether
+    /// present or not.
+    public func entryURL(for model: ReleasedModel) -> URL {
+        folder.appendingPathComponent(model.entryPath)
+    }
+
+    /// Whether every file of `model` is in this store.
+    public func isComplete(_ model: ReleasedModel) -> Bool {
+        model.files.allSatisfy { isRegularFile(url(for: $0)) }
+    }
+
+    /// The downloaded `model` in the folders the commands search
+    /// (``FaceModelFiles/searchFolders(environment:)``: `$DIFFDUB_MODELS`, `~/.cache/diffdub`,
+    /// `./Models`, the checkout's `Models`): the checkpoint file, or for `hubert` the model folder,
+    /// of the first folder holding all its files; `nil` when none does. For `dub` to default
+    /// `--stage1`, `--stage2` and `--hubert-model`.
+    public static func locate(
+        _ model: ReleasedModel, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> URL? {
+        FaceModelFiles.searchFolders(environment: environment).lazy
+            .map { ModelStore(folder: $0) }
+            .first { $0.isComplete(model) }?
+            .entryURL(for: model)
+    }
+
+    /// What this store holds of `model`, file by file; with `checksums` the SHA-256 of each
+    /// present file is computed (reading the whole file).
+    public func status(of model: ReleasedModel, checksums: Bool = true) throws -> [ModelFileStatus] {
+        try model.files.map { file in
+            let url = url(for: file)
+            guard isRegularFile(url) else {
+                let partial = url.appendingPathExtension(ModelDownloader.partialExtension)
+                let partialSize = isRegularFile(partial) ? Self.size(of: partial) : nil
+                return ModelFileStatus(file: file, url: url, size: nil, sha256: nil, partialSize: partialSize)
+            }
+            let digest: String?
+            do {
+                digest = checksums ? try SHA256.hexDigest(ofFileAt: url) : nil
+            } catch {
+                throw ModelDownloadError.file(path: url.path, reason: Self.reason(error))
+            }
+            return ModelFileStatus(file: file, url: url, size: Self.size(of: url), sha256: digest, partialSize: nil)
+        }
+    }
+
+    func isRegularFile(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+    }
+
+    static func size(of url: URL) -> Int64? {
+        (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? NSNumber)?.int64Value
+    }
+
+    static func reason(_ error: Error) -> String {
+        let text = (error as? LocalizedError)?.errorDescription ?? error.localizedDescription
+        return text.split(whereSeparator: \.isNewline).first.map(String.init) ?? text
+    }
+}
+
+/// One file of a model in a ``ModelStore``: present (with its size and SHA-256) or missing.
+public struct ModelFileStatus: Sendable, Hashable {
+    /// The catalogue entry.
+    public var file: ModelFile
+    /// Where it is (or would be).
+    public var url: URL
+    /// The size in bytes when present.
+    public var size: Int64?
+    /// The SHA-256 (lowercase hex) when present and computed.
+    public var sha256: String?
+    /// The size of an unfinished download (`<file>.part`) when the file is missing and one exists.
+    public var partialSize: Int64?
+
+    /// Whether the file is present.
+    public var isPresent: Bool { size != nil }
+
+    /// Whether the file matches the catalogue's checksum; `nil` when either is unknown.
+    public var matchesPublishedChecksum: Bool? {
+        guard let expected = file.sha256, let sha256 else { return nil }
+        return expected.lowercased() == sha256
+    }
+}
