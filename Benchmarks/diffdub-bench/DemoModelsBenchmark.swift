@@ -15,12 +15,18 @@ enum DemoModelsBenchmark {
         }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let stage1 = RendererWeights.random(
-                configuration: DubbingDemo.rendererConfiguration, seed: 0, prefix: Renderer.checkpointPrefix)
-            let stage2 = LipLatentPredictorWeights.random(configuration: DubbingDemo.predictorConfiguration, seed: 1)
-            for (name, dict) in [("stage1", stage1), ("stage2", stage2)] {
+            // The demo's models bound from random binders; their bound tensors, under the
+            // checkpoints' prefixes, load like real checkpoints.
+            let stage1 = WeightBinder(randomSeed: 0)
+            _ = try Renderer(stage1, configuration: DubbingDemo.rendererConfiguration)
+            let stage2 = WeightBinder(randomSeed: 1)
+            _ = try LipLatentPredictor(stage2, configuration: DubbingDemo.predictorConfiguration)
+            for (name, binder, prefix) in [
+                ("stage1", stage1, Renderer.checkpointPrefix), ("stage2", stage2, LipLatentPredictor.checkpointPrefix),
+            ] {
+                let dict = binder.boundStateDict
                 var tensors: [String: Tensor] = [:]
-                for key in dict.keys { tensors[key] = try dict[key]!.load() }
+                for key in dict.keys { tensors[prefix + key] = try dict[key]!.load() }
                 try SafeTensorsFile.write(tensors, to: folder.appendingPathComponent("\(name).safetensors"))
             }
             if let frames = arguments.dropFirst().first.flatMap({ Int($0) }) {
