@@ -28,6 +28,12 @@ struct JobRunCommand: AsyncParsableCommand {
     @Option(help: "Kernel threads (default: every processor).")
     var threads: Int?
 
+    @Option(help: "The stage-1 checkpoint on this machine (default: the path prepare recorded; the SHA-256 must match).", completion: .file())
+    var stage1: String?
+
+    @Option(help: "The stage-2 checkpoint on this machine (default: the path prepare recorded; the SHA-256 must match).", completion: .file())
+    var stage2: String?
+
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
@@ -41,7 +47,9 @@ struct JobRunCommand: AsyncParsableCommand {
         let shard = try JobShard(parsing: shard)
         let compute = ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let progress = ProgressPrinter.handler(quiet: quiet)
-        let task = Task { try await folder.render(shard: shard, compute: compute, progress: progress) }
+        let checkpoints = JobCheckpoints(
+            stage1: stage1.map { URL(fileURLWithPath: $0) }, stage2: stage2.map { URL(fileURLWithPath: $0) })
+        let task = Task { try await folder.render(shard: shard, compute: compute, checkpoints: checkpoints, progress: progress) }
         let summary = try await InterruptHandler.whileRunning(cancel: { task.cancel() }) { try await task.value }
         if !quiet {
             FileHandle.standardError.write(

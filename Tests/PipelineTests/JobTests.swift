@@ -172,5 +172,9 @@ struct JobTests {
         #expect(run.status != 0)
         #expect(run.standardError.contains("\(stage1.path): stage-1 checkpoint changed since the job was prepared"))
         #expect(JobFolder(job).renderedFrames().isEmpty)
+
+        // The same checkpoint elsewhere on this machine is accepted (its SHA-256 matches).
+        let elsewhere = try Self.diffdub(["job", "run", job.path, "--shard", "0/2", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path])
+        #expect(elsewhere.standardError.contains("rendered 5 frames"))
     }
 }

@@ -102,7 +102,7 @@ extension JobFolder {
     static func fingerprints(of request: DubbingRequest) throws -> (models: [JobInput], inputs: [JobInput]) {
         var models: [JobInput] = []
         if case .files(let stage1, let stage2, _) = request.models {
-            models = [try JobInput(role: "stage-1 checkpoint", url: stage1), try JobInput(role: "stage-2 checkpoint", url: stage2)]
+            models = [try JobInput(role: Role.stage1, url: stage1), try JobInput(role: Role.stage2, url: stage2)]
         }
         var inputs: [JobInput] = []
         switch request.frames {
@@ -128,8 +128,10 @@ extension JobFolder {
         return (models, inputs)
     }
 
-    /// Roles of the inputs `finish` reads.
+    /// Roles of the checkpoints, and of the inputs `finish` reads.
     enum Role {
+        static let stage1 = "stage-1 checkpoint"
+        static let stage2 = "stage-2 checkpoint"
         static let video = "video"
         static let frameFolder = "frame folder"
         static let image = "image"

@@ -1,6 +1,36 @@
 import DiffDubCore
 import Foundation
 
+/// Where a render machine has the checkpoints, when not at the paths `prepare` recorded (a
+/// container image, another mount point). `nil`: the recorded path.
+public struct JobCheckpoints: Sendable, Hashable {
+    /// The stage-1 checkpoint.
+    public var stage1: URL?
+    /// The stage-2 checkpoint.
+    public var stage2: URL?
+
+    /// Checkpoints at the given paths (`nil`: as recorded).
+    public init(stage1: URL? = nil, stage2: URL? = nil) {
+        self.stage1 = stage1
+        self.stage2 = stage2
+    }
+
+    /// `manifest` with the request's checkpoint paths, and the paths their fingerprints are
+    /// checked at, replaced.
+    func apply(to manifest: inout JobManifest) {
+        guard case .files(let recorded1, let recorded2, let imageSize) = manifest.request.models else { return }
+        let (path1, path2) = (stage1 ?? recorded1, stage2 ?? recorded2)
+        manifest.request.models = .files(stage1: path1, stage2: path2, imageSize: imageSize)
+        for i in manifest.models.indices {
+            switch manifest.models[i].role {
+            case JobFolder.Role.stage1: manifest.models[i].path = path1.path
+            case JobFolder.Role.stage2: manifest.models[i].path = path2.path
+            default: break
+            }
+        }
+    }
+}
+
 /// What one `run` of a shard did.
 public struct JobRunSummary: Sendable, Equatable {
     /// The shard.
@@ -23,23 +53,28 @@ extension JobFolder {
     ///
     /// - Parameters:
     ///   - compute: threads and memory of this process.
+    ///   - checkpoints: where this machine has the stage-1 and stage-2 checkpoints, when not at
+    ///     the paths prepare recorded (each is still checked against the recorded SHA-256).
     ///   - progress: one report per denoising step.
     /// - Throws: ``JobError`` (not a job, a changed checkpoint, a damaged plan), the models'
     ///   errors, `CancellationError`.
-    public func render(shard: JobShard, compute: ComputeSettings = ComputeSettings(), progress: ProgressHandler? = nil)
-        async throws -> JobRunSummary
-    {
+    public func render(
+        shard: JobShard, compute: ComputeSettings = ComputeSettings(), checkpoints: JobCheckpoints = JobCheckpoints(),
+        progress: ProgressHandler? = nil
+    ) async throws -> JobRunSummary {
         try await runOnOwnThread { check in
-            try renderSynchronously(shard: shard, compute: compute, progress: progress, checkCancellation: check)
+            try renderSynchronously(
+                shard: shard, compute: compute, checkpoints: checkpoints, progress: progress, checkCancellation: check)
         }
     }
 
     /// ``render(shard:compute:progress:)`` on the calling thread.
     package func renderSynchronously(
-        shard: JobShard, compute: ComputeSettings = ComputeSettings(), progress: ProgressHandler? = nil,
-        checkCancellation: @escaping () throws -> Void = {}
+        shard: JobShard, compute: ComputeSettings = ComputeSettings(), checkpoints: JobCheckpoints = JobCheckpoints(),
+        progress: ProgressHandler? = nil, checkCancellation: @escaping () throws -> Void = {}
     ) throws -> JobRunSummary {
-        let manifest = try manifest()
+        var manifest = try manifest()
+        checkpoints.apply(to: &manifest)
         for model in manifest.models { try model.verify() }
         let store = JobPlanStore(planURL)
         let plan = try store.read()
