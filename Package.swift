@@ -66,9 +66,13 @@ let package = Package(
             name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile",
             providers: [.apt(["libsndfile1-dev"]), .brew(["libsndfile"])]),
 
+        // The bfloat16 product kernel (AVX512_BF16 `vdpbf16ps`, chosen at run time): the only C
+        // in the kernels, since Swift cannot emit that instruction.
+        .target(name: "CBF16Kernels", path: "Sources/CBF16Kernels"),
+
         .target(
             name: "DiffDubCore",
-            dependencies: ["COpenBLAS"],
+            dependencies: ["COpenBLAS", "CBF16Kernels"],
             swiftSettings: projectSwiftSettings),
         .target(
             name: "DiffDubIO",

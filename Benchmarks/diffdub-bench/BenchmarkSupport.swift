@@ -62,13 +62,7 @@ enum BenchmarkSupport {
     }
 
     /// How the project's kernels were compiled (see `targetCPU` in Package.swift).
-    static var instructionSet: String {
-        #if DIFFDUB_TARGET_CPU
-            return "kernels built for a chosen CPU (-target-cpu, Package.swift)"
-        #else
-            return "kernels built for the portable baseline"
-        #endif
-    }
+    static var instructionSet: String { KernelBuild.summary }
 
     /// One line: threads, sgemm rates, load average.
     static func machineLine() -> (line: String, sgemm: Double) {

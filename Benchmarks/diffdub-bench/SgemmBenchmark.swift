@@ -37,6 +37,21 @@ enum SgemmBenchmark {
             let gflops = 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9
             print(String(format: "sgemm %d x %d x %d: %.4f s, %.1f GFLOP/s", m, n, k, seconds, gflops))
         }
+        guard Precision.bf16.isSupported else {
+            print("bf16 products: not on this CPU")
+            return
+        }
+        // The bf16 GEMM through `matmul` (packing both operands included), kernel threads.
+        for (m, n, k) in [(2048, 2048, 2048), (128, 65536, 1152)] {
+            let a = Tensor(shape: [m, k], repeating: 0.5)
+            let b = Tensor(shape: [k, n], repeating: 0.25)
+            let seconds = bestTime(runs: 3) { _ = Precision.bf16.run { matmul(a, b) } }
+            let gflops = 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9
+            print(
+                String(
+                    format: "bf16 matmul %d x %d x %d (%d kernel threads): %.4f s, %.1f GFLOP/s", m, n, k,
+                    Parallelism.threadCount, seconds, gflops))
+        }
     }
 
     /// Prints seconds and effective GFLOP/s (`2 Cout Cin 9 H W`) of a 3x3 convolution

@@ -19,15 +19,19 @@ enum UNetBenchmark {
     static func run(arguments: [String]) {
         var runs = 3
         var batch = 1
+        var precision = Precision.fp32
+        var bf16Tile = Conv2dAlgorithm.largestWinogradTileBF16
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             switch argument {
             case "--runs": runs = iterator.next().flatMap(Int.init) ?? runs
             case "--batch": batch = iterator.next().flatMap(Int.init) ?? batch
+            case "--precision": precision = iterator.next().flatMap(Precision.init(rawValue:)) ?? precision
+            case "--bf16-tile": bf16Tile = iterator.next().flatMap(Int.init) ?? bf16Tile
             case "--heap", "--tuned": break
             case "--blas-threads", "--pool": _ = iterator.next()
             default:
-                print("usage: diffdub-bench unet [--runs R] [--batch B]")
+                print("usage: diffdub-bench unet [--runs R] [--batch B] [--precision fp32|bf16] [--bf16-tile 2|4|6]")
                 return
             }
         }
@@ -38,6 +42,7 @@ enum UNetBenchmark {
         let timesteps = [Float](repeating: 950, count: batch)
         let condition = renderer.unet.prepareCondition(latents)
 
+        print("precision: \(precision.rawValue) (runs \(precision.effective.rawValue)); bf16 Winograd tiles up to F(\(bf16Tile)x\(bf16Tile))")
         var times: [Double] = []
         var cpuTimes: [Double] = []
         var ratios: [Double] = []
@@ -45,7 +50,9 @@ enum UNetBenchmark {
         for run in 0...runs {
             let clock = Date()
             let cpuStart = BenchmarkSupport.cpuSeconds()
-            let eps = renderer.unet(x, timesteps: timesteps, condition: condition)
+            let eps = Conv2dAlgorithm.$largestWinogradTileBF16.withValue(bf16Tile) {
+                precision.run { renderer.unet(x, timesteps: timesteps, condition: condition) }
+            }
             let seconds = Date().timeIntervalSince(clock)
             let cpu = BenchmarkSupport.cpuSeconds() - cpuStart
             precondition(eps.shape == [batch, 3, s, s])

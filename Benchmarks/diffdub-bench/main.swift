@@ -3,7 +3,7 @@ import DiffDubCore
 // Dispatches on the first argument; each benchmark lives in its own file.
 // Usage: swift run -c release diffdub-bench <benchmark>
 let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
-    ("sgemm", "cblas_sgemm GFLOP/s at 2048^3 and 128 x 65536 x 1152", SgemmBenchmark.runSgemm),
+    ("sgemm", "cblas_sgemm and the bf16 GEMM (if the CPU has it), GFLOP/s at 2048^3 and 128 x 65536 x 1152", SgemmBenchmark.runSgemm),
     (
         "convshapes",
         "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB] [algorithm names] [size=S ...] [rounds=R] [tuned]",
@@ -32,7 +32,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ),
     (
         "unet",
-        "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B]",
+        "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B] [--precision fp32|bf16] [--bf16-tile N]",
         { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
     (
@@ -41,7 +41,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         { FrameBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
     (
-        "unet-accuracy", "released-size UNet call: eps of the Winograd path against im2col [--batch B] [--timestep T]",
+        "unet-accuracy", "released-size UNet call: eps of the Winograd path against im2col [--batch B] [--timestep T] [--precision fp32|bf16] [--bf16-tile N] | --layers",
         { UNetAccuracyBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
     (

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DiffDubCore
 import Foundation
 
 /// The `diffdub` command: visual dubbing with DiffDub on CPUs.
@@ -7,7 +8,7 @@ struct DiffDubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diffdub",
         abstract: "Visual dubbing with DiffDub: regenerate the mouth region of a talking face to follow new speech.",
-        version: "0.2.0",
+        version: "0.2.0\n" + KernelBuild.summary,
         subcommands: [
             InspectCommand.self,
             ConvertCommand.self,

@@ -53,6 +53,7 @@ struct DubCommand: AsyncParsableCommand {
 
     func run() async throws {
         let request = dubbing.request(output: output, raw: raw)
+        PrecisionNotice.warnIfUnsupported(dubbing.precision)
         if case .video = request.output, dubbing.audio == nil { warn("no --audio: the video will be silent") }
         let summary = try await ProgressPrinter.run(request, quiet: quiet)
         for message in summary.warnings { warn(message) }

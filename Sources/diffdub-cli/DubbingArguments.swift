@@ -62,6 +62,15 @@ struct DubbingArguments: ParsableArguments {
     @Option(help: "Render only the output frames START:END (either side may be empty).")
     var frameRange: String?
 
+    @Option(help: "Output length: speech (as long as the speech; a shorter video plays forward then backward) or shortest (the original's min(speech, video)).")
+    var fit: TimelineFit = .speech
+
+    @Option(help: "Output frame rate: 25 (the original's; a video is resampled) or source (the video's own rate, every frame dubbed).")
+    var fps: FrameRateArgument = .model
+
+    @Option(help: "Arithmetic of the UNet's large products: fp32, or bf16 (AVX512_BF16 CPUs; fp32 elsewhere).")
+    var precision: Precision = .fp32
+
     @Option(help: "Kernel threads (default: every processor).")
     var threads: Int?
 
@@ -107,7 +116,7 @@ struct DubbingArguments: ParsableArguments {
             referenceMode: referenceMode == .oneShot ? .oneShot : .fewShot, referenceFrame: referenceFrame,
             steps: steps, sampler: sampler, batchSize: batch,
             frameRange: frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange(), raw: raw,
-            faceRegion: crop.flatMap(FaceRegion.init(parsing:)))
+            faceRegion: crop.flatMap(FaceRegion.init(parsing:)), fit: fit, frameRate: fps.choice)
         let speech: DubbingRequest.Speech =
             if let hubertModel { .hubertModel(url(hubertModel)) } else { .hubertFeatures(url(hubert ?? "")) }
         let landmarks: DubbingRequest.Landmarks =
@@ -120,7 +129,7 @@ struct DubbingArguments: ParsableArguments {
         return DubbingRequest(
             models: .files(stage1: url(stage1), stage2: url(stage2), imageSize: imageSize), frames: frames,
             landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
-            options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount))
+            options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, precision: precision))
     }
 
     /// Lip reference from one frame or the first 75.

@@ -87,6 +87,11 @@ import Testing
             Issue.record("a self-containing list is not cut")
             return
         }
+        // A global outside the allow-list is refused by STACK_GLOBAL, naming it.
+        let forbidden: [UInt8] = [0x80, 0x04, 0x8C, 0x03] + Array("mod".utf8) + [0x8C, 0x04] + Array("Name".utf8) + [0x93, 0x2E]
+        #expect(throws: CheckpointError.forbiddenGlobal(path: "memory", module: "mod", name: "Name", offset: 13)) {
+            try load(forbidden)
+        }
     }
 
     @Test func malformedPicklesAreTypedErrors() throws {

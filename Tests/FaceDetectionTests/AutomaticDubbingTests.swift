@@ -26,10 +26,12 @@ struct AutomaticDubbingTests {
 
     /// Pixels of `dubbed` that differ from `original` outside the feathered mouth region of
     /// frame `index` of `faces` (the region the paste-back may change).
-    static func changedOutsideMouth(original: RGBImage, dubbed: RGBImage, faces: ClipFaces, index: Int) -> Int {
-        let region = faces.region
+    static func changedOutsideMouth(original: RGBImage, dubbed: RGBImage, faces: FaceTrack, index: Int) -> Int {
+        guard let region = faces.region(forFrame: index) else {
+            return zip(original.pixels, dubbed.pixels).filter { $0 != $1 }.count
+        }
         var alpha = [Float](repeating: 0, count: region.size * region.size)
-        if let points = faces.landmarks[index] {
+        if let points = faces.landmarks(forFrame: index) {
             let crop = original.cropped(
                 rows: region.y..<(region.y + region.size), columns: region.x..<(region.x + region.size))
             let local = points.translated(by: SIMD2(Float(-region.x), Float(-region.y)))
@@ -65,9 +67,9 @@ struct AutomaticDubbingTests {
         let output = directory.url.appendingPathComponent("out")
         let job = Self.job(input: .video(video), output: output)
         let source = try VideoFileSource(video)
-        let faces = try job.detectFaces(in: source, detection: Self.detection)
+        let faces = try job.trackFaces(in: source, detection: Self.detection, imageSize: 32)
         // The widest face is the right one (x about 887..961 in the 1280 x 720 picture).
-        #expect(faces.region.x > 640)
+        #expect(faces.frames.allSatisfy { ($0.region?.x ?? 0) > 640 })
         #expect(faces.framesWithoutFace.isEmpty)
         let summary = try await job.run()
         #expect(summary.renderedFrames == 0..<3)
@@ -102,9 +104,9 @@ struct AutomaticDubbingTests {
         var detection = Self.detection
         detection.tracking.choice = .index(0)  // the left face
         let job = Self.job(input: .frameFolder(frames), output: output, detection: detection)
-        let faces = try job.detectFaces(in: try FrameFolderSource(frames), detection: detection)
+        let faces = try job.trackFaces(in: try FrameFolderSource(frames), detection: detection, imageSize: 32)
         #expect(faces.framesWithoutFace == [1])
-        #expect(faces.region.x + faces.region.size < 640)
+        #expect([0, 2].allSatisfy { faces.region(forFrame: $0).map { $0.x + $0.size < 640 } == true })
         let summary = try await job.run()
         #expect(summary.framesWithoutFace == [1])
         #expect(summary.warnings.contains { $0.contains("no face found in 1 frame") })

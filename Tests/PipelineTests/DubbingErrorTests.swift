@@ -88,17 +88,25 @@ struct DubbingErrorTests {
         try expectNoOutput(directory)
     }
 
-    @Test func shorterVideoThanSpeechIsTruncatedWithAWarning() async throws {
+    @Test func speechLongerThanTheVideoPlaysItForwardAndBack() async throws {
         let directory = try TemporaryDirectory()
         var job = job(directory)
         let long = directory.url.appendingPathComponent("long.npy")
         var generator = SeededGenerator(seed: 3)
         try NumPyFile.write(Tensor.random([25, 40, 32], using: &generator), to: long)
         job.speech = .hubertFeatures(long)
+        // Default fit: as long as the speech, the 10 frames running 0...9, 8...0, 1 (ping-pong).
         let summary = try await job.run()
         #expect(summary.latentCount == 20)
-        #expect(summary.renderedFrames == 0..<10)
-        #expect(summary.warnings.count == 1)
+        #expect(summary.renderedFrames == 0..<20)
+        #expect(summary.warnings.isEmpty)
+        let output = try FrameFolder(directory.url.appendingPathComponent("out"))
+        #expect(output.count == 20)
+        // The original's fit: cut to the video, with a warning.
+        job.options.fit = .shortest
+        let cut = try await job.run()
+        #expect(cut.renderedFrames == 0..<10)
+        #expect(cut.warnings.count == 1)
     }
 
     @Test func emptyAudioIsRejected() async throws {
@@ -140,7 +148,8 @@ struct DubbingErrorTests {
             DubbingRequest(
                 models: .loaded(dubber), frames: .source(InMemoryFrames(frames)), landmarks: .track(track),
                 speech: .features(try Fixtures.tensor("pipeline/hubert.npy")),
-                noise: .tensor(try Fixtures.tensor("pipeline/xT.npy")), options: DubbingOptions(steps: 2, faceRegion: region),
+                noise: .tensor(try Fixtures.tensor("pipeline/xT.npy")),
+                options: DubbingOptions(steps: 2, faceRegion: region, fit: .shortest),
                 output: .sink(sink))
         }
         await #expect(throws: DubbingError.nonSquareFrame(index: 0, height: 512, width: 640)) {

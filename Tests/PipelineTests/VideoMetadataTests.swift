@@ -85,7 +85,7 @@ import Testing
         #expect(grey.dropFirst(10).allSatisfy { $0 == 3 } && (20...21).contains(grey.count), "\(grey)")
         // The source's own frames: the five stored frames at the average rate, in time.
         let info = try VideoProbe.info(url)
-        let source = try VideoReader(url, frameRate: nil).readAll()
+        let source = try VideoReader(url, timing: .sourceRate).readAll()
         let duration = try #require(info.duration)
         #expect(abs(Double(source.count) - duration * info.frameRate) <= 1.5, "\(source.count) frames, \(info)")
         #expect(source.first.map { Int($0[16, 16, 0]) / 64 } == 0 && source.last.map { Int($0[16, 16, 0]) / 64 } == 3)

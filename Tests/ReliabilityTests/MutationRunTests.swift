@@ -63,6 +63,15 @@ import Testing
         }
     }
 
+    @Test func silentAudioGivesNoHubertFeatures() throws {
+        let folder = try TemporaryFolder()
+        defer { folder.cleanUp() }
+        let wav = folder.file("silence.wav")
+        try AudioFile.write(AudioClip(samples: [Float](repeating: 0, count: 16_000), channels: 1, sampleRate: 16_000), to: wav)
+        let extractor = try HubertFeatureExtractor(modelFolder: Fixtures.url("hubert/large"))
+        #expect(throws: AudioError.silent(path: wav.path)) { _ = try extractor.features(forAudioAt: wav) }
+    }
+
     @Test func silentAudioIsSilent() {
         #expect(AudioClip(samples: [0, 0, 0, 0], channels: 2, sampleRate: 16_000).isSilent)
         #expect(!AudioClip(samples: [0, 0, 1e-9, 0], channels: 2, sampleRate: 16_000).isSilent)

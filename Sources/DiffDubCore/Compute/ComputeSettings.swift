@@ -11,6 +11,7 @@ import Foundation
 /// |---|---|---|
 /// | ``threads`` | active processors | element-wise kernels and the split matrix products |
 /// | ``bufferPoolBytes`` | 1 GiB | a diffusion step allocates the same activations as the step before; reusing them saves page faults (peak 1.7 GB against 2.4 GB per released-size UNet call) |
+/// | ``precision`` | fp32 | bf16 products are faster only where the tile size allows (Docs/PERFORMANCE.md) |
 /// | ``keepsLargeBlocksInHeap`` | true | glibc keeps blocks of 32 MiB and more in its heap instead of mapping each one (`x * 0.5` on `[1, 128, 256, 256]`: 49 ms without, 3.3 ms with) |
 ///
 /// OpenBLAS always runs single-threaded: large products are split across ``threads`` by the
@@ -24,6 +25,9 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
     /// Whether glibc is asked, once per process, to keep large freed blocks in its heap
     /// (`mallopt`; a setting of the C library, harmless to other code; no effect elsewhere).
     public var keepsLargeBlocksInHeap: Bool
+    /// The arithmetic of the UNet's large products (default ``Precision/fp32``; ``Precision/bf16``
+    /// runs as fp32 on CPUs without AVX512_BF16, see ``Precision/effective``).
+    public var precision: Precision
 
     /// The default pool size: 1 GiB, more than one released-size UNet call at 256 x 256
     /// frees per step.
@@ -32,21 +36,37 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
     /// Settings with the given values; the defaults are the tuned ones.
     public init(
         threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        bufferPoolBytes: Int = ComputeSettings.defaultBufferPoolBytes, keepsLargeBlocksInHeap: Bool = true
+        bufferPoolBytes: Int = ComputeSettings.defaultBufferPoolBytes, keepsLargeBlocksInHeap: Bool = true,
+        precision: Precision = .fp32
     ) {
         self.threads = max(1, threads)
         self.bufferPoolBytes = max(0, bufferPoolBytes)
         self.keepsLargeBlocksInHeap = keepsLargeBlocksInHeap
+        self.precision = precision
+    }
+
+    private enum CodingKeys: String, CodingKey { case threads, bufferPoolBytes, keepsLargeBlocksInHeap, precision }
+
+    /// Reads settings; absent keys keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = ComputeSettings()
+        self.init(
+            threads: try c.decodeIfPresent(Int.self, forKey: .threads) ?? defaults.threads,
+            bufferPoolBytes: try c.decodeIfPresent(Int.self, forKey: .bufferPoolBytes) ?? defaults.bufferPoolBytes,
+            keepsLargeBlocksInHeap: try c.decodeIfPresent(Bool.self, forKey: .keepsLargeBlocksInHeap)
+                ?? defaults.keepsLargeBlocksInHeap,
+            precision: try c.decodeIfPresent(Precision.self, forKey: .precision) ?? defaults.precision)
     }
 
     /// Runs `body` with these settings: the kernels it calls on this thread or task use
-    /// ``threads`` and one buffer pool of ``bufferPoolBytes`` that lives as long as the
-    /// tensors allocated from it.
+    /// ``threads``, ``precision`` and one buffer pool of ``bufferPoolBytes`` that lives as long
+    /// as the tensors allocated from it.
     public func run<Result>(_ body: () throws -> Result) rethrows -> Result {
         if keepsLargeBlocksInHeap { AllocatorTuning.keepLargeBlocksInHeap() }
         let context = ComputeContext(
             threads: threads, pool: bufferPoolBytes > 0 ? TensorBufferPool(capacityBytes: bufferPoolBytes) : nil)
-        return try ComputeContext.$current.withValue(context, operation: body)
+        return try ComputeContext.$current.withValue(context) { try precision.run(body) }
     }
 
     /// Runs `body` with these settings unless settings are already in force on this thread or

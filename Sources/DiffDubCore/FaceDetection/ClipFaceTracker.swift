@@ -1,23 +1,5 @@
 import Foundation
 
-/// How faces are found in a clip for dubbing.
-public struct FaceTrackingOptions: Sendable, Hashable, Codable {
-    /// Which face is dubbed when a frame has several (default: the widest).
-    public var choice: FaceChoice = .largest
-    /// Expansion ratio of the clip's crop box (0.6, the original's `--expanded_ratio`).
-    public var expandRatio: Double = 0.6
-    /// Run the detector on every `detectEvery`-th frame only (1 = every frame); frames in
-    /// between reuse the last boxes for PIPNet.
-    public var detectEvery: Int = 1
-    /// Temporal landmark smoothing radius in frames (0 = off); see ``LandmarkSmoothing``.
-    public var smoothingRadius: Int = 0
-    /// A crop region given by the user instead of the automatic one.
-    public var region: FaceRegion?
-
-    /// Default options.
-    public init() {}
-}
-
 /// The faces of a clip, ready for ``Dubber/dub(frames:landmarks:hubert:noise:options:sink:progress:)``.
 public struct ClipFaces: Sendable {
     /// The square region dubbed in every frame.

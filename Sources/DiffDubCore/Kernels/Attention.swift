@@ -3,7 +3,9 @@
 /// `[B, Tq, dv]`. Heads are folded into `B` by the caller.
 ///
 /// Two `sgemm` calls per batch element (scores `[Tq, Tk]`, then scores x values) around the
-/// stable row softmax; the score buffer holds one batch element at a time.
+/// stable row softmax; the score buffer holds one batch element at a time. Inside
+/// ``Precision/run(_:)`` with ``Precision/bf16`` the large products take bfloat16 inputs with
+/// float32 sums (``productGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``).
 public func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, scale: Float) -> Tensor {
     precondition(
         query.rank == 3 && key.rank == 3 && value.rank == 3,
@@ -18,12 +20,12 @@ public func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor,
     defer { scores.deallocate() }
     let (pq, pk, pv) = (query.readPointer, key.readPointer, value.readPointer)
     for b in 0..<batch {
-        sgemm(
+        productGEMM(
             transposeA: false, transposeB: true, m: queries, n: keys, k: depth, alpha: scale,
             a: pq + b * queries * depth, lda: depth, b: pk + b * keys * depth, ldb: depth,
             c: scores, ldc: keys)
         softmaxRows(scores, rows: queries, columns: keys)
-        sgemm(
+        productGEMM(
             transposeA: false, transposeB: false, m: queries, n: valueDepth, k: keys,
             a: scores, lda: keys, b: pv + b * keys * valueDepth, ldb: valueDepth,
             c: y + b * queries * valueDepth, ldc: valueDepth)

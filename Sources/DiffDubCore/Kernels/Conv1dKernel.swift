@@ -81,7 +81,7 @@ public func conv1d(
     if kernel == 1 && stride == 1 && padding == 0 {
         for n in 0..<batch {
             for g in 0..<groups {
-                sgemm(
+                productGEMM(
                     transposeA: false, transposeB: false, m: groupOut, n: outLength, k: groupChannels,
                     a: pw + g * groupOut * patch, lda: patch,
                     b: px + (n * channels + g * groupChannels) * length, ldb: length,

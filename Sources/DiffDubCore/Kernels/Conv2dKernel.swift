@@ -70,7 +70,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// against (`diffdub-bench unet-accuracy`). A task-local value, so other tasks are unaffected.
     @TaskLocal public static var automaticUsesWinograd = true
 
-    /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``):
+    /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:precision:)``):
     /// for a 3x3 kernel with at least 32 input channels on an output of at least 16 x 16 pixels;
     /// im2col otherwise. Measured with `diffdub-bench convshapes tuned` (both threads, wall ms,
     /// im2col / F(2x2) / F(4x4) / F(6x6), packed products, AVX2 build): 128 -> 128 at 256^2
@@ -90,6 +90,15 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// Output sides from which ``automatic`` takes `F(6x6, 3x3)` over `F(4x4, 3x3)`.
     public static let winograd6x6MinimumSide = 64
 
+    /// The largest Winograd output tile (2, 4 or 6) ``automatic`` takes when the products run in
+    /// bfloat16 (default 2: F(2x2, 3x3) only). Rounding the products' inputs to bfloat16 costs
+    /// about 2^-9 of them, and the output transform amplifies it with the tile: on the UNet's 3x3
+    /// layers (`diffdub-bench unet-accuracy --layers`), max / mean |bf16 - im2col| relative to the
+    /// output's RMS is about 0.02 / 0.003 with F(2x2), 0.3 / 0.015 with F(4x4) and 0.5 / 0.03
+    /// with F(6x6) (float32: 3e-6 to 1e-4). A task-local value, so a benchmark can bind another
+    /// limit (`Conv2dAlgorithm.$largestWinogradTileBF16.withValue(4) { ... }`).
+    @TaskLocal public static var largestWinogradTileBF16 = 2
+
     /// Output sides from which ``automatic`` takes `F(4x4, 3x3)` over `F(2x2, 3x3)`.
     public static let winograd4x4MinimumSide = 32
 
@@ -104,8 +113,15 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// tuned` (wall ms, F(4x4) / F(6x6), packed products): 128 -> 128 at 256^2 55 / 43, at 128^2
     /// 16.2 / 15.3, 256 -> 256 at 64^2 12.8 / 12.6, at 32^2 3.5 / 4.2. F(6x6) keeps 7.1x the
     /// weights against 4x.
+    ///
+    /// With bfloat16 products (`precision` ``Precision/bf16``) the tile is chosen for accuracy as
+    /// well: the input transform's values are rounded to 8 significant bits before the products,
+    /// and the output transform amplifies that rounding the more the larger the tile (its
+    /// coefficients reach 2^5 in F(6x6), 2^3 in F(4x4)); F(6x6) is taken from
+    /// tiles up to ``largestWinogradTileBF16`` only (Docs/PERFORMANCE.md has the errors per tile).
     public static func automaticWinograd(
-        channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputHeight: Int, outputWidth: Int
+        channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputHeight: Int, outputWidth: Int,
+        precision: Precision = .fp32
     ) -> Conv2dAlgorithm? {
         guard
             prefersWinograd(
@@ -113,8 +129,9 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
                 outputPixels: outputHeight * outputWidth)
         else { return nil }
         let side = min(outputHeight, outputWidth)
-        if side >= winograd6x6MinimumSide { return .winograd6x6 }
-        return side >= winograd4x4MinimumSide ? .winograd4x4 : .winograd
+        let largestTile = precision == .bf16 ? largestWinogradTileBF16 : 6
+        if side >= winograd6x6MinimumSide && largestTile >= 6 { return .winograd6x6 }
+        return side >= winograd4x4MinimumSide && largestTile >= 4 ? .winograd4x4 : .winograd
     }
 }
 
@@ -128,11 +145,15 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// on a large enough layer uses Winograd: `F(2x2, 3x3)` on outputs from 16 x 16, `F(4x4, 3x3)`
 /// from 32 x 32, `F(6x6, 3x3)` from 64 x 64 (16, 36 or 64 products `[O, C] x [C, tiles]` per band
 /// of tile rows; see
-/// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:)``).
+/// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:precision:)``).
 /// Other kernels unfold bands of output rows into
 /// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
 /// straight into the output. Matrix products use OpenBLAS threads.
+///
+/// Inside ``Precision/run(_:)`` with ``Precision/bf16`` on a CPU that has it, the Winograd
+/// products and the 1x1 product take bfloat16 inputs with float32 sums (``BF16Products``), and
+/// the automatic rule keeps to F(2x2) (``Conv2dAlgorithm/largestWinogradTileBF16``).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
     conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
 }
@@ -167,24 +188,25 @@ public func conv2d(
         algorithm == .automatic || algorithm == .im2col || isThreeByThree,
         "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
     var chosen = algorithm
+    let bf16 = KernelContext.productsUseBF16
     if algorithm == .automatic {
         chosen =
             Conv2dAlgorithm.automaticWinograd(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                outputHeight: outHeight, outputWidth: outWidth) ?? .automatic
+                outputHeight: outHeight, outputWidth: outWidth, precision: bf16 ? .bf16 : .fp32) ?? .automatic
     }
     switch chosen {
     case .winograd4x4:
         return convolveByBands(
-            x, weight: WinogradWeights<WinogradF4>.of(weight), bias: bias, padding: padding,
+            x, weight: weight, transform: WinogradF4.self, bf16: bf16, bias: bias, padding: padding,
             bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF4BufferBytes))
     case .winograd6x6:
         return convolveByBands(
-            x, weight: WinogradWeights<WinogradF6>.of(weight), bias: bias, padding: padding,
+            x, weight: weight, transform: WinogradF6.self, bf16: bf16, bias: bias, padding: padding,
             bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF6BufferBytes))
     case .winograd:
         return convolveByBands(
-            x, weight: WinogradWeights<WinogradF2>.of(weight), bias: bias, padding: padding,
+            x, weight: weight, transform: WinogradF2.self, bf16: bf16, bias: bias, padding: padding,
             bufferBytes: columnBufferBytes)
     case .automatic, .im2col:
         return convolveByColumns(
@@ -194,15 +216,22 @@ public func conv2d(
 }
 
 /// The Winograd `F(m x m, 3x3)` convolution (arguments already checked) of every image of `x`
-/// with the transformed weights `weight`, band buffers of at most `bufferBytes` each.
+/// with `weight`'s kept transform (float32, or bfloat16 when `bf16`), band buffers of at most
+/// `bufferBytes` each.
 private func convolveByBands<Transform: WinogradTransform>(
-    _ x: Tensor, weight: WinogradWeights<Transform>, bias: Tensor?, padding: Int, bufferBytes: Int
+    _ x: Tensor, weight: Tensor, transform: Transform.Type, bf16: Bool, bias: Tensor?, padding: Int, bufferBytes: Int
 ) -> Tensor {
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
-    let winograd = WinogradBandConvolution(
-        weights: weight, height: height, width: width, padding: padding, bufferBytes: bufferBytes)
+    let winograd =
+        bf16
+        ? WinogradBandConvolution(
+            weights: WinogradWeightsBF16<Transform>.of(weight), height: height, width: width, padding: padding,
+            bufferBytes: bufferBytes)
+        : WinogradBandConvolution(
+            weights: WinogradWeights<Transform>.of(weight), height: height, width: width, padding: padding,
+            bufferBytes: bufferBytes)
     defer { winograd.deallocate() }
-    let (outChannels, outHeight, outWidth) = (weight.outChannels, winograd.outHeight, winograd.outWidth)
+    let (outChannels, outHeight, outWidth) = (winograd.outChannels, winograd.outHeight, winograd.outWidth)
     let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
     let (px, pb) = (x.readPointer, bias?.readPointer)
     for n in 0..<batch {
@@ -269,7 +298,7 @@ private func convolveByColumns(
         for n in 0..<batch {
             let image = y + n * outChannels * outPlane
             fillBias(image)
-            sgemm(
+            productGEMM(
                 transposeA: false, transposeB: false, m: outChannels, n: outPlane, k: channels,
                 a: pw, lda: channels, b: px + n * channels * inPlane, ldb: inPlane,
                 beta: beta, c: image, ldc: outPlane)

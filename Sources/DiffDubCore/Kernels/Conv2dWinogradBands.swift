@@ -15,6 +15,11 @@
 /// reads (``PackedProducts``, or `sgemm` in a portable build), and the weights are packed once
 /// (``WinogradWeights``), so the products copy nothing. Every image is computed on its own with
 /// the same band layout, so a result does not depend on the batch it was computed in.
+///
+/// With bfloat16 weights (``WinogradWeightsBF16``, ``Precision/bf16``) the panels are 32 tiles
+/// wide, and each transformed-input matrix is rounded to bfloat16 pairs (``BF16Products``) just
+/// before its products, by the thread that multiplies it, into a per-thread buffer that stays in
+/// the second-level cache.
 struct WinogradBandConvolution<Transform: WinogradTransform> {
     let channels: Int
     let outChannels: Int
@@ -27,7 +32,12 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
     let tileRows: Int
     /// Tile rows transformed at once (bounded by the buffer budget).
     let bandRows: Int
-    let weights: WinogradWeights<Transform>
+    /// The float32 weight transform, or nil when the products run on ``reducedWeights``.
+    let weights: WinogradWeights<Transform>?
+    /// The bfloat16 weight transform, or nil for float32 products.
+    let reducedWeights: WinogradWeightsBF16<Transform>?
+    /// Output channels the products hold (the weights' padded count).
+    let paddedOutChannels: Int
     /// Transformed input band (`alpha^2` matrices in ``WinogradPanels``) and products
     /// `[O', alpha^2, tiles']` of the largest band.
     let inputBand: UnsafeMutablePointer<Float>
@@ -46,10 +56,31 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         return (tileRows + bands - 1) / bands
     }
 
+    /// A convolution with float32 products.
     init(weights: WinogradWeights<Transform>, height: Int, width: Int, padding: Int, bufferBytes: Int) {
-        channels = weights.channels
-        outChannels = weights.outChannels
+        self.init(
+            weights: weights, reducedWeights: nil, channels: weights.channels, outChannels: weights.outChannels,
+            paddedOutChannels: weights.paddedOutChannels, height: height, width: width, padding: padding,
+            bufferBytes: bufferBytes)
+    }
+
+    /// A convolution with bfloat16 products (``BF16Products``).
+    init(weights: WinogradWeightsBF16<Transform>, height: Int, width: Int, padding: Int, bufferBytes: Int) {
+        self.init(
+            weights: nil, reducedWeights: weights, channels: weights.channels, outChannels: weights.outChannels,
+            paddedOutChannels: weights.paddedOutChannels, height: height, width: width, padding: padding,
+            bufferBytes: bufferBytes)
+    }
+
+    private init(
+        weights: WinogradWeights<Transform>?, reducedWeights: WinogradWeightsBF16<Transform>?, channels: Int,
+        outChannels: Int, paddedOutChannels: Int, height: Int, width: Int, padding: Int, bufferBytes: Int
+    ) {
+        self.channels = channels
+        self.outChannels = outChannels
         self.weights = weights
+        self.reducedWeights = reducedWeights
+        self.paddedOutChannels = paddedOutChannels
         self.height = height
         self.width = width
         self.padding = padding
@@ -61,9 +92,9 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         bandRows = Self.bandRows(
             channels: channels, outChannels: outChannels, tileColumns: tileColumns, tileRows: tileRows,
             bufferBytes: bufferBytes)
-        let panels = WinogradPanels(channels: channels, tiles: bandRows * tileColumns)
+        let panels = WinogradPanels(channels: channels, tiles: bandRows * tileColumns, bf16: reducedWeights != nil)
         inputBand = .allocate(capacity: Self.products * panels.matrixCount)
-        productBand = .allocate(capacity: Self.products * weights.paddedOutChannels * panels.paddedTiles)
+        productBand = .allocate(capacity: Self.products * paddedOutChannels * panels.paddedTiles)
     }
 
     /// Frees the band buffers; call once, after the last ``run(input:output:bias:)``.
@@ -77,7 +108,7 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         var firstTileRow = 0
         while firstTileRow < tileRows {
             let rows = min(bandRows, tileRows - firstTileRow)
-            let panels = WinogradPanels(channels: channels, tiles: rows * tileColumns)
+            let panels = WinogradPanels(channels: channels, tiles: rows * tileColumns, bf16: reducedWeights != nil)
             transformInput(input, firstTileRow: firstTileRow, rows: rows, panels: panels)
             multiply(panels)
             transformOutput(output, bias: bias, firstTileRow: firstTileRow, rows: rows, panels: panels)
@@ -90,7 +121,11 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
     /// outside, panels of tiles inside, so a panel of `U` stays in the first-level cache while
     /// the panels of `V` stream past it), or one single-threaded `sgemm` in a portable build.
     private func multiply(_ panels: WinogradPanels) {
-        let (weights, inputBand, productBand, channels) = (self.weights, self.inputBand, self.productBand, self.channels)
+        if let reducedWeights {
+            multiplyBF16(panels, weights: reducedWeights)
+            return
+        }
+        let (weights, inputBand, productBand, channels) = (self.weights!, self.inputBand, self.productBand, self.channels)
         let rowStride = Self.products * panels.paddedTiles
         let matrix = weights.paddedOutChannels * channels
         guard PackedProducts.isAvailable else {
@@ -112,6 +147,39 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
                             depth: channels, a: u + firstRow * channels, b: v + panels.offset(ofPanel: panel),
                             width: panels.width(ofPanel: panel),
                             c: m + firstRow * rowStride + panels.firstTile(ofPanel: panel), ldc: rowStride)
+                    }
+                }
+            }
+        }
+    }
+
+    /// ``multiply(_:)`` on bfloat16 inputs: per matrix `k` (side by side on the kernel threads),
+    /// its panels of `V` are rounded to bfloat16 pairs into a buffer of the thread, then
+    /// multiplied block by block (8 output channels outside, panels of 32 tiles inside) with
+    /// float32 sums.
+    private func multiplyBF16(_ panels: WinogradPanels, weights: WinogradWeightsBF16<Transform>) {
+        let (inputBand, productBand, channels) = (self.inputBand, self.productBand, self.channels)
+        let rowStride = Self.products * panels.paddedTiles
+        let (matrix, pairs, block) = (weights.matrixCount, weights.pairs, BF16Products.rowBlock)
+        let panelValues = pairs * BF16Products.columnBlock * 2
+        parallelFor(Self.products, minimumChunk: 1) { range in
+            let packed = UnsafeMutablePointer<UInt16>.allocate(capacity: panels.panelCount * panelValues)
+            defer { packed.deallocate() }
+            for k in range {
+                let (u, v, m) = (weights.values + k * matrix, inputBand + k * panels.matrixCount, productBand + k * panels.paddedTiles)
+                for panel in 0..<panels.panelCount {
+                    let width = panels.width(ofPanel: panel)
+                    BF16Products.pack(
+                        v + panels.offset(ofPanel: panel), depthStride: width, countStride: 1, depth: channels,
+                        count: width, width: width, into: packed + panel * panelValues)
+                }
+                for firstRow in stride(from: 0, to: weights.paddedOutChannels, by: block) {
+                    for panel in 0..<panels.panelCount {
+                        let width = panels.width(ofPanel: panel)
+                        BF16Products.multiply(
+                            pairs: pairs, a: u + firstRow * pairs * 2, b: packed + panel * panelValues, width: width,
+                            c: m + firstRow * rowStride + panels.firstTile(ofPanel: panel), ldc: rowStride,
+                            rows: block, columns: width)
                     }
                 }
             }

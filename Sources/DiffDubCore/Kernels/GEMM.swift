@@ -6,7 +6,9 @@
 /// `[..., M, N]` with `result[i, m, n] = sum_k op(a)[i, m, k] * op(b)[i, k, n]`.
 ///
 /// When `b` is shared and `a` is not transposed, the batch axes fold into `M` and the whole
-/// product is a single `sgemm` call; otherwise there is one call per batch element.
+/// product is a single `sgemm` call; otherwise there is one call per batch element. Inside a task
+/// that asks for ``Precision/bf16`` (``KernelContext``), large products take bfloat16 inputs
+/// with float32 sums (``productGEMM``).
 public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
     precondition(
         a.rank >= 2 && b.rank >= 2, "matmul: operands must have rank >= 2, got \(a.shape) and \(b.shape)")
@@ -30,7 +32,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     let lda = transposeA ? m : k
     let ldb = transposeB ? k : n
     if batchB.isEmpty && !transposeA {
-        sgemm(
+        productGEMM(
             transposeA: false, transposeB: transposeB, m: batch * m, n: n, k: k,
             a: pa, lda: lda, b: pb, ldb: ldb, c: c, ldc: n)
         return result
@@ -38,7 +40,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
     let strideA = batchA.isEmpty ? 0 : m * k
     let strideB = batchB.isEmpty ? 0 : k * n
     for i in 0..<batch {
-        sgemm(
+        productGEMM(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
             a: pa + i * strideA, lda: lda, b: pb + i * strideB, ldb: ldb, c: c + i * m * n, ldc: n)
     }

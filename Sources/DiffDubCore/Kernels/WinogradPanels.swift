@@ -4,8 +4,9 @@
 ///
 /// With the packed kernel (``PackedProducts/isAvailable``) the tiles are padded with zeros to a
 /// multiple of 8 and cut into panels of 24 (the last one 8, 16 or 24 wide), the layout the
-/// kernel reads; otherwise the whole matrix is one panel (a plain row-major `[C, tiles]` matrix
-/// for `sgemm`).
+/// kernel reads; for the bfloat16 products (``BF16Products``, which repack each panel as
+/// bfloat16 pairs) to a multiple of 16 in panels of 32 (the last one 16 or 32 wide); otherwise
+/// the whole matrix is one panel (a plain row-major `[C, tiles]` matrix for `sgemm`).
 struct WinogradPanels {
     /// Rows of each matrix (input channels).
     let channels: Int
@@ -16,11 +17,16 @@ struct WinogradPanels {
     /// Width of every panel but possibly the last.
     let panelWidth: Int
 
-    /// The layout of `[channels, tiles]` matrices for this build's product kernel.
-    init(channels: Int, tiles: Int) {
+    /// The layout of `[channels, tiles]` matrices for this build's product kernel, or for the
+    /// bfloat16 kernel when `bf16`.
+    init(channels: Int, tiles: Int, bf16: Bool = false) {
         self.channels = channels
         self.tiles = tiles
-        if PackedProducts.isAvailable {
+        if bf16 {
+            let granularity = BF16Products.columnGranularity
+            paddedTiles = (tiles + granularity - 1) / granularity * granularity
+            panelWidth = BF16Products.columnBlock
+        } else if PackedProducts.isAvailable {
             let granularity = PackedProducts.columnGranularity
             paddedTiles = (tiles + granularity - 1) / granularity * granularity
             panelWidth = PackedProducts.columnBlock

@@ -93,25 +93,32 @@ public struct Dubber: Sendable {
     // MARK: - A whole clip
 
     /// Plans a dub: checks the inputs, computes the reference and lip latents, and decides for
-    /// every output frame in ``DubbingOptions/frameRange`` its input frame, face square and
-    /// landmarks (see ``DubbingPlan``).
+    /// every output frame in ``DubbingOptions/frameRange`` its input frame, face square,
+    /// landmarks and lip latent (see ``DubbingPlan``).
     ///
-    /// The number of output frames is `min(lip latents, input frames)` (a still image stands
-    /// for as many frames as there are latents). Everything that can be checked without the
-    /// models (options, noise shape, the step count, landmarks against the frames to dub) is
-    /// checked before any model runs.
+    /// The output's length and rate follow ``OutputTimeline``: as long as the speech
+    /// (``DubbingOptions/fit`` `.speech`: a shorter clip runs forward then backward) or the
+    /// original's `min(speech, video)` (`.shortest`); at 25 fps, or with
+    /// ``DubbingOptions/frameRate`` `.source` at `sourceRate`, the lip latents interpolated to
+    /// each frame's time. Everything that can be checked without the models (options, noise
+    /// shape, the step count, landmarks against the frames to dub) is checked before any model
+    /// runs.
     ///
     /// - Parameters:
     ///   - frames: the input clip (frames of one size). A source of unknown length is read once
     ///     to count its frames.
     ///   - landmarks: the 68 landmarks of every frame, in the frames' pixels.
+    ///   - regions: the square dubbed in each input frame (a face track's); `nil` for
+    ///     ``DubbingOptions/faceRegion`` (or the whole frame).
     ///   - hubert: Hubert features `[layers, T, A]` or `[1, layers, T, A]` (50 Hz).
     ///   - noise: `x_T` `[1, 3, S, S]`, shared by all frames.
+    ///   - sourceRate: the rate `frames` are read at, for ``DubbingOptions/FrameRateChoice/source``.
     ///   - progress: reports while encoding references and predicting lip latents.
     ///   - checkCancellation: called between stages; what it throws ends the planning.
     public func plan(
-        frames source: any FrameSource, landmarks: LandmarkTrack, hubert: Tensor, noise: Tensor,
-        options: DubbingOptions, progress: ProgressHandler? = nil, checkCancellation: () throws -> Void = {}
+        frames source: any FrameSource, landmarks: LandmarkTrack, regions: FaceRegions? = nil, hubert: Tensor,
+        noise: Tensor, options: DubbingOptions, sourceRate: FrameRate? = nil, progress: ProgressHandler? = nil,
+        checkCancellation: () throws -> Void = {}
     ) throws -> DubbingPlan {
         try options.validate()
         guard noise.shape == noiseShape else { throw DubbingError.invalidNoise(shape: noise.shape, expected: noiseShape) }
@@ -121,18 +128,26 @@ public struct Dubber: Sendable {
         if known == 0 { throw DubbingError.noFrames(input: source.name) }
         let hubertFrames = hubert.rank >= 2 ? hubert.shape[hubert.rank - 2] : 0
         let latentCount = latentCount(hubertFrames: hubertFrames)
-        let dubbed = min(latentCount, known ?? latentCount)
-        let planned = options.frameRange.clamped(toCount: dubbed)
-        if let covered = landmarks.count, covered < planned.upperBound, !planned.isEmpty {
-            throw DubbingError.landmarkCountMismatch(input: source.name, landmarks: covered, frames: dubbed)
+        let rate = options.frameRate == .source ? sourceRate ?? .model : .model
+        let timeline = try OutputTimeline(
+            latentCount: latentCount, sourceFrameCount: known, fit: options.fit,
+            frameRate: rate == .model ? .model : .source(rate))
+        let planned = options.frameRange.clamped(toCount: timeline.frameCount)
+        let sources = planned.map { timeline.sourceFrame(forOutput: $0) }
+        let regions = regions ?? FaceRegions(options.faceRegion)
+        if let covered = landmarks.count, let needed = sources.max(), covered <= needed {
+            throw DubbingError.landmarkCountMismatch(
+                input: source.name, landmarks: covered, frames: min(timeline.frameCount, known ?? timeline.frameCount))
         }
-        let frames = planned.map { index in
-            PlannedFrame(source: index, region: options.faceRegion, landmarks: landmarks.landmarks(forFrame: index))
+        let frames = sources.map { index in
+            let region = Self.region(regions, forFrame: index)
+            let face = regions.hasNoRegion(atFrame: index) ? nil : landmarks.landmarks(forFrame: index)
+            return PlannedFrame(source: index, region: region, landmarks: face)
         }
         var warnings: [String] = []
-        if let known, known < latentCount {
+        if timeline.cutsSpeech, let known {
             warnings.append(
-                "\(source.name) has \(known) frames but the speech gives \(latentCount): only \(known) frames are dubbed")
+                "\(source.name) has \(known) frames but the speech lasts \(latentCount) lip latents: the output ends with the video")
         }
         let withoutFace = frames.indices.filter { frames[$0].landmarks == nil }.map { $0 + planned.lowerBound }
         if !withoutFace.isEmpty {
@@ -142,8 +157,7 @@ public struct Dubber: Sendable {
 
         // 1. Reference latents.
         try checkCancellation()
-        let crop = FaceCrop(region: options.faceRegion, size: imageSize)
-        let references = try referenceFaces(source: source, crop: crop, landmarks: landmarks, options: options)
+        let references = try referenceFaces(source: source, regions: regions, landmarks: landmarks, options: options)
         let tracker = ProgressTracker(stage: .referenceLatents, total: references.encoded.count, handler: progress)
         let encoded = try referenceLatents(of: references.encoded, batchSize: options.batchSize)
         tracker.report(completed: references.encoded.count)
@@ -154,12 +168,22 @@ public struct Dubber: Sendable {
         let lipTracker = ProgressTracker(stage: .lipLatents, total: 1, handler: progress)
         let lip = try lipLatents(hubert: hubert, referenceLatents: referenceLatents)
         lipTracker.report(completed: 1)
-        let rows = planned.isEmpty ? Tensor(zeros: [0, lip.shape[1]]) : slice(lip, axis: 0, planned)
+        let rows = planned.isEmpty ? Tensor(zeros: [0, lip.shape[1]]) : timeline.latents(lip, forOutputs: planned)
 
         return DubbingPlan(
             imageSize: imageSize, firstFrame: planned.lowerBound, frames: frames, lipLatents: rows,
-            reference: references.reference, noise: noise, options: options, latentCount: latentCount,
-            inputFrameCount: known, warnings: warnings)
+            reference: references.reference, noise: noise, options: options, frameRate: rate,
+            latentCount: latentCount, inputFrameCount: known, warnings: warnings)
+    }
+
+    /// The square of input frame `index`: `nil` for the whole frame, a fixed square, or the
+    /// frame's own (`nil` also for a frame without one, which then has no face either).
+    static func region(_ regions: FaceRegions, forFrame index: Int) -> FaceRegion? {
+        switch regions {
+        case .whole: nil
+        case .fixed(let region): region
+        case .perFrame(let all): index >= 0 && index < all.count ? all[index] : nil
+        }
     }
 
     /// Renders output frames `indices` of `plan` (numbers in ``DubbingPlan/outputFrames``) from
@@ -177,27 +201,6 @@ public struct Dubber: Sendable {
         return try render(
             faces: faces, latents: latents, reference: plan.reference, noise: plan.noise, steps: plan.options.steps,
             sampler: plan.options.sampler.sampler, progress: progress)
-    }
-
-    /// Dubs a clip: ``plan(frames:landmarks:hubert:noise:options:progress:checkCancellation:)``,
-    /// then every planned frame rendered and written to `sink` in order (the caller finishes or
-    /// discards the sink). Frames are rendered in batches of ``DubbingOptions/batchSize``
-    /// following absolute frame numbers, so a slice renders the same batches as a whole run.
-    ///
-    /// - Parameters:
-    ///   - progress: reports while encoding references and after every denoising step.
-    ///   - checkCancellation: called between frames and denoising steps; what it throws ends
-    ///     the run there.
-    package func dub(
-        frames source: any FrameSource, landmarks: LandmarkTrack, hubert: Tensor, noise: Tensor,
-        options: DubbingOptions, sink: any FrameSink, progress: ProgressHandler? = nil,
-        checkCancellation: @escaping () throws -> Void = {}
-    ) throws -> DubbingSummary {
-        let plan = try self.plan(
-            frames: source, landmarks: landmarks, hubert: hubert, noise: noise, options: options, progress: progress,
-            checkCancellation: checkCancellation)
-        try render(plan, from: source, to: sink, progress: progress, checkCancellation: checkCancellation)
-        return plan.summary
     }
 
     /// Renders every frame of `plan`, reading its input frames from `source`, and writes the
@@ -261,7 +264,7 @@ public struct Dubber: Sendable {
     /// Reads the frames the references need: the reference frame (`x_ref`, and the one-shot
     /// latent) and, few-shot, the first `referenceCount` frames.
     private func referenceFaces(
-        source: any FrameSource, crop: FaceCrop, landmarks: LandmarkTrack, options: DubbingOptions
+        source: any FrameSource, regions: FaceRegions, landmarks: LandmarkTrack, options: DubbingOptions
     ) throws -> (reference: FaceFrame, encoded: [FaceFrame]) {
         let wanted = options.referenceMode == .fewShot ? max(options.referenceCount, options.referenceFrame + 1) : options.referenceFrame + 1
         let reader = try source.makeReader()
@@ -271,14 +274,15 @@ public struct Dubber: Sendable {
         while index < wanted, let frame = try reader.next() {
             // Few-shot encodes every frame up to the count; one-shot only the reference frame.
             // Frames without a detected face are skipped.
-            let points = landmarks.landmarks(forFrame: index)
-            let hasFace = points != nil || !landmarks.hasNoFace(atFrame: index)
+            let points = regions.hasNoRegion(atFrame: index) ? nil : landmarks.landmarks(forFrame: index)
+            let hasFace = points != nil || !(landmarks.hasNoFace(atFrame: index) || regions.hasNoRegion(atFrame: index))
             let encodes = options.referenceMode == .fewShot && index < options.referenceCount && hasFace
             if index == options.referenceFrame && !hasFace {
-                throw DubbingError.noFaceInReference(frame: index, firstWithFace: Self.firstFace(in: landmarks))
+                throw DubbingError.noFaceInReference(frame: index, firstWithFace: Self.firstFace(in: landmarks, regions: regions))
             }
             if encodes || index == options.referenceFrame {
                 guard let points else { throw DubbingError.missingLandmarks(frame: index, landmarks: landmarks.count ?? 0) }
+                let crop = FaceCrop(region: Self.region(regions, forFrame: index), size: imageSize)
                 let face = try crop.face(of: frame, landmarks: points, index: index)
                 if encodes { encoded.append(face) }
                 if index == options.referenceFrame { reference = face }
@@ -287,7 +291,7 @@ public struct Dubber: Sendable {
         }
         guard index > 0 else { throw DubbingError.noFrames(input: source.name) }
         if options.referenceMode == .fewShot && encoded.isEmpty {
-            throw DubbingError.noFaceInReference(frame: 0, firstWithFace: Self.firstFace(in: landmarks))
+            throw DubbingError.noFaceInReference(frame: 0, firstWithFace: Self.firstFace(in: landmarks, regions: regions))
         }
         guard let reference else {
             throw DubbingError.referenceFrameOutOfRange(index: options.referenceFrame, frames: index)
@@ -295,9 +299,9 @@ public struct Dubber: Sendable {
         return (reference, options.referenceMode == .oneShot ? [reference] : encoded)
     }
 
-    /// The first frame of a detected track with a face.
-    static func firstFace(in track: LandmarkTrack) -> Int? {
+    /// The first frame of a detected track with a face (and a region).
+    static func firstFace(in track: LandmarkTrack, regions: FaceRegions) -> Int? {
         guard case .detected(let all) = track else { return nil }
-        return all.firstIndex { $0 != nil }
+        return all.indices.first { all[$0] != nil && !regions.hasNoRegion(atFrame: $0) }
     }
 }

@@ -20,14 +20,29 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
     /// only the (feathered) mouth region of the original frame.
     public var raw: Bool
     /// The square face region of each frame that is dubbed and pasted back; `nil` for the
-    /// whole frame (which must then be square) or, with face detection, the detected crop.
+    /// whole frame (which must then be square) or, with face detection, the tracked crops.
     public var faceRegion: FaceRegion?
+    /// How long the output runs (default ``TimelineFit/speech``: as long as the speech, a
+    /// shorter video running forward and backward; ``TimelineFit/shortest`` is the original's).
+    public var fit: TimelineFit
+    /// The rate of the output frames (default ``FrameRateChoice/model``, 25 fps as the original).
+    public var frameRate: FrameRateChoice
+
+    /// The output frame rate of a run.
+    public enum FrameRateChoice: String, Sendable, Hashable, Codable, CaseIterable {
+        /// 25 frames per second, one lip latent per frame (the original's; a video is resampled).
+        case model
+        /// A video's own rate: every source frame is dubbed at its own time, the lip latents
+        /// interpolated (inputs without a rate, such as frame folders, stay at 25 fps).
+        case source
+    }
 
     /// Options with the given values; the defaults are the original's.
     public init(
         referenceMode: ReferenceMode = .oneShot, referenceFrame: Int = 0, referenceCount: Int = 75,
         steps: Int = 20, sampler: SamplerKind = .ddim, batchSize: Int = 1, frameRange: FrameRange = FrameRange(),
-        raw: Bool = false, faceRegion: FaceRegion? = nil
+        raw: Bool = false, faceRegion: FaceRegion? = nil, fit: TimelineFit = .speech,
+        frameRate: FrameRateChoice = .model
     ) {
         self.referenceMode = referenceMode
         self.referenceFrame = referenceFrame
@@ -38,6 +53,31 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
         self.frameRange = frameRange
         self.raw = raw
         self.faceRegion = faceRegion
+        self.fit = fit
+        self.frameRate = frameRate
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case referenceMode, referenceFrame, referenceCount, steps, sampler, batchSize, frameRange, raw, faceRegion
+        case fit, frameRate
+    }
+
+    /// Reads options; keys that are absent keep their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let defaults = DubbingOptions()
+        self.init(
+            referenceMode: try c.decodeIfPresent(ReferenceMode.self, forKey: .referenceMode) ?? defaults.referenceMode,
+            referenceFrame: try c.decodeIfPresent(Int.self, forKey: .referenceFrame) ?? defaults.referenceFrame,
+            referenceCount: try c.decodeIfPresent(Int.self, forKey: .referenceCount) ?? defaults.referenceCount,
+            steps: try c.decodeIfPresent(Int.self, forKey: .steps) ?? defaults.steps,
+            sampler: try c.decodeIfPresent(SamplerKind.self, forKey: .sampler) ?? defaults.sampler,
+            batchSize: try c.decodeIfPresent(Int.self, forKey: .batchSize) ?? defaults.batchSize,
+            frameRange: try c.decodeIfPresent(FrameRange.self, forKey: .frameRange) ?? defaults.frameRange,
+            raw: try c.decodeIfPresent(Bool.self, forKey: .raw) ?? defaults.raw,
+            faceRegion: try c.decodeIfPresent(FaceRegion.self, forKey: .faceRegion),
+            fit: try c.decodeIfPresent(TimelineFit.self, forKey: .fit) ?? defaults.fit,
+            frameRate: try c.decodeIfPresent(FrameRateChoice.self, forKey: .frameRate) ?? defaults.frameRate)
     }
 
     /// Checks the values that do not depend on the inputs.

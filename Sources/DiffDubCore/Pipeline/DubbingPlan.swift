@@ -41,6 +41,9 @@ public struct DubbingPlan: Sendable {
     public var noise: Tensor
     /// The run's options (steps, sampler, batch size, raw output).
     public var options: DubbingOptions
+    /// The rate of the output frames (25/1, or the video's own with
+    /// ``DubbingOptions/FrameRateChoice/source``).
+    public var frameRate: FrameRate
     /// Lip latents stage 2 produced for the whole speech.
     public var latentCount: Int
     /// The number of input frames (`nil` for a portrait).
@@ -51,8 +54,10 @@ public struct DubbingPlan: Sendable {
     /// A plan from its parts (see the properties).
     public init(
         imageSize: Int, firstFrame: Int, frames: [PlannedFrame], lipLatents: Tensor, reference: FaceFrame,
-        noise: Tensor, options: DubbingOptions, latentCount: Int, inputFrameCount: Int?, warnings: [String]
+        noise: Tensor, options: DubbingOptions, frameRate: FrameRate = .model, latentCount: Int, inputFrameCount: Int?,
+        warnings: [String]
     ) {
+        self.frameRate = frameRate
         self.imageSize = imageSize
         self.firstFrame = firstFrame
         self.frames = frames
@@ -68,13 +73,6 @@ public struct DubbingPlan: Sendable {
     /// The output frame numbers the plan covers.
     public var outputFrames: Range<Int> { firstFrame..<(firstFrame + frames.count) }
 
-    /// What a run of the whole plan reports: the latent and input frame counts, the output
-    /// frames, the warnings and the frames without a face.
-    public var summary: DubbingSummary {
-        DubbingSummary(
-            latentCount: latentCount, inputFrameCount: inputFrameCount, renderedFrames: outputFrames,
-            warnings: warnings, framesWithoutFace: framesWithoutFace)
-    }
 
     /// The batches a run renders among output frames `frames` (numbers in ``outputFrames``):
     /// consecutive frames with a face, cut after every multiple of
@@ -128,7 +126,12 @@ public struct DubbingPlan: Sendable {
         let planned = frame(index)
         let crop = FaceCrop(region: planned.region, size: imageSize)
         guard let rendered, let face = try face(ofFrame: index, input: input) else {
-            return options.raw ? try crop.resizedSquare(of: input, index: planned.source) : input
+            guard options.raw else { return input }
+            // A frame without a face in raw output: its square at model resolution (the largest
+            // centred one when the frame has no square of its own).
+            let side = min(input.height, input.width)
+            let square = planned.region ?? FaceRegion(x: (input.width - side) / 2, y: (input.height - side) / 2, size: side)
+            return try FaceCrop(region: square, size: imageSize).resizedSquare(of: input, index: planned.source)
         }
         return options.raw ? rendered : try crop.pasteBack(rendered, into: input, face: face, index: planned.source)
     }

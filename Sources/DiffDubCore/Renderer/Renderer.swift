@@ -69,22 +69,26 @@ public struct Renderer: Sendable {
     /// Side of the images the model works on.
     public var imageSize: Int { configuration.imageSize }
 
-    /// Encodes images `[N, 3, S, S]` in [-1, 1] to latents `[N, style]`.
-    public func encode(_ images: Tensor) throws -> Tensor {
+    /// Encodes images `[N, 3, S, S]` in [-1, 1] to latents `[N, style]`, with the large products
+    /// in `precision` (``Precision/effective``: fp32 where the machine lacks bf16).
+    public func encode(_ images: Tensor, precision: Precision? = nil) throws -> Tensor {
         try checkImages(images, argument: "images", channels: configuration.encoder.inChannels, batch: nil)
-        return ComputeSettings().runIfUnset { encoder(images) }
+        return ComputeSettings().runIfUnset { Precision.using(precision) { encoder(images) } }
     }
 
     /// Predicts the noise of one UNet call: `x` `[N, 6, S, S]` (noisy image ++ reference),
-    /// `timesteps` N original timesteps, `latents` `[N, style]` -> `[N, 3, S, S]`.
-    public func predictNoise(_ x: Tensor, timesteps: [Float], latents: Tensor) throws -> Tensor {
+    /// `timesteps` N original timesteps, `latents` `[N, style]` -> `[N, 3, S, S]`; the large
+    /// products in `precision` (``Precision/effective``: fp32 where the machine lacks bf16).
+    public func predictNoise(
+        _ x: Tensor, timesteps: [Float], latents: Tensor, precision: Precision? = nil
+    ) throws -> Tensor {
         try checkImages(x, argument: "x", channels: configuration.unet.inChannels, batch: nil)
         try checkLatents(latents, batch: x.shape[0])
         guard timesteps.count == x.shape[0] else {
             throw RendererError.invalidShape(
                 argument: "timesteps", shape: [timesteps.count], expected: "[\(x.shape[0])]")
         }
-        return unet(x, timesteps: timesteps, cond: latents)
+        return ComputeSettings().runIfUnset { Precision.using(precision) { unet(x, timesteps: timesteps, cond: latents) } }
     }
 
     /// Renders N frames by DDIM inpainting.
@@ -102,6 +106,10 @@ public struct Renderer: Sendable {
     ///   - noise: `[N or 1, 3, S, S]` (`x_T`; the original shares one across frames).
     ///   - steps: DDIM steps; "ddimN" must accept it (20 -> stride 50, 7 -> 143).
     ///   - sampler: the sampler (DDIM with clipping by default).
+    ///   - precision: the arithmetic of the UNet's large products (Winograd, 1x1 convolutions,
+    ///     attention): ``Precision/fp32`` or ``Precision/bf16`` (which runs as fp32 where the
+    ///     machine lacks it, ``Precision/isSupported``); `nil` (default) for the
+    ///     ``ComputeSettings/precision`` in force.
     ///   - progress: called after every step with `(done, steps)`; what it throws (such as
     ///     `CancellationError`) ends the render between two steps.
     ///
@@ -111,7 +119,7 @@ public struct Renderer: Sendable {
     /// - Throws: ``RendererError`` for mis-shaped inputs, ``DiffusionError`` for unsupported steps.
     public func render(
         frames: Tensor, reference: Tensor, masks: Tensor, latents: Tensor, noise: Tensor, steps: Int,
-        sampler: any Sampler = DDIMSampler(), progress: SamplingProgress? = nil
+        sampler: any Sampler = DDIMSampler(), precision: Precision? = nil, progress: SamplingProgress? = nil
     ) throws -> Tensor {
         let respaced = try sampler.schedule(schedule, steps: steps)
         try checkImages(frames, argument: "frames", channels: 3, batch: nil)
@@ -130,18 +138,20 @@ public struct Renderer: Sendable {
             let references = Self.repeated(reference, to: n)
             let condition = unet.prepareCondition(latents)
             let constraint = InpaintingConstraint(mask: masks, known: frames)
-            let sample = try sampler.sample(
+            let sample = try Precision.using(precision) {
+                try sampler.sample(
                 from: Self.repeated(noise, to: n), schedule: respaced, constraint: constraint, progress: progress
             ) { x, timestep in
                 unet(
                     concat([x, references], axis: 1), timesteps: Array(repeating: Float(timestep), count: n),
                     condition: condition)
+                }
             }
             return (sample + 1) * 0.5
         }
     }
 
-    /// A mask in the layout ``render(frames:reference:masks:latents:noise:steps:sampler:progress:)``
+    /// A mask in the layout ``render(frames:reference:masks:latents:noise:steps:sampler:precision:progress:)``
     /// takes, from `[S, S]`, `[N, S, S, 1 or 3]` (HWC, as the original passes it) or
     /// `[N, 1 or 3, S, S]`.
     public static func inpaintingMask(_ mask: Tensor, imageSize s: Int) throws -> Tensor {

@@ -45,27 +45,47 @@ extension DubbingRequest {
         return try compute.run {
             let inputs = try prepareInputs(progress: progress, checkCancellation: checkCancellation)
             try checkCancellation()
-            return try FrameOutput.writing(to: try makeSink()) { sink in
-                try inputs.dubber.dub(
-                    frames: inputs.source, landmarks: inputs.track, hubert: inputs.hubert, noise: inputs.noise,
-                    options: inputs.options, sink: sink, progress: progress, checkCancellation: checkCancellation)
+            let plan = try inputs.plan(progress: progress, checkCancellation: checkCancellation)
+            try FrameOutput.writing(to: try makeSink(rate: plan.frameRate)) { sink in
+                try inputs.dubber.render(
+                    plan, from: inputs.source, to: sink, progress: progress, checkCancellation: checkCancellation)
             }
+            return DubbingSummary(plan: plan)
         }
     }
 
     /// Everything the pipeline needs, read and checked.
-    struct PreparedInputs {
-        var dubber: Dubber
-        var source: any FrameSource
-        var track: LandmarkTrack
-        var hubert: Tensor
-        var noise: Tensor
-        var options: DubbingOptions
+    package struct PreparedInputs {
+        /// The models.
+        package var dubber: Dubber
+        /// The frames (a video counted ahead).
+        package var source: any FrameSource
+        /// The rate the frames are read at (a video's), if they have one.
+        package var sourceRate: FrameRate?
+        /// The landmarks of every input frame.
+        package var track: LandmarkTrack
+        /// The square dubbed in each input frame.
+        package var regions: FaceRegions
+        /// The speech features.
+        package var hubert: Tensor
+        /// `x_T`.
+        package var noise: Tensor
+        /// The options.
+        package var options: DubbingOptions
+
+        /// The dub's plan (``Dubber/plan(frames:landmarks:regions:hubert:noise:options:sourceRate:progress:checkCancellation:)``).
+        package func plan(progress: ProgressHandler?, checkCancellation: () throws -> Void) throws -> DubbingPlan {
+            try dubber.plan(
+                frames: source, landmarks: track, regions: regions, hubert: hubert, noise: noise, options: options,
+                sourceRate: sourceRate, progress: progress, checkCancellation: checkCancellation)
+        }
     }
 
     /// Loads the models and reads every input, checking shapes, counts and values, in the
     /// order of their cost (face detection last).
-    func prepareInputs(progress: ProgressHandler?, checkCancellation: @escaping () throws -> Void) throws -> PreparedInputs {
+    package func prepareInputs(
+        progress: ProgressHandler?, checkCancellation: @escaping () throws -> Void
+    ) throws -> PreparedInputs {
         if case .detect(let detection) = landmarks {
             // Fail before any long work when a face model is missing.
             _ = try FaceModelFiles.detector(detection.detector)
@@ -82,28 +102,31 @@ extension DubbingRequest {
             guard clip.frameCount > 0 else { throw DubbingRequestError.emptyAudio(path: audio.path) }
         }
         var (source, frameNames) = try openFrames()
-        var options = self.options
+        var sourceRate: FrameRate?
+        if let video = source as? VideoFileSource {
+            // A video's length is only known once decoded: count it (without converting pixels)
+            // so that the timeline and the landmarks are settled before any model runs.
+            sourceRate = video.rate
+            source = CountedFrameSource(base: video, frameCount: try video.countFrames())
+        }
         let track: LandmarkTrack
+        var regions = FaceRegions(options.faceRegion)
         switch landmarks {
         case .detect(let detection):
             try checkCancellation()
-            let faces = try detectFaces(in: source, detection: detection, progress: progress)
-            options.faceRegion = faces.region
-            track = faces.track
+            let faces = try trackFaces(in: source, detection: detection, imageSize: dubber.imageSize, progress: progress)
+            track = faces.landmarkTrack
+            if options.faceRegion == nil { regions = faces.regions }
         case .file(let url):
             track = try landmarkTrack(url, frameNames: frameNames)
-            // A video's length is only known once decoded: count it so that the landmarks are
-            // checked against it before any model runs.
-            if let video = source as? VideoFileSource, track.count != nil {
-                source = CountedFrameSource(base: video, frameCount: try video.countFrames())
-            }
             try Self.checkFinite(track, input: url.path)
         case .track(let given):
             track = given
             try Self.checkFinite(track, input: "the landmark track")
         }
         return PreparedInputs(
-            dubber: dubber, source: source, track: track, hubert: hubert, noise: noise, options: options)
+            dubber: dubber, source: source, sourceRate: sourceRate, track: track, regions: regions, hubert: hubert,
+            noise: noise, options: options)
     }
 
     /// The dubber: the loaded models, or the checkpoints read and paired.
@@ -118,15 +141,17 @@ extension DubbingRequest {
         }
     }
 
-    /// Runs face detection and landmarks over `source` (see ``ClipFaceTracker``), with
-    /// ``DubbingOptions/faceRegion`` as the crop when set.
-    public func detectFaces(
-        in source: any FrameSource, detection: FaceDetection, progress: ProgressHandler? = nil
-    ) throws -> ClipFaces {
+    /// Tracks the face through `source` (``FaceTracker``: shots, a smoothed square per frame,
+    /// landmarks), with ``DubbingOptions/faceRegion`` as a fixed square when set; frames whose
+    /// mouth mask would be empty at `imageSize` are kept unchanged.
+    public func trackFaces(
+        in source: any FrameSource, detection: FaceDetection, imageSize: Int, progress: ProgressHandler? = nil
+    ) throws -> FaceTrack {
         let analyzer = try FaceModelFiles.analyzer(detector: detection.detector, landmarkModel: detection.landmarkModel)
         var tracking = detection.tracking
         tracking.region = options.faceRegion ?? tracking.region
-        return try ClipFaceTracker(analyzer: analyzer, options: tracking).track(source, progress: progress)
+        return try FaceTracker(analyzer: analyzer, options: tracking).track(source, progress: progress)
+            .checkingMasks(imageSize: imageSize)
     }
 
     func checkFilesExist() throws {
@@ -218,7 +243,7 @@ extension DubbingRequest {
     func openFrames() throws -> (any FrameSource, [String]?) {
         switch frames {
         case .video(let url):
-            return (try VideoFileSource(url), nil)
+            return (options.frameRate == .source ? try VideoFileSource(atSourceRateOf: url) : try VideoFileSource(url), nil)
         case .frameFolder(let url):
             let source = try FrameFolderSource(url)
             return (source, source.folder.frameNames)
@@ -229,9 +254,9 @@ extension DubbingRequest {
         }
     }
 
-    func makeSink() throws -> any FrameSink {
+    func makeSink(rate: FrameRate) throws -> any FrameSink {
         switch output {
-        case .video(let url): try VideoFileSink(url, audio: audio)
+        case .video(let url): try VideoFileSink(url, audio: audio, rate: rate)
         case .frameFolder(let url): try PNGFolderSink(url)
         case .sink(let sink): sink
         }

@@ -61,33 +61,42 @@ public final class PNGFolderSink: FrameSink, @unchecked Sendable {
     deinit { discard() }
 }
 
-/// Writes output frames to an MP4 (H.264) with an audio track, through ffmpeg; the file
-/// appears under its name only when ``finish()`` succeeds.
+/// Writes output frames to an MP4 (H.264, 25 fps or a given exact rate) with an audio track,
+/// through ffmpeg; the file appears under its name only when ``finish()`` succeeds.
 public final class VideoFileSink: FrameSink, @unchecked Sendable {
     /// The destination.
     public let url: URL
     private let audio: URL?
-    private let frameRate: Int
+    /// The output's frame rate.
+    public let rate: FrameRate
     private let lock = NSLock()
     private var writer: VideoWriter?
 
-    /// A sink writing `url` at `frameRate` with `audio` muxed in (if given). ffmpeg starts with
-    /// the first frame.
+    /// A sink writing `url` at `frameRate` fps with `audio` muxed in (if given). ffmpeg starts
+    /// with the first frame.
     ///
     /// - Throws: ``VideoError`` when ffmpeg is not installed.
-    public init(_ url: URL, audio: URL?, frameRate: Int = 25) throws {
+    public convenience init(_ url: URL, audio: URL?, frameRate: Int = 25) throws {
+        guard let rate = FrameRate(numerator: frameRate) else { preconditionFailure("VideoFileSink: \(frameRate) fps") }
+        try self.init(url, audio: audio, rate: rate)
+    }
+
+    /// A sink writing `url` at the exact `rate` (the source's, with
+    /// ``OutputFrameRate/source(_:)``) with `audio` muxed in (if given).
+    ///
+    /// - Throws: ``VideoError`` when ffmpeg is not installed.
+    public init(_ url: URL, audio: URL?, rate: FrameRate) throws {
         _ = try ExternalTool.locate("ffmpeg")
         self.url = url
         self.audio = audio
-        self.frameRate = frameRate
+        self.rate = rate
     }
 
     /// Encodes the frame.
     public func write(_ frame: RGBImage, index: Int) throws {
         try lock.withLock {
             if writer == nil {
-                writer = try VideoWriter(
-                    url, width: frame.width, height: frame.height, frameRate: frameRate, audio: audio)
+                writer = try VideoWriter(url, width: frame.width, height: frame.height, rate: rate, audio: audio)
             }
             try writer?.write(frame)
         }

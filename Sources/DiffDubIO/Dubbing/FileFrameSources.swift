@@ -29,20 +29,44 @@ public struct FrameFolderSource: FrameSource {
     }
 }
 
-/// The frames of any video ffmpeg decodes, resampled to 25 fps, decoded as they are read.
+/// The frames of any video ffmpeg decodes, resampled to 25 fps (or read at the file's own
+/// rate), decoded as they are read.
 public struct VideoFileSource: FrameSource {
     /// The video file.
     public let url: URL
     /// Its probed properties.
     public let info: VideoInfo
-    /// Output frame rate (25).
-    public let frameRate: Int
+    /// The rate frames are read at: 25/1 by default, the file's own with
+    /// ``init(atSourceRateOf:)``.
+    public let rate: FrameRate
+    /// ``rate`` rounded to an integer.
+    public var frameRate: Int { Int(rate.framesPerSecond.rounded()) }
 
-    /// Probes `url` (ffprobe).
+    /// Probes `url` (ffprobe); frames are resampled to `frameRate` fps.
     public init(_ url: URL, frameRate: Int = 25) throws {
+        guard let rate = FrameRate(numerator: frameRate) else { preconditionFailure("VideoFileSource: \(frameRate) fps") }
+        try self.init(url, rate: rate)
+    }
+
+    /// Probes `url`; frames are resampled to `rate`.
+    public init(_ url: URL, rate: FrameRate) throws {
         self.url = url
-        self.frameRate = frameRate
+        self.rate = rate
         self.info = try VideoProbe.info(url)
+    }
+
+    /// Probes `url`; frames are read at its own average rate (``VideoInfo/rate``), every frame of
+    /// a constant-rate file exactly once (``VideoReader/Timing/sourceRate``).
+    ///
+    /// - Throws: ``VideoError/probeFailed(path:reason:)`` when the file states no rate.
+    public init(atSourceRateOf url: URL) throws {
+        let info = try VideoProbe.info(url)
+        guard let rate = info.rate else {
+            throw VideoError.probeFailed(path: url.path, reason: "the video stream states no frame rate")
+        }
+        self.url = url
+        self.rate = rate
+        self.info = info
     }
 
     /// Not known exactly before decoding: `nil` (see ``countFrames()``).
@@ -56,7 +80,7 @@ public struct VideoFileSource: FrameSource {
     public func countFrames() throws -> Int {
         let data = try ExternalTool.run(
             "ffmpeg",
-            ["-v", "error", "-nostdin", "-i", url.path, "-map", "0:v:0", "-vf", "fps=\(frameRate)", "-f", "null",
+            ["-v", "error", "-nostdin", "-i", url.path, "-map", "0:v:0", "-vf", "fps=\(rate)", "-f", "null",
              "-progress", "pipe:1", "-"]
         ) { VideoError.decodeFailed(path: url.path, reason: $0) }
         let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
@@ -69,7 +93,7 @@ public struct VideoFileSource: FrameSource {
     public var name: String { url.path }
 
     /// A fresh ffmpeg decoder.
-    public func makeReader() throws -> any FrameReader { Reader(try VideoReader(url, frameRate: frameRate)) }
+    public func makeReader() throws -> any FrameReader { Reader(try VideoReader(url, timing: .resampled(rate))) }
 
     private final class Reader: FrameReader {
         let reader: VideoReader

@@ -47,7 +47,7 @@ extension JobFolder {
             for role in [Role.video, Role.frameFolder, Role.image] { try manifest.input(role: role)?.verify() }
         }
         let source: (any FrameSource)? = raw ? nil : try request.openFrames().0
-        try FrameOutput.writing(to: try request.makeSink()) { sink in
+        try FrameOutput.writing(to: try request.makeSink(rate: plan.frameRate)) { sink in
             let reader = try source.map { try PlannedFrameReader(source: $0, sources: plan.frames.map(\.source)) }
             let tracker = ProgressTracker(stage: .writing, total: plan.frames.count, handler: progress)
             for (done, index) in plan.outputFrames.enumerated() {
@@ -62,6 +62,6 @@ extension JobFolder {
                 tracker.report(completed: done + 1)
             }
         }
-        return plan.summary
+        return DubbingSummary(plan: plan)
     }
 }

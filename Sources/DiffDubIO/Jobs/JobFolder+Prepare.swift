@@ -46,9 +46,7 @@ extension JobFolder {
         do {
             let plan = try stored.compute.run { () throws -> DubbingPlan in
                 let prepared = try stored.prepareInputs(progress: progress, checkCancellation: checkCancellation)
-                let plan = try prepared.dubber.plan(
-                    frames: prepared.source, landmarks: prepared.track, hubert: prepared.hubert, noise: prepared.noise,
-                    options: prepared.options, progress: progress, checkCancellation: checkCancellation)
+                let plan = try prepared.plan(progress: progress, checkCancellation: checkCancellation)
                 try checkCancellation()
                 try manager.createDirectory(at: framesURL, withIntermediateDirectories: true)
                 let store = JobPlanStore(planURL)

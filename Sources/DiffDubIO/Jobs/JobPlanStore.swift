@@ -6,7 +6,8 @@ import Foundation
 ///
 /// ```
 /// plan/plan.json              image size, first frame, every PlannedFrame (input frame, face
-///                             square, landmarks in input pixels), options, counts, warnings
+///                             square, landmarks in input pixels), options, frame rate, counts,
+///                             warnings
 /// plan/lip_latents.npy        [frames, style], one row per output frame
 /// plan/noise.npy              x_T [1, 3, S, S]
 /// plan/reference.png          x_ref, S x S
@@ -31,6 +32,7 @@ public struct JobPlanStore: Sendable {
         var firstFrame: Int
         var frames: [PlannedFrame]
         var options: DubbingOptions
+        var frameRate: FrameRate
         var latentCount: Int
         var inputFrameCount: Int?
         var warnings: [String]
@@ -47,7 +49,7 @@ public struct JobPlanStore: Sendable {
         try FileManager.default.createDirectory(at: facesURL, withIntermediateDirectories: true)
         let header = Header(
             imageSize: plan.imageSize, firstFrame: plan.firstFrame, frames: plan.frames, options: plan.options,
-            latentCount: plan.latentCount, inputFrameCount: plan.inputFrameCount, warnings: plan.warnings)
+            frameRate: plan.frameRate, latentCount: plan.latentCount, inputFrameCount: plan.inputFrameCount, warnings: plan.warnings)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(header), to: headerURL)
@@ -85,7 +87,7 @@ public struct JobPlanStore: Sendable {
         return DubbingPlan(
             imageSize: s, firstFrame: header.firstFrame, frames: header.frames, lipLatents: lip,
             reference: FaceFrame(image: referenceImage, landmarks: FaceLandmarks(interleaved: referenceLandmarks.scalars)),
-            noise: noise, options: header.options, latentCount: header.latentCount,
+            noise: noise, options: header.options, frameRate: header.frameRate, latentCount: header.latentCount,
             inputFrameCount: header.inputFrameCount, warnings: header.warnings)
     }
 

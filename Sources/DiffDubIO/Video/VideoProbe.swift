@@ -1,3 +1,4 @@
+import DiffDubCore
 import Foundation
 
 /// What `ffprobe` says about a media file.
@@ -8,6 +9,9 @@ public struct VideoInfo: Sendable, Equatable {
     public var height: Int
     /// Average frame rate of the video stream (frames per second), 0 if unknown.
     public var frameRate: Double
+    /// The same as an exact fraction (`avg_frame_rate`, else `r_frame_rate`, e.g. `30000/1001`),
+    /// `nil` if unknown. A variable-frame-rate video gives its average.
+    public var rate: FrameRate?
     /// Duration in seconds, if known.
     public var duration: Double?
     /// Number of frames from the container's header, if stored (not always exact).
@@ -64,6 +68,7 @@ public enum VideoProbe {
         return VideoInfo(
             width: width, height: height,
             frameRate: rate(video["avg_frame_rate"]) ?? rate(video["r_frame_rate"]) ?? 0,
+            rate: fraction(video["avg_frame_rate"]) ?? fraction(video["r_frame_rate"]),
             duration: duration, frameCount: (video["nb_frames"] as? String).flatMap { Int($0) },
             hasAudio: hasAudio, averageRateText: video["avg_frame_rate"] as? String,
             baseRateText: video["r_frame_rate"] as? String)
@@ -104,6 +109,11 @@ public enum VideoProbe {
         let d = parts.count > 1 ? Double(parts[1]) ?? 0 : 1
         guard d != 0, n > 0 else { return nil }
         return n / d
+    }
+
+    /// `"30000/1001"` as a fraction; `nil` for `0/0` or garbage.
+    static func fraction(_ value: Any?) -> FrameRate? {
+        (value as? String).flatMap { FrameRate(parsing: $0) }
     }
 
     static func double(_ value: Any?) -> Double? {

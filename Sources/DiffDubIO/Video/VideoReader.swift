@@ -2,18 +2,32 @@ import DiffDubCore
 import Foundation
 
 /// Decodes a video to RGB frames through `ffmpeg`, one frame at a time:
-/// `ffmpeg -i <file> -vf fps=25 -f rawvideo -pix_fmt rgb24 -` (with `frameRate` nil, the
-/// source's frames, or for variable-frame-rate video frames at its average rate,
-/// ``VideoInfo/frameRate``). ffmpeg applies the display rotation (phones store portrait video
-/// as landscape plus a rotation), so frames come out upright at the probed width and height,
-/// which account for it; frames are taken at their timestamps, so variable frame rates come
-/// out in time. Only one frame is in memory at a time unless ``readAll()`` is used.
+/// `ffmpeg -i <file> -vf fps=N/D -f rawvideo -pix_fmt rgb24 -` (no rate filter for
+/// ``Timing/asDecoded``, except for a variable-frame-rate video, whose frames come at its average
+/// rate). ffmpeg applies the display rotation (phones store portrait video as landscape plus a
+/// rotation), so frames come out upright at the probed width and height, which account for it;
+/// frames are taken at their timestamps, so variable frame rates come out in time. Only one
+/// frame is in memory at a time unless ``readAll()`` is used.
 ///
 /// ```swift
-/// let reader = try VideoReader(url)
+/// let reader = try VideoReader(url)                        // resampled to 25 fps
+/// let native = try VideoReader(url, timing: .sourceRate)   // the file's own rate
 /// while let frame = try reader.nextFrame() { ... }
 /// ```
 public final class VideoReader {
+    /// Which frames a reader returns.
+    public enum Timing: Sendable, Equatable {
+        /// Resampled to a constant rate (frames dropped or repeated): `-vf fps=N/D`.
+        case resampled(FrameRate)
+        /// At the file's own average rate (probed, ``VideoInfo/rate``), constant: a
+        /// constant-rate file gives exactly its frames, a variable-rate one is made constant at
+        /// its average rate, so frame `i` is the picture at time `i / rate`.
+        case sourceRate
+        /// The decoded frames as they are, without any rate conversion (a variable-rate file:
+        /// at its average rate).
+        case asDecoded
+    }
+
     /// The file being decoded.
     public let url: URL
     /// What ffprobe found (size, source rate, audio).
@@ -22,8 +36,10 @@ public final class VideoReader {
     public var width: Int { info.width }
     /// Frame height in pixels.
     public var height: Int { info.height }
-    /// The output frame rate, or nil for the source's own frames.
-    public let frameRate: Int?
+    /// The rate of the returned frames, or nil for ``Timing/asDecoded``.
+    public let rate: FrameRate?
+    /// The output frame rate rounded to an integer, or nil for the source's own frames.
+    public var frameRate: Int? { rate.map { Int($0.framesPerSecond.rounded()) } }
     /// Frames returned so far.
     public private(set) var framesRead = 0
 
@@ -31,20 +47,37 @@ public final class VideoReader {
     private var done = false
 
     /// Opens `url` for decoding, resampled to `frameRate` frames per second (25 by default,
-    /// the rate DiffDub works at; nil keeps the source's frames).
+    /// the rate DiffDub works at; nil keeps the decoded frames as they are).
     ///
     /// - Throws: ``VideoError`` when ffmpeg/ffprobe are missing or the file has no video.
-    public init(_ url: URL, frameRate: Int? = 25) throws {
+    public convenience init(_ url: URL, frameRate: Int? = 25) throws {
         precondition(frameRate.map { $0 > 0 } ?? true, "VideoReader: frame rate \(frameRate ?? 0)")
+        try self.init(url, timing: frameRate.flatMap { FrameRate(numerator: $0) }.map { .resampled($0) } ?? .asDecoded)
+    }
+
+    /// Opens `url` for decoding with the given timing.
+    ///
+    /// - Throws: ``VideoError`` when ffmpeg/ffprobe are missing or the file has no video;
+    ///   ``VideoError/probeFailed(path:reason:)`` for ``Timing/sourceRate`` when the file
+    ///   states no frame rate.
+    public init(_ url: URL, timing: Timing) throws {
         self.url = url
-        self.frameRate = frameRate
         info = try VideoProbe.info(url)
+        switch timing {
+        case .resampled(let rate): self.rate = rate
+        case .asDecoded: self.rate = nil
+        case .sourceRate:
+            guard let rate = info.rate else {
+                throw VideoError.probeFailed(path: url.path, reason: "the video stream states no frame rate")
+            }
+            self.rate = rate
+        }
         var arguments = ["-v", "error", "-nostdin", "-i", url.path, "-map", "0:v:0"]
-        if let frameRate {
-            arguments += ["-vf", "fps=\(frameRate)"]
+        if let rate {
+            arguments += ["-vf", "fps=\(rate)"]
         } else if info.isVariableFrameRate, let average = info.averageRateText {
             // Variable frame rate: frames at the average rate, each shown at its time (ffmpeg
-            // would otherwise fill the base rate, giving more frames than `frameRate` says).
+            // would otherwise fill the base rate, giving more frames than the rate says).
             arguments += ["-vf", "fps=\(average)"]
         }
         arguments += ["-f", "rawvideo", "-pix_fmt", "rgb24", "-"]

@@ -11,7 +11,7 @@ import Foundation
 /// muxed with an audio file encoded as AAC, as the original's moviepy export does.
 ///
 /// Frames are streamed to ffmpeg's standard input as raw RGB24
-/// (`ffmpeg -f rawvideo -pix_fmt rgb24 -s WxH -r 25 -i - [-i audio] ... -c:v libx264
+/// (`ffmpeg -f rawvideo -pix_fmt rgb24 -s WxH -r N/D -i - [-i audio] ... -c:v libx264
 /// -pix_fmt yuv420p [-c:a aac -af apad -shortest]`). The audio is cut to the video's length or
 /// padded with silence up to it. Odd sizes get one black column/row of padding (yuv420p needs
 /// even sizes). The file is written under a temporary name in the destination folder and
@@ -26,8 +26,10 @@ public final class VideoWriter {
     public let width: Int
     /// Frame height.
     public let height: Int
-    /// Frames per second.
-    public let frameRate: Int
+    /// Frames per second, exact (`25/1`, `30000/1001`).
+    public let rate: FrameRate
+    /// Frames per second rounded to an integer.
+    public var frameRate: Int { Int(rate.framesPerSecond.rounded()) }
     /// Frames written so far.
     public private(set) var framesWritten = 0
 
@@ -40,19 +42,30 @@ public final class VideoWriter {
     /// lossless).
     ///
     /// - Throws: ``VideoError/toolNotFound(tool:)`` when ffmpeg is missing.
-    public init(
+    public convenience init(
         _ url: URL, width: Int, height: Int, frameRate: Int = 25, audio: URL? = nil, quality: Int = 18
     ) throws {
-        precondition(width > 0 && height > 0 && frameRate > 0, "VideoWriter: \(width)x\(height) at \(frameRate) fps")
+        guard let rate = FrameRate(numerator: frameRate) else {
+            preconditionFailure("VideoWriter: \(width)x\(height) at \(frameRate) fps")
+        }
+        try self.init(url, width: width, height: height, rate: rate, audio: audio, quality: quality)
+    }
+
+    /// Starts ffmpeg for a `width x height` video at the exact `rate` (such as the source's
+    /// `30000/1001`), muxing `audio` if given; `quality` is x264's CRF.
+    ///
+    /// - Throws: ``VideoError/toolNotFound(tool:)`` when ffmpeg is missing.
+    public init(_ url: URL, width: Int, height: Int, rate: FrameRate, audio: URL? = nil, quality: Int = 18) throws {
+        precondition(width > 0 && height > 0, "VideoWriter: \(width)x\(height) at \(rate) fps")
         signal(SIGPIPE, SIG_IGN)
         self.url = url
         self.width = width
         self.height = height
-        self.frameRate = frameRate
+        self.rate = rate
         temporary = AtomicFile.temporaryURL(for: url)
         var arguments = [
             "-v", "error", "-y",
-            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", "\(frameRate)", "-i", "-",
+            "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", "\(width)x\(height)", "-r", "\(rate)", "-i", "-",
         ]
         if let audio { arguments += ["-i", audio.path] }
         arguments += ["-map", "0:v:0"]

@@ -1,0 +1,135 @@
+import CBF16Kernels
+
+/// Matrix products with bfloat16 inputs and float32 sums (``Precision/bf16``), on the
+/// AVX512_BF16 kernel of the `CBF16Kernels` C target (`vdpbf16ps`).
+///
+/// Layout: an operand is cut into panels along its free axis (8 rows of `A`, ``rowBlock``; 16 or
+/// 32 columns of `B`, ``columnBlock``), and each panel is stored as bfloat16 pairs of consecutive
+/// depths: `panel[k / 2][n][k % 2]` (`[(K + 1) / 2][width][2]`, zero past `K` and past the
+/// operand's edge), the pairs `vdpbf16ps` multiplies and adds per float32 lane. A block of `C` (8
+/// x 32) stays in 16 AVX-512 registers over the whole depth: per pair of depths, 2 loads of `B`,
+/// 8 broadcasts of `A`, 16 `vdpbf16ps` (64 multiply-adds each). Rounding is to nearest, ties to
+/// even (``round(_:)``); each product of two bfloat16 values is exact in float32.
+enum BF16Products {
+    /// Rows of `A` (output channels) per panel.
+    static let rowBlock = 8
+    /// Widest panel of `B`.
+    static let columnBlock = 32
+    /// Granularity of `B` panel widths (16 or 32).
+    static let columnGranularity = 16
+
+    /// Whether the CPU runs the kernel (checked once: AVX512F, AVX512BW, AVX512_BF16).
+    static let isAvailable: Bool = diffdub_bf16_is_supported() != 0
+
+    /// `x` rounded to bfloat16 (to nearest, ties to even), as its 16 bits.
+    @inline(__always)
+    static func round(_ x: Float) -> UInt16 { diffdub_bf16_round(x) }
+
+    /// The float value of bfloat16 bits.
+    @inline(__always)
+    static func float(_ bits: UInt16) -> Float { Float(bitPattern: UInt32(bits) << 16) }
+
+    /// Depth pairs of a packed panel of depth `depth`.
+    @inline(__always)
+    static func pairs(_ depth: Int) -> Int { (depth + 1) / 2 }
+
+    /// Packs the `depth x count` block whose element `(k, n)` is `source[k * depthStride + n *
+    /// countStride]` into a panel `[(depth + 1) / 2][width][2]` at `target` (zero-padded).
+    @inline(__always)
+    static func pack(
+        _ source: UnsafePointer<Float>, depthStride: Int, countStride: Int, depth: Int, count: Int, width: Int,
+        into target: UnsafeMutablePointer<UInt16>
+    ) {
+        diffdub_bf16_pack(source, depthStride, countStride, Int32(depth), Int32(count), Int32(width), target)
+    }
+
+    /// `C[r * ldc + j] = alpha * sum_k A(k, r) B(k, j) + beta * C[r * ldc + j]` for `r < rows`
+    /// (<= 8) and `j < columns` (<= `width`), `A` a packed 8-row panel, `B` a packed panel of
+    /// `width` (16 or 32) columns, both of `pairs` depth pairs.
+    ///
+    /// - Precondition: ``isAvailable``.
+    @inline(__always)
+    static func multiply(
+        pairs: Int, a: UnsafePointer<UInt16>, b: UnsafePointer<UInt16>, width: Int, c: UnsafeMutablePointer<Float>,
+        ldc: Int, rows: Int, columns: Int, alpha: Float = 1, beta: Float = 0
+    ) {
+        diffdub_bf16_multiply(Int32(pairs), a, b, Int32(width), c, ldc, Int32(rows), Int32(columns), alpha, beta)
+    }
+}
+
+/// Row-major GEMM with bfloat16 inputs and float32 sums: `C = alpha * op(A) op(B) + beta * C`,
+/// arguments as ``sgemm(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``.
+///
+/// Both operands are rounded and packed once per call (`A` in 8-row panels, `B` in 32-column
+/// panels, ``BF16Products``); the blocks of `C` (panels of `B` outside, row panels of `A`
+/// inside) are shared out over ``parallelFor(_:minimumChunk:_:)`` threads. Each element of `C`
+/// is the same sum in the same order whatever the split.
+///
+/// - Precondition: ``BF16Products/isAvailable``.
+func bf16gemm(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    guard m > 0, n > 0 else { return }
+    let (rowBlock, columnBlock) = (BF16Products.rowBlock, BF16Products.columnBlock)
+    let pairs = BF16Products.pairs(k)
+    let rowPanels = (m + rowBlock - 1) / rowBlock
+    let columnPanels = (n + columnBlock - 1) / columnBlock
+    let (aPanel, bPanel) = (pairs * rowBlock * 2, pairs * columnBlock * 2)
+    let packed = UnsafeMutablePointer<UInt16>.allocate(capacity: rowPanels * aPanel + columnPanels * bPanel)
+    defer { packed.deallocate() }
+    let (packedA, packedB) = (packed, packed + rowPanels * aPanel)
+    // op(A)(r, kk) = a[r * lda + kk], or a[kk * lda + r] transposed: depth kk, count r.
+    let (aDepthStride, aCountStride) = transposeA ? (lda, 1) : (1, lda)
+    let (bDepthStride, bCountStride) = transposeB ? (1, ldb) : (ldb, 1)
+    let chunk = max(1, 16384 / max(1, k))
+    parallelFor(rowPanels + columnPanels, minimumChunk: chunk) { range in
+        for panel in range {
+            if panel < rowPanels {
+                let first = panel * rowBlock
+                BF16Products.pack(
+                    a + first * aCountStride, depthStride: aDepthStride, countStride: aCountStride, depth: k,
+                    count: min(rowBlock, m - first), width: rowBlock, into: packedA + panel * aPanel)
+            } else {
+                let p = panel - rowPanels
+                let first = p * columnBlock
+                let count = min(columnBlock, n - first)
+                BF16Products.pack(
+                    b + first * bCountStride, depthStride: bDepthStride, countStride: bCountStride, depth: k,
+                    count: count, width: count > 16 ? columnBlock : 16, into: packedB + p * bPanel)
+            }
+        }
+    }
+    parallelFor(rowPanels * columnPanels, minimumChunk: max(1, 256 / max(1, pairs))) { range in
+        for item in range {
+            let (p, r) = (item / rowPanels, item % rowPanels)
+            let (firstRow, firstColumn) = (r * rowBlock, p * columnBlock)
+            let columns = min(columnBlock, n - firstColumn)
+            BF16Products.multiply(
+                pairs: pairs, a: packedA + r * aPanel, b: packedB + p * bPanel, width: columns > 16 ? columnBlock : 16,
+                c: c + firstRow * ldc + firstColumn, ldc: ldc, rows: min(rowBlock, m - firstRow), columns: columns,
+                alpha: alpha, beta: beta)
+        }
+    }
+}
+
+/// The GEMM of the large products that follow ``KernelContext/precision``: ``bf16gemm`` when the
+/// task asks for bf16, the machine has it and the product is large enough to gain from it (at
+/// least 8 x 16 x 16 and 2^20 multiply-adds), ``sgemm`` otherwise. Used by the 1x1
+/// convolutions and the attention products; arguments as ``sgemm``.
+func productGEMM(
+    transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+    a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+) {
+    if KernelContext.productsUseBF16 && m >= 8 && n >= 16 && k >= 16 && m * n * k >= 1 << 20 {
+        bf16gemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+            ldb: ldb, beta: beta, c: c, ldc: ldc)
+    } else {
+        sgemm(
+            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
+            ldb: ldb, beta: beta, c: c, ldc: ldc)
+    }
+}

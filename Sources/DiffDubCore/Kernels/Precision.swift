@@ -1,0 +1,57 @@
+import CBF16Kernels
+
+/// The arithmetic of the large matrix products (Winograd products, 1x1 convolutions, attention).
+///
+/// - `fp32`: float32 inputs and sums (the default, and the reference).
+/// - `bf16`: inputs rounded to bfloat16 (8 significant bits, to nearest even), products summed in
+///   float32 (`vdpbf16ps`); about twice the product rate on CPUs with AVX512_BF16. Elsewhere the
+///   kernels run fp32 (``isSupported`` says which; ``effective`` gives what runs).
+public enum Precision: String, Sendable, Codable, CaseIterable {
+    /// float32 throughout.
+    case fp32
+    /// bfloat16 product inputs, float32 sums.
+    case bf16
+
+    /// Whether this machine and build run this precision (fp32: always; bf16: x86-64 with
+    /// AVX512F, AVX512BW and AVX512_BF16, checked at run time).
+    public var isSupported: Bool {
+        switch self {
+        case .fp32: return true
+        case .bf16: return BF16Products.isAvailable
+        }
+    }
+
+    /// The precision the kernels run when asked for this one: itself when ``isSupported``,
+    /// ``fp32`` otherwise (the caller may tell the user).
+    public var effective: Precision { isSupported ? self : .fp32 }
+
+    /// Runs `operation` with the kernels it calls from this task (and from tasks it starts) in
+    /// this precision (a task-local binding: other tasks and threads are unaffected).
+    ///
+    /// ```swift
+    /// let y = Precision.bf16.run { matmul(a, b) }   // bfloat16 inputs, float32 sums
+    /// ```
+    public func run<Result>(_ operation: () throws -> Result) rethrows -> Result {
+        try KernelContext.$precision.withValue(self, operation: operation)
+    }
+
+    /// `operation` in `precision`, or in the precision in force when `nil`.
+    static func using<Result>(_ precision: Precision?, _ operation: () throws -> Result) rethrows -> Result {
+        guard let precision else { return try operation() }
+        return try precision.run(operation)
+    }
+}
+
+/// Settings the kernels read from the task that calls them (bound with
+/// `KernelContext.$precision.withValue(...) { ... }`, e.g. by ``Renderer``), never process-wide.
+///
+/// Kernels read them on the calling thread, before any ``parallelFor(_:minimumChunk:_:)``
+/// (task-locals are not visible on its worker threads).
+enum KernelContext {
+    /// The precision asked for; see ``productsUseBF16`` for what runs.
+    @TaskLocal static var precision: Precision = .fp32
+
+    /// Whether the large products run on bfloat16 inputs: ``precision`` is bf16 and the machine
+    /// supports it.
+    static var productsUseBF16: Bool { precision == .bf16 && BF16Products.isAvailable }
+}

@@ -1,0 +1,158 @@
+import DiffDubCore
+import TestSupport
+import Testing
+
+/// bfloat16 rounding as the kernels do it (to nearest, ties to even), written independently of
+/// them: the portable emulation the AVX512_BF16 kernel is checked against.
+func bf16Rounded(_ x: Float) -> Float {
+    let bits = x.bitPattern
+    let rounded = bits &+ 0x7fff &+ ((bits >> 16) & 1)
+    return Float(bitPattern: rounded & 0xffff_0000)
+}
+
+/// `op(a) op(b)` on bfloat16-rounded inputs, summed in Double: what the bf16 products compute up to
+/// float32 summation order. `a` `[m, k]` (`[k, m]` transposed), `b` `[k, n]` (`[n, k]`).
+func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> (Tensor, Tensor) {
+    let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+    let n = transposeB ? b.shape[0] : b.shape[1]
+    let (sa, sb) = (a.scalars.map(bf16Rounded), b.scalars.map(bf16Rounded))
+    var (values, magnitudes) = ([Float](repeating: 0, count: m * n), [Float](repeating: 0, count: m * n))
+    for i in 0..<m {
+        for j in 0..<n {
+            var (sum, magnitude) = (0.0, 0.0)
+            for p in 0..<k {
+                let x = Double(transposeA ? sa[p * m + i] : sa[i * k + p])
+                let y = Double(transposeB ? sb[j * k + p] : sb[p * n + j])
+                sum += x * y
+                magnitude += abs(x * y)
+            }
+            values[i * n + j] = Float(sum)
+            magnitudes[i * n + j] = Float(magnitude)
+        }
+    }
+    return (Tensor(shape: [m, n], scalars: values), Tensor(shape: [m, n], scalars: magnitudes))
+}
+
+/// The bfloat16 products (`Precision.bf16`): the AVX512_BF16 kernel against the portable
+/// emulation on odd shapes (depth odd, partial row panels and column panels of both widths,
+/// transposed operands), and the kernels that use it (1x1 convolutions, attention, Winograd)
+/// against float32. On a CPU without AVX512_BF16 the same calls must give the float32 results
+/// (the fallback), and the kernel itself is not exercised.
+@Suite struct BF16ProductsTests {
+    /// Shapes of at least 2^20 multiply-adds (the bf16 threshold) with every edge case.
+    @Test(arguments: [
+        (67, 131, 129, false, false),  // 3 rows in the last panel, 3 columns in a 16-wide panel, odd depth
+        (64, 150, 128, false, true),  // 22 columns in the last 32-wide panel, B transposed
+        (75, 97, 161, true, false),  // A transposed (the attention scores)
+        (33, 256, 136, true, true),
+    ])
+    func matchesTheEmulation(_ shape: (Int, Int, Int, Bool, Bool)) {
+        let (m, n, k, transposeA, transposeB) = shape
+        let a = randomTensor(transposeA ? [k, m] : [m, k], seed: UInt64(m * 7 + k))
+        let b = randomTensor(transposeB ? [n, k] : [k, n], seed: UInt64(n * 13 + k), in: -2...3)
+        let fp32 = matmul(a, b, transposeA: transposeA, transposeB: transposeB)
+        let bf16 = Precision.bf16.run { matmul(a, b, transposeA: transposeA, transposeB: transposeB) }
+        guard Precision.bf16.isSupported else {
+            #expect(bf16.scalars == fp32.scalars)  // the fallback is float32
+            return
+        }
+        let (expected, magnitudes) = emulatedBF16Product(a, b, transposeA: transposeA, transposeB: transposeB)
+        // Float32 sums of exact products: within a few float32 roundings of the sum of |terms|.
+        var worst: Float = 0
+        for (index, value) in bf16.scalars.enumerated() {
+            worst = max(worst, abs(value - expected.scalars[index]) / max(magnitudes.scalars[index], 1e-30))
+        }
+        #expect(worst <= 1e-6, "max |bf16 kernel - emulation| / sum |terms| = \(worst)")
+        // And it is not float32: inputs rounded to 8 bits move the results by about 2^-9 of them.
+        let scale = magnitudes.scalars.max() ?? 1
+        let difference = maxAbsDifference(bf16, fp32)
+        #expect(difference > 1e-5 * scale && difference < 1e-2 * scale, "bf16 - fp32: \(difference), scale \(scale)")
+    }
+
+    @Test func accumulatesIntoTheBiasOfAPointwiseConvolution() {
+        // conv2d 1x1: C = W x + bias (beta 1), 40 -> 72 channels on 37 x 29 pixels.
+        let x = randomTensor([2, 40, 37, 29], seed: 300)
+        let w = randomTensor([72, 40, 1, 1], seed: 301)
+        let bias = randomTensor([72], seed: 302, in: 5...9)
+        let fp32 = conv2d(x, weight: w, bias: bias, padding: 0)
+        let bf16 = Precision.bf16.run { conv2d(x, weight: w, bias: bias, padding: 0) }
+        guard Precision.bf16.isSupported else {
+            #expect(bf16.scalars == fp32.scalars)
+            return
+        }
+        // Per image: the emulated product plus the bias.
+        let plane = 37 * 29
+        let wm = w.reshaped([72, 40])
+        for image in 0..<2 {
+            let xi = Tensor(shape: [40, plane], scalars: Array(x.scalars[(image * 40 * plane)..<((image + 1) * 40 * plane)]))
+            let (product, magnitudes) = emulatedBF16Product(wm, xi, transposeA: false, transposeB: false)
+            var worst: Float = 0
+            for o in 0..<72 {
+                for p in 0..<plane {
+                    let value = bf16.scalars[(image * 72 + o) * plane + p]
+                    let expected = product.scalars[o * plane + p] + bias.scalars[o]
+                    worst = max(worst, abs(value - expected) / (magnitudes.scalars[o * plane + p] + abs(bias.scalars[o])))
+                }
+            }
+            #expect(worst <= 1e-6, "image \(image): \(worst)")
+        }
+        #expect(bf16.scalars != fp32.scalars)
+    }
+
+    @Test func attentionStaysCloseToFloat32() {
+        let q = randomTensor([2, 64, 64], seed: 310)
+        let k = randomTensor([2, 256, 64], seed: 311)
+        let v = randomTensor([2, 256, 48], seed: 312)
+        let fp32 = scaledDotProductAttention(query: q, key: k, value: v, scale: 0.125)
+        let bf16 = Precision.bf16.run { scaledDotProductAttention(query: q, key: k, value: v, scale: 0.125) }
+        guard Precision.bf16.isSupported else {
+            #expect(bf16.scalars == fp32.scalars)
+            return
+        }
+        let difference = maxAbsDifference(bf16, fp32)
+        #expect(difference > 0 && difference < 2e-2, "attention bf16 - fp32: \(difference)")
+    }
+
+    /// Winograd products in bf16, every tile size, against im2col (float32): the inputs of the
+    /// products are rounded to 8 significant bits after the input transform, so the error
+    /// relative to the sums of absolute terms is about 2^-9 times the transforms' amplification
+    /// (F(6x6) measured at 0.027 on its case here; the bounds follow the per-tile errors of
+    /// ``bf16WinogradTolerance``), far above float32's 1e-7 to 2e-6 and below a misplaced tile
+    /// or a wrong entry (of the order of the sums).
+    @Test(arguments: [
+        (Conv2dAlgorithm.winograd, WinogradCase(input: [1, 37, 19, 23], outChannels: 13, padding: 1, bias: true)),
+        (Conv2dAlgorithm.winograd4x4, WinogradCase(input: [2, 48, 33, 30], outChannels: 20, padding: 1, bias: false)),
+        (Conv2dAlgorithm.winograd6x6, WinogradCase(input: [1, 33, 40, 38], outChannels: 17, padding: 0, bias: true)),
+        (Conv2dAlgorithm.automatic, WinogradCase(input: [1, 64, 70, 66], outChannels: 24, padding: 1, bias: true)),
+    ])
+    func winogradProductsStayWithinBF16Rounding(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
+        let (x, w, b) = c.tensors()
+        let im2col = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .im2col)
+        let fp32 = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
+        let bf16 = Precision.bf16.run { conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm) }
+        guard Precision.bf16.isSupported else {
+            #expect(bf16.scalars == fp32.scalars)
+            return
+        }
+        let scale = absoluteScale(x: x, w: w, b: b, padding: c.padding)
+        let difference = maxAbsDifference(bf16, im2col)
+        #expect(
+            difference > 1e-5 * scale && difference <= bf16WinogradTolerance(algorithm) * scale,
+            "bf16 \(algorithm): max |difference| \(difference) for absolute scale \(scale) (ratio \(difference / scale))")
+        // The kept bf16 transform gives the same values again.
+        let again = Precision.bf16.run { conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm) }
+        #expect(again.scalars == bf16.scalars)
+    }
+}
+
+/// Bound of bf16 Winograd against im2col, relative to the sums of absolute terms (`.automatic`
+/// takes F(2x2) with bf16 products). The output transform amplifies the inputs' rounding by
+/// about 1 : 15 : 25 for F(2x2) : F(4x4) : F(6x6) (`diffdub-bench unet-accuracy --layers`), and
+/// F(6x6) measured 0.027 here: bounds of about 3x the expected errors.
+func bf16WinogradTolerance(_ algorithm: Conv2dAlgorithm) -> Float {
+    switch algorithm {
+    case .winograd6x6: return 8e-2
+    case .winograd4x4: return 5e-2
+    default: return 5e-3
+    }
+}
