@@ -44,6 +44,10 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         "unet-accuracy", "released-size UNet call: eps of the Winograd path against im2col [--batch B] [--timestep T] [--precision fp32|bf16] [--bf16-tile N] | --layers",
         { UNetAccuracyBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
+    (
+        "demo-models", "write the demo's small random models as stage1/stage2.safetensors (and Hubert features) DIR [FRAMES]",
+        { DemoModelsBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
+    ),
     ("stage2", "stage 2 at released size, T = 500 Hubert frames, 75 references: seconds [T] [R]", { Stage2Benchmark.run() }),
     (
         "hubert", "Hubert-large (random released-size weights) on [seconds, default 10] s of audio, all hidden states",

@@ -19,6 +19,7 @@ struct DiffDubCommand: AsyncParsableCommand {
             DubCommand.self,
             DemoCommand.self,
             JoinCommand.self,
+            JobCommand.self,
             LandmarksCommand.self,
             ModelsCommand.self,
         ])

@@ -40,145 +40,21 @@ struct DubCommand: AsyncParsableCommand {
               diffdub dub ... --frames frames/ --landmarks landmarks/ --frame-range 0:250 --output part0/
             """)
 
-    @Option(help: "The stage-1 checkpoint (stage1_state_dict.ckpt).", completion: .file())
-    var stage1: String
-
-    @Option(help: "The stage-2 checkpoint (stage2_state_dict.ckpt).", completion: .file())
-    var stage2: String
-
-    @Option(help: "Input video (any format ffmpeg reads; resampled to 25 fps).", completion: .file())
-    var video: String?
-
-    @Option(help: "Input folder of numbered PNG frames.", completion: .directory)
-    var frames: String?
-
-    @Option(help: "Input portrait image (PNG).", completion: .file())
-    var image: String?
-
-    @Option(help: "Landmarks: folder of per-frame .txt files, or one landmarks table.", completion: .file())
-    var landmarks: String?
-
-    @Option(help: "Hubert features .npy [25, T, 1024] or [1, 25, T, 1024].", completion: .file())
-    var hubert: String?
-
-    @Option(
-        help: "A Hugging Face Hubert model folder (chinese-hubert-large) to compute the features from --audio.",
-        completion: .directory)
-    var hubertModel: String?
-
-    @Option(help: "The speech audio muxed into an .mp4 output.", completion: .file())
-    var audio: String?
+    @OptionGroup var dubbing: DubbingArguments
 
     @Option(help: "Output: an .mp4 file or a folder of PNG frames.", completion: .file())
     var output: String
 
-    @Flag(help: "Lip reference from one frame (one-shot, the default) or the first 75 frames (few-shot).")
-    var referenceMode: ReferenceModeFlag = .oneShot
-
-    @Option(help: "The reference frame (one-shot latent and x_ref of every render).")
-    var referenceFrame: Int = 0
-
-    @Option(help: "Seed of the starting noise shared by all frames.")
-    var seed: UInt64 = 0
-
-    @Option(help: "Starting noise .npy [1, 3, S, S] instead of --seed.", completion: .file())
-    var noise: String?
-
-    @Option(help: "Denoising steps (a count the original's \"ddimN\" accepts).")
-    var steps: Int = 20
-
-    @Option(help: "Sampler: ddim (the original's) or dpmpp2m (DPM-Solver++(2M); 10 steps in place of 20).")
-    var sampler: SamplerKind = .ddim
-
-    @Option(help: "Image size of the renderer (default: what the stage-1 checkpoint implies).")
-    var imageSize: Int?
-
-    @Option(help: "Frames rendered per model call.")
-    var batch: Int = 1
-
-    @Option(help: "Render only the output frames START:END (either side may be empty).")
-    var frameRange: String?
-
-    @Option(help: "The square face region X,Y,SIZE of larger frames.")
-    var crop: String?
-
     @Flag(help: "Write the model-resolution frames as the original does (no paste-back).")
     var raw = false
-
-    @Option(help: "Output length: speech (as long as the speech; a shorter video plays forward then backward) or shortest (the original's min(speech, video)).")
-    var fit: TimelineFit = .speech
-
-    @Option(help: "Output frame rate: 25 (the original's; a video is resampled) or source (the video's own rate, every frame dubbed).")
-    var fps: FrameRateArgument = .model
-
-    @Option(help: "Arithmetic of the UNet's large products: fp32, or bf16 (AVX512_BF16 CPUs; fp32 elsewhere).")
-    var precision: Precision = .fp32
 
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
-    // MARK: Face detection (when --landmarks is absent)
-
-    @OptionGroup(title: "Face detection (without --landmarks)")
-    var faces: FaceDetectionOptions
-
-    enum ReferenceModeFlag: String, EnumerableFlag {
-        case oneShot, fewShot
-    }
-
-    func validate() throws {
-        let inputs = [video, frames, image].compactMap { $0 }
-        guard inputs.count == 1 else { throw ValidationError("give exactly one of --video, --frames, --image") }
-        switch (hubert, hubertModel) {
-        case (nil, nil): throw ValidationError("give the speech features with --hubert H.npy, or --hubert-model DIR with --audio")
-        case (.some, .some): throw ValidationError("--hubert and --hubert-model exclude each other")
-        case (nil, .some) where audio == nil: throw ValidationError("--hubert-model computes the features from --audio: pass it")
-        default: break
-        }
-        guard steps > 0 else { throw ValidationError("--steps must be positive") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-        guard referenceFrame >= 0 else { throw ValidationError("--reference-frame must not be negative") }
-        if let imageSize, imageSize <= 0 { throw ValidationError("--image-size must be positive") }
-        if let frameRange, FrameRange(parsing: frameRange) == nil {
-            throw ValidationError("--frame-range \(frameRange): expected START:END with START < END")
-        }
-        if let crop, FaceRegion(parsing: crop) == nil {
-            throw ValidationError("--crop \(crop): expected X,Y,SIZE (non-negative integers, SIZE > 0)")
-        }
-        if image != nil, referenceMode == .fewShot {
-            throw ValidationError("--few-shot needs a video or frames; a portrait is one-shot")
-        }
-    }
-
-    /// The request these flags describe.
-    func request() -> DubbingRequest {
-        func url(_ path: String) -> URL { URL(fileURLWithPath: path) }
-        let frames: DubbingRequest.Frames =
-            if let video { .video(url(video)) } else if let frames { .frameFolder(url(frames)) } else { .image(url(image ?? "")) }
-        let options = DubbingOptions(
-            referenceMode: referenceMode == .oneShot ? .oneShot : .fewShot, referenceFrame: referenceFrame,
-            steps: steps, sampler: sampler, batchSize: batch,
-            frameRange: frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange(), raw: raw,
-            faceRegion: crop.flatMap(FaceRegion.init(parsing:)), fit: fit, frameRate: fps.choice)
-        let speech: DubbingRequest.Speech =
-            if let hubertModel { .hubertModel(url(hubertModel)) } else { .hubertFeatures(url(hubert ?? "")) }
-        let landmarks: DubbingRequest.Landmarks =
-            if let landmarks { .file(url(landmarks)) }
-            else {
-                .detect(
-                    DubbingRequest.FaceDetection(
-                        detector: faces.detectorURL, landmarkModel: faces.landmarkModelURL, tracking: faces.tracking))
-            }
-        return DubbingRequest(
-            models: .files(stage1: url(stage1), stage2: url(stage2), imageSize: imageSize), frames: frames,
-            landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
-            options: options, output: .path(url(output)), compute: ComputeSettings(precision: precision))
-    }
-
     func run() async throws {
-        let request = request()
-        PrecisionNotice.warnIfUnsupported(precision)
-        if case .video = request.output, audio == nil { warn("no --audio: the video will be silent") }
+        let request = dubbing.request(output: output, raw: raw)
+        PrecisionNotice.warnIfUnsupported(dubbing.precision)
+        if case .video = request.output, dubbing.audio == nil { warn("no --audio: the video will be silent") }
         let summary = try await ProgressPrinter.run(request, quiet: quiet)
         for message in summary.warnings { warn(message) }
         if !quiet {

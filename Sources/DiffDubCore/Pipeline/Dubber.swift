@@ -227,6 +227,8 @@ public struct Dubber: Sendable {
             tracker.report(completed: done)
             batch.removeAll(keepingCapacity: true)
         }
+        // The plan's batches (shared with job shards): a batch is rendered once its last frame is read.
+        let lastOfBatch = Set(plan.batches(in: plan.outputFrames).compactMap(\.last))
         for index in plan.outputFrames {
             let input = try reader.next()
             guard let face = try plan.face(ofFrame: index, input: input) else {
@@ -238,7 +240,7 @@ public struct Dubber: Sendable {
                 continue
             }
             batch.append((index, input, face))
-            if (index + 1) % plan.options.batchSize == 0 { try flush() }
+            if lastOfBatch.contains(index) { try flush() }
         }
         try flush()
     }

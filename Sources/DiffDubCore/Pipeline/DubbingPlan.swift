@@ -73,6 +73,33 @@ public struct DubbingPlan: Sendable {
     /// The output frame numbers the plan covers.
     public var outputFrames: Range<Int> { firstFrame..<(firstFrame + frames.count) }
 
+
+    /// The batches a run renders among output frames `frames` (numbers in ``outputFrames``):
+    /// consecutive frames with a face, cut after every multiple of
+    /// ``DubbingOptions/batchSize`` (absolute frame numbers) and at every frame without a face.
+    ///
+    /// This is the one definition of the batches, shared by a whole dub and by a job's shards:
+    /// a batch never crosses a multiple of the batch size, so any range of whole blocks is
+    /// rendered in the same batches as the whole clip and every frame comes out identical.
+    public func batches(in frames: Range<Int>) -> [[Int]] {
+        var batches: [[Int]] = []
+        var current: [Int] = []
+        for index in frames {
+            if frame(index).landmarks == nil {
+                if !current.isEmpty { batches.append(current) }
+                current = []
+                continue
+            }
+            current.append(index)
+            if (index + 1) % max(1, options.batchSize) == 0 {
+                batches.append(current)
+                current = []
+            }
+        }
+        if !current.isEmpty { batches.append(current) }
+        return batches
+    }
+
     /// The planned frame of output frame `index` (a number in ``outputFrames``).
     public func frame(_ index: Int) -> PlannedFrame { frames[index - firstFrame] }
 

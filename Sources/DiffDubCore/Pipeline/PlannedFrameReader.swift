@@ -9,7 +9,7 @@ import Foundation
 /// the frames are first copied to a temporary file (``FrameSpool``) and read from there, so
 /// memory stays flat in the clip's length either way. Every frame must have the size of the
 /// first.
-final class PlannedFrameReader {
+package final class PlannedFrameReader {
     private let sources: [Int]
     private var position = 0
     private let sequential: (any FrameReader)?
@@ -19,7 +19,7 @@ final class PlannedFrameReader {
     private var size: (height: Int, width: Int)?
     private let name: String
 
-    init(source: any FrameSource, sources: [Int]) throws {
+    package init(source: any FrameSource, sources: [Int]) throws {
         self.sources = sources
         self.name = source.name
         let monotonic = zip(sources, sources.dropFirst()).allSatisfy { $0 <= $1 }
@@ -36,7 +36,7 @@ final class PlannedFrameReader {
     ///
     /// - Throws: ``DubbingError/noFrames(input:)`` when the source ends early,
     ///   ``DubbingError/frameSizeChanged(index:expected:found:)``, and the source's errors.
-    func next() throws -> RGBImage {
+    package func next() throws -> RGBImage {
         precondition(position < sources.count, "PlannedFrameReader: read past the plan")
         let wanted = sources[position]
         position += 1

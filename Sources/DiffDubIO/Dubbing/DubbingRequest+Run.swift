@@ -154,7 +154,7 @@ extension DubbingRequest {
             .checkingMasks(imageSize: imageSize)
     }
 
-    private func checkFilesExist() throws {
+    func checkFilesExist() throws {
         var required: [(String, URL)] = []
         switch speech {
         case .hubertFeatures(let url): required.append(("Hubert features", url))
@@ -240,7 +240,7 @@ extension DubbingRequest {
     }
 
     /// The frame source and, where frames have names, their names (for per-frame landmarks).
-    private func openFrames() throws -> (any FrameSource, [String]?) {
+    func openFrames() throws -> (any FrameSource, [String]?) {
         switch frames {
         case .video(let url):
             return (options.frameRate == .source ? try VideoFileSource(atSourceRateOf: url) : try VideoFileSource(url), nil)
@@ -254,7 +254,7 @@ extension DubbingRequest {
         }
     }
 
-    private func makeSink(rate: FrameRate) throws -> any FrameSink {
+    func makeSink(rate: FrameRate) throws -> any FrameSink {
         switch output {
         case .video(let url): try VideoFileSink(url, audio: audio, rate: rate)
         case .frameFolder(let url): try PNGFolderSink(url)

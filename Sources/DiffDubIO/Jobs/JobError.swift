@@ -1,0 +1,37 @@
+import Foundation
+
+/// A job folder cannot be prepared, rendered or finished as asked.
+public enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable {
+    /// The folder holds no job (no `manifest.json`).
+    case notAJob(path: String)
+    /// The folder already holds a job (prepare never overwrites one).
+    case alreadyPrepared(path: String)
+    /// A job file is missing or unreadable.
+    case damaged(path: String, reason: String)
+    /// The manifest was written by another format version.
+    case unsupportedFormat(path: String, version: Int, supported: Int)
+    /// A shard `K/N` outside `0 <= K < N`.
+    case invalidShard(text: String)
+    /// A file (a model, an input, one frame of a frame folder) differs from the one prepared.
+    case changedFile(role: String, path: String, reason: String)
+    /// Frames are not rendered yet (finish refuses); `missing` are ranges of output frames.
+    case incomplete(done: Int, total: Int, missing: [Range<Int>])
+
+    /// One line naming the file or value and what is wrong.
+    public var description: String {
+        switch self {
+        case .notAJob(let path): "\(path): not a job folder (no manifest.json)"
+        case .alreadyPrepared(let path): "\(path): already holds a prepared job; use a new folder"
+        case .damaged(let path, let reason): "\(path): \(reason)"
+        case .unsupportedFormat(let path, let version, let supported):
+            "\(path): job format version \(version); this tool reads version \(supported)"
+        case .invalidShard(let text): "shard \(text): expected K/N with 0 <= K < N"
+        case .changedFile(let role, let path, let reason): "\(path): \(role) changed since the job was prepared (\(reason))"
+        case .incomplete(let done, let total, let missing):
+            "\(done)/\(total) frames rendered; missing \(JobStatus.format(missing))"
+        }
+    }
+
+    /// The same line, for `localizedDescription`.
+    public var errorDescription: String? { description }
+}

@@ -1,0 +1,138 @@
+import DiffDubCore
+import Foundation
+
+extension JobFolder {
+    /// Does all of `request`'s per-clip work once and writes the job folder: reads and checks
+    /// the inputs, detects faces (``DubbingRequest/Landmarks/detect(_:)``), computes the Hubert
+    /// features, the reference and lip latents (``Dubber/plan(frames:landmarks:hubert:noise:options:progress:checkCancellation:)``),
+    /// stores the plan and every output frame's model-resolution face (``JobPlanStore``), and
+    /// writes `manifest.json` last, with every input and both checkpoints fingerprinted.
+    ///
+    /// The request's output and ``DubbingOptions/raw`` are not used: the job renders
+    /// model-resolution frames, and ``finish(output:raw:audio:progress:)`` chooses the output.
+    /// Frames without a face get their (unchanged) frame at once.
+    ///
+    /// - Returns: the manifest written.
+    /// - Throws: ``JobError/alreadyPrepared(path:)`` when the folder holds a job or anything
+    ///   else; ``DubbingRequestError/notEncodable(part:)`` for a request holding parts in memory;
+    ///   the request's errors; `CancellationError`. A failed or cancelled prepare removes what it
+    ///   wrote.
+    public func prepare(_ request: DubbingRequest, toolVersion: String, progress: ProgressHandler? = nil) async throws
+        -> JobManifest
+    {
+        try await runOnOwnThread { check in
+            try prepareSynchronously(request, toolVersion: toolVersion, progress: progress, checkCancellation: check)
+        }
+    }
+
+    /// ``prepare(_:toolVersion:progress:)`` on the calling thread.
+    package func prepareSynchronously(
+        _ request: DubbingRequest, toolVersion: String, progress: ProgressHandler? = nil,
+        checkCancellation: @escaping () throws -> Void = {}
+    ) throws -> JobManifest {
+        let manager = FileManager.default
+        if isPrepared { throw JobError.alreadyPrepared(path: url.path) }
+        let existing = (try? manager.contentsOfDirectory(atPath: url.path)) ?? []
+        if !existing.isEmpty { throw JobError.alreadyPrepared(path: url.path) }
+        var stored = request
+        stored.options.raw = true
+        stored.output = .frameFolder(framesURL)
+        _ = try JSONEncoder().encode(stored)  // refuses parts held in memory before any work
+        try stored.options.validate()
+        try stored.checkFilesExist()
+        let (models, inputs) = try Self.fingerprints(of: stored)
+
+        let createdFolder = !manager.fileExists(atPath: url.path)
+        do {
+            let plan = try stored.compute.run { () throws -> DubbingPlan in
+                let prepared = try stored.prepareInputs(progress: progress, checkCancellation: checkCancellation)
+                let plan = try prepared.plan(progress: progress, checkCancellation: checkCancellation)
+                try checkCancellation()
+                try manager.createDirectory(at: framesURL, withIntermediateDirectories: true)
+                let store = JobPlanStore(planURL)
+                try store.write(plan)
+                try writeFaces(of: plan, from: prepared.source, store: store, progress: progress, checkCancellation: checkCancellation)
+                return plan
+            }
+            let manifest = JobManifest(
+                toolVersion: toolVersion, request: stored, models: models, inputs: inputs, firstFrame: plan.firstFrame,
+                frameCount: plan.frames.count, imageSize: plan.imageSize, blockSize: plan.options.batchSize)
+            try write(manifest)
+            return manifest
+        } catch {
+            if createdFolder {
+                try? manager.removeItem(at: url)
+            } else {
+                for name in (try? manager.contentsOfDirectory(atPath: url.path)) ?? [] {
+                    try? manager.removeItem(at: url.appendingPathComponent(name))
+                }
+            }
+            throw error
+        }
+    }
+
+    /// Reads the input frames of `plan` in order and stores each output frame's
+    /// model-resolution face; a frame without a face gets its finished (raw) frame in `frames/`.
+    private func writeFaces(
+        of plan: DubbingPlan, from source: any FrameSource, store: JobPlanStore, progress: ProgressHandler?,
+        checkCancellation: () throws -> Void
+    ) throws {
+        let reader = try PlannedFrameReader(source: source, sources: plan.frames.map(\.source))
+        let tracker = ProgressTracker(stage: .writing, total: plan.frames.count, handler: progress)
+        var landmarks: [FaceLandmarks?] = []
+        landmarks.reserveCapacity(plan.frames.count)
+        for (done, index) in plan.outputFrames.enumerated() {
+            try checkCancellation()
+            let input = try reader.next()
+            if let face = try plan.face(ofFrame: index, input: input) {
+                try store.writeFace(face, index: index)
+                landmarks.append(face.landmarks)
+            } else {
+                try writeFrame(try plan.output(ofFrame: index, rendered: nil, input: input), index: index)
+                landmarks.append(nil)
+            }
+            tracker.report(completed: done + 1)
+        }
+        try store.writeFaceLandmarks(landmarks)
+    }
+
+    /// The fingerprints of the request's checkpoints and of its other inputs.
+    static func fingerprints(of request: DubbingRequest) throws -> (models: [JobInput], inputs: [JobInput]) {
+        var models: [JobInput] = []
+        if case .files(let stage1, let stage2, _) = request.models {
+            models = [try JobInput(role: Role.stage1, url: stage1), try JobInput(role: Role.stage2, url: stage2)]
+        }
+        var inputs: [JobInput] = []
+        switch request.frames {
+        case .video(let url): inputs.append(try JobInput(role: Role.video, url: url))
+        case .frameFolder(let url): inputs.append(try JobInput(role: Role.frameFolder, url: url))
+        case .image(let url): inputs.append(try JobInput(role: Role.image, url: url))
+        case .source: break
+        }
+        switch request.landmarks {
+        case .file(let url): inputs.append(try JobInput(role: "landmarks", url: url))
+        case .detect(let detection):
+            inputs.append(try JobInput(role: "face detector", url: try FaceModelFiles.detector(detection.detector)))
+            inputs.append(try JobInput(role: "landmark model", url: try FaceModelFiles.landmarkModel(detection.landmarkModel)))
+        case .track: break
+        }
+        switch request.speech {
+        case .hubertFeatures(let url): inputs.append(try JobInput(role: "Hubert features", url: url))
+        case .hubertModel(let url): inputs.append(try JobInput(role: "Hubert model folder", url: url))
+        case .features: break
+        }
+        if let audio = request.audio { inputs.append(try JobInput(role: Role.audio, url: audio)) }
+        if case .file(let url) = request.noise { inputs.append(try JobInput(role: "noise", url: url)) }
+        return (models, inputs)
+    }
+
+    /// Roles of the checkpoints, and of the inputs `finish` reads.
+    enum Role {
+        static let stage1 = "stage-1 checkpoint"
+        static let stage2 = "stage-2 checkpoint"
+        static let video = "video"
+        static let frameFolder = "frame folder"
+        static let image = "image"
+        static let audio = "audio"
+    }
+}

@@ -1,0 +1,123 @@
+import DiffDubCore
+import Foundation
+
+/// A job folder on disk: the manifest, the prepared per-clip data, and the rendered frames.
+///
+/// ```
+/// JOB/
+///   manifest.json        JobManifest: the request, inputs and models with SHA-256, frame count
+///   plan/                what every frame needs, written once by prepare (JobPlanStore)
+///   frames/NNNNNN.png    rendered frames at model resolution (absolute frame numbers), each
+///                        written as .NNNNNN.png.partial-XXXXXXXX and renamed when complete
+/// ```
+///
+/// Any number of processes may render into `frames/` at once, even the same shard twice: a
+/// frame appears under its name only complete (one `rename`), and two copies of one frame are
+/// identical, so the later rename replaces a file by the same bytes.
+public struct JobFolder: Sendable {
+    /// The folder.
+    public let url: URL
+
+    /// The job folder at `url` (nothing is read).
+    public init(_ url: URL) { self.url = url }
+
+    /// `manifest.json`.
+    public var manifestURL: URL { url.appendingPathComponent("manifest.json") }
+    /// `plan/`.
+    public var planURL: URL { url.appendingPathComponent("plan") }
+    /// `frames/`.
+    public var framesURL: URL { url.appendingPathComponent("frames") }
+
+    /// The file of rendered frame `index`.
+    public func frameURL(_ index: Int) -> URL {
+        framesURL.appendingPathComponent(PNGFolderSink.fileName(forFrame: index))
+    }
+
+    /// Whether a manifest exists.
+    public var isPrepared: Bool { FileManager.default.fileExists(atPath: manifestURL.path) }
+
+    /// Reads `manifest.json`.
+    ///
+    /// - Throws: ``JobError/notAJob(path:)``, ``JobError/damaged(path:reason:)``,
+    ///   ``JobError/unsupportedFormat(path:version:supported:)``.
+    public func manifest() throws -> JobManifest {
+        guard isPrepared else { throw JobError.notAJob(path: url.path) }
+        let data: Data
+        do {
+            data = try Data(contentsOf: manifestURL)
+        } catch {
+            throw JobError.damaged(path: manifestURL.path, reason: "cannot read: \(error.localizedDescription)")
+        }
+        struct Version: Decodable { var formatVersion: Int }
+        guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
+            throw JobError.damaged(path: manifestURL.path, reason: "not a job manifest")
+        }
+        guard version.formatVersion == JobManifest.currentFormatVersion else {
+            throw JobError.unsupportedFormat(
+                path: manifestURL.path, version: version.formatVersion, supported: JobManifest.currentFormatVersion)
+        }
+        do {
+            return try JSONDecoder().decode(JobManifest.self, from: data)
+        } catch {
+            throw JobError.damaged(path: manifestURL.path, reason: "\(error)")
+        }
+    }
+
+    /// Writes `manifest.json` (through a temporary file and a rename).
+    public func write(_ manifest: JobManifest) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try AtomicFile.write(try encoder.encode(manifest), to: manifestURL)
+    }
+
+    /// The rendered frames present in `frames/` (complete files only: temporary names are
+    /// hidden).
+    public func renderedFrames() -> Set<Int> {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: framesURL.path)) ?? []
+        var frames: Set<Int> = []
+        for name in names where !name.hasPrefix(".") && name.hasSuffix(".png") {
+            if let index = Int(name.dropLast(4)) { frames.insert(index) }
+        }
+        return frames
+    }
+
+    /// `DONE/TOTAL` and the missing ranges of the manifest's frames.
+    public func status(of manifest: JobManifest) -> JobStatus {
+        JobStatus(frames: manifest.frames, rendered: renderedFrames())
+    }
+
+    /// Stores rendered frame `index`: PNG to a temporary name in `frames/`, then a rename.
+    public func writeFrame(_ image: RGBImage, index: Int) throws {
+        let url = frameURL(index)
+        let temporary = AtomicFile.temporaryURL(for: url)
+        do {
+            try PNGFile.write(image, to: temporary, fast: true)
+            try AtomicFile.commit(temporary, to: url)
+        } catch {
+            try? FileManager.default.removeItem(at: temporary)
+            TemporaryFiles.unregister(temporary)
+            throw error
+        }
+    }
+
+    /// Reads rendered frame `index`.
+    public func readFrame(_ index: Int) throws -> RGBImage { try PNGFile.read(frameURL(index)) }
+
+    /// Removes temporary frame files (`.NNNNNN.png.partial-*`) older than `age` seconds: left
+    /// by a process that was killed while writing (writing one takes milliseconds, so an old one
+    /// belongs to no live process). Returns how many were removed.
+    @discardableResult
+    public func removeStalePartials(olderThan age: TimeInterval = 60) -> Int {
+        let manager = FileManager.default
+        let names = (try? manager.contentsOfDirectory(atPath: framesURL.path)) ?? []
+        var removed = 0
+        for name in names where name.hasPrefix(".") && name.contains(".png.partial-") {
+            let path = framesURL.appendingPathComponent(name).path
+            guard let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date,
+                Date().timeIntervalSince(modified) > age
+            else { continue }
+            if (try? manager.removeItem(atPath: path)) != nil { removed += 1 }
+        }
+        return removed
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import DiffDubCore
+import DiffDubIO
+import Foundation
+
+/// `diffdub job finish JOB --output OUT`: pastes back and encodes a completely rendered job.
+struct JobFinishCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "finish",
+        abstract: "Paste a rendered job's frames back into the clip and write the output.",
+        discussion: """
+            Refuses, writing nothing, while frames are missing (listing them) and when an input it \
+            reads (the video, a frame of the frame folder, the image, the audio) changed since \
+            prepare (naming the file). The output is byte-identical to `diffdub dub` with the same \
+            inputs and options. --raw writes the model-resolution frames (no paste-back; the input \
+            frames are not read).
+            """)
+
+    @Argument(help: "The job folder.", completion: .directory)
+    var job: String
+
+    @Option(help: "Output: an .mp4 file or a folder of PNG frames.", completion: .file())
+    var output: String
+
+    @Flag(help: "Write the model-resolution frames as the original does (no paste-back).")
+    var raw = false
+
+    @Option(help: "The speech audio muxed into an .mp4 output (default: prepare's --audio).", completion: .file())
+    var audio: String?
+
+    @Flag(help: "Do not report progress on standard error.")
+    var quiet = false
+
+    func run() async throws {
+        let folder = JobFolder(URL(fileURLWithPath: job))
+        let destination = DubbingRequest.Output.path(URL(fileURLWithPath: output))
+        let progress = ProgressPrinter.handler(quiet: quiet)
+        let audio = self.audio.map { URL(fileURLWithPath: $0) }
+        let task = Task { try await folder.finish(output: destination, raw: raw, audio: audio, progress: progress) }
+        let summary = try await InterruptHandler.whileRunning(cancel: { task.cancel() }) { try await task.value }
+        for message in summary.warnings { warn(message) }
+        if !quiet {
+            let range = summary.renderedFrames
+            FileHandle.standardError.write(Data("wrote \(output): frames \(range.lowerBound)..<\(range.upperBound)\n".utf8))
+        }
+    }
+}
