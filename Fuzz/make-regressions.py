@@ -1,4 +1,4 @@
-"""Re-makes the issue-16 mutation-run cases of Tests/ReliabilityTests/Regressions (WAV sample
+"""Re-makes the issue-16 mutation-run cases of Tests/DiffDubIOTests/Limits/Regressions (WAV sample
 rates and non-finite samples, landmark line ends / NUL / huge coordinates, .npy descr spellings
 and header dictionaries, pickles naming forbidden globals). MutationRunTests checks each file's
 outcome. Needs numpy (to compare with what numpy reads). Never loads the hostile pickles.
@@ -6,7 +6,7 @@ outcome. Needs numpy (to compare with what numpy reads). Never loads the hostile
 Usage: python3 Fuzz/make-regressions.py
 """
 import struct, pickle, zipfile, io, os, collections, numpy as np
-R = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'Tests', 'ReliabilityTests', 'Regressions')
+R = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'Tests', 'DiffDubIOTests', 'Limits', 'Regressions')
 def wav(path, rate, samples, channels=1, fmt='pcm16'):
     if fmt == 'pcm16':
         data = struct.pack('<%dh' % len(samples), *samples); tag, bits = 1, 16

@@ -101,7 +101,7 @@ for channels in (1, 2):
     put("FuzzWAV", f"tone{channels}.wav", buffer.getvalue())
 # The regression corpus (issue 16's mutation cases included: sample rates, NaN samples, CRLF/NUL
 # landmark files, .npy descr spellings and duplicate keys, forbidden pickle globals).
-regressions = os.path.join(root, "Tests", "ReliabilityTests", "Regressions")
+regressions = os.path.join(root, "Tests", "DiffDubIOTests", "Limits", "Regressions")
 for reader, target in [("audio", "FuzzWAV"), ("landmarks", "FuzzLandmarks"), ("npy", "FuzzNumPy"),
                        ("pickle", "FuzzUnpickler"), ("checkpoint", "FuzzTorchCheckpoint"),
                        ("safetensors", "FuzzSafeTensors"), ("png", "FuzzPNG")]:

@@ -6,7 +6,7 @@
 # FUZZ_MAX_LEN the longest input (default 4 MB, for the checkpoint fixtures).
 # Corpora grow in $FUZZ_WORK/corpus/<target> (default /tmp/diffdub-fuzz); crashing inputs land in
 # $FUZZ_WORK/findings/<target>/; each run's log is $FUZZ_WORK/<target>.log and its last
-# statistics line is printed. Copy findings into Tests/ReliabilityTests/Regressions/<kind>/.
+# statistics line is printed. Copy findings into Tests/DiffDubIOTests/Limits/Regressions/<kind>/.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 seconds="${1:-600}"

@@ -3,7 +3,7 @@ import DiffDubIO
 import Foundation
 import Testing
 
-/// Every file of Tests/ReliabilityTests/Regressions/<reader>/ through its reader: it must
+/// Every file of Tests/DiffDubIOTests/Limits/Regressions/<reader>/ through its reader: it must
 /// decode, or fail with an error whose one-line message starts with the file's name.
 @Suite struct RegressionCorpusTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -16,7 +16,7 @@ struct RealVideoDubbingTests {
     static func clip(in directory: URL, seconds: Int, fps: Int) throws -> URL {
         let video = directory.appendingPathComponent("clip\(fps).mp4")
         let frames = seconds * fps
-        try FaceTrackerTests.ffmpeg([
+        try FFmpeg.run([
             "-f", "lavfi", "-i", "color=c=0x606060:s=320x180:r=\(fps)", "-loop", "1", "-framerate", "\(fps)", "-i",
             Fixtures.url("detector/inputs/portrait.png").path, "-filter_complex",
             "[1:v]split[a][b];[a]scale=150:150[s];[b]scale=220:220[z];"

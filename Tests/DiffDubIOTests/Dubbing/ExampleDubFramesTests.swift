@@ -9,7 +9,7 @@ import Testing
 /// on the pipeline fixture.
 @Suite("Examples/DubFrames", .serialized)
 struct ExampleDubFramesTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let package = root.appendingPathComponent("Examples/DubFrames")
 
