@@ -6,11 +6,15 @@ import Foundation
 /// The inputs and options of a dub, shared by `diffdub dub` and `diffdub job prepare`: the
 /// models, the clip, landmarks (or face detection), speech, noise and the run's options.
 struct DubbingArguments: ParsableArguments {
-    @Option(help: "The stage-1 checkpoint (stage1_state_dict.ckpt).", completion: .file())
-    var stage1: String
+    @Option(
+        help: "The stage-1 checkpoint (default: stage1_state_dict.ckpt in the model folder, see diffdub models).",
+        completion: .file())
+    var stage1: String?
 
-    @Option(help: "The stage-2 checkpoint (stage2_state_dict.ckpt).", completion: .file())
-    var stage2: String
+    @Option(
+        help: "The stage-2 checkpoint (default: stage2_state_dict.ckpt in the model folder, see diffdub models).",
+        completion: .file())
+    var stage2: String?
 
     @Option(help: "Input video (any format ffmpeg reads; resampled to 25 fps).", completion: .file())
     var video: String?
@@ -83,6 +87,11 @@ struct DubbingArguments: ParsableArguments {
     var faces: FaceDetectionOptions
 
     func validate() throws {
+        for (flag, given, model) in [("--stage1", stage1, ReleasedModel.stage1), ("--stage2", stage2, ReleasedModel.stage2)]
+        where given == nil && ModelStore.locate(model) == nil {
+            throw ValidationError(
+                "\(flag) not given and \(model.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download \(model.rawValue)` or pass \(flag) FILE")
+        }
         let inputs = [video, frames, image].compactMap { $0 }
         guard inputs.count == 1 else { throw ValidationError("give exactly one of --video, --frames, --image") }
         switch (hubert, hubertModel) {
@@ -127,7 +136,10 @@ struct DubbingArguments: ParsableArguments {
                         detector: faces.detectorURL, landmarkModel: faces.landmarkModelURL, tracking: faces.tracking))
             }
         return DubbingRequest(
-            models: .files(stage1: url(stage1), stage2: url(stage2), imageSize: imageSize), frames: frames,
+            models: .files(
+                stage1: stage1.map(url) ?? ModelStore.locate(.stage1) ?? url("stage1_state_dict.ckpt"),
+                stage2: stage2.map(url) ?? ModelStore.locate(.stage2) ?? url("stage2_state_dict.ckpt"), imageSize: imageSize),
+            frames: frames,
             landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
             options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, precision: precision))
     }

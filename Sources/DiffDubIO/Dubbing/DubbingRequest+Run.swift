@@ -100,6 +100,7 @@ extension DubbingRequest {
         if let audio, case .video = output {
             let clip = try AudioFile.read(audio)
             guard clip.frameCount > 0 else { throw DubbingRequestError.emptyAudio(path: audio.path) }
+            guard !clip.isSilent else { throw AudioError.silent(path: audio.path) }
         }
         var (source, frameNames) = try openFrames()
         var sourceRate: FrameRate?

@@ -125,6 +125,17 @@ struct DubbingErrorTests {
         try expectNoOutput(directory)
     }
 
+    @Test func silentAudioIsRejected() async throws {
+        let directory = try TemporaryDirectory()
+        var job = job(directory)
+        let silent = directory.url.appendingPathComponent("silent.wav")
+        try AudioFile.write(AudioClip(samples: Array(repeating: 0, count: 8000), channels: 1, sampleRate: 16000), to: silent)
+        job.audio = silent
+        job.output = .video(directory.url.appendingPathComponent("out.mp4"))
+        await #expect(throws: AudioError.silent(path: silent.path)) { try await job.run() }
+        try expectNoOutput(directory)
+    }
+
     private func le32(_ v: UInt32) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
     private func le16(_ v: UInt16) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
 
