@@ -8,21 +8,14 @@ import Testing
 /// the real FaceBoxesV2 weights and the fixture PIPNet.
 @Suite("Face tracks")
 struct FaceTrackerTests {
-    static var ffmpegAvailable: Bool { (try? ExternalTool.locate("ffmpeg")) != nil }
+    static var ffmpegAvailable: Bool { FFmpeg.isAvailable }
 
     static func analyzer() throws -> FaceAnalyzer {
         try FaceModelFiles.analyzer(
             detector: Fixtures.url("detector/faceboxesv2.pth"), landmarkModel: Fixtures.url("pipnet/pipnet.pth"))
     }
 
-    static func ffmpeg(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = try ExternalTool.locate("ffmpeg")
-        process.arguments = ["-v", "error", "-nostdin", "-y"] + arguments
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-    }
+    static func ffmpeg(_ arguments: [String]) throws { try FFmpeg.run(arguments) }
 
     /// 36 frames of 640 x 360 at 25 fps: `portrait.png` at 300 x 300 panning right 4 px a frame
     /// (frames 0-19), then a cut to a closer shot (480 x 480) panning left 3 px a frame.
