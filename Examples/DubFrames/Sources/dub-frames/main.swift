@@ -37,7 +37,9 @@ let request = DubbingRequest(
     landmarks: .file(landmarks),
     speech: .hubertFeatures(hubert),
     noise: path("noise").map { .file($0) } ?? .seed(0),
-    options: DubbingOptions(referenceFrame: number("reference-frame") ?? 0, steps: number("steps") ?? 20, raw: true),
+    // The original's output: model-resolution frames, min(speech, video) of them.
+    options: DubbingOptions(
+        referenceFrame: number("reference-frame") ?? 0, steps: number("steps") ?? 20, raw: true, fit: .shortest),
     output: .frameFolder(output))  // 000000.png, 000001.png, ...: appears only when complete
 
 // Progress arrives after every denoising step; this program cancels the run after K frames if
