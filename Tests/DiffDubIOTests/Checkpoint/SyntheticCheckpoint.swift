@@ -138,10 +138,18 @@ func littleEndianBytes<T>(_ values: [T]) -> [UInt8] {
     values.withUnsafeBytes { Array($0) }
 }
 
-/// A fresh temporary folder for one test.
+/// The folder of this test process's temporary files, removed when the process exits (the
+/// files are memory-mapped by the readers under test, so they live until then).
+let temporaryFilesRoot: URL = {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("diffdub-io-tests-\(getpid())")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: temporaryFilesRoot) }
+    return url
+}()
+
+/// A fresh temporary folder for one test (inside ``temporaryFilesRoot``).
 func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory
-        .appendingPathComponent("diffdub-io-tests-\(UUID().uuidString.prefix(8))")
+    let url = temporaryFilesRoot.appendingPathComponent(UUID().uuidString.prefix(8).description)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }
