@@ -122,25 +122,7 @@ public struct StoredTensor: Sendable {
         if isContiguous {
             return Array(UnsafeRawBufferPointer(start: start, count: count * size))
         }
-        var gathered = [UInt8](repeating: 0, count: count * size)
-        gathered.withUnsafeMutableBytes { destination in
-            guard let target = destination.baseAddress else { return }
-            var index = [Int](repeating: 0, count: shape.count)
-            var source = 0
-            for element in 0..<count {
-                (target + element * size).copyMemory(from: start + source * size, byteCount: size)
-                var axis = shape.count - 1
-                while axis >= 0 {
-                    index[axis] += 1
-                    source += strides[axis]
-                    if index[axis] < shape[axis] { break }
-                    source -= strides[axis] * shape[axis]
-                    index[axis] = 0
-                    axis -= 1
-                }
-            }
-        }
-        return gathered
+        return gatherRowMajor(from: start, count: count, elementSize: size, shape: shape, strides: strides)
     }
 
     /// A lazily loading record of this tensor (as `Float`, or as stored).

@@ -124,22 +124,11 @@ public enum NumPyFile {
         guard shape.count > 1, !bytes.isEmpty else { return bytes }
         var strides = [Int](repeating: 1, count: shape.count)  // Fortran strides, in elements
         for axis in 1..<shape.count { strides[axis] = strides[axis - 1] * shape[axis - 1] }
-        var out = [UInt8](repeating: 0, count: bytes.count)
-        var index = [Int](repeating: 0, count: shape.count)
-        var source = 0
-        for element in 0..<(bytes.count / elementSize) {
-            for b in 0..<elementSize { out[element * elementSize + b] = bytes[source * elementSize + b] }
-            var axis = shape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                source += strides[axis]
-                if index[axis] < shape[axis] { break }
-                source -= strides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+        return bytes.withUnsafeBytes { raw in
+            gatherRowMajor(
+                from: raw.baseAddress!, count: bytes.count / elementSize, elementSize: elementSize, shape: shape,
+                strides: strides)
         }
-        return out
     }
 
     /// Reads `url` as a float32 tensor (any numeric dtype is converted) and refuses it with
