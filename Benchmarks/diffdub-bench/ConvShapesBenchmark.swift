@@ -18,19 +18,26 @@ enum ConvShapesBenchmark {
     /// `algorithms` (names such as `winograd6x6`) or `sizes` (output sides) restricts the runs;
     /// `rounds` is the least number of calls per algorithm (small shapes get up to twice as many).
     /// `tuned` keeps the run's buffer pool (reused output blocks: no page faults on each call's
-    /// output, as in a model run); without it the calls run with no pool.
+    /// output, as in a model run); without it the calls run with no pool. Each Winograd algorithm
+    /// runs once per schedule of `schedules` (``Conv2dTiling/WinogradSchedule``; default: the
+    /// automatic one only), named `algorithm/schedule`.
     static func run(
         singleThreaded: Bool = false, columnBufferMiB: Int? = nil, algorithms: Set<String> = [], sizes: Set<Int> = [],
-        rounds: Int = 5, tuned: Bool = false
+        rounds: Int = 5, tuned: Bool = false, schedules: [Conv2dTiling.WinogradSchedule] = [.automatic]
     ) {
         let settings = ComputeSettings(
             threads: singleThreaded ? 1 : Parallelism.threadCount, bufferPoolBytes: tuned ? ComputeSettings.defaultBufferPoolBytes : 0)
         settings.run {
-            measure(columnBufferMiB: columnBufferMiB, algorithms: algorithms, sizes: sizes, rounds: rounds)
+            measure(
+                columnBufferMiB: columnBufferMiB, algorithms: algorithms, sizes: sizes, rounds: rounds,
+                schedules: schedules)
         }
     }
 
-    private static func measure(columnBufferMiB: Int?, algorithms: Set<String>, sizes: Set<Int>, rounds: Int) {
+    private static func measure(
+        columnBufferMiB: Int?, algorithms: Set<String>, sizes: Set<Int>, rounds: Int,
+        schedules: [Conv2dTiling.WinogradSchedule]
+    ) {
         let bytes = columnBufferMiB.map { $0 << 20 } ?? Conv2dTiling.defaultColumnBufferBytes
         let shapes: [(channels: Int, outChannels: Int, size: Int)] = [
             (6, 128, 256), (128, 128, 256), (128, 128, 128), (256, 256, 64), (256, 256, 32),
@@ -43,25 +50,32 @@ enum ConvShapesBenchmark {
             var line = "\(shape.channels) -> \(shape.outChannels) at \(shape.size):"
             let chosen = [Conv2dAlgorithm.im2col, .winograd, .winograd4x4, .winograd6x6].filter {
                 algorithms.isEmpty || algorithms.contains("\($0)")
+            }.flatMap { algorithm in
+                algorithm == .im2col || schedules == [.automatic]
+                    ? [(name: "\(algorithm)", algorithm: algorithm, schedule: Conv2dTiling.WinogradSchedule.automatic)]
+                    : schedules.map { (name: "\(algorithm)/\($0)", algorithm: algorithm, schedule: $0) }
+            }
+            func call(_ variant: (name: String, algorithm: Conv2dAlgorithm, schedule: Conv2dTiling.WinogradSchedule)) {
+                Conv2dTiling.$winogradSchedule.withValue(variant.schedule) {
+                    _ = conv2d(x, weight: weight, bias: nil, padding: 1, algorithm: variant.algorithm, columnBufferBytes: bytes)
+                }
             }
             // The first call transforms and keeps the Winograd weights; then rounds of one call
             // per algorithm, so that a change of the machine's load affects all of them alike.
-            for algorithm in chosen {
-                _ = conv2d(x, weight: weight, bias: nil, padding: 1, algorithm: algorithm, columnBufferBytes: bytes)
-            }
+            for variant in chosen { call(variant) }
             var best = [(wall: Double, cpu: Double)](repeating: (.infinity, .infinity), count: chosen.count)
             for _ in 0..<max(rounds, min(2 * rounds, Int(4e9 / flops))) {
-                for (index, algorithm) in chosen.enumerated() {
+                for (index, variant) in chosen.enumerated() {
                     let (wallStart, cpuStart) = (DispatchTime.now().uptimeNanoseconds, cpuSeconds())
-                    _ = conv2d(x, weight: weight, bias: nil, padding: 1, algorithm: algorithm, columnBufferBytes: bytes)
+                    call(variant)
                     let cpu = cpuSeconds() - cpuStart
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
                     best[index] = (min(best[index].wall, wall), min(best[index].cpu, cpu))
                 }
             }
-            for (algorithm, time) in zip(chosen, best) {
+            for (variant, time) in zip(chosen, best) {
                 line += String(
-                    format: "  %@ %.1f ms (cpu %.1f ms, %.0f GFLOP/s)", "\(algorithm)", time.wall * 1e3,
+                    format: "  %@ %.1f ms (cpu %.1f ms, %.0f GFLOP/s)", variant.name, time.wall * 1e3,
                     time.cpu * 1e3, flops / time.wall / 1e9)
             }
             print(line)

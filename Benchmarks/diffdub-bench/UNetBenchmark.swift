@@ -21,6 +21,8 @@ enum UNetBenchmark {
         var batch = 1
         var precision = Precision.fp32
         var bf16Tile = Conv2dAlgorithm.largestWinogradTileBF16
+        var tile = Conv2dAlgorithm.largestWinogradTile
+        var schedule = Conv2dTiling.winogradSchedule
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             switch argument {
@@ -28,10 +30,15 @@ enum UNetBenchmark {
             case "--batch": batch = iterator.next().flatMap(Int.init) ?? batch
             case "--precision": precision = iterator.next().flatMap(Precision.init(rawValue:)) ?? precision
             case "--bf16-tile": bf16Tile = iterator.next().flatMap(Int.init) ?? bf16Tile
+            case "--tile": tile = iterator.next().flatMap(Int.init) ?? tile
+            case "--schedule":
+                schedule = iterator.next().flatMap(Conv2dTiling.WinogradSchedule.init(rawValue:)) ?? schedule
             case "--heap", "--tuned": break
             case "--blas-threads", "--pool": _ = iterator.next()
             default:
-                print("usage: diffdub-bench unet [--runs R] [--batch B] [--precision fp32|bf16] [--bf16-tile 2|4|6]")
+                print(
+                    "usage: diffdub-bench unet [--runs R] [--batch B] [--precision fp32|bf16] [--bf16-tile 2|4|6] [--tile 2|4|6] [--schedule automatic|bands|tiles]"
+                )
                 return
             }
         }
@@ -42,7 +49,9 @@ enum UNetBenchmark {
         let timesteps = [Float](repeating: 950, count: batch)
         let condition = renderer.unet.prepareCondition(latents)
 
-        print("precision: \(precision.rawValue) (runs \(precision.effective.rawValue)); bf16 Winograd tiles up to F(\(bf16Tile)x\(bf16Tile))")
+        print(
+            "precision: \(precision.rawValue) (runs \(precision.effective.rawValue)); fp32 Winograd tiles up to F(\(tile)x\(tile)), schedule \(schedule.rawValue); bf16 Winograd tiles up to F(\(bf16Tile)x\(bf16Tile))"
+        )
         var times: [Double] = []
         var cpuTimes: [Double] = []
         var ratios: [Double] = []
@@ -51,7 +60,11 @@ enum UNetBenchmark {
             let clock = Date()
             let cpuStart = BenchmarkSupport.cpuSeconds()
             let eps = Conv2dAlgorithm.$largestWinogradTileBF16.withValue(bf16Tile) {
-                precision.run { renderer.unet(x, timesteps: timesteps, condition: condition) }
+                Conv2dAlgorithm.$largestWinogradTile.withValue(tile) {
+                    Conv2dTiling.$winogradSchedule.withValue(schedule) {
+                        precision.run { renderer.unet(x, timesteps: timesteps, condition: condition) }
+                    }
+                }
             }
             let seconds = Date().timeIntervalSince(clock)
             let cpu = BenchmarkSupport.cpuSeconds() - cpuStart

@@ -6,7 +6,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ("sgemm", "cblas_sgemm and the bf16 GEMM (if the CPU has it), GFLOP/s at 2048^3 and 128 x 65536 x 1152", SgemmBenchmark.runSgemm),
     (
         "convshapes",
-        "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB] [algorithm names] [size=S ...] [rounds=R] [tuned]",
+        "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB] [algorithm names] [size=S ...] [rounds=R] [tuned] [schedule=bands,tiles]",
         {
             let options = CommandLine.arguments.dropFirst(2)
             ConvShapesBenchmark.run(
@@ -14,7 +14,10 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
                 algorithms: Set(options.filter { $0.hasPrefix("im2col") || $0.hasPrefix("winograd") }),
                 sizes: Set(options.compactMap { $0.hasPrefix("size=") ? Int($0.dropFirst(5)) : nil }),
                 rounds: options.compactMap { $0.hasPrefix("rounds=") ? Int($0.dropFirst(7)) : nil }.first ?? 5,
-                tuned: options.contains("tuned"))
+                tuned: options.contains("tuned"),
+                schedules: options.first { $0.hasPrefix("schedule=") }.map {
+                    $0.dropFirst(9).split(separator: ",").compactMap { Conv2dTiling.WinogradSchedule(rawValue: String($0)) }
+                } ?? [.automatic])
         }
     ),
     (

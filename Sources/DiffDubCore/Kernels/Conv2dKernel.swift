@@ -20,6 +20,22 @@ package enum Conv2dTiling {
     /// 22.6, 256 -> 256 at 64^2 23.2 / 21.8 / 18.4 / 18.1 / 18.4 (one band from 9 MiB).
     public static let winogradF6BufferBytes = 12 << 20
 
+    /// How a float32 Winograd convolution schedules its stages (benchmarks and tests bind one).
+    package enum WinogradSchedule: String, Sendable, CaseIterable {
+        /// ``WinogradTileConvolution`` where it has enough blocks of tiles for the threads
+        /// (``WinogradTileConvolution/prefersTiles(threads:)``), ``WinogradBandConvolution``
+        /// otherwise.
+        case automatic
+        /// Stage by stage over bands of tile rows (``WinogradBandConvolution``).
+        case bands
+        /// Fused per block of tiles (``WinogradTileConvolution``), wherever the packed kernel runs.
+        case tiles
+    }
+
+    /// The schedule of the float32 Winograd convolutions started from this task (default
+    /// ``WinogradSchedule/automatic``); the bfloat16 products always run in bands.
+    @TaskLocal package static var winogradSchedule = WinogradSchedule.automatic
+
     /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
     /// `outputHeight`.
     public static func rowsPerTile(
@@ -99,6 +115,10 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// limit (`Conv2dAlgorithm.$largestWinogradTileBF16.withValue(4) { ... }`).
     @TaskLocal public static var largestWinogradTileBF16 = 2
 
+    /// The largest Winograd output tile ``automatic`` takes with float32 products (default 6); a
+    /// task-local value for benchmarks.
+    @TaskLocal package static var largestWinogradTile = 6
+
     /// Output sides from which ``automatic`` takes `F(4x4, 3x3)` over `F(2x2, 3x3)`.
     public static let winograd4x4MinimumSide = 32
 
@@ -129,7 +149,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
                 outputPixels: outputHeight * outputWidth)
         else { return nil }
         let side = min(outputHeight, outputWidth)
-        let largestTile = precision == .bf16 ? largestWinogradTileBF16 : 6
+        let largestTile = precision == .bf16 ? largestWinogradTileBF16 : largestWinogradTile
         if side >= winograd6x6MinimumSide && largestTile >= 6 { return .winograd6x6 }
         return side >= winograd4x4MinimumSide && largestTile >= 4 ? .winograd4x4 : .winograd
     }
@@ -222,6 +242,21 @@ private func convolveByBands<Transform: WinogradTransform>(
     _ x: Tensor, weight: Tensor, transform: Transform.Type, bf16: Bool, bias: Tensor?, padding: Int, bufferBytes: Int
 ) -> Tensor {
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    if !bf16 && PackedProducts.isAvailable && Conv2dTiling.winogradSchedule != .bands {
+        let fused = WinogradTileConvolution(
+            weights: WinogradWeights<Transform>.of(weight), height: height, width: width, padding: padding)
+        if Conv2dTiling.winogradSchedule == .tiles || fused.prefersTiles(threads: Parallelism.threadCount) {
+            let (outChannels, outHeight, outWidth) = (fused.outChannels, fused.outHeight, fused.outWidth)
+            let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
+            let (px, pb) = (x.readPointer, bias?.readPointer)
+            for n in 0..<batch {
+                fused.run(
+                    input: px + n * channels * height * width, output: y + n * outChannels * outHeight * outWidth,
+                    bias: pb)
+            }
+            return result
+        }
+    }
     let winograd =
         bf16
         ? WinogradBandConvolution(

@@ -1,0 +1,389 @@
+/// Winograd `F(m x m, 3x3)` convolution of one image, fused per block of tiles: the input
+/// transform, the products and the output transform of a few dozen tiles run back to back on
+/// one thread, in buffers of that thread that stay in its caches, instead of one stage at a time
+/// over a band of tile rows (``WinogradBandConvolution``).
+///
+/// The arithmetic is the band convolution's (the same `U = G g G^T` of ``WinogradWeights``,
+/// `V = B^T d B`, `M[k] = U[k] V[k]` summed over input channels by ``PackedProducts``, `Y = A^T M
+/// A`), in the same order per output, so the two agree to the last bit on the products and
+/// differ only where a transform's rounding does. What changes is where the values travel: the
+/// band convolution writes the transformed input of a whole band (up to 12 MiB) and its products
+/// to memory between the stages, and with 64 matrices of `[C, tiles]` its input transform wrote
+/// to 960 places at once per channel; that made the transforms 54 % of a 128 -> 128 layer at
+/// 256^2 (`perf`, Zen 3), ten times their arithmetic. Here:
+///
+/// ```
+/// for each block of `tileBlock` consecutive tiles (row-major tile order; parallel over blocks):
+///     for c in channels:  V[k][c][block] = (B^T d_c B)[k]     // from the image rows, per tile row
+///     for each group of `outputBlock` output channels:
+///         for k in 0..<alpha^2:  M[o][k][block] = U[k][o, :] V[k]     // packed kernel, V[k] in L1
+///         for o in group:        y[o] tiles of the block = A^T M[o] A + bias
+/// ```
+///
+/// A block is one panel of the product kernel (24 tiles, the last 8, 16 or 24 wide), so each
+/// `V[k]` panel stays in the first-level cache while all output channels stream past it; the
+/// weights stream from the shared cache once per block.
+struct WinogradTileConvolution<Transform: WinogradTransform> {
+    let channels: Int
+    let outChannels: Int
+    let height: Int
+    let width: Int
+    let padding: Int
+    let outHeight: Int
+    let outWidth: Int
+    let tileColumns: Int
+    let tileRows: Int
+    let weights: WinogradWeights<Transform>
+    /// Output channels per group of products and output transform (a multiple of
+    /// ``PackedProducts/rowBlock``).
+    let outputBlock: Int
+
+    /// Tiles per block: one panel of the packed product kernel.
+    static var tileBlock: Int { PackedProducts.columnBlock }
+
+    /// `alpha^2`, the number of products per tile.
+    private static var products: Int { Transform.inputTile * Transform.inputTile }
+
+    /// A convolution of `height x width` images padded by `padding`, with `weights`' transform.
+    ///
+    /// - Precondition: ``PackedProducts/isAvailable``.
+    init(weights: WinogradWeights<Transform>, height: Int, width: Int, padding: Int, outputBlock: Int = 32) {
+        precondition(PackedProducts.isAvailable, "WinogradTileConvolution needs the packed product kernel")
+        self.weights = weights
+        channels = weights.channels
+        outChannels = weights.outChannels
+        self.height = height
+        self.width = width
+        self.padding = padding
+        outHeight = height + 2 * padding - 2
+        outWidth = width + 2 * padding - 2
+        let m = Transform.outputTile
+        tileRows = (outHeight + m - 1) / m
+        tileColumns = (outWidth + m - 1) / m
+        let block = PackedProducts.rowBlock
+        self.outputBlock = max(block, min(weights.paddedOutChannels, outputBlock / block * block))
+    }
+
+    /// Tiles of one image.
+    var tiles: Int { tileRows * tileColumns }
+
+    /// Blocks of tiles of one image.
+    var blockCount: Int { (tiles + Self.tileBlock - 1) / Self.tileBlock }
+
+    /// Whether this schedule beats the band one for a layer on `threads` threads: when each
+    /// thread gets at least 4 blocks (fewer leave threads idle at the end, where the bands share
+    /// out the `alpha^2` products instead).
+    func prefersTiles(threads: Int) -> Bool { blockCount >= 4 * max(1, threads) }
+
+    /// Input channels whose column transform runs as one call (one run of `channelChunk x panel
+    /// width` values per line, instead of one short call per channel).
+    static var channelChunk: Int { 8 }
+
+    /// Convolves one image `input` `[C, H, W]` into `output` `[O, Ho, Wo]`, adding `bias`.
+    func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
+        let tileBlock = Self.tileBlock
+        let (alpha, m) = (Transform.inputTile, Transform.outputTile)
+        parallelFor(blockCount, minimumChunk: 1) { range in
+            let buffers = TileBlockBuffers(
+                channels: channels, outputBlock: outputBlock, channelChunk: Self.channelChunk, alpha: alpha,
+                outputTile: m, tileBlock: tileBlock)
+            defer { buffers.deallocate() }
+            for block in range {
+                let first = block * tileBlock
+                let segments = TileSegments(first: first, count: min(tileBlock, tiles - first), tileColumns: tileColumns)
+                transformInput(input, segments: segments, buffers: buffers)
+                var firstOutput = 0
+                while firstOutput < outChannels {
+                    let group = firstOutput..<min(outChannels, firstOutput + outputBlock)
+                    multiply(group, panelWidth: segments.panelWidth, buffers: buffers)
+                    transformOutput(group, output: output, bias: bias, segments: segments, buffers: buffers)
+                    firstOutput += outputBlock
+                }
+            }
+        }
+    }
+
+    /// `V[k][c] = (B^T d_c B)[k]` for the block's tiles, every channel, in panel layout
+    /// (`[alpha^2][C][panel width]`, zero in the padding tiles).
+    ///
+    /// Per channel and tile row of the block: `B^T` combines the `alpha` input rows over the
+    /// segment's columns (straight from the image inside it, from a zero-padded copy at its
+    /// edges), and the combined lines are split into per-offset columns of the block's tiles
+    /// (``transposeTiles(line:tileStride:tiles:count:columns:columnStride:toColumns:)``). Per
+    /// chunk of ``channelChunk`` channels, `B` then combines the columns into the `alpha^2`
+    /// panels, where the chunk's rows are consecutive.
+    private func transformInput(_ input: UnsafePointer<Float>, segments: TileSegments, buffers: TileBlockBuffers) {
+        let (alpha, m) = (Transform.inputTile, Transform.outputTile)
+        let panelWidth = segments.panelWidth
+        let matrix = channels * panelWidth
+        let (lines, combined, columns, stride) = (buffers.lines, buffers.combined, buffers.columns, buffers.lineCapacity)
+        var firstChannel = 0
+        while firstChannel < channels {
+            let chunk = min(Self.channelChunk, channels - firstChannel)
+            // columns[i][s][c][t]: offset s of tile t's line i of channel c of the chunk.
+            let chunkValues = chunk * panelWidth
+            if segments.count < panelWidth {
+                // Padding tiles: zero columns, so their transformed values are zero.
+                for line in 0..<(alpha * alpha * chunk) {
+                    (columns + line * panelWidth + segments.count).update(
+                        repeating: 0, count: panelWidth - segments.count)
+                }
+            }
+            for c in 0..<chunk {
+                let plane = input + (firstChannel + c) * height * width
+                for segment in segments.runs {
+                    let lineWidth = m * segment.count + 2
+                    let (x0, y0) = (m * segment.column - padding, m * segment.row - padding)
+                    transformRows(
+                        plane, firstRow: y0, firstColumn: x0, count: lineWidth, lines: lines, combined: combined,
+                        stride: stride)
+                    for i in 0..<alpha {
+                        transposeTiles(
+                            line: combined + i * stride, tileStride: m, tiles: segment.count, count: alpha,
+                            columns: columns + (i * alpha * chunk + c) * panelWidth + segment.offset,
+                            columnStride: chunkValues, toColumns: true)
+                    }
+                }
+            }
+            let target = buffers.transformed + firstChannel * panelWidth
+            for i in 0..<alpha {
+                Transform.transformInput(
+                    WinogradLines(columns + i * alpha * chunkValues, stride: chunkValues),
+                    into: WinogradLines(target + alpha * i * matrix, stride: matrix), count: chunkValues)
+            }
+            firstChannel += chunk
+        }
+    }
+
+    /// `B^T` over the `alpha` image rows from `firstRow` on, at `count` positions from column
+    /// `firstColumn` on (zero outside the image), into the lines of `combined`: the positions
+    /// inside the image straight from its rows, those in the padding (and rows past its edges)
+    /// through zero-padded copies in `lines`.
+    @inline(__always)
+    private func transformRows(
+        _ plane: UnsafePointer<Float>, firstRow: Int, firstColumn: Int, count: Int, lines: UnsafeMutablePointer<Float>,
+        combined: UnsafeMutablePointer<Float>, stride: Int
+    ) {
+        let alpha = Transform.inputTile
+        func padded(_ range: Range<Int>) {
+            guard !range.isEmpty else { return }
+            loadWindow(
+                plane, firstRow: firstRow, firstColumn: firstColumn + range.lowerBound, rows: alpha,
+                columns: range.count, into: lines, stride: stride)
+            Transform.transformInput(
+                WinogradLines(lines, stride: stride), into: WinogradLines(combined + range.lowerBound, stride: stride),
+                count: range.count)
+        }
+        guard firstRow >= 0 && firstRow + alpha <= height else {
+            padded(0..<count)
+            return
+        }
+        // Positions whose columns lie inside the image.
+        let start = min(count, max(0, -firstColumn))
+        let end = max(start, min(count, width - firstColumn))
+        if end > start {
+            Transform.transformInput(
+                WinogradLines(reading: plane + firstRow * width + firstColumn + start, stride: width),
+                into: WinogradLines(combined + start, stride: stride), count: end - start)
+        }
+        padded(0..<start)
+        padded(end..<count)
+    }
+
+    /// Copies `rows x columns` values of `plane` from (`firstRow`, `firstColumn`) on (either may
+    /// lie outside the image) into lines `stride` apart, zero outside the image.
+    private func loadWindow(
+        _ plane: UnsafePointer<Float>, firstRow: Int, firstColumn: Int, rows: Int, columns: Int,
+        into lines: UnsafeMutablePointer<Float>, stride: Int
+    ) {
+        let start = min(columns, max(0, -firstColumn))
+        let end = max(start, min(columns, width - firstColumn))
+        for r in 0..<rows {
+            let line = lines + r * stride
+            let y = firstRow + r
+            guard y >= 0 && y < height && end > start else {
+                line.update(repeating: 0, count: columns)
+                continue
+            }
+            if start > 0 { line.update(repeating: 0, count: start) }
+            (line + start).update(from: plane + y * width + firstColumn + start, count: end - start)
+            if end < columns { (line + end).update(repeating: 0, count: columns - end) }
+        }
+    }
+
+    /// `M[k][o] = U[k][o, :] V[k]` for the output channels of `group` (`[alpha^2][group][panel
+    /// width]`), `k` outside so that each `V[k]` panel stays in the first-level cache while the
+    /// group's weight panels stream past.
+    private func multiply(_ group: Range<Int>, panelWidth: Int, buffers: TileBlockBuffers) {
+        let products = Self.products
+        let (matrixU, matrixV) = (weights.paddedOutChannels * channels, channels * panelWidth)
+        let block = PackedProducts.rowBlock
+        // Whole row blocks: the weights' padding rows are zero, and M has room for them.
+        let rows = (group.count + block - 1) / block * block
+        let matrixM = rows * panelWidth
+        for k in 0..<products {
+            let (u, v, m) = (weights.values + k * matrixU, buffers.transformed + k * matrixV, buffers.products + k * matrixM)
+            for row in stride(from: 0, to: rows, by: block) {
+                PackedProducts.multiply(
+                    depth: channels, a: u + (group.lowerBound + row) * channels, b: v, width: panelWidth,
+                    c: m + row * panelWidth, ldc: panelWidth)
+            }
+        }
+    }
+
+    /// `y = A^T M A + bias` for the output channels of `group` and the block's tiles, written
+    /// where they fall inside the output.
+    ///
+    /// Each stage runs over the whole group at once (its lines hold every channel's tiles back
+    /// to back). The bias goes in before the transform, on `M[alpha + 1]`: the product at the
+    /// interpolation point 1 (index 1 in every ``WinogradTransform``), whose column of `A^T` is
+    /// all ones, so that it reaches every output once.
+    private func transformOutput(
+        _ group: Range<Int>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+        segments: TileSegments, buffers: TileBlockBuffers
+    ) {
+        let (alpha, m) = (Transform.inputTile, Transform.outputTile)
+        let panelWidth = segments.panelWidth
+        let block = PackedProducts.rowBlock
+        let groupValues = (group.count + block - 1) / block * block * panelWidth
+        let count = group.count * panelWidth
+        let (products, partial, columns) = (buffers.products, buffers.partial, buffers.outputColumns)
+        if let bias {
+            let uniform = products + (alpha + 1) * groupValues
+            for o in 0..<group.count {
+                let (line, b) = (uniform + o * panelWidth, FloatVector(repeating: bias[group.lowerBound + o]))
+                for t in Swift.stride(from: 0, to: panelWidth, by: FloatVector.scalarCount) {
+                    line.storeVector(UnsafePointer(line).loadVector(at: t) + b, at: t)
+                }
+            }
+        }
+        // Rows: partial[r][j] = sum_i A^T[r, i] M[alpha i + j], every channel and tile.
+        for j in 0..<alpha {
+            Transform.transformOutput(
+                WinogradLines(products + j * groupValues, stride: alpha * groupValues),
+                into: WinogradLines(partial + j * groupValues, stride: alpha * groupValues), bias: 0, count: count)
+        }
+        for r in 0..<m {
+            // Columns: y[r][cc] = sum_j partial[r][j] A[j, cc].
+            Transform.transformOutput(
+                WinogradLines(partial + alpha * r * groupValues, stride: groupValues),
+                into: WinogradLines(columns + m * r * groupValues, stride: groupValues), bias: 0, count: count)
+        }
+        for o in 0..<group.count {
+            let plane = output + (group.lowerBound + o) * outHeight * outWidth
+            for r in 0..<m {
+                let lineColumns = columns + m * r * groupValues + o * panelWidth
+                for segment in segments.runs {
+                    let y = m * segment.row + r
+                    guard y < outHeight else { continue }
+                    let x0 = m * segment.column
+                    interleave(
+                        lineColumns + segment.offset, columnStride: groupValues, tiles: segment.count,
+                        into: plane + y * outWidth + x0, count: min(m * segment.count, outWidth - x0))
+                }
+            }
+        }
+    }
+
+    /// Writes `count` values of one output row from per-offset columns (`columns[cc *
+    /// columnStride + t]` is value `m t + cc`), nothing past `row[count - 1]`: the interleaving
+    /// (``transposeTiles(line:tileStride:tiles:count:columns:columnStride:toColumns:)``) writes
+    /// 8 values from each tile's start, `8 - m` past the tile, so it takes the tiles whose
+    /// overhang stays inside the row, and the others are written one value at a time (after it,
+    /// over what it wrote past its last tile).
+    @inline(__always)
+    private func interleave(
+        _ columns: UnsafeMutablePointer<Float>, columnStride: Int, tiles: Int, into row: UnsafeMutablePointer<Float>,
+        count: Int
+    ) {
+        let m = Transform.outputTile
+        let direct = max(0, min(tiles, (count - 8 + m) / m))
+        transposeTiles(
+            line: row, tileStride: m, tiles: direct, count: m, columns: columns, columnStride: columnStride,
+            toColumns: false)
+        for t in direct..<tiles {
+            for cc in 0..<min(m, count - m * t) { row[m * t + cc] = columns[cc * columnStride + t] }
+        }
+    }
+}
+
+/// The runs of consecutive tiles in one tile row that make up a block of tiles (row-major
+/// order): a block of 24 tiles spans one tile row or a few.
+struct TileSegments {
+    /// One run of tiles within a tile row.
+    struct Segment {
+        /// Tile row.
+        let row: Int
+        /// First tile column.
+        let column: Int
+        /// Tiles in the run.
+        let count: Int
+        /// Position of the run's first tile in the block.
+        let offset: Int
+    }
+
+    /// Tiles in the block.
+    let count: Int
+    /// The runs, in order.
+    let runs: [Segment]
+
+    /// The `count` tiles from row-major index `first` on, in tile rows of `tileColumns`.
+    init(first: Int, count: Int, tileColumns: Int) {
+        self.count = count
+        var runs: [Segment] = []
+        var (tile, offset) = (first, 0)
+        while tile < first + count {
+            let (row, column) = (tile / tileColumns, tile % tileColumns)
+            let run = min(first + count - tile, tileColumns - column)
+            runs.append(Segment(row: row, column: column, count: run, offset: offset))
+            (tile, offset) = (tile + run, offset + run)
+        }
+        self.runs = runs
+    }
+
+    /// The block's width in the product kernel: its tile count rounded up to a multiple of
+    /// ``PackedProducts/columnGranularity``.
+    var panelWidth: Int {
+        let granularity = PackedProducts.columnGranularity
+        return (count + granularity - 1) / granularity * granularity
+    }
+}
+
+/// The scratch memory of one thread of a ``WinogradTileConvolution``, allocated once per
+/// thread and call: about `alpha^2 * (C + 3 * outputBlock) * 24` values.
+struct TileBlockBuffers {
+    /// `V`: `[alpha^2][C][panel width]`.
+    let transformed: UnsafeMutablePointer<Float>
+    /// `M` of one output group: `[alpha^2][outputBlock][panel width]`.
+    let products: UnsafeMutablePointer<Float>
+    /// Input rows copied with zero padding (`alpha` lines of ``lineCapacity``).
+    let lines: UnsafeMutablePointer<Float>
+    /// `B^T` over the rows (`alpha` lines of ``lineCapacity``).
+    let combined: UnsafeMutablePointer<Float>
+    /// Per-offset columns of a chunk of channels, `[alpha][alpha][chunk][panel width]`.
+    let columns: UnsafeMutablePointer<Float>
+    /// `A^T M` of one output group, `[m][alpha][outputBlock][panel width]`.
+    let partial: UnsafeMutablePointer<Float>
+    /// `y` of one output group as per-column lines, `[m][m][outputBlock][panel width]`.
+    let outputColumns: UnsafeMutablePointer<Float>
+    /// Values per line of ``lines`` and ``combined``: a segment of `tileBlock` tiles, plus what
+    /// the splitting into columns reads past its last tile.
+    let lineCapacity: Int
+
+    init(channels: Int, outputBlock: Int, channelChunk: Int, alpha: Int, outputTile m: Int, tileBlock: Int) {
+        let products = alpha * alpha
+        lineCapacity = m * tileBlock + 2 + 8
+        transformed = .allocate(capacity: products * channels * tileBlock)
+        self.products = .allocate(capacity: products * outputBlock * tileBlock)
+        lines = .allocate(capacity: alpha * lineCapacity)
+        combined = .allocate(capacity: alpha * lineCapacity)
+        columns = .allocate(capacity: products * channelChunk * tileBlock)
+        partial = .allocate(capacity: m * alpha * outputBlock * tileBlock)
+        outputColumns = .allocate(capacity: m * m * outputBlock * tileBlock)
+    }
+
+    /// Frees every buffer.
+    func deallocate() {
+        for buffer in [transformed, products, lines, combined, columns, partial, outputColumns] { buffer.deallocate() }
+    }
+}
