@@ -178,14 +178,23 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> 
     conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
 }
 
+/// ``conv2d(_:weight:bias:padding:)`` plus `residual` (the output's shape): `conv(x) + residual`,
+/// the sum that closes a residual block, added by the Winograd paths as they write each output
+/// row (no pass of its own over the output).
+package func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, adding residual: Tensor) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic, residual: residual)
+}
+
 /// ``conv2d(_:weight:bias:padding:)`` with a chosen algorithm and an explicit bound (bytes) on
-/// each scratch buffer (im2col columns, Winograd bands); the result does not depend on either
-/// beyond Float rounding.
+/// each scratch buffer (im2col columns, Winograd bands), plus `residual` when given (see
+/// ``conv2d(_:weight:bias:padding:adding:)``); the result does not depend on either beyond Float
+/// rounding.
 ///
-/// - Precondition: `.winograd`, `.winograd4x4` and `.winograd6x6` need a 3x3 kernel.
+/// - Precondition: `.winograd`, `.winograd4x4` and `.winograd6x6` need a 3x3 kernel; `residual`
+///   has the output's shape.
 package func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, algorithm: Conv2dAlgorithm,
-    columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes
+    columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes, residual: Tensor? = nil
 ) -> Tensor {
     precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
     precondition(weight.rank == 4, "conv2d: weight must be [O, C, kh, kw], got \(weight.shape)")
@@ -203,6 +212,11 @@ package func conv2d(
     if let bias {
         precondition(bias.count == outChannels, "conv2d: bias \(bias.shape) for weight \(weight.shape)")
     }
+    if let residual {
+        precondition(
+            residual.shape == [x.shape[0], outChannels, outHeight, outWidth],
+            "conv2d: residual \(residual.shape) for output [\(x.shape[0]), \(outChannels), \(outHeight), \(outWidth)]")
+    }
     let isThreeByThree = kernelHeight == 3 && kernelWidth == 3
     precondition(
         algorithm == .automatic || algorithm == .im2col || isThreeByThree,
@@ -219,27 +233,30 @@ package func conv2d(
     case .winograd4x4:
         return convolveByBands(
             x, weight: weight, transform: WinogradF4.self, bf16: bf16, bias: bias, padding: padding,
-            bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF4BufferBytes))
+            bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF4BufferBytes), residual: residual)
     case .winograd6x6:
         return convolveByBands(
             x, weight: weight, transform: WinogradF6.self, bf16: bf16, bias: bias, padding: padding,
-            bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF6BufferBytes))
+            bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF6BufferBytes), residual: residual)
     case .winograd:
         return convolveByBands(
             x, weight: weight, transform: WinogradF2.self, bf16: bf16, bias: bias, padding: padding,
-            bufferBytes: columnBufferBytes)
+            bufferBytes: columnBufferBytes, residual: residual)
     case .automatic, .im2col:
-        return convolveByColumns(
+        var result = convolveByColumns(
             x, weight: weight, bias: bias, stride: 1, padding: padding, columnBufferBytes: columnBufferBytes,
             pointwiseShortcut: algorithm != .im2col)
+        if let residual { result += residual }
+        return result
     }
 }
 
 /// The Winograd `F(m x m, 3x3)` convolution (arguments already checked) of every image of `x`
 /// with `weight`'s kept transform (float32, or bfloat16 when `bf16`), band buffers of at most
-/// `bufferBytes` each.
+/// `bufferBytes` each, plus `residual` when given.
 private func convolveByBands<Transform: WinogradTransform>(
-    _ x: Tensor, weight: Tensor, transform: Transform.Type, bf16: Bool, bias: Tensor?, padding: Int, bufferBytes: Int
+    _ x: Tensor, weight: Tensor, transform: Transform.Type, bf16: Bool, bias: Tensor?, padding: Int, bufferBytes: Int,
+    residual: Tensor?
 ) -> Tensor {
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     if !bf16 && PackedProducts.isAvailable && Conv2dTiling.winogradSchedule != .bands {
@@ -248,11 +265,12 @@ private func convolveByBands<Transform: WinogradTransform>(
         if Conv2dTiling.winogradSchedule == .tiles || fused.prefersTiles(threads: Parallelism.threadCount) {
             let (outChannels, outHeight, outWidth) = (fused.outChannels, fused.outHeight, fused.outWidth)
             let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
-            let (px, pb) = (x.readPointer, bias?.readPointer)
+            let (px, pb, pr) = (x.readPointer, bias?.readPointer, residual?.readPointer)
+            let outImage = outChannels * outHeight * outWidth
             for n in 0..<batch {
                 fused.run(
-                    input: px + n * channels * height * width, output: y + n * outChannels * outHeight * outWidth,
-                    bias: pb)
+                    input: px + n * channels * height * width, output: y + n * outImage, bias: pb,
+                    residual: pr.map { $0 + n * outImage })
             }
             return result
         }
@@ -268,10 +286,12 @@ private func convolveByBands<Transform: WinogradTransform>(
     defer { winograd.deallocate() }
     let (outChannels, outHeight, outWidth) = (winograd.outChannels, winograd.outHeight, winograd.outWidth)
     let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
-    let (px, pb) = (x.readPointer, bias?.readPointer)
+    let (px, pb, pr) = (x.readPointer, bias?.readPointer, residual?.readPointer)
+    let outImage = outChannels * outHeight * outWidth
     for n in 0..<batch {
         winograd.run(
-            input: px + n * channels * height * width, output: y + n * outChannels * outHeight * outWidth, bias: pb)
+            input: px + n * channels * height * width, output: y + n * outImage, bias: pb,
+            residual: pr.map { $0 + n * outImage })
     }
     return result
 }

@@ -103,15 +103,20 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         productBand.deallocate()
     }
 
-    /// Convolves one image `input` `[C, H, W]` into `output` `[O, Ho, Wo]`, adding `bias`.
-    func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
+    /// Convolves one image `input` `[C, H, W]` into `output` `[O, Ho, Wo]`, adding `bias` and,
+    /// when given, `residual` (`[O, Ho, Wo]`, the sum of a residual block).
+    func run(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+        residual: UnsafePointer<Float>? = nil
+    ) {
         var firstTileRow = 0
         while firstTileRow < tileRows {
             let rows = min(bandRows, tileRows - firstTileRow)
             let panels = WinogradPanels(channels: channels, tiles: rows * tileColumns, bf16: reducedWeights != nil)
             transformInput(input, firstTileRow: firstTileRow, rows: rows, panels: panels)
             multiply(panels)
-            transformOutput(output, bias: bias, firstTileRow: firstTileRow, rows: rows, panels: panels)
+            transformOutput(
+                output, bias: bias, residual: residual, firstTileRow: firstTileRow, rows: rows, panels: panels)
             firstTileRow += rows
         }
     }
@@ -257,15 +262,16 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         }
     }
 
-    /// `Y = A^T M A + bias` for every tile in the band, written where it falls inside the output.
+    /// `Y = A^T M A + bias (+ residual)` for every tile in the band, written where it falls
+    /// inside the output.
     ///
     /// Per output channel: `A^T` combines the products of the whole band line-wise (long runs
     /// of the product band); then, per tile row and output row, `A` combines the columns into
     /// contiguous per-column lines, which are interleaved back into the output row
     /// (``transposeTiles(line:tileStride:tiles:count:columns:columnStride:toColumns:)``).
     private func transformOutput(
-        _ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, firstTileRow: Int, rows: Int,
-        panels: WinogradPanels
+        _ output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, residual: UnsafePointer<Float>?,
+        firstTileRow: Int, rows: Int, panels: WinogradPanels
     ) {
         let (m, alpha) = (Transform.outputTile, Transform.inputTile)
         // Tiles with data, and the row stride of the products (padded tiles).
@@ -310,6 +316,9 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
                             line: direct ? plane + start : line, tileStride: m, tiles: tileColumns, count: m,
                             columns: columns, columnStride: tileColumns, toColumns: false)
                         if !direct { (plane + start).update(from: line, count: outWidth) }
+                        if let residual {
+                            addResidual(residual + o * outHeight * outWidth + start, to: plane + start, count: outWidth)
+                        }
                     }
                 }
             }

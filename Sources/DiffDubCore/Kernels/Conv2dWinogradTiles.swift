@@ -1,3 +1,5 @@
+import Foundation
+
 /// Winograd `F(m x m, 3x3)` convolution of one image, fused per block of tiles: the input
 /// transform, the products and the output transform of a few dozen tiles run back to back on
 /// one thread, in buffers of that thread that stay in its caches, instead of one stage at a time
@@ -70,17 +72,40 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// Blocks of tiles of one image.
     var blockCount: Int { (tiles + Self.tileBlock - 1) / Self.tileBlock }
 
-    /// Whether this schedule beats the band one for a layer on `threads` threads: when each
-    /// thread gets at least 4 blocks (fewer leave threads idle at the end, where the bands share
-    /// out the `alpha^2` products instead).
-    func prefersTiles(threads: Int) -> Bool { blockCount >= 4 * max(1, threads) }
+    /// Bytes of the transformed input and the products of one block: what has to stay in a
+    /// core's second-level cache for the fusion to pay.
+    var blockBytes: Int {
+        Self.products * (channels + outputBlock) * Self.tileBlock * MemoryLayout<Float>.stride
+    }
+
+    /// Whether this schedule is expected to beat the band one for a layer on `threads` threads,
+    /// each with a second-level cache of `cacheBytes`: when a block's transformed input and
+    /// products fit in it, and each thread gets at least 4 blocks (fewer leave threads idle at
+    /// the end, where the bands share out the `alpha^2` products instead).
+    ///
+    /// On a Zen 3 (512 KiB per core; `diffdub-bench convshapes single ... schedule=bands,tiles`,
+    /// CPU ms, bands / tiles, with the 8 x 8 transposes of ``TileOctet`` in both): 128 -> 128 at
+    /// 256^2 F(6x6) 89-90 / 86-90 (its 64 x 160 x 24 floats, 983 KB, do not fit), F(4x4) 108-115
+    /// / 97-100; at 128^2 F(6x6) 25-32 / 23-31; 256 -> 256 at 64^2 19-20 / 22; and a whole UNet
+    /// call 3.8-4.0 s of CPU in bands against 4.0-4.2 with every layer of enough blocks in tiles.
+    /// Blocks that spill to the third-level cache read their input rows in short runs (a
+    /// segment of 24 tiles per channel) that the prefetchers do not follow, which costs what the
+    /// fusion saves. Whether the fused blocks that fit win on a CPU with a larger cache (Zen 4:
+    /// 1 MiB) was not measured.
+    func prefersTiles(threads: Int, cacheBytes: Int = secondLevelCacheBytes) -> Bool {
+        blockCount >= 4 * max(1, threads) && blockBytes <= cacheBytes
+    }
 
     /// Input channels whose column transform runs as one call (one run of `channelChunk x panel
     /// width` values per line, instead of one short call per channel).
     static var channelChunk: Int { 8 }
 
-    /// Convolves one image `input` `[C, H, W]` into `output` `[O, Ho, Wo]`, adding `bias`.
-    func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
+    /// Convolves one image `input` `[C, H, W]` into `output` `[O, Ho, Wo]`, adding `bias` and,
+    /// when given, `residual` (`[O, Ho, Wo]`, the sum of a residual block).
+    func run(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+        residual: UnsafePointer<Float>? = nil
+    ) {
         let tileBlock = Self.tileBlock
         let (alpha, m) = (Transform.inputTile, Transform.outputTile)
         parallelFor(blockCount, minimumChunk: 1) { range in
@@ -96,7 +121,8 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                 while firstOutput < outChannels {
                     let group = firstOutput..<min(outChannels, firstOutput + outputBlock)
                     multiply(group, panelWidth: segments.panelWidth, buffers: buffers)
-                    transformOutput(group, output: output, bias: bias, segments: segments, buffers: buffers)
+                    transformOutput(
+                        group, output: output, bias: bias, residual: residual, segments: segments, buffers: buffers)
                     firstOutput += outputBlock
                 }
             }
@@ -231,8 +257,8 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         }
     }
 
-    /// `y = A^T M A + bias` for the output channels of `group` and the block's tiles, written
-    /// where they fall inside the output.
+    /// `y = A^T M A + bias (+ residual)` for the output channels of `group` and the block's
+    /// tiles, written where they fall inside the output.
     ///
     /// Each stage runs over the whole group at once (its lines hold every channel's tiles back
     /// to back). The bias goes in before the transform, on `M[alpha + 1]`: the product at the
@@ -240,7 +266,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// all ones, so that it reaches every output once.
     private func transformOutput(
         _ group: Range<Int>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
-        segments: TileSegments, buffers: TileBlockBuffers
+        residual: UnsafePointer<Float>?, segments: TileSegments, buffers: TileBlockBuffers
     ) {
         let (alpha, m) = (Transform.inputTile, Transform.outputTile)
         let panelWidth = segments.panelWidth
@@ -270,16 +296,18 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                 into: WinogradLines(columns + m * r * groupValues, stride: groupValues), bias: 0, count: count)
         }
         for o in 0..<group.count {
-            let plane = output + (group.lowerBound + o) * outHeight * outWidth
+            let offset = (group.lowerBound + o) * outHeight * outWidth
+            let plane = output + offset
             for r in 0..<m {
                 let lineColumns = columns + m * r * groupValues + o * panelWidth
                 for segment in segments.runs {
                     let y = m * segment.row + r
                     guard y < outHeight else { continue }
-                    let x0 = m * segment.column
+                    let (start, count) = (y * outWidth + m * segment.column, min(m * segment.count, outWidth - m * segment.column))
                     interleave(
                         lineColumns + segment.offset, columnStride: groupValues, tiles: segment.count,
-                        into: plane + y * outWidth + x0, count: min(m * segment.count, outWidth - x0))
+                        into: plane + start, count: count)
+                    if let residual { addResidual(residual + offset + start, to: plane + start, count: count) }
                 }
             }
         }
@@ -387,3 +415,14 @@ struct TileBlockBuffers {
         for buffer in [transformed, products, lines, combined, columns, partial, outputColumns] { buffer.deallocate() }
     }
 }
+
+/// The second-level cache of one core in bytes, as the C library reports it (512 KiB when it
+/// does not).
+let secondLevelCacheBytes: Int = {
+    #if os(Linux)
+        let reported = sysconf(Int32(_SC_LEVEL2_CACHE_SIZE))
+        return reported > 0 ? reported : 512 << 10
+    #else
+        return 512 << 10
+    #endif
+}()

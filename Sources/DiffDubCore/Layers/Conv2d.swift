@@ -36,4 +36,10 @@ package struct Conv2d: Sendable {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         conv2d(x, weight: weight, bias: bias, padding: padding)
     }
+
+    /// `self(x) + residual` in one pass over the output (``conv2d(_:weight:bias:padding:adding:)``):
+    /// the convolution that closes a residual block.
+    public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
+        conv2d(x, weight: weight, bias: bias, padding: padding, adding: residual)
+    }
 }

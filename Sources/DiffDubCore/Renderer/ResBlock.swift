@@ -22,7 +22,7 @@ public enum Resampling: String, Codable, Sendable {
 ///     scale, shift = split(emb_layers(SiLU(temb)))
 ///     c = cond_emb_layers(SiLU(cond))           // precomputed once per render
 ///     h = conv_out(SiLU((GN_out(h) * (1 + scale) + shift) * (1 + c)))
-/// return skip(x) + h
+/// return skip(x) + h                            // added by the last conv as it writes h
 /// ```
 /// The semantic encoder's blocks are unconditioned: `return skip(x) + conv_in(...)`.
 package struct ResBlock: Sendable {
@@ -115,24 +115,20 @@ package struct ResBlock: Sendable {
             h = avgPool2x2(h)
             x = avgPool2x2(x)
         }
+        // The last convolution adds the skip path as it writes its output rows (the same sums
+        // as `conv(h) + skip`, without a pass of their own).
+        guard let conditioning else { return inConv(h, adding: skipConnection.map { $0(x) } ?? x) }
         h = inConv(h)
-        if let conditioning {
-            guard let step else { preconditionFailure("a conditioned ResBlock needs the step's embeddings") }
-            let n = h.shape[0]
-            let e = conditioning.embLayers(step.siluTimeEmbedding)
-            let scale = slice(e, axis: 1, 0..<outChannels) + 1
-            let shift = slice(e, axis: 1, outChannels..<(2 * outChannels))
-            let c = step.condition.scales[conditioning.slot]
-            // (GN(h) * (1 + scale) + shift) * (1 + c), as one per-channel affine map fused
-            // with the normalisation and the SiLU that follows.
-            let c2 = c.reshaped([n, outChannels])
-            h = conditioning.outNorm(h, scale: scale * c2, shift: shift * c2, silu: true)
-            h = conditioning.outConv(h)
-        }
-        let skip = skipConnection.map { $0(x) } ?? x
-        // h is this block's own fresh output: the sum goes over it in place (same values as
-        // skip + h, addition being commutative).
-        h += skip
-        return h
+        guard let step else { preconditionFailure("a conditioned ResBlock needs the step's embeddings") }
+        let n = h.shape[0]
+        let e = conditioning.embLayers(step.siluTimeEmbedding)
+        let scale = slice(e, axis: 1, 0..<outChannels) + 1
+        let shift = slice(e, axis: 1, outChannels..<(2 * outChannels))
+        let c = step.condition.scales[conditioning.slot]
+        // (GN(h) * (1 + scale) + shift) * (1 + c), as one per-channel affine map fused
+        // with the normalisation and the SiLU that follows.
+        let c2 = c.reshaped([n, outChannels])
+        h = conditioning.outNorm(h, scale: scale * c2, shift: shift * c2, silu: true)
+        return conditioning.outConv(h, adding: skipConnection.map { $0(x) } ?? x)
     }
 }

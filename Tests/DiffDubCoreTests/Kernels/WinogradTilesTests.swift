@@ -62,13 +62,17 @@ import Testing
         #expect(slice(two, axis: 0, 1..<2).scalars == middle.scalars)
     }
 
-    @Test func automaticScheduleTakesTilesOnlyWithEnoughBlocksForTheThreads() {
+    @Test func automaticScheduleTakesTilesOnlyWithEnoughBlocksThatFitTheCache() {
         let weights = WinogradWeights<WinogradF4>.of(randomTensor([8, 8, 3, 3], seed: 90))
         // 64 x 64 outputs: 256 tiles of F(4x4), 11 blocks; 16 x 16: 16 tiles, 1 block.
         let large = WinogradTileConvolution(weights: weights, height: 64, width: 64, padding: 1)
         let small = WinogradTileConvolution(weights: weights, height: 16, width: 16, padding: 1)
         #expect(large.blockCount == 11 && small.blockCount == 1)
-        #expect(large.prefersTiles(threads: 2) && !small.prefersTiles(threads: 2))
-        #expect(!large.prefersTiles(threads: 4))
+        // 36 products x (8 channels + a group of 8 outputs) x 24 tiles x 4 bytes.
+        #expect(large.blockBytes == 36 * 16 * 24 * 4)
+        #expect(large.prefersTiles(threads: 2, cacheBytes: 512 << 10))
+        #expect(!small.prefersTiles(threads: 2, cacheBytes: 512 << 10))
+        #expect(!large.prefersTiles(threads: 4, cacheBytes: 512 << 10))
+        #expect(!large.prefersTiles(threads: 2, cacheBytes: large.blockBytes - 1))
     }
 }
