@@ -21,6 +21,16 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         }
     ),
     (
+        "pointwise",
+        "packed fp32 kernel vs sgemm on the UNet's 1x1 convolutions and attention products [rounds=R] [--only TEXT]",
+        {
+            let options = Array(CommandLine.arguments.dropFirst(2))
+            PointwiseBenchmark.run(
+                rounds: options.compactMap { $0.hasPrefix("rounds=") ? Int($0.dropFirst(7)) : nil }.first ?? 5,
+                only: options.firstIndex(of: "--only").flatMap { $0 + 1 < options.count ? options[$0 + 1] : nil })
+        }
+    ),
+    (
         "kernels",
         "element-wise, normalisation and shape kernels on [1, 128, 256, 256], wall and CPU ms [single] [--only TEXT]",
         {

@@ -32,7 +32,7 @@ final class TensorBufferPool: @unchecked Sendable {
     }
 
     deinit {
-        for list in blocks.values { list.forEach { free($0) } }
+        for list in blocks.values { list.forEach { HugePageMemory.deallocate($0) } }
     }
 
     /// Bytes currently held, and how many allocations were served from the pool so far.
@@ -51,7 +51,7 @@ final class TensorBufferPool: @unchecked Sendable {
         }
     }
 
-    /// Keeps `block` (`bytes` long, from `posix_memalign`), making room by freeing held blocks
+    /// Keeps `block` (`bytes` long, from ``HugePageMemory/allocate(byteCount:)``), making room by freeing held blocks
     /// of other sizes (the sizes of an earlier stage of the program that no longer come back);
     /// false when the caller must free it.
     func give(_ block: UnsafeMutableRawPointer, bytes: Int) -> Bool {
@@ -60,7 +60,7 @@ final class TensorBufferPool: @unchecked Sendable {
             guard bytes <= capacity else { return false }
             while held + bytes > capacity, let size = blocks.keys.first(where: { $0 != bytes }) {
                 for other in blocks[size] ?? [] {
-                    free(other)
+                    HugePageMemory.deallocate(other)
                     held -= size
                 }
                 blocks[size] = nil

@@ -114,16 +114,27 @@ func bf16gemm(
     }
 }
 
-/// The GEMM of the large products that follow ``KernelContext/precision``: ``bf16gemm`` when the
-/// task asks for bf16, the machine has it and the product is large enough to gain from it (at
-/// least 8 x 16 x 16 and 2^20 multiply-adds), ``sgemm`` otherwise. Used by the 1x1
-/// convolutions and the attention products; arguments as ``sgemm``.
+/// Whether a product of `m x n x k` runs on ``bf16gemm`` in this task: the task asks for bf16
+/// (``KernelContext/productsUseBF16``: the machine has it) and the product is large enough to gain
+/// from it (at least 8 x 16 x 16 and 2^20 multiply-adds).
+func productUsesBF16(m: Int, n: Int, k: Int) -> Bool {
+    KernelContext.productsUseBF16 && m >= 8 && n >= 16 && k >= 16 && m * n * k >= 1 << 20
+}
+
+/// The GEMM of the large products that follow ``KernelContext/precision``: ``bf16gemm`` when
+/// ``productUsesBF16(m:n:k:)``, ``sgemm`` otherwise. Used by the attention products (the 1x1
+/// convolutions go through ``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:)``);
+/// arguments as ``sgemm``.
+///
+/// The fp32 attention products stay with `sgemm`: on the packed kernel (``packedGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``)
+/// the UNet's `q^T k` (256 x 256 x 512) and `v w^T` (512 x 256 x 256) took 1.3-1.5x the CPU time
+/// (`diffdub-bench pointwise`: a transposed operand to pack per call, and few columns).
 func productGEMM(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
 ) {
-    if KernelContext.productsUseBF16 && m >= 8 && n >= 16 && k >= 16 && m * n * k >= 1 << 20 {
+    if productUsesBF16(m: m, n: n, k: k) {
         bf16gemm(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
             ldb: ldb, beta: beta, c: c, ldc: ldc)

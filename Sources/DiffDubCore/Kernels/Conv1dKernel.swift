@@ -10,7 +10,8 @@
 /// over channels in parallel. Everything else multiplies `[O/groups, C/groups*k]` by an
 /// im2col matrix per group, unfolded in bands of output positions so the column buffer stays
 /// below ``Conv2dTiling/defaultColumnBufferBytes``; a pointwise convolution (`k == 1`,
-/// stride 1, no padding) multiplies the input directly.
+/// stride 1, no padding) multiplies the input directly
+/// (``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:)``).
 public func conv1d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, groups: Int = 1
 ) -> Tensor {
@@ -70,26 +71,26 @@ public func conv1d(
         return result
     }
 
+    let patch = groupChannels * kernel
+    if kernel == 1 && stride == 1 && padding == 0 {
+        for n in 0..<batch {
+            for g in 0..<groups {
+                pointwiseProduct(
+                    weights: pw + g * groupOut * patch, weightTensor: groups == 1 ? weight : nil, m: groupOut,
+                    k: groupChannels, lda: patch, bias: pb.map { $0 + g * groupOut },
+                    input: px + (n * channels + g * groupChannels) * length, n: outLength, ldb: length,
+                    output: y + (n * outChannels + g * groupOut) * outLength, ldc: outLength)
+            }
+        }
+        return result
+    }
+
     if let pb {
         for plane in 0..<(batch * outChannels) {
             (y + plane * outLength).update(repeating: pb[plane % outChannels], count: outLength)
         }
     }
     let beta: Float = bias == nil ? 0 : 1
-    let patch = groupChannels * kernel
-
-    if kernel == 1 && stride == 1 && padding == 0 {
-        for n in 0..<batch {
-            for g in 0..<groups {
-                productGEMM(
-                    transposeA: false, transposeB: false, m: groupOut, n: outLength, k: groupChannels,
-                    a: pw + g * groupOut * patch, lda: patch,
-                    b: px + (n * channels + g * groupChannels) * length, ldb: length,
-                    beta: beta, c: y + (n * outChannels + g * groupOut) * outLength, ldc: outLength)
-            }
-        }
-        return result
-    }
 
     let tileLength = max(
         1, min(outLength, columnBufferBytes / max(1, patch * MemoryLayout<Float>.stride)))

@@ -161,7 +161,8 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// `y[n, o, i, j] = bias[o] + sum_{c, u, v} weight[o, c, u, v] * x[n, c, i + u - p, j + v - p]`
 /// (out-of-range input reads as zero).
 ///
-/// A 1x1 kernel without padding is one `sgemm` per image (`[O, C] x [C, H*W]`). A 3x3 kernel
+/// A 1x1 kernel without padding is one product per image (`[O, C] x [C, H*W]`, on the packed
+/// fp32 kernel where the build has it, ``PackedGEMM``). A 3x3 kernel
 /// on a large enough layer uses Winograd: `F(2x2, 3x3)` on outputs from 16 x 16, `F(4x4, 3x3)`
 /// from 32 x 32, `F(6x6, 3x3)` from 64 x 64 (16, 36 or 64 products `[O, C] x [C, tiles]` per band
 /// of tile rows; see
@@ -322,8 +323,8 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padd
         columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes, pointwiseShortcut: true)
 }
 
-/// The im2col convolution (arguments already checked): one `sgemm` per image for an unpadded
-/// 1x1 stride-1 kernel when `pointwiseShortcut`, otherwise bands of output rows unfolded into
+/// The im2col convolution (arguments already checked): one product per image for an unpadded
+/// 1x1 stride-1 kernel when `pointwiseShortcut` (``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:)``), otherwise bands of output rows unfolded into
 /// `[C*kh*kw, rows*Wo]` columns and multiplied by `[O, C*kh*kw]` straight into the output.
 private func convolveByColumns(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, columnBufferBytes: Int,
@@ -351,12 +352,10 @@ private func convolveByColumns(
 
     if pointwiseShortcut && kernelHeight == 1 && kernelWidth == 1 && padding == 0 && stride == 1 {
         for n in 0..<batch {
-            let image = y + n * outChannels * outPlane
-            fillBias(image)
-            productGEMM(
-                transposeA: false, transposeB: false, m: outChannels, n: outPlane, k: channels,
-                a: pw, lda: channels, b: px + n * channels * inPlane, ldb: inPlane,
-                beta: beta, c: image, ldc: outPlane)
+            pointwiseProduct(
+                weights: pw, weightTensor: weight, m: outChannels, k: channels, lda: channels, bias: bias?.readPointer,
+                input: px + n * channels * inPlane, n: outPlane, ldb: inPlane, output: y + n * outChannels * outPlane,
+                ldc: outPlane)
         }
         return result
     }

@@ -76,10 +76,14 @@ protocol PanelRow {
     static var width: Int { get }
     /// All zero.
     init()
+    /// Every value `value`.
+    init(repeating value: Float)
     /// The `width` values at `source`.
     init(loading source: UnsafePointer<Float>)
     /// `self += row * scale`, lane by lane, fused.
     mutating func add(_ row: Self, times scale: Float)
+    /// `self *= factor`, lane by lane.
+    mutating func scale(by factor: Float)
     /// Writes the `width` values to `target`.
     func store(to target: UnsafeMutablePointer<Float>)
 }
@@ -89,7 +93,9 @@ struct PanelRow8: PanelRow {
     var v0 = FloatVector()
     static var width: Int { 8 }
     init() {}
+    @inline(__always) init(repeating value: Float) { v0 = FloatVector(repeating: value) }
     @inline(__always) init(loading source: UnsafePointer<Float>) { v0 = source.loadVector(at: 0) }
+    @inline(__always) mutating func scale(by factor: Float) { v0 *= factor }
     @inline(__always) mutating func add(_ row: Self, times scale: Float) {
         let s = FloatVector(repeating: scale)
         v0 = multiplyAdd(row.v0, s, v0)
@@ -102,6 +108,8 @@ struct PanelRow16: PanelRow {
     var v0 = FloatVector(), v1 = FloatVector()
     static var width: Int { 16 }
     init() {}
+    @inline(__always) init(repeating value: Float) { (v0, v1) = (FloatVector(repeating: value), FloatVector(repeating: value)) }
+    @inline(__always) mutating func scale(by factor: Float) { (v0, v1) = (v0 * factor, v1 * factor) }
     @inline(__always) init(loading source: UnsafePointer<Float>) {
         (v0, v1) = (source.loadVector(at: 0), source.loadVector(at: 8))
     }
@@ -120,6 +128,11 @@ struct PanelRow24: PanelRow {
     var v0 = FloatVector(), v1 = FloatVector(), v2 = FloatVector()
     static var width: Int { 24 }
     init() {}
+    @inline(__always) init(repeating value: Float) {
+        let v = FloatVector(repeating: value)
+        (v0, v1, v2) = (v, v, v)
+    }
+    @inline(__always) mutating func scale(by factor: Float) { (v0, v1, v2) = (v0 * factor, v1 * factor, v2 * factor) }
     @inline(__always) init(loading source: UnsafePointer<Float>) {
         (v0, v1, v2) = (source.loadVector(at: 0), source.loadVector(at: 8), source.loadVector(at: 16))
     }

@@ -8,7 +8,7 @@ import Darwin
 
 /// The memory behind a ``Tensor``: a contiguous run of `Float` values.
 ///
-/// Storage is either *owned* (allocated here, 64-byte aligned, freed on deinit) or
+/// Storage is either *owned* (allocated here by ``HugePageMemory``, freed on deinit) or
 /// *borrowed* from another object that keeps the memory alive, such as a memory-mapped
 /// checkpoint file. Borrowed storage is read-only: a ``Tensor`` that wants to write into it
 /// copies it first (see ``Tensor/withUnsafeMutableBufferPointer(_:)``).
@@ -36,21 +36,14 @@ public final class TensorStorage: @unchecked Sendable {
         memset(baseAddress, 0, max(count, 1) * MemoryLayout<Float>.stride)
     }
 
-    /// Allocates `count` elements, aligned to 64 bytes, without initialising them: for kernel
-    /// outputs that are written in full before anyone reads them (no zero-fill pass, and no
-    /// page touched twice).
+    /// Allocates `count` elements, aligned to 64 bytes (2 MiB with huge pages from 4 MiB,
+    /// ``HugePageMemory``), without initialising them: for kernel outputs that are written in
+    /// full before anyone reads them (no zero-fill pass, and no page touched twice).
     public init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         let pool = ComputeContext.current.pool
-        var raw = pool?.take(bytes: bytes)
-        if raw == nil {
-            let status = posix_memalign(&raw, 64, bytes)
-            if status != 0 { raw = nil }
-        }
-        guard let raw else {
-            fatalError("TensorStorage: could not allocate \(bytes) bytes")
-        }
+        let raw = pool?.take(bytes: bytes) ?? HugePageMemory.allocate(byteCount: bytes)
         self.baseAddress = raw.bindMemory(to: Float.self, capacity: max(count, 1))
         self.count = count
         self.owner = nil
@@ -70,7 +63,9 @@ public final class TensorStorage: @unchecked Sendable {
     deinit {
         guard owner == nil else { return }
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        if pool?.give(UnsafeMutableRawPointer(baseAddress), bytes: bytes) != true { free(baseAddress) }
+        if pool?.give(UnsafeMutableRawPointer(baseAddress), bytes: bytes) != true {
+            HugePageMemory.deallocate(baseAddress)
+        }
     }
 
     /// A value computed from the contents, made by `make` on first request under `key` and
