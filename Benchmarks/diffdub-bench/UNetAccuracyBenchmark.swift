@@ -15,6 +15,7 @@ enum UNetAccuracyBenchmark {
         var timestep: Float = 950
         var precision = Precision.fp32
         var bf16Tile = Conv2dAlgorithm.largestWinogradTileBF16
+        var schedule = Conv2dTiling.winogradSchedule
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             switch argument {
@@ -22,13 +23,17 @@ enum UNetAccuracyBenchmark {
             case "--timestep": timestep = iterator.next().flatMap(Float.init) ?? timestep
             case "--bf16-tile": bf16Tile = iterator.next().flatMap(Int.init) ?? bf16Tile
             case "--precision": precision = iterator.next().flatMap(Precision.init(rawValue:)) ?? precision
+            case "--schedule":
+                schedule = iterator.next().flatMap(Conv2dTiling.WinogradSchedule.init(rawValue:)) ?? schedule
             case "--layers":
                 layers()
                 return
             case "--heap", "--tuned": break
             case "--blas-threads", "--pool": _ = iterator.next()
             default:
-                print("usage: diffdub-bench unet-accuracy [--batch B] [--timestep T] [--precision fp32|bf16] [--bf16-tile 2|4|6] | --layers")
+                print(
+                    "usage: diffdub-bench unet-accuracy [--batch B] [--timestep T] [--precision fp32|bf16] [--bf16-tile 2|4|6] [--schedule automatic|bands|tiles] | --layers"
+                )
                 return
             }
         }
@@ -40,7 +45,9 @@ enum UNetAccuracyBenchmark {
         let condition = renderer.unet.prepareCondition(latents)
         var clock = Date()
         let fast = Conv2dAlgorithm.$largestWinogradTileBF16.withValue(bf16Tile) {
-            precision.run { renderer.unet(x, timesteps: timesteps, condition: condition) }
+            Conv2dTiling.$winogradSchedule.withValue(schedule) {
+                precision.run { renderer.unet(x, timesteps: timesteps, condition: condition) }
+            }
         }
         let fastSeconds = Date().timeIntervalSince(clock)
         clock = Date()

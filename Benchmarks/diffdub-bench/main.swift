@@ -45,7 +45,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ),
     (
         "unet",
-        "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B] [--precision fp32|bf16] [--bf16-tile N]",
+        "one released-size UNet call at 256 (random weights): s, GFLOP/s, sgemm in the same run [--runs R] [--batch B] [--precision fp32|bf16] [--bf16-tile N] [--tile N] [--schedule automatic|bands|tiles]",
         { UNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
     (
@@ -54,7 +54,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
         { FrameBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
     (
-        "unet-accuracy", "released-size UNet call: eps of the Winograd path against im2col [--batch B] [--timestep T] [--precision fp32|bf16] [--bf16-tile N] | --layers",
+        "unet-accuracy", "released-size UNet call: eps of the Winograd path against im2col [--batch B] [--timestep T] [--precision fp32|bf16] [--bf16-tile N] [--schedule automatic|bands|tiles] | --layers",
         { UNetAccuracyBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
     ),
     (

@@ -94,14 +94,14 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
             bufferBytes: bufferBytes)
         let panels = WinogradPanels(channels: channels, tiles: bandRows * tileColumns, bf16: reducedWeights != nil)
         // Up to 12 MiB each, written and read once per band: huge pages keep their TLB misses few.
-        inputBand = HugePageMemory.allocateFloats(Self.products * panels.matrixCount)
-        productBand = HugePageMemory.allocateFloats(Self.products * paddedOutChannels * panels.paddedTiles)
+        inputBand = .allocate(capacity: Self.products * panels.matrixCount)
+        productBand = .allocate(capacity: Self.products * paddedOutChannels * panels.paddedTiles)
     }
 
     /// Frees the band buffers; call once, after the last ``run(input:output:bias:)``.
     func deallocate() {
-        HugePageMemory.deallocate(inputBand)
-        HugePageMemory.deallocate(productBand)
+        inputBand.deallocate()
+        productBand.deallocate()
     }
 
     /// Convolves one image `input` `[C, H, W]` into `output` `[O, Ho, Wo]`, adding `bias` and,

@@ -115,9 +115,7 @@ package struct ResBlock: Sendable {
             h = avgPool2x2(h)
             x = avgPool2x2(x)
         }
-        // The last convolution adds the skip path as it writes its output rows (the same sums
-        // as `conv(h) + skip`, without a pass of their own).
-        guard let conditioning else { return inConv(h, adding: skipConnection.map { $0(x) } ?? x) }
+        guard let conditioning else { return closing(inConv, h, skip: x) }
         h = inConv(h)
         guard let step else { preconditionFailure("a conditioned ResBlock needs the step's embeddings") }
         let n = h.shape[0]
@@ -129,6 +127,18 @@ package struct ResBlock: Sendable {
         // with the normalisation and the SiLU that follows.
         let c2 = c.reshaped([n, outChannels])
         h = conditioning.outNorm(h, scale: scale * c2, shift: shift * c2, silu: true)
-        return conditioning.outConv(h, adding: skipConnection.map { $0(x) } ?? x)
+        return closing(conditioning.outConv, h, skip: x)
+    }
+
+    /// `conv(h) + skip(x)`, the block's last step. Without a skip convolution `x` is added by the
+    /// convolution as it writes its output rows (the same sums, without a pass of their own); with
+    /// one, the skip's output is made after the convolution's, as in the original, so that the
+    /// two (and the convolution's input) are not all held at once, which would raise the peak
+    /// memory of a render by a 256 x 256 activation.
+    private func closing(_ conv: Conv2d, _ h: Tensor, skip x: Tensor) -> Tensor {
+        guard let skipConnection else { return conv(h, adding: x) }
+        var result = conv(h)
+        result += skipConnection(x)
+        return result
     }
 }
