@@ -260,20 +260,26 @@ private func convolveByBands<Transform: WinogradTransform>(
     residual: Tensor?
 ) -> Tensor {
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    // Every image on its own: `run(input, output, bias, residual)` of one of the schedules.
+    func convolveImages(
+        outChannels: Int, outHeight: Int, outWidth: Int,
+        _ run: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, UnsafePointer<Float>?, UnsafePointer<Float>?) -> Void
+    ) -> Tensor {
+        let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
+        let (px, pb, pr) = (x.readPointer, bias?.readPointer, residual?.readPointer)
+        let outImage = outChannels * outHeight * outWidth
+        for n in 0..<batch {
+            run(px + n * channels * height * width, y + n * outImage, pb, pr.map { $0 + n * outImage })
+        }
+        return result
+    }
     if !bf16 && PackedProducts.isAvailable && Conv2dTiling.winogradSchedule != .bands {
         let fused = WinogradTileConvolution(
             weights: WinogradWeights<Transform>.of(weight), height: height, width: width, padding: padding)
         if Conv2dTiling.winogradSchedule == .tiles || fused.prefersTiles(threads: Parallelism.threadCount) {
-            let (outChannels, outHeight, outWidth) = (fused.outChannels, fused.outHeight, fused.outWidth)
-            let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
-            let (px, pb, pr) = (x.readPointer, bias?.readPointer, residual?.readPointer)
-            let outImage = outChannels * outHeight * outWidth
-            for n in 0..<batch {
-                fused.run(
-                    input: px + n * channels * height * width, output: y + n * outImage, bias: pb,
-                    residual: pr.map { $0 + n * outImage })
+            return convolveImages(outChannels: fused.outChannels, outHeight: fused.outHeight, outWidth: fused.outWidth) {
+                fused.run(input: $0, output: $1, bias: $2, residual: $3)
             }
-            return result
         }
     }
     let winograd =
@@ -285,16 +291,9 @@ private func convolveByBands<Transform: WinogradTransform>(
             weights: WinogradWeights<Transform>.of(weight), height: height, width: width, padding: padding,
             bufferBytes: bufferBytes)
     defer { winograd.deallocate() }
-    let (outChannels, outHeight, outWidth) = (winograd.outChannels, winograd.outHeight, winograd.outWidth)
-    let (result, y) = makeUninitializedOutput([batch, outChannels, outHeight, outWidth])
-    let (px, pb, pr) = (x.readPointer, bias?.readPointer, residual?.readPointer)
-    let outImage = outChannels * outHeight * outWidth
-    for n in 0..<batch {
-        winograd.run(
-            input: px + n * channels * height * width, output: y + n * outImage, bias: pb,
-            residual: pr.map { $0 + n * outImage })
+    return convolveImages(outChannels: winograd.outChannels, outHeight: winograd.outHeight, outWidth: winograd.outWidth) {
+        winograd.run(input: $0, output: $1, bias: $2, residual: $3)
     }
-    return result
 }
 
 /// 2-D convolution with a stride (cross-correlation, as in PyTorch): `x` `[N, C, H, W]`,

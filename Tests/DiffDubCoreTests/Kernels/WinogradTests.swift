@@ -8,20 +8,7 @@ import Testing
 @Suite struct WinogradTests {
     static let algorithms: [Conv2dAlgorithm] = [.winograd, .winograd4x4, .winograd6x6]
 
-    @Test(
-        arguments: algorithms,
-        [
-            WinogradCase(input: [2, 3, 7, 5], outChannels: 4, padding: 1, bias: true),
-            WinogradCase(input: [1, 5, 9, 13], outChannels: 3, padding: 0, bias: false),
-            WinogradCase(input: [1, 2, 1, 1], outChannels: 3, padding: 1, bias: true),
-            WinogradCase(input: [1, 3, 5, 4], outChannels: 2, padding: 2, bias: true),
-            WinogradCase(input: [2, 17, 11, 10], outChannels: 16, padding: 1, bias: true),
-            WinogradCase(input: [1, 33, 18, 19], outChannels: 7, padding: 1, bias: false),
-            WinogradCase(input: [1, 64, 35, 33], outChannels: 65, padding: 1, bias: true),
-            WinogradCase(input: [1, 4, 3, 3], outChannels: 2, padding: 0, bias: true),
-            // 625 / 169 / 81 tiles: panels of 24 and a last one of 8 / 8 / 16 (packed products).
-            WinogradCase(input: [1, 40, 50, 50], outChannels: 9, padding: 1, bias: true),
-        ])
+    @Test(arguments: algorithms, WinogradCase.oddShapes)
     func matchesIm2col(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
         expectWinogradMatchesIm2col(algorithm, c)
     }

@@ -11,21 +11,12 @@ import Testing
 
     @Test(
         arguments: algorithms,
-        [
-            // Narrow images: one block spans many tile rows.
-            WinogradCase(input: [2, 3, 7, 5], outChannels: 4, padding: 1, bias: true),
-            WinogradCase(input: [1, 5, 9, 13], outChannels: 3, padding: 0, bias: false),
-            WinogradCase(input: [1, 2, 1, 1], outChannels: 3, padding: 1, bias: true),
-            WinogradCase(input: [1, 3, 5, 4], outChannels: 2, padding: 2, bias: true),
-            // Channels past a chunk of 8 and output channels past a group of 32 and a block of 4.
+        WinogradCase.oddShapes + [
+            // Channels past a chunk of 8 and output channels past a group of 32.
             WinogradCase(input: [2, 17, 11, 10], outChannels: 37, padding: 1, bias: true),
-            WinogradCase(input: [1, 33, 18, 19], outChannels: 7, padding: 1, bias: false),
-            WinogradCase(input: [1, 64, 35, 33], outChannels: 65, padding: 1, bias: true),
             // Output sides 1 past a multiple of the tile (the last tile column writes one value).
             WinogradCase(input: [1, 9, 25, 49], outChannels: 5, padding: 1, bias: true),
             WinogradCase(input: [1, 9, 15, 39], outChannels: 6, padding: 0, bias: true),
-            // 625 / 169 / 81 tiles: blocks of 24 across tile rows, the last one 8 / 8 / 16 wide.
-            WinogradCase(input: [1, 40, 50, 50], outChannels: 9, padding: 1, bias: true),
         ])
     func fusedScheduleMatchesIm2col(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
         Conv2dTiling.$winogradSchedule.withValue(.tiles) { expectWinogradMatchesIm2col(algorithm, c) }
