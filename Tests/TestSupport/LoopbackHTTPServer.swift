@@ -11,7 +11,10 @@ import Foundation
 /// (`Connection: close`), and can misbehave on purpose (``Behaviour``).
 ///
 /// Bounded: it answers at most `maximumRequests` requests, and stops by itself after
-/// `lifetime` seconds or when released (``stop()``).
+/// `lifetime` seconds or when released (``stop()``). The lifetime only ends a server a test
+/// forgot: 15 minutes, because a download test that shares the two cores with the model tests
+/// can wait minutes between its requests (a CI run saw 183 s, and a 120 s lifetime refused the
+/// resumed request).
 public final class LoopbackHTTPServer: @unchecked Sendable {
     /// How the server answers.
     public struct Behaviour: Sendable {
@@ -60,7 +63,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     /// Starts serving `files` (path, e.g. `/a.bin`, to contents).
     public init(
         files: [String: Data], behaviour: Behaviour = Behaviour(), maximumRequests: Int = 64,
-        lifetime: TimeInterval = 120
+        lifetime: TimeInterval = 900
     ) throws {
         self.files = files
         self.behaviour = behaviour
