@@ -113,9 +113,37 @@ DIFFDUB_BF16_TARGET void diffdub_bf16_multiply(int pairs, const uint16_t *a, con
     for (int r = 0; r < rows && r < 8; r++) store_row(c + r * ldc, acc[r], columns, alpha, beta);
 }
 
+DIFFDUB_BF16_TARGET void diffdub_bf16_pack_rows(const float *source, ptrdiff_t depthStride, int depth, int count,
+                                                int panelWidth, uint16_t *target) {
+    // Lane 2n of the result takes bf16(k0[n]), lane 2n + 1 takes bf16(k1[n]): `vcvtne2ps2bf16`
+    // puts the 16 values of its second operand in lanes 0-15 and those of its first in 16-31.
+    const __m512i interleave = _mm512_set_epi16(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8, 23, 7,
+                                                22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+    int pairs = (depth + 1) / 2;
+    for (int p = 0; p < pairs; p++) {
+        uint16_t *line = target + (ptrdiff_t)p * panelWidth * 2;
+        const float *k0 = source + (ptrdiff_t)(2 * p) * depthStride;
+        const float *k1 = k0 + depthStride;
+        int hasSecond = 2 * p + 1 < depth;
+        for (int n = 0; n < panelWidth; n += 16) {
+            int left = count - n;
+            __mmask16 mask = left >= 16 ? (__mmask16)0xffff : left <= 0 ? 0 : (__mmask16)((1u << left) - 1u);
+            __m512 first = _mm512_maskz_loadu_ps(mask, k0 + n);
+            __m512 second = hasSecond ? _mm512_maskz_loadu_ps(mask, k1 + n) : _mm512_setzero_ps();
+            __m512i both = (__m512i)_mm512_cvtne2ps_pbh(second, first);
+            _mm512_storeu_si512((void *)(line + 2 * n), _mm512_permutexvar_epi16(interleave, both));
+        }
+    }
+}
+
 #else
 
 int diffdub_bf16_is_supported(void) { return 0; }
+
+void diffdub_bf16_pack_rows(const float *source, ptrdiff_t depthStride, int depth, int count, int panelWidth,
+                            uint16_t *target) {
+    diffdub_bf16_pack(source, depthStride, 1, depth, count, panelWidth, target);
+}
 
 void diffdub_bf16_multiply(int pairs, const uint16_t *a, const uint16_t *b, int panelWidth, float *c, ptrdiff_t ldc,
                            int rows, int columns, float alpha, float beta) {

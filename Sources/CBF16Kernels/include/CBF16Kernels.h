@@ -27,6 +27,13 @@ uint16_t diffdub_bf16_round(float value);
 void diffdub_bf16_pack(const float *source, ptrdiff_t depthStride, ptrdiff_t countStride, int depth, int count,
                        int panelWidth, uint16_t *target);
 
+/// ``diffdub_bf16_pack`` of rows that are contiguous (`countStride == 1`) into a panel whose
+/// width is a multiple of 16, 16 values at a time (`vcvtne2ps2bf16`: to nearest, ties to even,
+/// as ``diffdub_bf16_round``, except that float32 subnormals become zero).
+/// Precondition: ``diffdub_bf16_is_supported`` returned 1; `panelWidth % 16 == 0`.
+void diffdub_bf16_pack_rows(const float *source, ptrdiff_t depthStride, int depth, int count, int panelWidth,
+                            uint16_t *target);
+
 /// One block of `C = alpha * A B + beta * C` with `A` a packed panel of 8 rows
 /// (`a[pairs][8][2]`, ``diffdub_bf16_pack`` with panelWidth 8) and `B` a packed panel of
 /// `panelWidth` (16 or 32) columns (`b[pairs][panelWidth][2]`):

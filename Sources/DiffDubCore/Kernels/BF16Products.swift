@@ -35,12 +35,20 @@ enum BF16Products {
 
     /// Packs the `depth x count` block whose element `(k, n)` is `source[k * depthStride + n *
     /// countStride]` into a panel `[(depth + 1) / 2][width][2]` at `target` (zero-padded).
+    ///
+    /// Contiguous rows (`countStride == 1`) into a panel whose width is a multiple of 16 are
+    /// converted 16 at a time on a CPU with the kernel (`vcvtne2ps2bf16`, which also flushes
+    /// float32 subnormals to zero); anything else goes value by value through ``round(_:)``.
     @inline(__always)
     static func pack(
         _ source: UnsafePointer<Float>, depthStride: Int, countStride: Int, depth: Int, count: Int, width: Int,
         into target: UnsafeMutablePointer<UInt16>
     ) {
-        diffdub_bf16_pack(source, depthStride, countStride, Int32(depth), Int32(count), Int32(width), target)
+        if isAvailable && countStride == 1 && width % 16 == 0 {
+            diffdub_bf16_pack_rows(source, depthStride, Int32(depth), Int32(count), Int32(width), target)
+        } else {
+            diffdub_bf16_pack(source, depthStride, countStride, Int32(depth), Int32(count), Int32(width), target)
+        }
     }
 
     /// `C[r * ldc + j] = alpha * sum_k A(k, r) B(k, j) + beta * C[r * ldc + j]` for `r < rows`

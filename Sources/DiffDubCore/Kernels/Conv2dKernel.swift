@@ -20,7 +20,7 @@ package enum Conv2dTiling {
     /// 22.6, 256 -> 256 at 64^2 23.2 / 21.8 / 18.4 / 18.1 / 18.4 (one band from 9 MiB).
     public static let winogradF6BufferBytes = 12 << 20
 
-    /// How a float32 Winograd convolution schedules its stages (benchmarks and tests bind one).
+    /// How a Winograd convolution schedules its stages (benchmarks and tests bind one).
     package enum WinogradSchedule: String, Sendable, CaseIterable {
         /// ``WinogradTileConvolution`` where it has enough blocks of tiles for the threads
         /// (``WinogradTileConvolution/prefersTiles(threads:)``), ``WinogradBandConvolution``
@@ -28,12 +28,13 @@ package enum Conv2dTiling {
         case automatic
         /// Stage by stage over bands of tile rows (``WinogradBandConvolution``).
         case bands
-        /// Fused per block of tiles (``WinogradTileConvolution``), wherever the packed kernel runs.
+        /// Fused per block of tiles (``WinogradTileConvolution``), wherever the packed kernel (or,
+        /// for bfloat16 products, the bfloat16 kernel) runs.
         case tiles
     }
 
     /// The schedule of the float32 Winograd convolutions started from this task (default
-    /// ``WinogradSchedule/automatic``); the bfloat16 products always run in bands.
+    /// ``WinogradSchedule/automatic``), float32 and bfloat16 products alike.
     @TaskLocal package static var winogradSchedule = WinogradSchedule.automatic
 
     /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
@@ -273,9 +274,13 @@ private func convolveByBands<Transform: WinogradTransform>(
         }
         return result
     }
-    if !bf16 && PackedProducts.isAvailable && Conv2dTiling.winogradSchedule != .bands {
-        let fused = WinogradTileConvolution(
-            weights: WinogradWeights<Transform>.of(weight), height: height, width: width, padding: padding)
+    if (bf16 || PackedProducts.isAvailable) && Conv2dTiling.winogradSchedule != .bands {
+        let fused =
+            bf16
+            ? WinogradTileConvolution(
+                weights: WinogradWeightsBF16<Transform>.of(weight), height: height, width: width, padding: padding)
+            : WinogradTileConvolution(
+                weights: WinogradWeights<Transform>.of(weight), height: height, width: width, padding: padding)
         if Conv2dTiling.winogradSchedule == .tiles || fused.prefersTiles(threads: Parallelism.threadCount) {
             return convolveImages(outChannels: fused.outChannels, outHeight: fused.outHeight, outWidth: fused.outWidth) {
                 fused.run(input: $0, output: $1, bias: $2, residual: $3)

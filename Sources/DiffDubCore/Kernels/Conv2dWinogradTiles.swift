@@ -25,6 +25,12 @@ import Foundation
 /// A block is one panel of the product kernel (24 tiles, the last 8, 16 or 24 wide), so each
 /// `V[k]` panel stays in the first-level cache while all output channels stream past it; the
 /// weights stream from the shared cache once per block.
+///
+/// With bfloat16 weights (``WinogradWeightsBF16``, ``Precision/bf16``) a block is one panel of
+/// ``BF16Products`` (32 tiles, the last 16 or 32 wide): after the input transform each `V[k]`
+/// is rounded to bfloat16 pairs once (``BF16Products/pack(_:depthStride:countStride:depth:count:width:into:)``,
+/// from the block's buffer in the second-level cache), and the products run on the bfloat16
+/// kernel; the transforms stay in float32.
 struct WinogradTileConvolution<Transform: WinogradTransform> {
     let channels: Int
     let outChannels: Int
@@ -35,25 +41,66 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     let outWidth: Int
     let tileColumns: Int
     let tileRows: Int
-    let weights: WinogradWeights<Transform>
+    /// The float32 weight transform, or nil when the products run on ``reducedWeights``.
+    let weights: WinogradWeights<Transform>?
+    /// The bfloat16 weight transform, or nil for float32 products.
+    let reducedWeights: WinogradWeightsBF16<Transform>?
+    /// Output channels the products hold (the weights' padded count).
+    let paddedOutChannels: Int
     /// Output channels per group of products and output transform (a multiple of
-    /// ``PackedProducts/rowBlock``).
+    /// ``rowBlock``).
     let outputBlock: Int
-
-    /// Tiles per block: one panel of the packed product kernel.
-    static var tileBlock: Int { PackedProducts.columnBlock }
+    /// Tiles per block: one panel of the product kernel (``PackedProducts/columnBlock`` or
+    /// ``BF16Products/columnBlock``).
+    let tileBlock: Int
+    /// Granularity of a block's panel width in the product kernel.
+    let panelGranularity: Int
+    /// Output channels per call of the product kernel.
+    let rowBlock: Int
 
     /// `alpha^2`, the number of products per tile.
     private static var products: Int { Transform.inputTile * Transform.inputTile }
 
-    /// A convolution of `height x width` images padded by `padding`, with `weights`' transform.
+    /// A convolution of `height x width` images padded by `padding`, with `weights`' transform
+    /// (float32 products).
     ///
     /// - Precondition: ``PackedProducts/isAvailable``.
     init(weights: WinogradWeights<Transform>, height: Int, width: Int, padding: Int, outputBlock: Int = 32) {
         precondition(PackedProducts.isAvailable, "WinogradTileConvolution needs the packed product kernel")
+        self.init(
+            weights: weights, reducedWeights: nil, channels: weights.channels, outChannels: weights.outChannels,
+            paddedOutChannels: weights.paddedOutChannels, height: height, width: width, padding: padding,
+            outputBlock: outputBlock)
+    }
+
+    /// A convolution of `height x width` images padded by `padding`, with `weights`' bfloat16
+    /// transform (bfloat16 products, float32 sums).
+    ///
+    /// - Precondition: ``BF16Products/isAvailable``.
+    init(weights: WinogradWeightsBF16<Transform>, height: Int, width: Int, padding: Int, outputBlock: Int = 32) {
+        precondition(BF16Products.isAvailable, "bfloat16 products need AVX512_BF16")
+        self.init(
+            weights: nil, reducedWeights: weights, channels: weights.channels, outChannels: weights.outChannels,
+            paddedOutChannels: weights.paddedOutChannels, height: height, width: width, padding: padding,
+            outputBlock: outputBlock)
+    }
+
+    private init(
+        weights: WinogradWeights<Transform>?, reducedWeights: WinogradWeightsBF16<Transform>?, channels: Int,
+        outChannels: Int, paddedOutChannels: Int, height: Int, width: Int, padding: Int, outputBlock: Int
+    ) {
         self.weights = weights
-        channels = weights.channels
-        outChannels = weights.outChannels
+        self.reducedWeights = reducedWeights
+        self.channels = channels
+        self.outChannels = outChannels
+        self.paddedOutChannels = paddedOutChannels
+        if reducedWeights != nil {
+            (tileBlock, panelGranularity, rowBlock) =
+                (BF16Products.columnBlock, BF16Products.columnGranularity, BF16Products.rowBlock)
+        } else {
+            (tileBlock, panelGranularity, rowBlock) =
+                (PackedProducts.columnBlock, PackedProducts.columnGranularity, PackedProducts.rowBlock)
+        }
         self.height = height
         self.width = width
         self.padding = padding
@@ -62,20 +109,21 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         let m = Transform.outputTile
         tileRows = (outHeight + m - 1) / m
         tileColumns = (outWidth + m - 1) / m
-        let block = PackedProducts.rowBlock
-        self.outputBlock = max(block, min(weights.paddedOutChannels, outputBlock / block * block))
+        self.outputBlock = max(rowBlock, min(paddedOutChannels, outputBlock / rowBlock * rowBlock))
     }
 
     /// Tiles of one image.
     var tiles: Int { tileRows * tileColumns }
 
     /// Blocks of tiles of one image.
-    var blockCount: Int { (tiles + Self.tileBlock - 1) / Self.tileBlock }
+    var blockCount: Int { (tiles + tileBlock - 1) / tileBlock }
 
-    /// Bytes of the transformed input and the products of one block: what has to stay in a
-    /// core's second-level cache for the fusion to pay.
+    /// Bytes of the transformed input (and its bfloat16 copy) and the products of one block:
+    /// what has to stay in a core's second-level cache for the fusion to pay.
     var blockBytes: Int {
-        Self.products * (channels + outputBlock) * Self.tileBlock * MemoryLayout<Float>.stride
+        let floats = Self.products * (channels + outputBlock) * tileBlock * MemoryLayout<Float>.stride
+        guard reducedWeights != nil else { return floats }
+        return floats + Self.products * BF16Products.pairs(channels) * 2 * tileBlock * MemoryLayout<UInt16>.stride
     }
 
     /// Whether this schedule is expected to beat the band one for a layer on `threads` threads,
@@ -106,17 +154,20 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
         residual: UnsafePointer<Float>? = nil
     ) {
-        let tileBlock = Self.tileBlock
+        let (tileBlock, granularity, bf16) = (self.tileBlock, panelGranularity, reducedWeights != nil)
         let (alpha, m) = (Transform.inputTile, Transform.outputTile)
         parallelFor(blockCount, minimumChunk: 1) { range in
             let buffers = TileBlockBuffers(
                 channels: channels, outputBlock: outputBlock, channelChunk: Self.channelChunk, alpha: alpha,
-                outputTile: m, tileBlock: tileBlock)
+                outputTile: m, tileBlock: tileBlock, bf16: bf16)
             defer { buffers.deallocate() }
             for block in range {
                 let first = block * tileBlock
-                let segments = TileSegments(first: first, count: min(tileBlock, tiles - first), tileColumns: tileColumns)
+                let segments = TileSegments(
+                    first: first, count: min(tileBlock, tiles - first), tileColumns: tileColumns,
+                    granularity: granularity)
                 transformInput(input, segments: segments, buffers: buffers)
+                if bf16 { packInput(panelWidth: segments.panelWidth, buffers: buffers) }
                 var firstOutput = 0
                 while firstOutput < outChannels {
                     let group = firstOutput..<min(outChannels, firstOutput + outputBlock)
@@ -237,16 +288,42 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         }
     }
 
+    /// Rounds the block's `V[k]` to bfloat16 pairs (`[alpha^2][C / 2][panel width][2]`), once
+    /// for all output groups.
+    private func packInput(panelWidth: Int, buffers: TileBlockBuffers) {
+        let (matrixV, packedMatrix) = (channels * panelWidth, BF16Products.pairs(channels) * panelWidth * 2)
+        for k in 0..<Self.products {
+            BF16Products.pack(
+                buffers.transformed + k * matrixV, depthStride: panelWidth, countStride: 1, depth: channels,
+                count: panelWidth, width: panelWidth, into: buffers.packed! + k * packedMatrix)
+        }
+    }
+
     /// `M[k][o] = U[k][o, :] V[k]` for the output channels of `group` (`[alpha^2][group][panel
     /// width]`), `k` outside so that each `V[k]` panel stays in the first-level cache while the
     /// group's weight panels stream past.
     private func multiply(_ group: Range<Int>, panelWidth: Int, buffers: TileBlockBuffers) {
-        let products = Self.products
-        let (matrixU, matrixV) = (weights.paddedOutChannels * channels, channels * panelWidth)
-        let block = PackedProducts.rowBlock
+        let (products, block) = (Self.products, rowBlock)
         // Whole row blocks: the weights' padding rows are zero, and M has room for them.
         let rows = (group.count + block - 1) / block * block
         let matrixM = rows * panelWidth
+        if let reducedWeights {
+            let (pairs, matrixU) = (reducedWeights.pairs, reducedWeights.matrixCount)
+            let packedMatrix = pairs * panelWidth * 2
+            for k in 0..<products {
+                let (u, v, m) = (
+                    reducedWeights.values + k * matrixU, buffers.packed! + k * packedMatrix, buffers.products + k * matrixM
+                )
+                for row in stride(from: 0, to: rows, by: block) {
+                    BF16Products.multiply(
+                        pairs: pairs, a: u + (group.lowerBound + row) * pairs * 2, b: v, width: panelWidth,
+                        c: m + row * panelWidth, ldc: panelWidth, rows: block, columns: panelWidth)
+                }
+            }
+            return
+        }
+        let weights = self.weights!
+        let (matrixU, matrixV) = (weights.paddedOutChannels * channels, channels * panelWidth)
         for k in 0..<products {
             let (u, v, m) = (weights.values + k * matrixU, buffers.transformed + k * matrixV, buffers.products + k * matrixM)
             for row in stride(from: 0, to: rows, by: block) {
@@ -270,7 +347,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     ) {
         let (alpha, m) = (Transform.inputTile, Transform.outputTile)
         let panelWidth = segments.panelWidth
-        let block = PackedProducts.rowBlock
+        let block = rowBlock
         let groupValues = (group.count + block - 1) / block * block * panelWidth
         let count = group.count * panelWidth
         let (products, partial, columns) = (buffers.products, buffers.partial, buffers.outputColumns)
@@ -355,9 +432,14 @@ struct TileSegments {
     /// The runs, in order.
     let runs: [Segment]
 
-    /// The `count` tiles from row-major index `first` on, in tile rows of `tileColumns`.
-    init(first: Int, count: Int, tileColumns: Int) {
+    /// Granularity of ``panelWidth``.
+    let granularity: Int
+
+    /// The `count` tiles from row-major index `first` on, in tile rows of `tileColumns`, for a
+    /// product kernel whose panel widths are multiples of `granularity`.
+    init(first: Int, count: Int, tileColumns: Int, granularity: Int = PackedProducts.columnGranularity) {
         self.count = count
+        self.granularity = granularity
         var runs: [Segment] = []
         var (tile, offset) = (first, 0)
         while tile < first + count {
@@ -370,18 +452,18 @@ struct TileSegments {
     }
 
     /// The block's width in the product kernel: its tile count rounded up to a multiple of
-    /// ``PackedProducts/columnGranularity``.
-    var panelWidth: Int {
-        let granularity = PackedProducts.columnGranularity
-        return (count + granularity - 1) / granularity * granularity
-    }
+    /// ``granularity``.
+    var panelWidth: Int { (count + granularity - 1) / granularity * granularity }
 }
 
 /// The scratch memory of one thread of a ``WinogradTileConvolution``, allocated once per
-/// thread and call: about `alpha^2 * (C + 3 * outputBlock) * 24` values.
+/// thread and call: about `alpha^2 * (C + 3 * outputBlock) * tileBlock` values (and `V` again
+/// in bfloat16 for bfloat16 products).
 struct TileBlockBuffers {
     /// `V`: `[alpha^2][C][panel width]`.
     let transformed: UnsafeMutablePointer<Float>
+    /// `V` as bfloat16 pairs, `[alpha^2][(C + 1) / 2][panel width][2]`, for bfloat16 products.
+    let packed: UnsafeMutablePointer<UInt16>?
     /// `M` of one output group: `[alpha^2][outputBlock][panel width]`.
     let products: UnsafeMutablePointer<Float>
     /// Input rows copied with zero padding (`alpha` lines of ``lineCapacity``).
@@ -398,8 +480,12 @@ struct TileBlockBuffers {
     /// the splitting into columns reads past its last tile.
     let lineCapacity: Int
 
-    init(channels: Int, outputBlock: Int, channelChunk: Int, alpha: Int, outputTile m: Int, tileBlock: Int) {
+    init(
+        channels: Int, outputBlock: Int, channelChunk: Int, alpha: Int, outputTile m: Int, tileBlock: Int,
+        bf16: Bool = false
+    ) {
         let products = alpha * alpha
+        packed = bf16 ? .allocate(capacity: products * BF16Products.pairs(channels) * 2 * tileBlock) : nil
         lineCapacity = m * tileBlock + 2 + 8
         transformed = .allocate(capacity: products * channels * tileBlock)
         self.products = .allocate(capacity: products * outputBlock * tileBlock)
@@ -413,6 +499,7 @@ struct TileBlockBuffers {
     /// Frees every buffer.
     func deallocate() {
         for buffer in [transformed, products, lines, combined, columns, partial, outputColumns] { buffer.deallocate() }
+        packed?.deallocate()
     }
 }
 

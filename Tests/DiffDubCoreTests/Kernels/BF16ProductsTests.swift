@@ -1,4 +1,4 @@
-import DiffDubCore
+@testable import DiffDubCore
 import TestSupport
 import Testing
 
@@ -142,6 +142,37 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
         // The kept bf16 transform gives the same values again.
         let again = Precision.bf16.run { conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm) }
         #expect(again.scalars == bf16.scalars)
+    }
+
+    /// Packing: contiguous rows go through the vector conversion (on a CPU with the kernel), and
+    /// must give the bits of the value-by-value rounding, ties, NaN, odd depths, narrow panels
+    /// and the zero padding included.
+    @Test(arguments: [(7, 32, 32), (9, 29, 32), (4, 16, 16), (5, 3, 16), (1, 40, 48)])
+    func packsRowsAsTheRoundingDoes(_ shape: (Int, Int, Int)) {
+        let (depth, count, width) = shape
+        let stride = count + 5
+        var source = randomTensor([depth, stride], seed: UInt64(depth * 31 + count), in: -4...4).scalars
+        // Ties to even both ways, a NaN, an infinity, the largest finite float.
+        source[0] = Float(bitPattern: 0x3f80_8000)
+        source[1] = Float(bitPattern: 0x3f81_8000)
+        source[2] = .nan
+        source[min(3, count - 1)] = -.infinity
+        source[source.count - 1] = .greatestFiniteMagnitude
+        let pairs = BF16Products.pairs(depth)
+        var packed = [UInt16](repeating: 0xffff, count: pairs * width * 2)
+        source.withUnsafeBufferPointer { s in
+            packed.withUnsafeMutableBufferPointer { p in
+                BF16Products.pack(
+                    s.baseAddress!, depthStride: stride, countStride: 1, depth: depth, count: count, width: width,
+                    into: p.baseAddress!)
+            }
+        }
+        var expected = [UInt16](repeating: 0, count: pairs * width * 2)
+        for k in 0..<depth {
+            for n in 0..<count { expected[(k / 2) * width * 2 + n * 2 + k % 2] = BF16Products.round(source[k * stride + n]) }
+        }
+        #expect(packed == expected)
+        #expect(BF16Products.round(source[0]) == 0x3f80 && BF16Products.round(source[1]) == 0x3f82)
     }
 }
 

@@ -2,8 +2,8 @@
 import TestSupport
 import Testing
 
-/// The fused schedule of the float32 Winograd paths (``WinogradTileConvolution``: transforms
-/// and products per block of 24 tiles) against im2col, and against the band schedule, on shapes
+/// The fused schedule of the Winograd paths (``WinogradTileConvolution``: transforms and
+/// products per block of 24 tiles, 32 with bfloat16 products) against im2col, and against the band schedule, on shapes
 /// whose blocks span several tile rows, end in partial panels, touch every edge of the padding,
 /// and have channel counts that are not multiples of the kernels' blocks.
 @Suite struct WinogradTilesTests {
@@ -20,6 +20,51 @@ import Testing
         ])
     func fusedScheduleMatchesIm2col(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
         Conv2dTiling.$winogradSchedule.withValue(.tiles) { expectWinogradMatchesIm2col(algorithm, c) }
+    }
+
+    /// With bfloat16 products (blocks of 32 tiles, `V` rounded once per block): within the bf16
+    /// bound of im2col, and close to the band schedule, which rounds the same transformed values
+    /// (they differ where a float32 transform's last bit tips a bfloat16 rounding, about 2^-9 of
+    /// one term). On a CPU without AVX512_BF16 the call is the float32 one.
+    @Test(
+        arguments: algorithms,
+        WinogradCase.oddShapes + [
+            WinogradCase(input: [2, 17, 11, 10], outChannels: 37, padding: 1, bias: true),
+            WinogradCase(input: [1, 9, 25, 49], outChannels: 5, padding: 1, bias: true),
+            // 33 x 33 tiles of F(2x2): blocks of 32 across tile rows, a last block of 1 tile.
+            WinogradCase(input: [1, 20, 66, 66], outChannels: 24, padding: 1, bias: true),
+        ])
+    func fusedBF16ScheduleMatchesIm2colAndTheBands(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
+        let (x, w, b) = c.tensors()
+        func convolve(_ schedule: Conv2dTiling.WinogradSchedule) -> Tensor {
+            Precision.bf16.run {
+                Conv2dTiling.$winogradSchedule.withValue(schedule) {
+                    conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
+                }
+            }
+        }
+        let (tiles, bands) = (convolve(.tiles), convolve(.bands))
+        guard Precision.bf16.isSupported else {
+            let fp32 = Conv2dTiling.$winogradSchedule.withValue(.tiles) {
+                conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
+            }
+            #expect(tiles.scalars == fp32.scalars)
+            return
+        }
+        let im2col = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .im2col)
+        let scale = absoluteScale(x: x, w: w, b: b, padding: c.padding)
+        let difference = maxAbsDifference(tiles, im2col)
+        #expect(
+            difference <= bf16WinogradTolerance(algorithm) * scale,
+            "bf16 tiles \(algorithm) \(c.input): |difference| \(difference) for scale \(scale)")
+        if c.input[1] >= 16 {
+            // Enough terms that the bf16 rounding shows: the products really were bf16.
+            #expect(difference > 1e-5 * scale, "bf16 tiles \(algorithm) \(c.input) look like float32")
+        }
+        let fromBands = maxAbsDifference(tiles, bands)
+        #expect(
+            fromBands <= bf16WinogradTolerance(algorithm) * 0.2 * scale,
+            "bf16 tiles against bands \(algorithm) \(c.input): \(fromBands) for scale \(scale)")
     }
 
     @Test(arguments: algorithms)
@@ -47,10 +92,12 @@ import Testing
                 }
             }
         }
-        let (one, two) = (convolve(x, threads: 1), convolve(x, threads: 2))
-        #expect(one.scalars == two.scalars)
-        let middle = convolve(slice(x, axis: 0, 1..<2), threads: 2)
-        #expect(slice(two, axis: 0, 1..<2).scalars == middle.scalars)
+        for precision in [Precision.fp32, .bf16] {
+            let (one, two) = precision.run { (convolve(x, threads: 1), convolve(x, threads: 2)) }
+            #expect(one.scalars == two.scalars, "\(precision)")
+            let middle = precision.run { convolve(slice(x, axis: 0, 1..<2), threads: 2) }
+            #expect(slice(two, axis: 0, 1..<2).scalars == middle.scalars, "\(precision)")
+        }
     }
 
     @Test func automaticScheduleTakesTilesOnlyWithEnoughBlocksThatFitTheCache() {
@@ -65,5 +112,12 @@ import Testing
         #expect(!small.prefersTiles(threads: 2, cacheBytes: 512 << 10))
         #expect(!large.prefersTiles(threads: 4, cacheBytes: 512 << 10))
         #expect(!large.prefersTiles(threads: 2, cacheBytes: large.blockBytes - 1))
+        guard BF16Products.isAvailable else { return }
+        // bfloat16 products: blocks of 32 tiles (8 of them), and V again as bf16 pairs.
+        let reduced = WinogradTileConvolution(
+            weights: WinogradWeightsBF16<WinogradF4>.of(randomTensor([8, 8, 3, 3], seed: 90)), height: 64, width: 64,
+            padding: 1)
+        #expect(reduced.blockCount == 8)
+        #expect(reduced.blockBytes == 36 * 16 * 32 * 4 + 36 * 4 * 2 * 32 * 2)
     }
 }
