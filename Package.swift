@@ -69,10 +69,12 @@ let package = Package(
         // The bfloat16 product kernel (AVX512_BF16 `vdpbf16ps`, chosen at run time): the only C
         // in the kernels, since Swift cannot emit that instruction.
         .target(name: "CBF16Kernels", path: "Sources/CBF16Kernels"),
+        // A cache prefetch hint for the Winograd input transforms (Swift has no prefetch).
+        .target(name: "CPrefetch", path: "Sources/CPrefetch"),
 
         .target(
             name: "DiffDubCore",
-            dependencies: ["COpenBLAS", "CBF16Kernels"],
+            dependencies: ["COpenBLAS", "CBF16Kernels", "CPrefetch"],
             swiftSettings: projectSwiftSettings),
         .target(
             name: "DiffDubIO",

@@ -20,23 +20,25 @@ enum ConvShapesBenchmark {
     /// `tuned` keeps the run's buffer pool (reused output blocks: no page faults on each call's
     /// output, as in a model run); without it the calls run with no pool. Each Winograd algorithm
     /// runs once per schedule of `schedules` (``Conv2dTiling/WinogradSchedule``; default: the
-    /// automatic one only), named `algorithm/schedule`.
+    /// automatic one only), named `algorithm/schedule`; `precision` is the products' (bf16 runs
+    /// the bfloat16 kernel where the CPU has it).
     static func run(
         singleThreaded: Bool = false, columnBufferMiB: Int? = nil, algorithms: Set<String> = [], sizes: Set<Int> = [],
-        rounds: Int = 5, tuned: Bool = false, schedules: [Conv2dTiling.WinogradSchedule] = [.automatic]
+        rounds: Int = 5, tuned: Bool = false, schedules: [Conv2dTiling.WinogradSchedule] = [.automatic],
+        precision: Precision = .fp32
     ) {
         let settings = ComputeSettings(
             threads: singleThreaded ? 1 : Parallelism.threadCount, bufferPoolBytes: tuned ? ComputeSettings.defaultBufferPoolBytes : 0)
         settings.run {
             measure(
                 columnBufferMiB: columnBufferMiB, algorithms: algorithms, sizes: sizes, rounds: rounds,
-                schedules: schedules)
+                schedules: schedules, precision: precision)
         }
     }
 
     private static func measure(
         columnBufferMiB: Int?, algorithms: Set<String>, sizes: Set<Int>, rounds: Int,
-        schedules: [Conv2dTiling.WinogradSchedule]
+        schedules: [Conv2dTiling.WinogradSchedule], precision: Precision
     ) {
         let bytes = columnBufferMiB.map { $0 << 20 } ?? Conv2dTiling.defaultColumnBufferBytes
         let shapes: [(channels: Int, outChannels: Int, size: Int)] = [
@@ -56,8 +58,12 @@ enum ConvShapesBenchmark {
                     : schedules.map { (name: "\(algorithm)/\($0)", algorithm: algorithm, schedule: $0) }
             }
             func call(_ variant: (name: String, algorithm: Conv2dAlgorithm, schedule: Conv2dTiling.WinogradSchedule)) {
-                Conv2dTiling.$winogradSchedule.withValue(variant.schedule) {
-                    _ = conv2d(x, weight: weight, bias: nil, padding: 1, algorithm: variant.algorithm, columnBufferBytes: bytes)
+                precision.run {
+                    Conv2dTiling.$winogradSchedule.withValue(variant.schedule) {
+                        _ = conv2d(
+                            x, weight: weight, bias: nil, padding: 1, algorithm: variant.algorithm,
+                            columnBufferBytes: bytes)
+                    }
                 }
             }
             // The first call transforms and keeps the Winograd weights; then rounds of one call

@@ -6,7 +6,7 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ("sgemm", "cblas_sgemm and the bf16 GEMM (if the CPU has it), GFLOP/s at 2048^3 and 128 x 65536 x 1152", SgemmBenchmark.runSgemm),
     (
         "convshapes",
-        "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB] [algorithm names] [size=S ...] [rounds=R] [tuned] [schedule=bands,tiles]",
+        "im2col vs Winograd on the UNet's 3x3 shapes [single] [buffer MiB] [algorithm names] [size=S ...] [rounds=R] [tuned] [schedule=bands,tiles] [precision=bf16]",
         {
             let options = CommandLine.arguments.dropFirst(2)
             ConvShapesBenchmark.run(
@@ -17,7 +17,9 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
                 tuned: options.contains("tuned"),
                 schedules: options.first { $0.hasPrefix("schedule=") }.map {
                     $0.dropFirst(9).split(separator: ",").compactMap { Conv2dTiling.WinogradSchedule(rawValue: String($0)) }
-                } ?? [.automatic])
+                } ?? [.automatic],
+                precision: options.first { $0.hasPrefix("precision=") }.flatMap { Precision(rawValue: String($0.dropFirst(10))) }
+                    ?? .fp32)
         }
     ),
     (

@@ -123,6 +123,20 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// Output sides from which ``automatic`` takes `F(4x4, 3x3)` over `F(2x2, 3x3)`.
     public static let winograd4x4MinimumSide = 32
 
+    /// The largest output side on which ``automatic`` runs the Winograd products in bfloat16
+    /// when they are asked for (``Precision/bf16``); larger layers keep float32 products, with
+    /// the float32 tile (F(6x6)).
+    ///
+    /// bfloat16 products keep to F(2x2) for accuracy (``largestWinogradTileBF16``): 4 products
+    /// per output at twice the float32 rate, against F(6x6)'s 1.78 in float32, so the bfloat16
+    /// path wins only where F(6x6)'s tiles fit the image badly and its transforms cost most.
+    /// Zen 4, one thread (`diffdub-bench convshapes single tuned [winograd precision=bf16]`,
+    /// best ms, float32 automatic / bfloat16 F(2x2), fused schedule): 128 -> 128 at 256^2 58.2 /
+    /// 69.6, at 128^2 15.4 / 15.7, 256 -> 256 at 64^2 14.8 / 12.4, at 32^2 3.8 / 3.1, 512 -> 512
+    /// at 16^2 5.6 / 3.2, at 8^2 2.4 / 1.2, 1024 -> 512 at 16^2 10.7 / 6.8. Keeping float32 on
+    /// the largest layers is also the more accurate choice.
+    public static let bf16MaximumSide = 128
+
     /// The Winograd algorithm ``automatic`` runs for a layer, or nil for im2col: none unless
     /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``;
     /// `F(6x6, 3x3)` when both output sides are at least ``winograd6x6MinimumSide``, `F(4x4, 3x3)`
@@ -175,7 +189,8 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 ///
 /// Inside ``Precision/run(_:)`` with ``Precision/bf16`` on a CPU that has it, the Winograd
 /// products and the 1x1 product take bfloat16 inputs with float32 sums (``BF16Products``), and
-/// the automatic rule keeps to F(2x2) (``Conv2dAlgorithm/largestWinogradTileBF16``).
+/// the automatic rule keeps to F(2x2) (``Conv2dAlgorithm/largestWinogradTileBF16``) on outputs
+/// up to ``Conv2dAlgorithm/bf16MaximumSide`` per side, float32 F(6x6) above.
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
     conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
 }
@@ -224,8 +239,9 @@ package func conv2d(
         algorithm == .automatic || algorithm == .im2col || isThreeByThree,
         "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
     var chosen = algorithm
-    let bf16 = KernelContext.productsUseBF16
+    var bf16 = KernelContext.productsUseBF16
     if algorithm == .automatic {
+        if min(outHeight, outWidth) > Conv2dAlgorithm.bf16MaximumSide { bf16 = false }
         chosen =
             Conv2dAlgorithm.automaticWinograd(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,

@@ -144,6 +144,21 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
         #expect(again.scalars == bf16.scalars)
     }
 
+    /// The automatic rule keeps float32 products on outputs wider than
+    /// ``Conv2dAlgorithm/bf16MaximumSide`` (there float32 F(6x6) is faster than bfloat16 F(2x2)),
+    /// and takes bfloat16 products below.
+    @Test func automaticConvolutionKeepsFloat32OnTheLargestLayers() {
+        let side = Conv2dAlgorithm.bf16MaximumSide
+        let w = randomTensor([8, 32, 3, 3], seed: 310)
+        for (inputSide, expectsBF16) in [(side + 2, false), (side / 2, true)] {
+            let x = randomTensor([1, 32, inputSide, inputSide], seed: UInt64(311 + inputSide))
+            let fp32 = conv2d(x, weight: w, bias: nil, padding: 1)
+            let bf16 = Precision.bf16.run { conv2d(x, weight: w, bias: nil, padding: 1) }
+            let usedBF16 = bf16.scalars != fp32.scalars
+            #expect(usedBF16 == (expectsBF16 && Precision.bf16.isSupported), "side \(inputSide)")
+        }
+    }
+
     /// Packing: contiguous rows go through the vector conversion (on a CPU with the kernel), and
     /// must give the bits of the value-by-value rounding, ties, NaN, odd depths, narrow panels
     /// and the zero padding included.
