@@ -1,6 +1,7 @@
-// A hint that memory is about to be read (`prefetcht0`), the one instruction of the Winograd
-// input transforms that Swift cannot express. Inline: Swift calls compile to the instruction.
-// Every x86-64 and arm64 CPU has it (no run-time check); elsewhere it compiles to nothing.
+// Hints that memory is about to be read or written (`prefetcht0`, `prefetchw`), the one
+// instruction of the Winograd transforms that Swift cannot express. Inline: Swift calls compile
+// to the instruction. Every x86-64 and arm64 CPU has them (no run-time check: `prefetchw` is a
+// no-op where missing); elsewhere they compile to nothing.
 #ifndef CPREFETCH_H
 #define CPREFETCH_H
 
@@ -9,6 +10,17 @@
 static inline void diffdub_prefetch(const void *address) {
 #if defined(__GNUC__) || defined(__clang__)
     __builtin_prefetch(address, 0, 3);
+#else
+    (void)address;
+#endif
+}
+
+/// Asks the CPU to bring the cache line holding `address` into its caches for writing
+/// (`prefetchw` where the CPU has it): the line is then owned before the store that needs it.
+/// Never faults, whatever `address` is.
+static inline void diffdub_prefetch_for_writing(const void *address) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(address, 1, 3);
 #else
     (void)address;
 #endif
