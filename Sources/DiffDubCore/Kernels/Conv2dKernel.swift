@@ -98,10 +98,18 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// transforms (1.8x and 4x the weights) would take the released UNet's peak memory from
     /// 2.05 GB to 2.4 and 2.65 GB for 30 ms per call; 6 -> 128 at 256^2 (14 / 26 / 18 / 17) stays
     /// with im2col. The output channel count does not enter the rule.
+    ///
+    /// With bfloat16 products (`precision` ``Precision/bf16``) Winograd is taken from 8 x 8
+    /// outputs: their F(2x2) transform in bfloat16 takes 16/9 x 2 bytes per weight, less than
+    /// the float32 weights, and on a Zen 4 (one thread, best ms, im2col float32 / F(2x2)
+    /// bfloat16) 512 -> 512 at 8^2 takes 3.9 / 1.1-1.2 and 768 -> 512 6.0 / 1.7-1.9.
     public static func prefersWinograd(
-        channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputPixels: Int
+        channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputPixels: Int,
+        precision: Precision = .fp32
     ) -> Bool {
-        automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32 && outputPixels >= 16 * 16
+        let smallest = precision == .bf16 ? 8 * 8 : 16 * 16
+        return automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32
+            && outputPixels >= smallest
     }
 
     /// Output sides from which ``automatic`` takes `F(6x6, 3x3)` over `F(4x4, 3x3)`.
@@ -138,7 +146,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     public static let bf16MaximumSide = 128
 
     /// The Winograd algorithm ``automatic`` runs for a layer, or nil for im2col: none unless
-    /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:)``;
+    /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:precision:)``;
     /// `F(6x6, 3x3)` when both output sides are at least ``winograd6x6MinimumSide``, `F(4x4, 3x3)`
     /// from ``winograd4x4MinimumSide``, `F(2x2, 3x3)` below.
     ///
@@ -161,7 +169,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
         guard
             prefersWinograd(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                outputPixels: outputHeight * outputWidth)
+                outputPixels: outputHeight * outputWidth, precision: precision)
         else { return nil }
         let side = min(outputHeight, outputWidth)
         let largestTile = precision == .bf16 ? largestWinogradTileBF16 : largestWinogradTile

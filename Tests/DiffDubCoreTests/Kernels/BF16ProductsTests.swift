@@ -146,11 +146,12 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
 
     /// The automatic rule keeps float32 products on outputs wider than
     /// ``Conv2dAlgorithm/bf16MaximumSide`` (there float32 F(6x6) is faster than bfloat16 F(2x2)),
-    /// and takes bfloat16 products below.
+    /// and takes bfloat16 products below, down to 8 x 8 outputs.
     @Test func automaticConvolutionKeepsFloat32OnTheLargestLayers() {
         let side = Conv2dAlgorithm.bf16MaximumSide
         let w = randomTensor([8, 32, 3, 3], seed: 310)
-        for (inputSide, expectsBF16) in [(side + 2, false), (side / 2, true)] {
+        // 8 x 8 outputs: Winograd only with bf16 products (float32 takes im2col below 16 x 16).
+        for (inputSide, expectsBF16) in [(side + 2, false), (side / 2, true), (8, true)] {
             let x = randomTensor([1, 32, inputSide, inputSide], seed: UInt64(311 + inputSide))
             let fp32 = conv2d(x, weight: w, bias: nil, padding: 1)
             let bf16 = Precision.bf16.run { conv2d(x, weight: w, bias: nil, padding: 1) }
