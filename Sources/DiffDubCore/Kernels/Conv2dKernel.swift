@@ -298,27 +298,17 @@ private func convolveByBands<Transform: WinogradTransform>(
         }
         return result
     }
+    let weights = WinogradProductWeights<Transform>.of(weight, bf16: bf16)
     if (bf16 || PackedProducts.isAvailable) && Conv2dTiling.winogradSchedule != .bands {
-        let fused =
-            bf16
-            ? WinogradTileConvolution(
-                weights: WinogradWeightsBF16<Transform>.of(weight), height: height, width: width, padding: padding)
-            : WinogradTileConvolution(
-                weights: WinogradWeights<Transform>.of(weight), height: height, width: width, padding: padding)
+        let fused = WinogradTileConvolution(weights: weights, height: height, width: width, padding: padding)
         if Conv2dTiling.winogradSchedule == .tiles || fused.prefersTiles(threads: Parallelism.threadCount) {
             return convolveImages(outChannels: fused.outChannels, outHeight: fused.outHeight, outWidth: fused.outWidth) {
                 fused.run(input: $0, output: $1, bias: $2, residual: $3)
             }
         }
     }
-    let winograd =
-        bf16
-        ? WinogradBandConvolution(
-            weights: WinogradWeightsBF16<Transform>.of(weight), height: height, width: width, padding: padding,
-            bufferBytes: bufferBytes)
-        : WinogradBandConvolution(
-            weights: WinogradWeights<Transform>.of(weight), height: height, width: width, padding: padding,
-            bufferBytes: bufferBytes)
+    let winograd = WinogradBandConvolution(
+        weights: weights, height: height, width: width, padding: padding, bufferBytes: bufferBytes)
     defer { winograd.deallocate() }
     return convolveImages(outChannels: winograd.outChannels, outHeight: winograd.outHeight, outWidth: winograd.outWidth) {
         winograd.run(input: $0, output: $1, bias: $2, residual: $3)

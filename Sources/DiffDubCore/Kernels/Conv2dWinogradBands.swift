@@ -32,12 +32,8 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
     let tileRows: Int
     /// Tile rows transformed at once (bounded by the buffer budget).
     let bandRows: Int
-    /// The float32 weight transform, or nil when the products run on ``reducedWeights``.
-    let weights: WinogradWeights<Transform>?
-    /// The bfloat16 weight transform, or nil for float32 products.
-    let reducedWeights: WinogradWeightsBF16<Transform>?
-    /// Output channels the products hold (the weights' padded count).
-    let paddedOutChannels: Int
+    /// The kept weight transform, float32 or bfloat16 (the products' precision).
+    let weights: WinogradProductWeights<Transform>
     /// Transformed input band (`alpha^2` matrices in ``WinogradPanels``) and products
     /// `[O', alpha^2, tiles']` of the largest band.
     let inputBand: UnsafeMutablePointer<Float>
@@ -56,31 +52,12 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         return (tileRows + bands - 1) / bands
     }
 
-    /// A convolution with float32 products.
-    init(weights: WinogradWeights<Transform>, height: Int, width: Int, padding: Int, bufferBytes: Int) {
-        self.init(
-            weights: weights, reducedWeights: nil, channels: weights.channels, outChannels: weights.outChannels,
-            paddedOutChannels: weights.paddedOutChannels, height: height, width: width, padding: padding,
-            bufferBytes: bufferBytes)
-    }
-
-    /// A convolution with bfloat16 products (``BF16Products``).
-    init(weights: WinogradWeightsBF16<Transform>, height: Int, width: Int, padding: Int, bufferBytes: Int) {
-        self.init(
-            weights: nil, reducedWeights: weights, channels: weights.channels, outChannels: weights.outChannels,
-            paddedOutChannels: weights.paddedOutChannels, height: height, width: width, padding: padding,
-            bufferBytes: bufferBytes)
-    }
-
-    private init(
-        weights: WinogradWeights<Transform>?, reducedWeights: WinogradWeightsBF16<Transform>?, channels: Int,
-        outChannels: Int, paddedOutChannels: Int, height: Int, width: Int, padding: Int, bufferBytes: Int
-    ) {
-        self.channels = channels
-        self.outChannels = outChannels
+    /// A convolution with `weights`' transform: float32 products, or bfloat16 products with
+    /// float32 sums (``BF16Products``).
+    init(weights: WinogradProductWeights<Transform>, height: Int, width: Int, padding: Int, bufferBytes: Int) {
         self.weights = weights
-        self.reducedWeights = reducedWeights
-        self.paddedOutChannels = paddedOutChannels
+        channels = weights.channels
+        outChannels = weights.outChannels
         self.height = height
         self.width = width
         self.padding = padding
@@ -92,10 +69,10 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         bandRows = Self.bandRows(
             channels: channels, outChannels: outChannels, tileColumns: tileColumns, tileRows: tileRows,
             bufferBytes: bufferBytes)
-        let panels = WinogradPanels(channels: channels, tiles: bandRows * tileColumns, bf16: reducedWeights != nil)
+        let panels = WinogradPanels(channels: channels, tiles: bandRows * tileColumns, bf16: weights.bfloat16 != nil)
         // Up to 12 MiB each, written and read once per band: huge pages keep their TLB misses few.
         inputBand = .allocate(capacity: Self.products * panels.matrixCount)
-        productBand = .allocate(capacity: Self.products * paddedOutChannels * panels.paddedTiles)
+        productBand = .allocate(capacity: Self.products * weights.paddedOutChannels * panels.paddedTiles)
     }
 
     /// Frees the band buffers; call once, after the last ``run(input:output:bias:)``.
@@ -113,7 +90,7 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
         var firstTileRow = 0
         while firstTileRow < tileRows {
             let rows = min(bandRows, tileRows - firstTileRow)
-            let panels = WinogradPanels(channels: channels, tiles: rows * tileColumns, bf16: reducedWeights != nil)
+            let panels = WinogradPanels(channels: channels, tiles: rows * tileColumns, bf16: weights.bfloat16 != nil)
             transformInput(input, firstTileRow: firstTileRow, rows: rows, panels: panels)
             multiply(panels)
             transformOutput(
@@ -127,11 +104,11 @@ struct WinogradBandConvolution<Transform: WinogradTransform> {
     /// outside, panels of tiles inside, so a panel of `U` stays in the first-level cache while
     /// the panels of `V` stream past it), or one single-threaded `sgemm` in a portable build.
     private func multiply(_ panels: WinogradPanels) {
-        if let reducedWeights {
+        if let reducedWeights = weights.bfloat16 {
             multiplyBF16(panels, weights: reducedWeights)
             return
         }
-        let (weights, inputBand, productBand, channels) = (self.weights!, self.inputBand, self.productBand, self.channels)
+        let (weights, inputBand, productBand, channels) = (self.weights.float32!, self.inputBand, self.productBand, self.channels)
         let rowStride = Self.products * panels.paddedTiles
         let matrix = weights.paddedOutChannels * channels
         guard PackedProducts.isAvailable else {

@@ -42,12 +42,8 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     let outWidth: Int
     let tileColumns: Int
     let tileRows: Int
-    /// The float32 weight transform, or nil when the products run on ``reducedWeights``.
-    let weights: WinogradWeights<Transform>?
-    /// The bfloat16 weight transform, or nil for float32 products.
-    let reducedWeights: WinogradWeightsBF16<Transform>?
-    /// Output channels the products hold (the weights' padded count).
-    let paddedOutChannels: Int
+    /// The kept weight transform, float32 or bfloat16 (the products' precision).
+    let weights: WinogradProductWeights<Transform>
     /// Output channels per group of products and output transform (a multiple of
     /// ``rowBlock``).
     let outputBlock: Int
@@ -63,44 +59,23 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     private static var products: Int { Transform.inputTile * Transform.inputTile }
 
     /// A convolution of `height x width` images padded by `padding`, with `weights`' transform
-    /// (float32 products).
+    /// (float32 or bfloat16 products).
     ///
-    /// - Precondition: ``PackedProducts/isAvailable``.
-    init(weights: WinogradWeights<Transform>, height: Int, width: Int, padding: Int, outputBlock: Int = 32) {
-        precondition(PackedProducts.isAvailable, "WinogradTileConvolution needs the packed product kernel")
-        self.init(
-            weights: weights, reducedWeights: nil, channels: weights.channels, outChannels: weights.outChannels,
-            paddedOutChannels: weights.paddedOutChannels, height: height, width: width, padding: padding,
-            outputBlock: outputBlock)
-    }
-
-    /// A convolution of `height x width` images padded by `padding`, with `weights`' bfloat16
-    /// transform (bfloat16 products, float32 sums).
-    ///
-    /// - Precondition: ``BF16Products/isAvailable``.
-    init(weights: WinogradWeightsBF16<Transform>, height: Int, width: Int, padding: Int, outputBlock: Int = 32) {
-        precondition(BF16Products.isAvailable, "bfloat16 products need AVX512_BF16")
-        self.init(
-            weights: nil, reducedWeights: weights, channels: weights.channels, outChannels: weights.outChannels,
-            paddedOutChannels: weights.paddedOutChannels, height: height, width: width, padding: padding,
-            outputBlock: outputBlock)
-    }
-
-    private init(
-        weights: WinogradWeights<Transform>?, reducedWeights: WinogradWeightsBF16<Transform>?, channels: Int,
-        outChannels: Int, paddedOutChannels: Int, height: Int, width: Int, padding: Int, outputBlock: Int
-    ) {
+    /// - Precondition: the products' kernel runs here (``PackedProducts/isAvailable``, or
+    ///   ``BF16Products/isAvailable`` for bfloat16 weights).
+    init(weights: WinogradProductWeights<Transform>, height: Int, width: Int, padding: Int, outputBlock: Int = 32) {
         self.weights = weights
-        self.reducedWeights = reducedWeights
-        self.channels = channels
-        self.outChannels = outChannels
-        self.paddedOutChannels = paddedOutChannels
-        if reducedWeights != nil {
-            (tileBlock, panelGranularity, rowBlock) =
-                (BF16Products.columnBlock, BF16Products.columnGranularity, BF16Products.rowBlock)
-        } else {
+        channels = weights.channels
+        outChannels = weights.outChannels
+        switch weights {
+        case .float32:
+            precondition(PackedProducts.isAvailable, "WinogradTileConvolution needs the packed product kernel")
             (tileBlock, panelGranularity, rowBlock) =
                 (PackedProducts.columnBlock, PackedProducts.columnGranularity, PackedProducts.rowBlock)
+        case .bfloat16:
+            precondition(BF16Products.isAvailable, "bfloat16 products need AVX512_BF16")
+            (tileBlock, panelGranularity, rowBlock) =
+                (BF16Products.columnBlock, BF16Products.columnGranularity, BF16Products.rowBlock)
         }
         self.height = height
         self.width = width
@@ -110,7 +85,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         let m = Transform.outputTile
         tileRows = (outHeight + m - 1) / m
         tileColumns = (outWidth + m - 1) / m
-        self.outputBlock = max(rowBlock, min(paddedOutChannels, outputBlock / rowBlock * rowBlock))
+        self.outputBlock = max(rowBlock, min(weights.paddedOutChannels, outputBlock / rowBlock * rowBlock))
     }
 
     /// Tiles of one image.
@@ -123,7 +98,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// what has to stay in a core's second-level cache for the fusion to pay.
     var blockBytes: Int {
         let floats = Self.products * (channels + outputBlock) * tileBlock * MemoryLayout<Float>.stride
-        guard reducedWeights != nil else { return floats }
+        guard weights.bfloat16 != nil else { return floats }
         return floats + Self.products * BF16Products.pairs(channels) * 2 * tileBlock * MemoryLayout<UInt16>.stride
     }
 
@@ -155,7 +130,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
         residual: UnsafePointer<Float>? = nil
     ) {
-        let (tileBlock, granularity, bf16) = (self.tileBlock, panelGranularity, reducedWeights != nil)
+        let (tileBlock, granularity, bf16) = (self.tileBlock, panelGranularity, weights.bfloat16 != nil)
         let (alpha, m) = (Transform.inputTile, Transform.outputTile)
         parallelFor(blockCount, minimumChunk: 1) { range in
             let buffers = TileBlockBuffers(
@@ -371,7 +346,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         // Whole row blocks: the weights' padding rows are zero, and M has room for them.
         let rows = (group.count + block - 1) / block * block
         let matrixM = rows * panelWidth
-        if let reducedWeights {
+        if let reducedWeights = weights.bfloat16 {
             let (pairs, matrixU) = (reducedWeights.pairs, reducedWeights.matrixCount)
             let packedMatrix = pairs * panelWidth * 2
             for k in 0..<products {
@@ -386,7 +361,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
             }
             return
         }
-        let weights = self.weights!
+        let weights = self.weights.float32!
         let (matrixU, matrixV) = (weights.paddedOutChannels * channels, channels * panelWidth)
         for k in 0..<products {
             let (u, v, m) = (weights.values + k * matrixU, buffers.transformed + k * matrixV, buffers.products + k * matrixM)

@@ -119,3 +119,53 @@ final class WinogradWeightsBF16<Transform: WinogradTransform>: @unchecked Sendab
         }
     }
 }
+
+/// The kept weight transform a Winograd convolution multiplies by, in the precision of its
+/// products: what ``WinogradBandConvolution`` and ``WinogradTileConvolution`` are built from.
+enum WinogradProductWeights<Transform: WinogradTransform> {
+    /// float32 products (``PackedProducts``, or `sgemm` in a portable build).
+    case float32(WinogradWeights<Transform>)
+    /// bfloat16 products with float32 sums (``BF16Products``).
+    case bfloat16(WinogradWeightsBF16<Transform>)
+
+    /// The transform of `weight` `[O, C, 3, 3]` kept with it: bfloat16 when `bf16`.
+    static func of(_ weight: Tensor, bf16: Bool) -> WinogradProductWeights {
+        bf16 ? .bfloat16(WinogradWeightsBF16.of(weight)) : .float32(WinogradWeights.of(weight))
+    }
+
+    /// Input channels `C`.
+    var channels: Int {
+        switch self {
+        case .float32(let weights): return weights.channels
+        case .bfloat16(let weights): return weights.channels
+        }
+    }
+
+    /// Output channels `O`.
+    var outChannels: Int {
+        switch self {
+        case .float32(let weights): return weights.outChannels
+        case .bfloat16(let weights): return weights.outChannels
+        }
+    }
+
+    /// Output channels the products hold (`O` rounded up to the kernel's row block).
+    var paddedOutChannels: Int {
+        switch self {
+        case .float32(let weights): return weights.paddedOutChannels
+        case .bfloat16(let weights): return weights.paddedOutChannels
+        }
+    }
+
+    /// The bfloat16 transform, nil for float32 products.
+    var bfloat16: WinogradWeightsBF16<Transform>? {
+        if case .bfloat16(let weights) = self { return weights }
+        return nil
+    }
+
+    /// The float32 transform, nil for bfloat16 products.
+    var float32: WinogradWeights<Transform>? {
+        if case .float32(let weights) = self { return weights }
+        return nil
+    }
+}

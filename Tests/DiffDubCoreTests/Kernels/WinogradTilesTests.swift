@@ -101,7 +101,7 @@ import Testing
     }
 
     @Test func automaticScheduleTakesTilesOnlyWithEnoughBlocksThatFitTheCache() {
-        let weights = WinogradWeights<WinogradF4>.of(randomTensor([8, 8, 3, 3], seed: 90))
+        let weights = WinogradProductWeights<WinogradF4>.float32(WinogradWeights.of(randomTensor([8, 8, 3, 3], seed: 90)))
         // 64 x 64 outputs: 256 tiles of F(4x4), 11 blocks; 16 x 16: 16 tiles, 1 block.
         let large = WinogradTileConvolution(weights: weights, height: 64, width: 64, padding: 1)
         let small = WinogradTileConvolution(weights: weights, height: 16, width: 16, padding: 1)
@@ -114,9 +114,8 @@ import Testing
         #expect(!large.prefersTiles(threads: 2, cacheBytes: large.blockBytes - 1))
         guard BF16Products.isAvailable else { return }
         // bfloat16 products: blocks of 32 tiles (8 of them), and V again as bf16 pairs.
-        let reduced = WinogradTileConvolution(
-            weights: WinogradWeightsBF16<WinogradF4>.of(randomTensor([8, 8, 3, 3], seed: 90)), height: 64, width: 64,
-            padding: 1)
+        let reducedWeights = WinogradWeightsBF16<WinogradF4>.of(randomTensor([8, 8, 3, 3], seed: 90))
+        let reduced = WinogradTileConvolution(weights: .bfloat16(reducedWeights), height: 64, width: 64, padding: 1)
         #expect(reduced.blockCount == 8)
         #expect(reduced.blockBytes == 36 * 16 * 32 * 4 + 36 * 4 * 2 * 32 * 2)
     }
