@@ -5,7 +5,9 @@ import CBF16Kernels
 /// - `fp32`: float32 inputs and sums (the default, and the reference).
 /// - `bf16`: inputs rounded to bfloat16 (8 significant bits, to nearest even), products summed in
 ///   float32 (`vdpbf16ps`); about twice the product rate on CPUs with AVX512_BF16. Elsewhere the
-///   kernels run fp32 (``isSupported`` says which; ``effective`` gives what runs).
+///   kernels run fp32 (``isSupported`` says which; ``effective`` gives what runs). The 3x3
+///   convolutions take it where it is faster than float32 Winograd F(6x6): up to
+///   ``Conv2dAlgorithm/bf16MaximumSide`` outputs per side (Docs/PERFORMANCE.md).
 public enum Precision: String, Sendable, Codable, CaseIterable {
     /// float32 throughout.
     case fp32
