@@ -9,15 +9,19 @@ import Testing
 @Suite struct WinogradTilesTests {
     static let algorithms: [Conv2dAlgorithm] = [.winograd, .winograd4x4, .winograd6x6]
 
-    @Test(
-        arguments: algorithms,
+    /// The odd shapes, plus what a block of tiles adds: channels past a chunk of 8 and output
+    /// channels past a group of 32; output sides 1 past a multiple of the tile (the last tile
+    /// column writes one value); 33 x 33 tiles of F(2x2) (bf16 blocks of 32 across tile rows, a
+    /// last block of 1 tile).
+    static let blockShapes =
         WinogradCase.oddShapes + [
-            // Channels past a chunk of 8 and output channels past a group of 32.
             WinogradCase(input: [2, 17, 11, 10], outChannels: 37, padding: 1, bias: true),
-            // Output sides 1 past a multiple of the tile (the last tile column writes one value).
             WinogradCase(input: [1, 9, 25, 49], outChannels: 5, padding: 1, bias: true),
             WinogradCase(input: [1, 9, 15, 39], outChannels: 6, padding: 0, bias: true),
-        ])
+            WinogradCase(input: [1, 20, 66, 66], outChannels: 24, padding: 1, bias: true),
+        ]
+
+    @Test(arguments: algorithms, blockShapes)
     func fusedScheduleMatchesIm2col(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
         Conv2dTiling.$winogradSchedule.withValue(.tiles) { expectWinogradMatchesIm2col(algorithm, c) }
     }
@@ -26,14 +30,7 @@ import Testing
     /// bound of im2col, and close to the band schedule, which rounds the same transformed values
     /// (they differ where a float32 transform's last bit tips a bfloat16 rounding, about 2^-9 of
     /// one term). On a CPU without AVX512_BF16 the call is the float32 one.
-    @Test(
-        arguments: algorithms,
-        WinogradCase.oddShapes + [
-            WinogradCase(input: [2, 17, 11, 10], outChannels: 37, padding: 1, bias: true),
-            WinogradCase(input: [1, 9, 25, 49], outChannels: 5, padding: 1, bias: true),
-            // 33 x 33 tiles of F(2x2): blocks of 32 across tile rows, a last block of 1 tile.
-            WinogradCase(input: [1, 20, 66, 66], outChannels: 24, padding: 1, bias: true),
-        ])
+    @Test(arguments: algorithms, blockShapes)
     func fusedBF16ScheduleMatchesIm2colAndTheBands(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
         let (x, w, b) = c.tensors()
         func convolve(_ schedule: Conv2dTiling.WinogradSchedule) -> Tensor {
