@@ -98,22 +98,37 @@ import Testing
     }
 
     @Test func automaticScheduleTakesTilesOnlyWithEnoughBlocksThatFitTheCache() {
-        let weights = WinogradProductWeights<WinogradF4>.float32(WinogradWeights.of(randomTensor([8, 8, 3, 3], seed: 90)))
-        // 64 x 64 outputs: 256 tiles of F(4x4), 11 blocks; 16 x 16: 16 tiles, 1 block.
-        let large = WinogradTileConvolution(weights: weights, height: 64, width: 64, padding: 1)
-        let small = WinogradTileConvolution(weights: weights, height: 16, width: 16, padding: 1)
-        #expect(large.blockCount == 11 && small.blockCount == 1)
-        // 36 products x (8 channels + a group of 8 outputs) x 24 tiles x 4 bytes.
-        #expect(large.blockBytes == 36 * 16 * 24 * 4)
-        #expect(large.prefersTiles(threads: 2, cacheBytes: 512 << 10))
-        #expect(!small.prefersTiles(threads: 2, cacheBytes: 512 << 10))
-        #expect(!large.prefersTiles(threads: 4, cacheBytes: 512 << 10))
-        #expect(!large.prefersTiles(threads: 2, cacheBytes: large.blockBytes - 1))
-        guard BF16Products.isAvailable else { return }
-        // bfloat16 products: blocks of 32 tiles (8 of them), and V again as bf16 pairs.
-        let reducedWeights = WinogradWeightsBF16<WinogradF4>.of(randomTensor([8, 8, 3, 3], seed: 90))
-        let reduced = WinogradTileConvolution(weights: .bfloat16(reducedWeights), height: 64, width: 64, padding: 1)
-        #expect(reduced.blockCount == 8)
-        #expect(reduced.blockBytes == 36 * 16 * 32 * 4 + 36 * 4 * 2 * 32 * 2)
+        if PackedProducts.isAvailable {
+            let weights = WinogradProductWeights<WinogradF4>.float32(
+                WinogradWeights.of(randomTensor([8, 8, 3, 3], seed: 90)))
+            // 64 x 64 outputs: 256 tiles of F(4x4), 11 blocks; 16 x 16: 16 tiles, 1 block.
+            let large = WinogradTileConvolution(weights: weights, height: 64, width: 64, padding: 1)
+            let small = WinogradTileConvolution(weights: weights, height: 16, width: 16, padding: 1)
+            #expect(large.blockCount == 11 && small.blockCount == 1)
+            // 36 products x (8 channels + a group of 8 outputs) x 24 tiles x 4 bytes.
+            #expect(large.blockBytes == 36 * 16 * 24 * 4)
+            #expect(large.prefersTiles(threads: 2, cacheBytes: 512 << 10))
+            #expect(!small.prefersTiles(threads: 2, cacheBytes: 512 << 10))
+            #expect(!large.prefersTiles(threads: 4, cacheBytes: 512 << 10))
+            #expect(!large.prefersTiles(threads: 2, cacheBytes: large.blockBytes - 1))
+        } else {
+            // A portable build has no packed kernel: float32 asks for tiles get the bands.
+            let x = randomTensor([1, 8, 20, 20], seed: 91)
+            let w = randomTensor([8, 8, 3, 3], seed: 90)
+            let convolve = { (schedule: Conv2dTiling.WinogradSchedule) in
+                Conv2dTiling.$winogradSchedule.withValue(schedule) {
+                    conv2d(x, weight: w, bias: nil, padding: 1, algorithm: .winograd4x4)
+                }
+            }
+            #expect(convolve(.tiles).scalars == convolve(.bands).scalars)
+        }
+        if BF16Products.isAvailable {
+            // bfloat16 products: blocks of 32 tiles (8 of them), and V again as bf16 pairs.
+            let reducedWeights = WinogradWeightsBF16<WinogradF4>.of(randomTensor([8, 8, 3, 3], seed: 90))
+            let reduced = WinogradTileConvolution(weights: .bfloat16(reducedWeights), height: 64, width: 64, padding: 1)
+            #expect(reduced.blockCount == 8)
+            #expect(reduced.blockBytes == 36 * 16 * 32 * 4 + 36 * 4 * 2 * 32 * 2)
+            #expect(reduced.prefersTiles(threads: 2, cacheBytes: 1 << 20))
+        }
     }
 }
