@@ -97,10 +97,19 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// Bytes of the transformed input (and its bfloat16 copy) and the products of one block:
     /// what has to stay in a core's second-level cache for the fusion to pay.
     var blockBytes: Int {
-        let floats = Self.products * (channels + outputBlock) * tileBlock * MemoryLayout<Float>.stride
+        let padding = TileBlockBuffers.padding
+        let floats = Self.products * ((channels + outputBlock) * tileBlock + 2 * padding) * MemoryLayout<Float>.stride
         guard weights.bfloat16 != nil else { return floats }
-        return floats + Self.products * BF16Products.pairs(channels) * 2 * tileBlock * MemoryLayout<UInt16>.stride
+        return floats + Self.products * (BF16Products.pairs(channels) * 2 * tileBlock + 2 * padding)
+            * MemoryLayout<UInt16>.stride
     }
+
+    /// Values from one `V[k]` of a block to the next: the block's `[C][panel width]` and
+    /// ``TileBlockBuffers/padding``.
+    func transformedStride(panelWidth: Int) -> Int { channels * panelWidth + TileBlockBuffers.padding }
+
+    /// Values from one bfloat16 `V[k]` of a block to the next.
+    func packedStride(panelWidth: Int) -> Int { BF16Products.pairs(channels) * panelWidth * 2 + 2 * TileBlockBuffers.padding }
 
     /// Whether this schedule is expected to beat the band one for a layer on `threads` threads,
     /// each with a second-level cache of `cacheBytes`: when a block's transformed input and
@@ -148,9 +157,9 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                 while firstOutput < outChannels {
                     let group = firstOutput..<min(outChannels, firstOutput + outputBlock)
                     multiply(group, panelWidth: segments.panelWidth, buffers: buffers)
-                    transformOutput(
+                        transformOutput(
                         group, output: output, bias: bias, residual: residual, segments: segments, buffers: buffers)
-                    firstOutput += outputBlock
+                        firstOutput += outputBlock
                 }
             }
         }
@@ -166,9 +175,13 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// chunk of ``channelChunk`` channels, `B` then combines the columns into the `alpha^2`
     /// panels, where the chunk's rows are consecutive.
     private func transformInput(_ input: UnsafePointer<Float>, segments: TileSegments, buffers: TileBlockBuffers) {
+        if Transform.outputTile == 2 {
+            transformInputF2(input, segments: segments, buffers: buffers)
+            return
+        }
         let (alpha, m) = (Transform.inputTile, Transform.outputTile)
         let panelWidth = segments.panelWidth
-        let matrix = channels * panelWidth
+        let matrix = transformedStride(panelWidth: panelWidth)
         let (lines, combined, columns, stride) = (buffers.lines, buffers.combined, buffers.columns, buffers.lineCapacity)
         var firstChannel = 0
         while firstChannel < channels {
@@ -208,6 +221,45 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                     into: WinogradLines(target + alpha * i * matrix, stride: matrix), count: chunkValues)
             }
             firstChannel += chunk
+        }
+    }
+
+    /// ``transformInput(_:segments:buffers:)`` for `F(2x2)`: per channel and segment, the 4 input
+    /// rows (zero-padded where they leave the image) copied to the block's lines, and
+    /// ``WinogradF2Tiles/transformInput(lines:stride:count:into:matrixStride:)`` from there.
+    private func transformInputF2(_ input: UnsafePointer<Float>, segments: TileSegments, buffers: TileBlockBuffers) {
+        let panelWidth = segments.panelWidth
+        let matrix = transformedStride(panelWidth: panelWidth)
+        let (lines, stride) = (buffers.lines, buffers.lineCapacity)
+        for c in 0..<channels {
+            let plane = input + c * height * width
+            if c + Self.prefetchDistance < channels {
+                prefetchRows(of: plane + Self.prefetchDistance * height * width, rows: 4, segments: segments)
+            }
+            let target = buffers.transformed + c * panelWidth
+            for segment in segments.runs {
+                let (y0, x0) = (2 * segment.row - padding, 2 * segment.column - padding)
+                // What the groups of 8 tiles load: straight from the image when it is all inside.
+                let loaded = 2 * ((segment.count + 7) / 8 * 8) + 2
+                if y0 >= 0 && y0 + 4 <= height && x0 >= 0 && x0 + loaded <= width {
+                    WinogradF2Tiles.transformInput(
+                        lines: plane + y0 * width + x0, stride: width, count: segment.count,
+                        into: target + segment.offset, matrixStride: matrix)
+                    continue
+                }
+                loadWindow(
+                    plane, firstRow: y0, firstColumn: x0, rows: 4, columns: 2 * segment.count + 2, into: lines,
+                    stride: stride)
+                WinogradF2Tiles.transformInput(
+                    lines: lines, stride: stride, count: segment.count, into: target + segment.offset,
+                    matrixStride: matrix)
+            }
+            if segments.count < panelWidth {
+                // Padding tiles: zero, as their products.
+                for k in 0..<Self.products {
+                    (target + k * matrix + segments.count).update(repeating: 0, count: panelWidth - segments.count)
+                }
+            }
         }
     }
 
@@ -330,7 +382,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// Rounds the block's `V[k]` to bfloat16 pairs (`[alpha^2][C / 2][panel width][2]`), once
     /// for all output groups.
     private func packInput(panelWidth: Int, buffers: TileBlockBuffers) {
-        let (matrixV, packedMatrix) = (channels * panelWidth, BF16Products.pairs(channels) * panelWidth * 2)
+        let (matrixV, packedMatrix) = (transformedStride(panelWidth: panelWidth), packedStride(panelWidth: panelWidth))
         for k in 0..<Self.products {
             BF16Products.pack(
                 buffers.transformed + k * matrixV, depthStride: panelWidth, countStride: 1, depth: channels,
@@ -345,10 +397,10 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         let (products, block) = (Self.products, rowBlock)
         // Whole row blocks: the weights' padding rows are zero, and M has room for them.
         let rows = (group.count + block - 1) / block * block
-        let matrixM = rows * panelWidth
+        let matrixM = rows * panelWidth + TileBlockBuffers.padding
         if let reducedWeights = weights.bfloat16 {
             let (pairs, matrixU) = (reducedWeights.pairs, reducedWeights.matrixCount)
-            let packedMatrix = pairs * panelWidth * 2
+            let packedMatrix = packedStride(panelWidth: panelWidth)
             for k in 0..<products {
                 let (u, v, m) = (
                     reducedWeights.values + k * matrixU, buffers.packed! + k * packedMatrix, buffers.products + k * matrixM
@@ -362,7 +414,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
             return
         }
         let weights = self.weights.float32!
-        let (matrixU, matrixV) = (weights.paddedOutChannels * channels, channels * panelWidth)
+        let (matrixU, matrixV) = (weights.paddedOutChannels * channels, transformedStride(panelWidth: panelWidth))
         for k in 0..<products {
             let (u, v, m) = (weights.values + k * matrixU, buffers.transformed + k * matrixV, buffers.products + k * matrixM)
             for row in stride(from: 0, to: rows, by: block) {
@@ -387,7 +439,13 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         let (alpha, m) = (Transform.inputTile, Transform.outputTile)
         let panelWidth = segments.panelWidth
         let block = rowBlock
-        let groupValues = (group.count + block - 1) / block * block * panelWidth
+        let groupValues = (group.count + block - 1) / block * block * panelWidth + TileBlockBuffers.padding
+        if m == 2 {
+            transformOutputF2(
+                group, output: output, bias: bias, residual: residual, segments: segments, buffers: buffers,
+                groupValues: groupValues)
+            return
+        }
         let count = group.count * panelWidth
         let (products, partial, columns) = (buffers.products, buffers.partial, buffers.outputColumns)
         if let bias {
@@ -430,6 +488,35 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                         into: plane + start, count: count)
                     if let residual { addResidual(residual + offset + start, to: plane + start, count: count) }
                 }
+            }
+        }
+    }
+
+    /// ``transformOutput(_:output:bias:residual:segments:buffers:)`` for `F(2x2)`: per output
+    /// channel and segment, both output rows of the segment's tiles straight from the products
+    /// (``WinogradF2Tiles/transformOutput(products:matrixStride:count:bias:row0:row1:residual0:residual1:values:)``).
+    private func transformOutputF2(
+        _ group: Range<Int>, output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+        residual: UnsafePointer<Float>?, segments: TileSegments, buffers: TileBlockBuffers, groupValues: Int
+    ) {
+        let panelWidth = segments.panelWidth
+        for o in 0..<group.count {
+            let channel = group.lowerBound + o
+            if channel + Self.outputPrefetchDistance < outChannels {
+                prefetchOutputRows(
+                    channel + Self.outputPrefetchDistance, output: output, residual: residual, segments: segments)
+            }
+            let plane = channel * outHeight * outWidth
+            for segment in segments.runs {
+                let y = 2 * segment.row
+                let start = plane + y * outWidth + 2 * segment.column
+                let second = y + 1 < outHeight
+                WinogradF2Tiles.transformOutput(
+                    products: buffers.products + o * panelWidth + segment.offset, matrixStride: groupValues,
+                    count: segment.count, bias: bias?[channel] ?? 0, row0: output + start,
+                    row1: second ? output + start + outWidth : nil, residual0: residual.map { $0 + start },
+                    residual1: second ? residual.map { $0 + start + outWidth } : nil,
+                    values: min(2 * segment.count, outWidth - 2 * segment.column))
             }
         }
     }
@@ -528,17 +615,27 @@ struct TileBlockBuffers {
         channels: Int, outputBlock: Int, channelChunk: Int, alpha: Int, outputTile m: Int, tileBlock: Int,
         bf16: Bool = false
     ) {
-        let products = alpha * alpha
-        packed = bf16 ? .allocate(capacity: products * BF16Products.pairs(channels) * 2 * tileBlock) : nil
+        let (products, padding) = (alpha * alpha, Self.padding)
+        packed = bf16 ? .allocate(capacity: products * (BF16Products.pairs(channels) * 2 * tileBlock + 2 * padding)) : nil
         lineCapacity = m * tileBlock + 2 + 8
-        transformed = .allocate(capacity: products * channels * tileBlock)
-        self.products = .allocate(capacity: products * outputBlock * tileBlock)
+        transformed = .allocate(capacity: products * (channels * tileBlock + padding))
+        // 8 more: the F(2x2) output transform loads 8 tiles at a time past a segment's last one.
+        let group = outputBlock * tileBlock + padding
+        self.products = .allocate(capacity: products * group + 8)
         lines = .allocate(capacity: alpha * lineCapacity)
         combined = .allocate(capacity: alpha * lineCapacity)
         columns = .allocate(capacity: products * channelChunk * tileBlock)
-        partial = .allocate(capacity: m * alpha * outputBlock * tileBlock)
-        outputColumns = .allocate(capacity: m * m * outputBlock * tileBlock)
+        partial = .allocate(capacity: m * alpha * group)
+        outputColumns = .allocate(capacity: m * m * group)
     }
+
+    /// Values past each matrix of a block buffer (`V[k]`, `M[k]`; twice as many bfloat16
+    /// values), before the next: one cache line, so that the `alpha^2` values of a tile, a
+    /// matrix apart, fall in different sets of the first-level cache. Without it the matrices
+    /// of 128 channels x 32 tiles are 16 KiB apart, and every multiple of 4 KiB maps to the
+    /// same set of a 32 KiB, 8-way cache: the 16 to 64 stores of a tile's transform evict one
+    /// another.
+    static var padding: Int { 16 }
 
     /// Frees every buffer.
     func deallocate() {

@@ -12,10 +12,14 @@ import Testing
     /// The odd shapes, plus what a block of tiles adds: channels past a chunk of 8 and output
     /// channels past a group of 32; output sides 1 past a multiple of the tile (the last tile
     /// column writes one value); 33 x 33 tiles of F(2x2) (bf16 blocks of 32 across tile rows, a
-    /// last block of 1 tile).
+    /// last block of 1 tile); rows wide enough that F(2x2) blocks inside the image read it in
+    /// place, ending in part of a group of 8 tiles, with an odd output height (the last tile row
+    /// writes one row).
     static let blockShapes =
         WinogradCase.oddShapes + [
             WinogradCase(input: [2, 17, 11, 10], outChannels: 37, padding: 1, bias: true),
+            WinogradCase(input: [1, 10, 12, 100], outChannels: 9, padding: 1, bias: true),
+            WinogradCase(input: [1, 10, 13, 100], outChannels: 9, padding: 0, bias: false),
             WinogradCase(input: [1, 9, 25, 49], outChannels: 5, padding: 1, bias: true),
             WinogradCase(input: [1, 9, 15, 39], outChannels: 6, padding: 0, bias: true),
             WinogradCase(input: [1, 20, 66, 66], outChannels: 24, padding: 1, bias: true),
@@ -105,8 +109,9 @@ import Testing
             let large = WinogradTileConvolution(weights: weights, height: 64, width: 64, padding: 1)
             let small = WinogradTileConvolution(weights: weights, height: 16, width: 16, padding: 1)
             #expect(large.blockCount == 11 && small.blockCount == 1)
-            // 36 products x (8 channels + a group of 8 outputs) x 24 tiles x 4 bytes.
-            #expect(large.blockBytes == 36 * 16 * 24 * 4)
+            // 36 products x ((8 channels + a group of 8 outputs) x 24 tiles + a line of 16 after
+            // V[k] and after M[k]) x 4 bytes.
+            #expect(large.blockBytes == 36 * (16 * 24 + 2 * 16) * 4)
             #expect(large.prefersTiles(threads: 2, cacheBytes: 512 << 10))
             #expect(!small.prefersTiles(threads: 2, cacheBytes: 512 << 10))
             #expect(!large.prefersTiles(threads: 4, cacheBytes: 512 << 10))
@@ -127,7 +132,7 @@ import Testing
             let reducedWeights = WinogradWeightsBF16<WinogradF4>.of(randomTensor([8, 8, 3, 3], seed: 90))
             let reduced = WinogradTileConvolution(weights: .bfloat16(reducedWeights), height: 64, width: 64, padding: 1)
             #expect(reduced.blockCount == 8)
-            #expect(reduced.blockBytes == 36 * 16 * 32 * 4 + 36 * 4 * 2 * 32 * 2)
+            #expect(reduced.blockBytes == 36 * (16 * 32 + 2 * 16) * 4 + 36 * (4 * 2 * 32 + 2 * 16) * 2)
             #expect(reduced.prefersTiles(threads: 2, cacheBytes: 1 << 20))
         }
     }
