@@ -28,10 +28,15 @@ import Foundation
 /// weights stream from the shared cache once per block.
 ///
 /// With bfloat16 weights (``WinogradWeightsBF16``, ``Precision/bf16``) a block is one panel of
-/// ``BF16Products`` (32 tiles, the last 16 or 32 wide): after the input transform each `V[k]`
-/// is rounded to bfloat16 pairs once (``BF16Products/pack(_:depthStride:countStride:depth:count:width:into:)``,
-/// from the block's buffer in the second-level cache), and the products run on the bfloat16
-/// kernel; the transforms stay in float32.
+/// ``BF16Products`` (32 tiles, the last 16 or 32 wide): the input transform runs a chunk of 8
+/// channels at a time into a float32 buffer in the first-level cache, rounded from there to
+/// bfloat16 pairs in the block's `V`
+/// (``BF16Products/pack(_:depthStride:countStride:depth:count:width:into:)``), so a block keeps
+/// only the bfloat16 `V` of its channels (half the bytes: the blocks of layers up to 768
+/// channels fit a 1 MiB cache); the products run on the bfloat16 kernel, the transforms in
+/// float32.
+///
+/// F(2x2) (the bfloat16 tile) has transforms of its own (``WinogradF2Tiles``), in one pass each.
 struct WinogradTileConvolution<Transform: WinogradTransform> {
     let channels: Int
     let outChannels: Int
@@ -98,23 +103,30 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// what has to stay in a core's second-level cache for the fusion to pay.
     var blockBytes: Int {
         let padding = TileBlockBuffers.padding
-        let floats = Self.products * ((channels + outputBlock) * tileBlock + 2 * padding) * MemoryLayout<Float>.stride
+        let floats =
+            Self.products * ((transformedChannels + outputBlock) * tileBlock + 2 * padding) * MemoryLayout<Float>.stride
         guard weights.bfloat16 != nil else { return floats }
         return floats + Self.products * (BF16Products.pairs(channels) * 2 * tileBlock + 2 * padding)
             * MemoryLayout<UInt16>.stride
     }
 
-    /// Values from one `V[k]` of a block to the next: the block's `[C][panel width]` and
-    /// ``TileBlockBuffers/padding``.
-    func transformedStride(panelWidth: Int) -> Int { channels * panelWidth + TileBlockBuffers.padding }
+    /// Channels whose float32 `V` a block holds at once: all of them for float32 products; one
+    /// chunk (``channelChunk``) for bfloat16 products, which round each chunk to bfloat16 pairs
+    /// as soon as it is transformed.
+    var transformedChannels: Int { weights.bfloat16 == nil ? channels : min(channels, Self.channelChunk) }
+
+    /// Values from one float32 `V[k]` of a block to the next: `[transformedChannels][panel
+    /// width]` and ``TileBlockBuffers/padding``.
+    func transformedStride(panelWidth: Int) -> Int { transformedChannels * panelWidth + TileBlockBuffers.padding }
 
     /// Values from one bfloat16 `V[k]` of a block to the next.
     func packedStride(panelWidth: Int) -> Int { BF16Products.pairs(channels) * panelWidth * 2 + 2 * TileBlockBuffers.padding }
 
     /// Whether this schedule is expected to beat the band one for a layer on `threads` threads,
     /// each with a second-level cache of `cacheBytes`: when a block's transformed input and
-    /// products fit in it, and each thread gets at least 4 blocks (fewer leave threads idle at
-    /// the end, where the bands share out the `alpha^2` products instead).
+    /// products fit in it, and the blocks share out evenly: each thread gets at least 4 (fewer
+    /// leave threads idle at the end, where the bands share out the `alpha^2` products
+    /// instead), or all get the same number.
     ///
     /// On a Zen 3 (512 KiB per core; `diffdub-bench convshapes single ... schedule=bands,tiles`,
     /// CPU ms, bands / tiles, with the 8 x 8 transposes of ``TileOctet`` in both): 128 -> 128 at
@@ -123,10 +135,13 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// call 3.8-4.0 s of CPU in bands against 4.0-4.2 with every layer of enough blocks in tiles.
     /// Blocks that spill to the third-level cache read their input rows in short runs (a
     /// segment of 24 tiles per channel) that the prefetchers do not follow, which costs what the
-    /// fusion saves. Whether the fused blocks that fit win on a CPU with a larger cache (Zen 4:
-    /// 1 MiB) was not measured.
+    /// fusion saves. On a Zen 4 (1 MiB), with bfloat16 products (a block keeps one chunk of
+    /// channels in float32, ``transformedChannels``), 2 threads, wall ms, bands / tiles:
+    /// 512 -> 512 at 16^2 (2 blocks) 2.1-2.4 / 1.7-2.3, 1024 -> 512 at 16^2 4.3-4.5 / 3.5-3.8;
+    /// at 8^2 (1 block) 0.6-0.9 / 1.2-1.6.
     func prefersTiles(threads: Int, cacheBytes: Int = secondLevelCacheBytes) -> Bool {
-        blockCount >= 4 * max(1, threads) && blockBytes <= cacheBytes
+        let threads = max(1, threads)
+        return (blockCount >= 4 * threads || blockCount % threads == 0) && blockBytes <= cacheBytes
     }
 
     /// Input channels whose column transform runs as one call (one run of `channelChunk x panel
@@ -143,7 +158,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         let (alpha, m) = (Transform.inputTile, Transform.outputTile)
         parallelFor(blockCount, minimumChunk: 1) { range in
             let buffers = TileBlockBuffers(
-                channels: channels, outputBlock: outputBlock, channelChunk: Self.channelChunk, alpha: alpha,
+                channels: channels, transformedChannels: transformedChannels, outputBlock: outputBlock, channelChunk: Self.channelChunk, alpha: alpha,
                 outputTile: m, tileBlock: tileBlock, bf16: bf16)
             defer { buffers.deallocate() }
             for block in range {
@@ -152,7 +167,6 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                     first: first, count: min(tileBlock, tiles - first), tileColumns: tileColumns,
                     granularity: granularity)
                 transformInput(input, segments: segments, buffers: buffers)
-                if bf16 { packInput(panelWidth: segments.panelWidth, buffers: buffers) }
                 var firstOutput = 0
                 while firstOutput < outChannels {
                     let group = firstOutput..<min(outChannels, firstOutput + outputBlock)
@@ -214,12 +228,14 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                     }
                 }
             }
-            let target = buffers.transformed + firstChannel * panelWidth
+            let bf16 = weights.bfloat16 != nil
+            let target = buffers.transformed + (bf16 ? 0 : firstChannel * panelWidth)
             for i in 0..<alpha {
                 Transform.transformInput(
                     WinogradLines(columns + i * alpha * chunkValues, stride: chunkValues),
                     into: WinogradLines(target + alpha * i * matrix, stride: matrix), count: chunkValues)
             }
+            if bf16 { packChunk(firstChannel..<(firstChannel + chunk), panelWidth: panelWidth, buffers: buffers) }
             firstChannel += chunk
         }
     }
@@ -231,12 +247,13 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         let panelWidth = segments.panelWidth
         let matrix = transformedStride(panelWidth: panelWidth)
         let (lines, stride) = (buffers.lines, buffers.lineCapacity)
+        let bf16 = weights.bfloat16 != nil
         for c in 0..<channels {
             let plane = input + c * height * width
             if c + Self.prefetchDistance < channels {
                 prefetchRows(of: plane + Self.prefetchDistance * height * width, rows: 4, segments: segments)
             }
-            let target = buffers.transformed + c * panelWidth
+            let target = buffers.transformed + (bf16 ? c % Self.channelChunk : c) * panelWidth
             for segment in segments.runs {
                 let (y0, x0) = (2 * segment.row - padding, 2 * segment.column - padding)
                 // What the groups of 8 tiles load: straight from the image when it is all inside.
@@ -259,6 +276,9 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                 for k in 0..<Self.products {
                     (target + k * matrix + segments.count).update(repeating: 0, count: panelWidth - segments.count)
                 }
+            }
+            if bf16 && (c % Self.channelChunk == Self.channelChunk - 1 || c == channels - 1) {
+                packChunk((c - c % Self.channelChunk)..<(c + 1), panelWidth: panelWidth, buffers: buffers)
             }
         }
     }
@@ -379,14 +399,18 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         }
     }
 
-    /// Rounds the block's `V[k]` to bfloat16 pairs (`[alpha^2][C / 2][panel width][2]`), once
-    /// for all output groups.
-    private func packInput(panelWidth: Int, buffers: TileBlockBuffers) {
+    /// Rounds the float32 `V[k]` of the block's chunk of `channels` (the buffer holds one chunk
+    /// with bfloat16 products) to bfloat16 pairs in their place of the packed `V[k]`
+    /// (`[alpha^2][C / 2][panel width][2]`), while they are still in the first-level cache.
+    ///
+    /// - Precondition: `channels` starts at a multiple of ``channelChunk`` (an even channel).
+    private func packChunk(_ channels: Range<Int>, panelWidth: Int, buffers: TileBlockBuffers) {
         let (matrixV, packedMatrix) = (transformedStride(panelWidth: panelWidth), packedStride(panelWidth: panelWidth))
+        let firstPair = channels.lowerBound / 2 * panelWidth * 2
         for k in 0..<Self.products {
             BF16Products.pack(
-                buffers.transformed + k * matrixV, depthStride: panelWidth, countStride: 1, depth: channels,
-                count: panelWidth, width: panelWidth, into: buffers.packed! + k * packedMatrix)
+                buffers.transformed + k * matrixV, depthStride: panelWidth, countStride: 1, depth: channels.count,
+                count: panelWidth, width: panelWidth, into: buffers.packed! + k * packedMatrix + firstPair)
         }
     }
 
@@ -591,7 +615,8 @@ struct TileSegments {
 /// thread and call: about `alpha^2 * (C + 3 * outputBlock) * tileBlock` values (and `V` again
 /// in bfloat16 for bfloat16 products).
 struct TileBlockBuffers {
-    /// `V`: `[alpha^2][C][panel width]`.
+    /// `V` in float32: `[alpha^2][C][panel width]`, or one chunk of channels
+    /// (``WinogradTileConvolution/transformedChannels``) for bfloat16 products.
     let transformed: UnsafeMutablePointer<Float>
     /// `V` as bfloat16 pairs, `[alpha^2][(C + 1) / 2][panel width][2]`, for bfloat16 products.
     let packed: UnsafeMutablePointer<UInt16>?
@@ -612,13 +637,13 @@ struct TileBlockBuffers {
     let lineCapacity: Int
 
     init(
-        channels: Int, outputBlock: Int, channelChunk: Int, alpha: Int, outputTile m: Int, tileBlock: Int,
-        bf16: Bool = false
+        channels: Int, transformedChannels: Int, outputBlock: Int, channelChunk: Int, alpha: Int, outputTile m: Int,
+        tileBlock: Int, bf16: Bool = false
     ) {
         let (products, padding) = (alpha * alpha, Self.padding)
         packed = bf16 ? .allocate(capacity: products * (BF16Products.pairs(channels) * 2 * tileBlock + 2 * padding)) : nil
         lineCapacity = m * tileBlock + 2 + 8
-        transformed = .allocate(capacity: products * (channels * tileBlock + padding))
+        transformed = .allocate(capacity: products * (transformedChannels * tileBlock + padding))
         // 8 more: the F(2x2) output transform loads 8 tiles at a time past a segment's last one.
         let group = outputBlock * tileBlock + padding
         self.products = .allocate(capacity: products * group + 8)

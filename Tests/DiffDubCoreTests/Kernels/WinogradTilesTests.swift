@@ -134,6 +134,16 @@ import Testing
             #expect(reduced.blockCount == 8)
             #expect(reduced.blockBytes == 36 * (16 * 32 + 2 * 16) * 4 + 36 * (4 * 2 * 32 + 2 * 16) * 2)
             #expect(reduced.prefersTiles(threads: 2, cacheBytes: 1 << 20))
+            // Only one chunk of 8 channels is kept in float32: 64 channels add bf16 pairs only.
+            let wide = WinogradTileConvolution(
+                weights: .bfloat16(WinogradWeightsBF16<WinogradF4>.of(randomTensor([8, 64, 3, 3], seed: 92))),
+                height: 16, width: 16, padding: 1)
+            #expect(wide.blockBytes == 36 * (16 * 32 + 2 * 16) * 4 + 36 * (32 * 2 * 32 + 2 * 16) * 2)
+            // 16 tiles of F(4x4): 1 block, for one thread only; 2 blocks for 2 threads.
+            #expect(wide.blockCount == 1 && wide.prefersTiles(threads: 1) && !wide.prefersTiles(threads: 2))
+            let two = WinogradTileConvolution(
+                weights: .bfloat16(reducedWeights), height: 32, width: 32, padding: 1)
+            #expect(two.blockCount == 2 && two.prefersTiles(threads: 2) && !two.prefersTiles(threads: 4))
         }
     }
 }
