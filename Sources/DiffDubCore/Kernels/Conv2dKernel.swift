@@ -131,9 +131,10 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// Output sides from which ``automatic`` takes `F(4x4, 3x3)` over `F(2x2, 3x3)`.
     public static let winograd4x4MinimumSide = 32
 
-    /// The largest output side on which ``automatic`` runs the Winograd products in bfloat16
-    /// when they are asked for (``Precision/bf16``); larger layers keep float32 products, with
-    /// the float32 tile (F(6x6)).
+    /// The largest output side on which ``automatic`` always runs the Winograd products in
+    /// bfloat16 when they are asked for (``Precision/bf16``); larger layers keep float32
+    /// products, with the float32 tile (F(6x6)), where those run fused
+    /// (``keepsFloat32(channels:outChannels:height:width:padding:threads:cacheBytes:)``).
     ///
     /// bfloat16 products keep to F(2x2) for accuracy (``largestWinogradTileBF16``): 4 products
     /// per output at twice the float32 rate, against F(6x6)'s 1.78 in float32, so the bfloat16
@@ -144,6 +145,26 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// at 16^2 5.6 / 3.2, at 8^2 2.4 / 1.2, 1024 -> 512 at 16^2 10.7 / 6.8. Keeping float32 on
     /// the largest layers is also the more accurate choice.
     public static let bf16MaximumSide = 128
+
+    /// Whether ``automatic`` keeps float32 products for a 3x3 layer of `channels -> outChannels`
+    /// on `height x width` inputs padded by `padding` when bfloat16 ones are asked for: when its
+    /// outputs are wider than ``bf16MaximumSide`` per side and float32 `F(6x6)` runs there in
+    /// fused blocks (their float32 transformed input fits the second-level cache of `cacheBytes`
+    /// and they share out over `threads`). Where it would run in bands, the bfloat16 `F(2x2)`
+    /// fused blocks (which keep their input in bfloat16) are faster: Zen 4, one thread, best ms,
+    /// 256 -> 128 at 256^2 (in every decoder level-0 block), bf16 F(2x2) fused 110-127 against
+    /// float32 F(6x6) in bands 133-143; 128 -> 128 at 256^2, fused against fused, 57-66 against
+    /// 56-67.
+    package static func keepsFloat32(
+        channels: Int, outChannels: Int, height: Int, width: Int, padding: Int, threads: Int = Parallelism.threadCount,
+        cacheBytes: Int = secondLevelCacheBytes
+    ) -> Bool {
+        guard min(height, width) + 2 * padding - 2 > bf16MaximumSide else { return false }
+        return !PackedProducts.isAvailable
+            || WinogradTileConvolution<WinogradF6>.prefersTiles(
+                channels: channels, outChannels: outChannels, height: height, width: width, padding: padding,
+                bf16: false, threads: threads, cacheBytes: cacheBytes)
+    }
 
     /// The Winograd algorithm ``automatic`` runs for a layer, or nil for im2col: none unless
     /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:precision:)``;
@@ -198,7 +219,8 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// Inside ``Precision/run(_:)`` with ``Precision/bf16`` on a CPU that has it, the Winograd
 /// products and the 1x1 product take bfloat16 inputs with float32 sums (``BF16Products``), and
 /// the automatic rule keeps to F(2x2) (``Conv2dAlgorithm/largestWinogradTileBF16``) on outputs
-/// up to ``Conv2dAlgorithm/bf16MaximumSide`` per side, float32 F(6x6) above.
+/// up to ``Conv2dAlgorithm/bf16MaximumSide`` per side, and above where float32 F(6x6) would not
+/// run fused (``Conv2dAlgorithm/keepsFloat32(channels:outChannels:height:width:padding:threads:cacheBytes:)``).
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
     conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
 }
@@ -249,7 +271,12 @@ package func conv2d(
     var chosen = algorithm
     var bf16 = KernelContext.productsUseBF16
     if algorithm == .automatic {
-        if min(outHeight, outWidth) > Conv2dAlgorithm.bf16MaximumSide { bf16 = false }
+        if bf16 && isThreeByThree
+            && Conv2dAlgorithm.keepsFloat32(
+                channels: channels, outChannels: outChannels, height: height, width: width, padding: padding)
+        {
+            bf16 = false
+        }
         chosen =
             Conv2dAlgorithm.automaticWinograd(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,

@@ -61,7 +61,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     let rowBlock: Int
 
     /// `alpha^2`, the number of products per tile.
-    private static var products: Int { Transform.inputTile * Transform.inputTile }
+    static var products: Int { Transform.inputTile * Transform.inputTile }
 
     /// A convolution of `height x width` images padded by `padding`, with `weights`' transform
     /// (float32 or bfloat16 products).
@@ -75,13 +75,10 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         switch weights {
         case .float32:
             precondition(PackedProducts.isAvailable, "WinogradTileConvolution needs the packed product kernel")
-            (tileBlock, panelGranularity, rowBlock) =
-                (PackedProducts.columnBlock, PackedProducts.columnGranularity, PackedProducts.rowBlock)
         case .bfloat16:
             precondition(BF16Products.isAvailable, "bfloat16 products need AVX512_BF16")
-            (tileBlock, panelGranularity, rowBlock) =
-                (BF16Products.columnBlock, BF16Products.columnGranularity, BF16Products.rowBlock)
         }
+        (tileBlock, panelGranularity, rowBlock) = Self.kernelBlocks(bf16: weights.bfloat16 != nil)
         self.height = height
         self.width = width
         self.padding = padding
@@ -93,27 +90,88 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
         self.outputBlock = max(rowBlock, min(weights.paddedOutChannels, outputBlock / rowBlock * rowBlock))
     }
 
+    /// The product kernel's tiles per block, panel granularity and output channels per call.
+    private static func kernelBlocks(bf16: Bool) -> (tileBlock: Int, granularity: Int, rowBlock: Int) {
+        bf16
+            ? (BF16Products.columnBlock, BF16Products.columnGranularity, BF16Products.rowBlock)
+            : (PackedProducts.columnBlock, PackedProducts.columnGranularity, PackedProducts.rowBlock)
+    }
+
+    /// ``prefersTiles(threads:cacheBytes:)`` of the convolution that `init` would make for a layer
+    /// of `channels -> outChannels` (float32 or bfloat16 products) on `height x width` images
+    /// padded by `padding`, from the sizes alone: without a weight transform.
+    static func prefersTiles(
+        channels: Int, outChannels: Int, height: Int, width: Int, padding: Int, bf16: Bool, threads: Int,
+        cacheBytes: Int = secondLevelCacheBytes
+    ) -> Bool {
+        let (tileBlock, _, rowBlock) = kernelBlocks(bf16: bf16)
+        let m = Transform.outputTile
+        let tiles = ((height + 2 * padding - 2 + m - 1) / m) * ((width + 2 * padding - 2 + m - 1) / m)
+        let paddedOutChannels = (outChannels + rowBlock - 1) / rowBlock * rowBlock
+        let layout = BlockLayout(
+            channels: channels, bf16: bf16, outputBlock: max(rowBlock, min(paddedOutChannels, 32 / rowBlock * rowBlock)),
+            tileBlock: tileBlock, tiles: tiles)
+        return layout.prefersTiles(threads: threads, cacheBytes: cacheBytes)
+    }
+
+    /// The sizes of the convolution's blocks, which decide its schedule.
+    var layout: BlockLayout {
+        BlockLayout(
+            channels: channels, bf16: weights.bfloat16 != nil, outputBlock: outputBlock, tileBlock: tileBlock,
+            tiles: tiles)
+    }
+
+    /// The sizes of a fused convolution's blocks: what decides whether it runs fused.
+    struct BlockLayout {
+        /// Input channels.
+        let channels: Int
+        /// Whether the products are bfloat16.
+        let bf16: Bool
+        /// Output channels per group.
+        let outputBlock: Int
+        /// Tiles per block.
+        let tileBlock: Int
+        /// Tiles of one image.
+        let tiles: Int
+
+        /// Channels whose float32 `V` a block holds at once: all of them for float32 products;
+        /// one chunk (``WinogradTileConvolution/channelChunk``) for bfloat16 products, which
+        /// round each chunk to bfloat16 pairs as soon as it is transformed.
+        var transformedChannels: Int { bf16 ? min(channels, WinogradTileConvolution.channelChunk) : channels }
+
+        /// Blocks of tiles of one image.
+        var blockCount: Int { (tiles + tileBlock - 1) / tileBlock }
+
+        /// Bytes of the transformed input (float32, and bfloat16 for bfloat16 products) and the
+        /// products of one block: what has to stay in a core's second-level cache for the fusion
+        /// to pay.
+        var blockBytes: Int {
+            let (products, padding) = (WinogradTileConvolution.products, TileBlockBuffers.padding)
+            let floats = products * ((transformedChannels + outputBlock) * tileBlock + 2 * padding) * MemoryLayout<Float>.stride
+            guard bf16 else { return floats }
+            return floats + products * (BF16Products.pairs(channels) * 2 * tileBlock + 2 * padding)
+                * MemoryLayout<UInt16>.stride
+        }
+
+        /// See ``WinogradTileConvolution/prefersTiles(threads:cacheBytes:)``.
+        func prefersTiles(threads: Int, cacheBytes: Int) -> Bool {
+            let threads = max(1, threads)
+            return (blockCount >= 4 * threads || blockCount % threads == 0) && blockBytes <= cacheBytes
+        }
+    }
+
     /// Tiles of one image.
     var tiles: Int { tileRows * tileColumns }
 
     /// Blocks of tiles of one image.
-    var blockCount: Int { (tiles + tileBlock - 1) / tileBlock }
+    var blockCount: Int { layout.blockCount }
 
-    /// Bytes of the transformed input (and its bfloat16 copy) and the products of one block:
-    /// what has to stay in a core's second-level cache for the fusion to pay.
-    var blockBytes: Int {
-        let padding = TileBlockBuffers.padding
-        let floats =
-            Self.products * ((transformedChannels + outputBlock) * tileBlock + 2 * padding) * MemoryLayout<Float>.stride
-        guard weights.bfloat16 != nil else { return floats }
-        return floats + Self.products * (BF16Products.pairs(channels) * 2 * tileBlock + 2 * padding)
-            * MemoryLayout<UInt16>.stride
-    }
+    /// Bytes of one block's buffers that have to stay in a core's second-level cache
+    /// (``BlockLayout/blockBytes``).
+    var blockBytes: Int { layout.blockBytes }
 
-    /// Channels whose float32 `V` a block holds at once: all of them for float32 products; one
-    /// chunk (``channelChunk``) for bfloat16 products, which round each chunk to bfloat16 pairs
-    /// as soon as it is transformed.
-    var transformedChannels: Int { weights.bfloat16 == nil ? channels : min(channels, Self.channelChunk) }
+    /// Channels whose float32 `V` a block holds at once (``BlockLayout/transformedChannels``).
+    var transformedChannels: Int { layout.transformedChannels }
 
     /// Values from one float32 `V[k]` of a block to the next: `[transformedChannels][panel
     /// width]` and ``TileBlockBuffers/padding``.
@@ -140,8 +198,7 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// 512 -> 512 at 16^2 (2 blocks) 2.1-2.4 / 1.7-2.3, 1024 -> 512 at 16^2 4.3-4.5 / 3.5-3.8;
     /// at 8^2 (1 block) 0.6-0.9 / 1.2-1.6.
     func prefersTiles(threads: Int, cacheBytes: Int = secondLevelCacheBytes) -> Bool {
-        let threads = max(1, threads)
-        return (blockCount >= 4 * threads || blockCount % threads == 0) && blockBytes <= cacheBytes
+        layout.prefersTiles(threads: threads, cacheBytes: cacheBytes)
     }
 
     /// Input channels whose column transform runs as one call (one run of `channelChunk x panel

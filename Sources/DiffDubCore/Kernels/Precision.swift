@@ -7,7 +7,8 @@ import CBF16Kernels
 ///   float32 (`vdpbf16ps`); about twice the product rate on CPUs with AVX512_BF16. Elsewhere the
 ///   kernels run fp32 (``isSupported`` says which; ``effective`` gives what runs). The 3x3
 ///   convolutions take it where it is faster than float32 Winograd F(6x6): up to
-///   ``Conv2dAlgorithm/bf16MaximumSide`` outputs per side (Docs/PERFORMANCE.md).
+///   ``Conv2dAlgorithm/bf16MaximumSide`` outputs per side, and above where F(6x6) would not run
+///   fused (Docs/PERFORMANCE.md).
 public enum Precision: String, Sendable, Codable, CaseIterable {
     /// float32 throughout.
     case fp32

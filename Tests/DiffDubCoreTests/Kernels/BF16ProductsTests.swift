@@ -145,8 +145,8 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
     }
 
     /// The automatic rule keeps float32 products on outputs wider than
-    /// ``Conv2dAlgorithm/bf16MaximumSide`` (there float32 F(6x6) is faster than bfloat16 F(2x2)),
-    /// and takes bfloat16 products below, down to 8 x 8 outputs.
+    /// ``Conv2dAlgorithm/bf16MaximumSide`` where float32 F(6x6) runs fused (there it is as fast
+    /// as bfloat16 F(2x2)), and takes bfloat16 products below, down to 8 x 8 outputs.
     @Test func automaticConvolutionKeepsFloat32OnTheLargestLayers() {
         let side = Conv2dAlgorithm.bf16MaximumSide
         let w = randomTensor([8, 32, 3, 3], seed: 310)
@@ -157,6 +157,22 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
             let bf16 = Precision.bf16.run { conv2d(x, weight: w, bias: nil, padding: 1) }
             let usedBF16 = bf16.scalars != fp32.scalars
             #expect(usedBF16 == (expectsBF16 && Precision.bf16.isSupported), "side \(inputSide)")
+        }
+        // Above the side, float32 only where F(6x6) runs fused: blocks of 24 tiles of 256
+        // channels take 64 x ((256 + 32) x 24 + 32) x 4 bytes, 1.78 MB.
+        let (above, threads) = (side + 2, 2)
+        let fits = { (channels: Int, cacheBytes: Int) in
+            Conv2dAlgorithm.keepsFloat32(
+                channels: channels, outChannels: 128, height: above, width: above, padding: 1, threads: threads,
+                cacheBytes: cacheBytes)
+        }
+        #expect(!Conv2dAlgorithm.keepsFloat32(channels: 256, outChannels: 128, height: side, width: side, padding: 1))
+        if PackedProducts.isAvailable {
+            #expect(fits(128, 1 << 20) && !fits(256, 1 << 20) && fits(256, 2 << 20))
+        } else {
+            // No fused float32 schedule: float32 F(6x6) in bands is kept (no bfloat16 fused
+            // measurement without the packed kernel).
+            #expect(fits(256, 1 << 20))
         }
     }
 
