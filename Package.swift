@@ -42,7 +42,7 @@ let projectSwiftSettings: [SwiftSetting] =
 
 let package = Package(
     name: "DiffDub",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "DiffDubCore", targets: ["DiffDubCore"]),
         .library(name: "DiffDubIO", targets: ["DiffDubIO"]),
@@ -69,12 +69,13 @@ let package = Package(
         // The bfloat16 product kernel (AVX512_BF16 `vdpbf16ps`, chosen at run time): the only C
         // in the kernels, since Swift cannot emit that instruction.
         .target(name: "CBF16Kernels", path: "Sources/CBF16Kernels"),
-        // A cache prefetch hint for the Winograd input transforms (Swift has no prefetch).
-        .target(name: "CPrefetch", path: "Sources/CPrefetch"),
+        // CPU hints Swift has no way to emit: cache prefetches for the Winograd transforms and
+        // the spin-wait `pause` of the kernel threads.
+        .target(name: "CCPUHints", path: "Sources/CCPUHints"),
 
         .target(
             name: "DiffDubCore",
-            dependencies: ["COpenBLAS", "CBF16Kernels", "CPrefetch"],
+            dependencies: ["COpenBLAS", "CBF16Kernels", "CCPUHints"],
             swiftSettings: projectSwiftSettings),
         .target(
             name: "DiffDubIO",

@@ -64,8 +64,11 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
     /// as the tensors allocated from it.
     public func run<Result>(_ body: () throws -> Result) rethrows -> Result {
         if keepsLargeBlocksInHeap { AllocatorTuning.keepLargeBlocksInHeap() }
+        let workers = threads > 1 ? WorkerPool(workers: threads - 1) : nil
+        defer { workers?.shutDown() }
         let context = ComputeContext(
-            threads: threads, pool: bufferPoolBytes > 0 ? TensorBufferPool(capacityBytes: bufferPoolBytes) : nil)
+            threads: threads, pool: bufferPoolBytes > 0 ? TensorBufferPool(capacityBytes: bufferPoolBytes) : nil,
+            workers: workers)
         return try ComputeContext.$current.withValue(context) { try precision.run(body) }
     }
 
@@ -84,12 +87,16 @@ struct ComputeContext: Sendable {
     let threads: Int
     /// Freed activation memory kept for reuse, if any.
     let pool: TensorBufferPool?
+    /// The run's kernel threads besides the caller's (nil: one thread, or outside any run,
+    /// where ``parallelFor(_:minimumChunk:_:)`` uses Dispatch).
+    let workers: WorkerPool?
     /// Whether settings were bound (not the default outside any run).
     let isBound: Bool
 
-    init(threads: Int, pool: TensorBufferPool?, isBound: Bool = true) {
+    init(threads: Int, pool: TensorBufferPool?, workers: WorkerPool? = nil, isBound: Bool = true) {
         self.threads = max(1, threads)
         self.pool = pool
+        self.workers = workers
         self.isBound = isBound
     }
 

@@ -11,25 +11,27 @@ public enum Parallelism {
 
 /// Splits `0..<count` into contiguous chunks and runs `body` on each, concurrently when
 /// there is enough work (at least `minimumChunk` items per chunk) and more than one thread.
-@inlinable
+///
+/// The chunks are `min(threads, count / minimumChunk)` ranges of (nearly) equal length, the same
+/// whichever threads run them: inside a ``ComputeSettings/run(_:)`` the run's own kernel
+/// threads (``WorkerPool``, which spin between jobs), elsewhere, and for a `parallelFor` inside
+/// a chunk, Dispatch's `concurrentPerform`.
 public func parallelFor(
     _ count: Int, minimumChunk: Int = 4096, _ body: (Range<Int>) -> Void
 ) {
     guard count > 0 else { return }
-    let threads = Parallelism.threadCount
-    let chunks = min(threads, max(1, count / max(1, minimumChunk)))
+    let context = ComputeContext.current
+    let chunks = min(context.threads, max(1, count / max(1, minimumChunk)))
     if chunks <= 1 {
         body(0..<count)
         return
     }
-    withoutActuallyEscaping(body) { body in
-        // concurrentPerform returns only after every chunk ran, so `body` outlives its uses;
+    let chunk = { (index: Int) in body(count * index / chunks..<count * (index + 1) / chunks) }
+    if let workers = context.workers, workers.run(chunks: chunks, chunk) { return }
+    withoutActuallyEscaping(chunk) { chunk in
+        // concurrentPerform returns only after every chunk ran, so `chunk` outlives its uses;
         // chunks touch disjoint ranges, which is what makes sharing it safe.
-        nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            let start = count * chunk / chunks
-            let end = count * (chunk + 1) / chunks
-            body(start..<end)
-        }
+        nonisolated(unsafe) let chunk = chunk
+        DispatchQueue.concurrentPerform(iterations: chunks) { index in chunk(index) }
     }
 }

@@ -1,4 +1,4 @@
-import CPrefetch
+import CCPUHints
 import Foundation
 
 /// Winograd `F(m x m, 3x3)` convolution of one image, fused per block of tiles: the input
@@ -228,9 +228,9 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
                 while firstOutput < outChannels {
                     let group = firstOutput..<min(outChannels, firstOutput + outputBlock)
                     multiply(group, panelWidth: segments.panelWidth, buffers: buffers)
-                        transformOutput(
+                    transformOutput(
                         group, output: output, bias: bias, residual: residual, segments: segments, buffers: buffers)
-                        firstOutput += outputBlock
+                    firstOutput += outputBlock
                 }
             }
         }
