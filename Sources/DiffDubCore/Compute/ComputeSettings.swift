@@ -9,7 +9,7 @@ import Foundation
 ///
 /// | setting | default | why |
 /// |---|---|---|
-/// | ``threads`` | active processors | element-wise kernels and the split matrix products |
+/// | ``threads`` | active processors | element-wise kernels and the split matrix products, on the run's own kernel threads (`threads - 1` besides the caller's, which spin 2 ms between jobs, as OpenMP runtimes do) |
 /// | ``bufferPoolBytes`` | 1 GiB | a diffusion step allocates the same activations as the step before; reusing them saves page faults (peak 1.7 GB against 2.4 GB per released-size UNet call) |
 /// | ``precision`` | fp32 | bf16 products are faster only where the tile size allows (Docs/PERFORMANCE.md) |
 /// | ``keepsLargeBlocksInHeap`` | true | glibc keeps blocks of 32 MiB and more in its heap instead of mapping each one (`x * 0.5` on `[1, 128, 256, 256]`: 49 ms without, 3.3 ms with) |
@@ -61,7 +61,8 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
 
     /// Runs `body` with these settings: the kernels it calls on this thread or task use
     /// ``threads``, ``precision`` and one buffer pool of ``bufferPoolBytes`` that lives as long
-    /// as the tensors allocated from it.
+    /// as the tensors allocated from it. The run's kernel threads start here and stop before it
+    /// returns.
     public func run<Result>(_ body: () throws -> Result) rethrows -> Result {
         if keepsLargeBlocksInHeap { AllocatorTuning.keepLargeBlocksInHeap() }
         let workers = threads > 1 ? WorkerPool(workers: threads - 1) : nil
