@@ -9,7 +9,7 @@ import Foundation
 ///
 /// | setting | default | why |
 /// |---|---|---|
-/// | ``threads`` | active processors | element-wise kernels and the split matrix products, on the run's own kernel threads (`threads - 1` besides the caller's, which spin 2 ms between jobs, as OpenMP runtimes do) |
+/// | ``threads`` | active processors | element-wise kernels and the split matrix products, on the run's own kernel threads (`threads - 1` besides the caller's, at most one per processor, which spin 2 ms between jobs, as OpenMP runtimes do) |
 /// | ``bufferPoolBytes`` | 1 GiB | a diffusion step allocates the same activations as the step before; reusing them saves page faults (peak 1.7 GB against 2.4 GB per released-size UNet call) |
 /// | ``precision`` | fp32 | bf16 products are faster only where the tile size allows (Docs/PERFORMANCE.md) |
 /// | ``keepsLargeBlocksInHeap`` | true | glibc keeps blocks of 32 MiB and more in its heap instead of mapping each one (`x * 0.5` on `[1, 128, 256, 256]`: 49 ms without, 3.3 ms with) |
@@ -65,7 +65,10 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
     /// returns.
     public func run<Result>(_ body: () throws -> Result) rethrows -> Result {
         if keepsLargeBlocksInHeap { AllocatorTuning.keepLargeBlocksInHeap() }
-        let workers = threads > 1 ? WorkerPool(workers: threads - 1) : nil
+        // Workers that spin must not outnumber the processors: with more threads than those,
+        // the extra chunks are taken by whichever thread is free.
+        let workerCount = min(threads, ProcessInfo.processInfo.activeProcessorCount) - 1
+        let workers = workerCount > 0 ? WorkerPool(workers: workerCount) : nil
         defer { workers?.shutDown() }
         let context = ComputeContext(
             threads: threads, pool: bufferPoolBytes > 0 ? TensorBufferPool(capacityBytes: bufferPoolBytes) : nil,

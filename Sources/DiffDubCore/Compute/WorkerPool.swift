@@ -2,9 +2,9 @@ import CCPUHints
 import Foundation
 import Synchronization
 
-/// The kernel threads of one ``ComputeSettings/run(_:)``: `threads - 1` workers that run the
-/// chunks of ``parallelFor(_:minimumChunk:_:)`` beside the calling thread, and wait for the
-/// next job by spinning for ``spinDuration`` before they sleep.
+/// The kernel threads of one ``ComputeSettings/run(_:)``: `threads - 1` workers (no more than
+/// the processors less one) that run the chunks of ``parallelFor(_:minimumChunk:_:)`` beside the
+/// calling thread, and wait for the next job by spinning for ``spinDuration`` before they sleep.
 ///
 /// Why not Dispatch's `concurrentPerform`: its workers park between jobs, and a UNet call has a
 /// few hundred jobs of 0.1-30 ms. Waking a parked thread costs little on bare metal but a
