@@ -13,17 +13,6 @@ static inline void diffdub_prefetch(const void *address) {
     __builtin_prefetch(address, 0, 3);
 #else
     (void)address;
-/// Tells the CPU that this thread is spinning on a memory location: it slows the loop down
-/// (about 60 cycles on Zen) and leaves the core's resources to the other hardware thread,
-/// if any.
-static inline void diffdub_spin_pause(void) {
-#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
-    __builtin_ia32_pause();
-#elif (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 #endif
 }
 
@@ -35,17 +24,6 @@ static inline void diffdub_prefetch_for_writing(const void *address) {
     __builtin_prefetch(address, 1, 3);
 #else
     (void)address;
-/// Tells the CPU that this thread is spinning on a memory location: it slows the loop down
-/// (about 60 cycles on Zen) and leaves the core's resources to the other hardware thread,
-/// if any.
-static inline void diffdub_spin_pause(void) {
-#if (defined(__GNUC__) || defined(__clang__)) && (defined(__x86_64__) || defined(__i386__))
-    __builtin_ia32_pause();
-#elif (defined(__GNUC__) || defined(__clang__)) && defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
-
 #endif
 }
 
