@@ -50,7 +50,7 @@ enum UNetBenchmark {
         let condition = renderer.unet.prepareCondition(latents)
 
         print(
-            "precision: \(precision.rawValue) (runs \(precision.effective.rawValue)); fp32 Winograd tiles up to F(\(tile)x\(tile)), schedule \(schedule.rawValue); bf16 Winograd tiles up to F(\(bf16Tile)x\(bf16Tile))"
+            "precision: \(precision.rawValue) (\(precision.runsNatively ? "native" : "emulated")); fp32 Winograd tiles up to F(\(tile)x\(tile)), schedule \(schedule.rawValue); bf16 Winograd tiles up to F(\(bf16Tile)x\(bf16Tile))"
         )
         var times: [Double] = []
         var cpuTimes: [Double] = []

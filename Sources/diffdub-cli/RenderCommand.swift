@@ -24,7 +24,7 @@ struct RenderCommand: ParsableCommand {
             bfloat16 inputs with float32 sums where that is faster on CPUs with AVX512_BF16 (the \
             128 -> 128 3x3 layers at 256 x 256 keep float32): a UNet call in about 0.83x the fp32 time \
             on a Zen 4, about 53 dB from the fp32 render (`diffdub --version` says whether this CPU has \
-            it; elsewhere it runs fp32 and says so).
+            it; elsewhere the same arithmetic is emulated, slower than fp32, and a note says so).
             --sampler dpmpp2m runs DPM-Solver++(2M) on the same timesteps instead (same masking and \
             clipping; --steps 10 with it is close to DDIM with 20).
             The output is [N, 3, S, S] in [0, 1] (float32 .npy), written atomically. An --output \
@@ -109,8 +109,9 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         PrecisionNotice.warnIfUnsupported(precision)
-        // The tuned compute settings (threads, buffer pool, precision) for every model call below.
-        try ComputeSettings(precision: precision).run { try runModels() }
+        // The tuned compute settings (threads, buffer pool) for every model call below; the
+        // precision is handed to each model call.
+        try ComputeSettings().run { try runModels() }
     }
 
     private func runModels() throws {

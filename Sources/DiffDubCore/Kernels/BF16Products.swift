@@ -55,13 +55,56 @@ enum BF16Products {
     /// (<= 8) and `j < columns` (<= `width`), `A` a packed 8-row panel, `B` a packed panel of
     /// `width` (16 or 32) columns, both of `pairs` depth pairs.
     ///
-    /// - Precondition: ``isAvailable``.
+    /// On a CPU with AVX512_BF16 (``isAvailable``) the C kernel's `vdpbf16ps` runs; elsewhere
+    /// ``emulatedMultiply(pairs:a:b:width:c:ldc:rows:columns:alpha:beta:)``: the same exact
+    /// products summed in float32, so ``Precision/bf16`` gives bfloat16 results on every CPU.
     @inline(__always)
     static func multiply(
         pairs: Int, a: UnsafePointer<UInt16>, b: UnsafePointer<UInt16>, width: Int, c: UnsafeMutablePointer<Float>,
         ldc: Int, rows: Int, columns: Int, alpha: Float = 1, beta: Float = 0
     ) {
-        diffdub_bf16_multiply(Int32(pairs), a, b, Int32(width), c, ldc, Int32(rows), Int32(columns), alpha, beta)
+        if isAvailable {
+            diffdub_bf16_multiply(Int32(pairs), a, b, Int32(width), c, ldc, Int32(rows), Int32(columns), alpha, beta)
+        } else {
+            emulatedMultiply(
+                pairs: pairs, a: a, b: b, width: width, c: c, ldc: ldc, rows: rows, columns: columns, alpha: alpha,
+                beta: beta)
+        }
+    }
+
+    /// The portable emulation of the `vdpbf16ps` kernel, arguments as
+    /// ``multiply(pairs:a:b:width:c:ldc:rows:columns:alpha:beta:)``: per depth pair `p`,
+    /// `acc[r][j] += A(2p, r) B(2p, j) + A(2p+1, r) B(2p+1, j)` in float32 (each product of two
+    /// bfloat16 values is exact), then `C = alpha * acc + beta * C`. The `B` pair is widened to
+    /// two float rows once and reused by the 8 rows of `A`, so the inner loop is a contiguous
+    /// multiply-add the compiler vectorises.
+    static func emulatedMultiply(
+        pairs: Int, a: UnsafePointer<UInt16>, b: UnsafePointer<UInt16>, width: Int, c: UnsafeMutablePointer<Float>,
+        ldc: Int, rows: Int, columns: Int, alpha: Float, beta: Float
+    ) {
+        let accumulators = rowBlock * columnBlock
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: accumulators + 2 * columnBlock) { buffer in
+            let acc = buffer.baseAddress!
+            let (even, odd) = (acc + accumulators, acc + accumulators + columnBlock)
+            acc.initialize(repeating: 0, count: accumulators)
+            for p in 0..<pairs {
+                let line = b + p * width * 2
+                for j in 0..<columns {
+                    even[j] = float(line[2 * j])
+                    odd[j] = float(line[2 * j + 1])
+                }
+                let aLine = a + p * rowBlock * 2
+                for r in 0..<rows {
+                    let (a0, a1) = (float(aLine[2 * r]), float(aLine[2 * r + 1]))
+                    let row = acc + r * columnBlock
+                    for j in 0..<columns { row[j] += a0 * even[j] + a1 * odd[j] }
+                }
+            }
+            for r in 0..<rows {
+                let (row, target) = (acc + r * columnBlock, c + r * ldc)
+                for j in 0..<columns { target[j] = beta == 0 ? alpha * row[j] : alpha * row[j] + beta * target[j] }
+            }
+        }
     }
 }
 
@@ -73,7 +116,8 @@ enum BF16Products {
 /// inside) are shared out over ``parallelFor(_:minimumChunk:_:)`` threads. Each element of `C`
 /// is the same sum in the same order whatever the split.
 ///
-/// - Precondition: ``BF16Products/isAvailable``.
+/// Runs on any CPU (``BF16Products/multiply(pairs:a:b:width:c:ldc:rows:columns:alpha:beta:)``
+/// emulates the kernel where AVX512_BF16 is missing).
 func bf16gemm(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,

@@ -66,17 +66,14 @@ struct WinogradTileConvolution<Transform: WinogradTransform> {
     /// A convolution of `height x width` images padded by `padding`, with `weights`' transform
     /// (float32 or bfloat16 products).
     ///
-    /// - Precondition: the products' kernel runs here (``PackedProducts/isAvailable``, or
-    ///   ``BF16Products/isAvailable`` for bfloat16 weights).
+    /// - Precondition: float32 weights need the packed product kernel
+    ///   (``PackedProducts/isAvailable``); bfloat16 products run on any CPU.
     init(weights: WinogradProductWeights<Transform>, height: Int, width: Int, padding: Int, outputBlock: Int = 32) {
         self.weights = weights
         channels = weights.channels
         outChannels = weights.outChannels
-        switch weights {
-        case .float32:
+        if case .float32 = weights {
             precondition(PackedProducts.isAvailable, "WinogradTileConvolution needs the packed product kernel")
-        case .bfloat16:
-            precondition(BF16Products.isAvailable, "bfloat16 products need AVX512_BF16")
         }
         (tileBlock, panelGranularity, rowBlock) = Self.kernelBlocks(bf16: weights.bfloat16 != nil)
         self.height = height

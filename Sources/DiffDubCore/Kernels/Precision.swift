@@ -4,8 +4,10 @@ import CBF16Kernels
 ///
 /// - `fp32`: float32 inputs and sums (the default, and the reference).
 /// - `bf16`: inputs rounded to bfloat16 (8 significant bits, to nearest even), products summed in
-///   float32 (`vdpbf16ps`); about twice the product rate on CPUs with AVX512_BF16. Elsewhere the
-///   kernels run fp32 (``isSupported`` says which; ``effective`` gives what runs). The 3x3
+///   float32 (`vdpbf16ps`); about twice the product rate on CPUs with AVX512_BF16
+///   (``runsNatively``). Elsewhere the same arithmetic is emulated in portable code, slower than
+///   fp32: a precision is a result setting, so a plan made with bf16 gives bfloat16 frames on
+///   every machine (a job's shards on a mixed cluster agree). The 3x3
 ///   convolutions take it where it is faster than float32 Winograd F(6x6): up to
 ///   ``Conv2dAlgorithm/bf16MaximumSide`` outputs per side, and above where F(6x6) would not run
 ///   fused (Docs/PERFORMANCE.md).
@@ -15,18 +17,15 @@ public enum Precision: String, Sendable, Codable, CaseIterable {
     /// bfloat16 product inputs, float32 sums.
     case bf16
 
-    /// Whether this machine and build run this precision (fp32: always; bf16: x86-64 with
-    /// AVX512F, AVX512BW and AVX512_BF16, checked at run time).
-    public var isSupported: Bool {
+    /// Whether this machine runs this precision on its own instructions (fp32: always; bf16:
+    /// x86-64 with AVX512F, AVX512BW and AVX512_BF16, checked at run time) rather than in the
+    /// portable emulation.
+    public var runsNatively: Bool {
         switch self {
         case .fp32: return true
         case .bf16: return BF16Products.isAvailable
         }
     }
-
-    /// The precision the kernels run when asked for this one: itself when ``isSupported``,
-    /// ``fp32`` otherwise (the caller may tell the user).
-    public var effective: Precision { isSupported ? self : .fp32 }
 
     /// Runs `operation` with the kernels it calls from this task (and from tasks it starts) in
     /// this precision (a task-local binding: other tasks and threads are unaffected).
@@ -54,7 +53,6 @@ enum KernelContext {
     /// The precision asked for; see ``productsUseBF16`` for what runs.
     @TaskLocal static var precision: Precision = .fp32
 
-    /// Whether the large products run on bfloat16 inputs: ``precision`` is bf16 and the machine
-    /// supports it.
-    static var productsUseBF16: Bool { precision == .bf16 && BF16Products.isAvailable }
+    /// Whether the large products run on bfloat16 inputs (natively or emulated).
+    static var productsUseBF16: Bool { precision == .bf16 }
 }
