@@ -5,7 +5,7 @@ import PackageDescription
 // two libraries, as any other Swift package would (with a URL and a version instead of a path).
 let package = Package(
     name: "DubFrames",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     dependencies: [
         .package(name: "DiffDub", path: "../.."),
     ],

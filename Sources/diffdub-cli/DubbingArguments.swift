@@ -72,7 +72,7 @@ struct DubbingArguments: ParsableArguments {
     @Option(help: "Output frame rate: 25 (the original's; a video is resampled) or source (the video's own rate, every frame dubbed).")
     var fps: FrameRateArgument = .model
 
-    @Option(help: "Arithmetic of the UNet's large products: fp32, or bf16 (AVX512_BF16 CPUs; fp32 elsewhere).")
+    @Option(help: "Arithmetic of the UNet's large products: fp32, or bf16 (fast on AVX512_BF16 CPUs; emulated, slower, elsewhere). Stored in a job's plan.")
     var precision: Precision = .fp32
 
     @Option(help: "Kernel threads (default: every processor).")
@@ -125,7 +125,8 @@ struct DubbingArguments: ParsableArguments {
             referenceMode: referenceMode == .oneShot ? .oneShot : .fewShot, referenceFrame: referenceFrame,
             steps: steps, sampler: sampler, batchSize: batch,
             frameRange: frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange(), raw: raw,
-            faceRegion: crop.flatMap(FaceRegion.init(parsing:)), fit: fit, frameRate: fps.choice)
+            faceRegion: crop.flatMap(FaceRegion.init(parsing:)), fit: fit, frameRate: fps.choice,
+            precision: precision)
         let speech: DubbingRequest.Speech =
             if let hubertModel { .hubertModel(url(hubertModel)) } else { .hubertFeatures(url(hubert ?? "")) }
         let landmarks: DubbingRequest.Landmarks =
@@ -141,7 +142,7 @@ struct DubbingArguments: ParsableArguments {
                 stage2: stage2.map(url) ?? ModelStore.locate(.stage2) ?? url("stage2_state_dict.ckpt"), imageSize: imageSize),
             frames: frames,
             landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
-            options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount, precision: precision))
+            options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount))
     }
 
     /// Lip reference from one frame or the first 75.

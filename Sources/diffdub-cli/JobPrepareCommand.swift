@@ -25,6 +25,7 @@ struct JobPrepareCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        PrecisionNotice.warnIfUnsupported(dubbing.precision)
         let folder = JobFolder(URL(fileURLWithPath: job))
         let request = dubbing.request(output: folder.framesURL.path, raw: true)
         let progress = ProgressPrinter.handler(quiet: quiet)

@@ -14,7 +14,10 @@ final class ProgressPrinter: @unchecked Sendable {
     static func handler(quiet: Bool) -> ProgressHandler? {
         guard !quiet else { return nil }
         let printer = ProgressPrinter()
-        return { printer.show($0) }
+        return { report in
+            printer.show(report)
+            return .proceed
+        }
     }
 
     /// Runs `request` as a task that Ctrl-C or SIGTERM cancels, printing its progress unless

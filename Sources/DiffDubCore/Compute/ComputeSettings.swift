@@ -1,6 +1,8 @@
 import Foundation
 
 /// How a model run uses the machine: threads, reused activation memory and the allocator.
+/// Nothing here changes a result (what does is in ``DubbingOptions``, such as its
+/// ``DubbingOptions/precision``).
 ///
 /// A value handed to the thing that runs models (``Renderer/render(frames:reference:masks:latents:noise:steps:sampler:compute:progress:)``,
 /// a dubbing request), never a process-wide switch: two runs in one process can use different
@@ -11,7 +13,6 @@ import Foundation
 /// |---|---|---|
 /// | ``threads`` | active processors | element-wise kernels and the split matrix products, on the run's own kernel threads (`threads - 1` besides the caller's, at most one per processor, which spin 2 ms between jobs, as OpenMP runtimes do) |
 /// | ``bufferPoolBytes`` | 1 GiB | a diffusion step allocates the same activations as the step before; reusing them saves page faults (peak 1.7 GB against 2.4 GB per released-size UNet call) |
-/// | ``precision`` | fp32 | bf16 products are faster only where the tile size allows (Docs/PERFORMANCE.md) |
 /// | ``keepsLargeBlocksInHeap`` | true | glibc keeps blocks of 32 MiB and more in its heap instead of mapping each one (`x * 0.5` on `[1, 128, 256, 256]`: 49 ms without, 3.3 ms with) |
 ///
 /// OpenBLAS always runs single-threaded: large products are split across ``threads`` by the
@@ -25,9 +26,6 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
     /// Whether glibc is asked, once per process, to keep large freed blocks in its heap
     /// (`mallopt`; a setting of the C library, harmless to other code; no effect elsewhere).
     public var keepsLargeBlocksInHeap: Bool
-    /// The arithmetic of the UNet's large products (default ``Precision/fp32``; ``Precision/bf16``
-    /// runs as fp32 on CPUs without AVX512_BF16, see ``Precision/effective``).
-    public var precision: Precision
 
     /// The default pool size: 1 GiB, more than one released-size UNet call at 256 x 256
     /// frees per step.
@@ -36,16 +34,14 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
     /// Settings with the given values; the defaults are the tuned ones.
     public init(
         threads: Int = ProcessInfo.processInfo.activeProcessorCount,
-        bufferPoolBytes: Int = ComputeSettings.defaultBufferPoolBytes, keepsLargeBlocksInHeap: Bool = true,
-        precision: Precision = .fp32
+        bufferPoolBytes: Int = ComputeSettings.defaultBufferPoolBytes, keepsLargeBlocksInHeap: Bool = true
     ) {
         self.threads = max(1, threads)
         self.bufferPoolBytes = max(0, bufferPoolBytes)
         self.keepsLargeBlocksInHeap = keepsLargeBlocksInHeap
-        self.precision = precision
     }
 
-    private enum CodingKeys: String, CodingKey { case threads, bufferPoolBytes, keepsLargeBlocksInHeap, precision }
+    private enum CodingKeys: String, CodingKey { case threads, bufferPoolBytes, keepsLargeBlocksInHeap }
 
     /// Reads settings; absent keys keep their defaults.
     public init(from decoder: any Decoder) throws {
@@ -55,12 +51,11 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
             threads: try c.decodeIfPresent(Int.self, forKey: .threads) ?? defaults.threads,
             bufferPoolBytes: try c.decodeIfPresent(Int.self, forKey: .bufferPoolBytes) ?? defaults.bufferPoolBytes,
             keepsLargeBlocksInHeap: try c.decodeIfPresent(Bool.self, forKey: .keepsLargeBlocksInHeap)
-                ?? defaults.keepsLargeBlocksInHeap,
-            precision: try c.decodeIfPresent(Precision.self, forKey: .precision) ?? defaults.precision)
+                ?? defaults.keepsLargeBlocksInHeap)
     }
 
     /// Runs `body` with these settings: the kernels it calls on this thread or task use
-    /// ``threads``, ``precision`` and one buffer pool of ``bufferPoolBytes`` that lives as long
+    /// ``threads`` and one buffer pool of ``bufferPoolBytes`` that lives as long
     /// as the tensors allocated from it. The run's kernel threads start here and stop before it
     /// returns.
     public func run<Result>(_ body: () throws -> Result) rethrows -> Result {
@@ -73,13 +68,20 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
         let context = ComputeContext(
             threads: threads, pool: bufferPoolBytes > 0 ? TensorBufferPool(capacityBytes: bufferPoolBytes) : nil,
             workers: workers)
-        return try ComputeContext.$current.withValue(context) { try precision.run(body) }
+        return try ComputeContext.$current.withValue(context) { try body() }
     }
 
-    /// Runs `body` with these settings unless settings are already in force on this thread or
-    /// task (a model call inside a dubbing run keeps the run's settings).
+    /// Runs `body` with the settings in force on this thread or task (a model call inside a
+    /// run keeps the run's settings), or, outside any run, with these threads and a buffer pool
+    /// for this call only: no kernel threads are started (``parallelFor(_:minimumChunk:_:)``
+    /// uses Dispatch) and the allocator is left as it is, so a single model call outside a run
+    /// changes nothing in the process.
     func runIfUnset<Result>(_ body: () throws -> Result) rethrows -> Result {
-        ComputeContext.current.isBound ? try body() : try run(body)
+        if ComputeContext.current.isBound { return try body() }
+        let context = ComputeContext(
+            threads: threads, pool: bufferPoolBytes > 0 ? TensorBufferPool(capacityBytes: bufferPoolBytes) : nil,
+            workers: nil)
+        return try ComputeContext.$current.withValue(context) { try body() }
     }
 }
 

@@ -71,7 +71,7 @@ public struct ClipFaceTracker: Sendable {
         var size: (height: Int, width: Int)?
         // A stream of unknown length reports once, at the end of the pass.
         let known = source.frameCount.map { min($0, limit) }
-        let detection = ProgressTracker(stage: .faceDetection, total: known ?? 0, handler: known == nil ? nil : progress)
+        let detection = try ProgressTracker(stage: .faceDetection, total: known ?? 0, handler: known == nil ? nil : progress)
         let started = Date()
         do {
             let reader = try source.makeReader()
@@ -80,14 +80,16 @@ public struct ClipFaceTracker: Sendable {
                 if size == nil { size = (frame.height, frame.width) }
                 if allBoxes.count % options.detectEvery == 0 { last = analyzer.detector.detect(frame) }
                 allBoxes.append(last)
-                detection.report(completed: allBoxes.count)
+                try detection.report(completed: allBoxes.count)
             }
         }
         if known == nil {
-            progress?(
+            if progress?(
                 ProgressReport(
                     stage: .faceDetection, completed: allBoxes.count, total: allBoxes.count,
-                    elapsed: Date().timeIntervalSince(started)))
+                    elapsed: Date().timeIntervalSince(started))) == .stop {
+                throw CancellationError()
+            }
         }
         guard let size else { throw DubbingError.noFrames(input: source.name) }
         let chosen = allBoxes.compactMap { options.choice.pick($0) }
@@ -99,7 +101,7 @@ public struct ClipFaceTracker: Sendable {
         let centre = SIMD2(Float(region.x) + Float(region.size) / 2, Float(region.y) + Float(region.size) / 2)
         var boxes: [FaceBox?] = []
         var landmarks: [FaceLandmarks?] = []
-        let marking = ProgressTracker(stage: .faceLandmarks, total: allBoxes.count, handler: progress)
+        let marking = try ProgressTracker(stage: .faceLandmarks, total: allBoxes.count, handler: progress)
         let reader = try source.makeReader()
         while boxes.count < allBoxes.count, let frame = try reader.next() {
             let inside = allBoxes[boxes.count].filter { box in
@@ -114,7 +116,7 @@ public struct ClipFaceTracker: Sendable {
             let face = box.flatMap { analyzer.faces(in: frame, boxes: [$0]).first }
             boxes.append(face?.box)
             landmarks.append(face?.landmarks)
-            marking.report(completed: boxes.count)
+            try marking.report(completed: boxes.count)
         }
         return ClipFaces(
             region: region, landmarks: LandmarkSmoothing.smoothed(landmarks, radius: options.smoothingRadius),

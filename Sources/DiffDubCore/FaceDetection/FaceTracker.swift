@@ -59,7 +59,7 @@ public struct FaceTracker: Sendable {
         // Landmark pass.
         var landmarks = [FaceLandmarks?](repeating: nil, count: chosen.count)
         let wanted = planned.indices.filter { planned[$0].box != nil }
-        let marking = ProgressTracker(stage: .faceLandmarks, total: wanted.count, handler: progress)
+        let marking = try ProgressTracker(stage: .faceLandmarks, total: wanted.count, handler: progress)
         if !wanted.isEmpty {
             let reader = try source.makeReader()
             var index = 0
@@ -68,7 +68,7 @@ public struct FaceTracker: Sendable {
                 if let box = planned[index].box {
                     landmarks[index] = analyzer.faces(in: frame, boxes: [box]).first?.landmarks
                     done += 1
-                    marking.report(completed: done)
+                    try marking.report(completed: done)
                 }
                 index += 1
             }
@@ -113,7 +113,7 @@ public struct FaceTracker: Sendable {
         var previous: [Float] = []
         let known = source.frameCount.map { min($0, limit) }
         // A stream of unknown length reports once, at the end of the pass.
-        let detection = ProgressTracker(stage: .faceDetection, total: known ?? 0, handler: known == nil ? nil : progress)
+        let detection = try ProgressTracker(stage: .faceDetection, total: known ?? 0, handler: known == nil ? nil : progress)
         let started = Date()
         let reader = try source.makeReader()
         var last: [FaceBox] = []
@@ -128,14 +128,16 @@ public struct FaceTracker: Sendable {
             let thumbnail = options.shotCuts.thumbnail(of: frame)
             differences.append(previous.isEmpty ? 0 : ShotCutDetector.difference(previous, thumbnail))
             previous = thumbnail
-            detection.report(completed: boxes.count)
+            try detection.report(completed: boxes.count)
         }
         guard let size else { throw DubbingError.noFrames(input: source.name) }
         if known == nil {
-            progress?(
+            if progress?(
                 ProgressReport(
                     stage: .faceDetection, completed: boxes.count, total: boxes.count,
-                    elapsed: Date().timeIntervalSince(started)))
+                    elapsed: Date().timeIntervalSince(started))) == .stop {
+                throw CancellationError()
+            }
         }
         return (boxes, differences, size)
     }

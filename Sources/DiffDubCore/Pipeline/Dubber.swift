@@ -11,9 +11,9 @@ import Foundation
 /// 3. rendering: for each frame, DDIM inpainting of its mouth region (landmark 30 mask) with
 ///    its lip latent, the reference frame as `x_ref` and one noise image shared by all frames.
 ///
-/// A whole dub, from files or values, is a `DubbingRequest` (DiffDubIO); the three steps are
-/// public for programs that run them separately (a job that prepares latents once and renders
-/// frames on many machines).
+/// A whole dub is a ``DubbingSession``: it holds a dubber (and the face and speech models),
+/// prepares a ``DubbingPlan`` per clip and renders it in one loop; the three steps here are
+/// public for programs that run them separately.
 public struct Dubber: Sendable {
     /// Stage 1.
     public let renderer: Renderer
@@ -44,7 +44,7 @@ public struct Dubber: Sendable {
     ///
     /// - Throws: ``DubbingError/maskFailed(frame:reason:)`` when a face's landmarks give no
     ///   crop.
-    public func referenceLatents(of faces: [FaceFrame], batchSize: Int = 8) throws -> Tensor {
+    public func referenceLatents(of faces: [FaceFrame], batchSize: Int = 8, precision: Precision = .fp32) throws -> Tensor {
         var crops: [RGBImage] = []
         for (i, face) in faces.enumerated() {
             do {
@@ -56,7 +56,7 @@ public struct Dubber: Sendable {
         var parts: [Tensor] = []
         for start in stride(from: 0, to: crops.count, by: max(1, batchSize)) {
             let batch = Array(crops[start..<min(crops.count, start + max(1, batchSize))])
-            parts.append(try renderer.encode(RGBImage.normalizedBatch(batch)))
+            parts.append(try renderer.encode(RGBImage.normalizedBatch(batch), precision: precision))
         }
         return parts.count == 1 ? parts[0] : concat(parts, axis: 0)
     }
@@ -73,7 +73,7 @@ public struct Dubber: Sendable {
     /// frames exactly as the original writes them (`uint8(trunc(255 * (x + 1) / 2))`).
     public func render(
         faces: [FaceFrame], latents: Tensor, reference: FaceFrame, noise: Tensor, steps: Int,
-        sampler: any Sampler = DDIMSampler(), progress: SamplingProgress? = nil
+        sampler: any Sampler = DDIMSampler(), precision: Precision = .fp32, progress: SamplingProgress? = nil
     ) throws -> [RGBImage] {
         let s = imageSize
         guard noise.shape == noiseShape else { throw DubbingError.invalidNoise(shape: noise.shape, expected: noiseShape) }
@@ -82,7 +82,7 @@ public struct Dubber: Sendable {
         let masks = Tensor(shape: [faces.count, 1, s, s], scalars: Array(keep.joined()))
         let rendered = try renderer.render(
             frames: frames, reference: reference.image.normalizedTensor().reshaped([1, 3, s, s]), masks: masks,
-            latents: latents, noise: noise, steps: steps, sampler: sampler, progress: progress)
+            latents: latents, noise: noise, steps: steps, sampler: sampler, precision: precision, progress: progress)
         return (0..<faces.count).map { RGBImage(unitTensor: rendered, index: $0, quantization: .truncate) }
     }
 
@@ -158,16 +158,17 @@ public struct Dubber: Sendable {
         // 1. Reference latents.
         try checkCancellation()
         let references = try referenceFaces(source: source, regions: regions, landmarks: landmarks, options: options)
-        let tracker = ProgressTracker(stage: .referenceLatents, total: references.encoded.count, handler: progress)
-        let encoded = try referenceLatents(of: references.encoded, batchSize: options.batchSize)
-        tracker.report(completed: references.encoded.count)
+        let tracker = try ProgressTracker(stage: .referenceLatents, total: references.encoded.count, handler: progress)
+        let encoded = try referenceLatents(
+            of: references.encoded, batchSize: options.batchSize, precision: options.precision)
+        try tracker.report(completed: references.encoded.count)
         let referenceLatents = Self.arrange(encoded, mode: options.referenceMode, count: options.referenceCount)
 
         // 2. Lip latents, one per output frame.
         try checkCancellation()
-        let lipTracker = ProgressTracker(stage: .lipLatents, total: 1, handler: progress)
+        let lipTracker = try ProgressTracker(stage: .lipLatents, total: 1, handler: progress)
         let lip = try lipLatents(hubert: hubert, referenceLatents: referenceLatents)
-        lipTracker.report(completed: 1)
+        try lipTracker.report(completed: 1)
         let rows = planned.isEmpty ? Tensor(zeros: [0, lip.shape[1]]) : timeline.latents(lip, forOutputs: planned)
 
         return DubbingPlan(
@@ -200,49 +201,7 @@ public struct Dubber: Sendable {
             indices.map { slice(plan.lipLatents, axis: 0, ($0 - plan.firstFrame)..<($0 - plan.firstFrame + 1)) }, axis: 0)
         return try render(
             faces: faces, latents: latents, reference: plan.reference, noise: plan.noise, steps: plan.options.steps,
-            sampler: plan.options.sampler.sampler, progress: progress)
-    }
-
-    /// Renders every frame of `plan`, reading its input frames from `source`, and writes the
-    /// output frames to `sink` in order.
-    package func render(
-        _ plan: DubbingPlan, from source: any FrameSource, to sink: any FrameSink, progress: ProgressHandler?,
-        checkCancellation: @escaping () throws -> Void
-    ) throws {
-        let reader = try PlannedFrameReader(source: source, sources: plan.frames.map(\.source))
-        let tracker = ProgressTracker(stage: .rendering, total: plan.frames.count, handler: progress)
-        var done = 0
-        var batch: [(index: Int, input: RGBImage, face: FaceFrame)] = []
-        func flush() throws {
-            guard !batch.isEmpty else { return }
-            try checkCancellation()
-            let outputs = try render(plan, frames: batch.map(\.index), faces: batch.map(\.face)) { step, steps in
-                try checkCancellation()
-                tracker.report(completed: done, step: step, stepCount: steps)
-            }
-            for (item, rendered) in zip(batch, outputs) {
-                try sink.write(try plan.output(ofFrame: item.index, rendered: rendered, input: item.input), index: item.index)
-            }
-            done += batch.count
-            tracker.report(completed: done)
-            batch.removeAll(keepingCapacity: true)
-        }
-        // The plan's batches (shared with job shards): a batch is rendered once its last frame is read.
-        let lastOfBatch = Set(plan.batches(in: plan.outputFrames).compactMap(\.last))
-        for index in plan.outputFrames {
-            let input = try reader.next()
-            guard let face = try plan.face(ofFrame: index, input: input) else {
-                // No face: the frame passes through unchanged, in order.
-                try flush()
-                try sink.write(try plan.output(ofFrame: index, rendered: nil, input: input), index: index)
-                done += 1
-                tracker.report(completed: done)
-                continue
-            }
-            batch.append((index, input, face))
-            if lastOfBatch.contains(index) { try flush() }
-        }
-        try flush()
+            sampler: plan.options.sampler.sampler, precision: plan.options.precision, progress: progress)
     }
 
     /// The number of frames of a source that does not know it, by reading it once.

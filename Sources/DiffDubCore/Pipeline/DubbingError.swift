@@ -33,6 +33,10 @@ public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equata
     case spoolFailed(path: String, reason: String)
     /// An input holds a NaN or an infinity (`index` of the first, in the input's own layout).
     case nonFinite(input: String, index: [Int], value: Float)
+    /// Speech features of the wrong shape for the stage-2 model.
+    case invalidSpeechFeatures(input: String, shape: [Int], expected: String)
+    /// The inputs need a model the session was made without (a face analyzer, a speech encoder).
+    case missingModel(String)
 
     /// One line saying what is wrong.
     public var description: String {
@@ -62,6 +66,9 @@ public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equata
         case .missingFrame(let input, let frame, let frames):
             "\(input): the clip has \(frames) frame(s) and ends before frame \(frame)"
         case .spoolFailed(let path, let reason): "\(path): cannot keep the frames for reading out of order: \(reason)"
+        case .invalidSpeechFeatures(let input, let shape, let expected):
+            "\(input): Hubert features of shape \(shape); expected \(expected)"
+        case .missingModel(let what): "the dubbing session has no \(what)"
         case .nonFinite(let input, let index, let value):
             "\(input): element \(index) is \(value) (NaN or infinite values are refused)"
         }

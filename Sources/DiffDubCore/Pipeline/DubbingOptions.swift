@@ -1,4 +1,8 @@
-/// The settings of one dubbing run that do not come from files.
+/// The settings of one dubbing run that do not come from files: everything besides the inputs
+/// that changes the output (steps, sampler, precision, fit, frame rate, reference frames, face
+/// square, raw output). They are stored in the plan (``DubbingPlan/options``) and so in a job
+/// folder, so that every shard of a job renders as a whole dub does. How the machine runs them
+/// (threads, memory) is ``ComputeSettings``, which never changes the output.
 public struct DubbingOptions: Sendable, Hashable, Codable {
     /// How reference latents are chosen (default one-shot).
     public var referenceMode: ReferenceMode
@@ -27,6 +31,10 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
     public var fit: TimelineFit
     /// The rate of the output frames (default ``FrameRateChoice/model``, 25 fps as the original).
     public var frameRate: FrameRateChoice
+    /// The arithmetic of the renderer's large products (default ``Precision/fp32``, the
+    /// reference; ``Precision/bf16`` runs as fp32 where the CPU lacks AVX512_BF16, see
+    /// ``Precision/effective``).
+    public var precision: Precision
 
     /// The output frame rate of a run.
     public enum FrameRateChoice: String, Sendable, Hashable, Codable, CaseIterable {
@@ -42,8 +50,9 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
         referenceMode: ReferenceMode = .oneShot, referenceFrame: Int = 0, referenceCount: Int = 75,
         steps: Int = 20, sampler: SamplerKind = .ddim, batchSize: Int = 1, frameRange: FrameRange = FrameRange(),
         raw: Bool = false, faceRegion: FaceRegion? = nil, fit: TimelineFit = .speech,
-        frameRate: FrameRateChoice = .model
+        frameRate: FrameRateChoice = .model, precision: Precision = .fp32
     ) {
+        self.precision = precision
         self.referenceMode = referenceMode
         self.referenceFrame = referenceFrame
         self.referenceCount = referenceCount
@@ -59,7 +68,7 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case referenceMode, referenceFrame, referenceCount, steps, sampler, batchSize, frameRange, raw, faceRegion
-        case fit, frameRate
+        case fit, frameRate, precision
     }
 
     /// Reads options; keys that are absent keep their defaults.
@@ -77,7 +86,8 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
             raw: try c.decodeIfPresent(Bool.self, forKey: .raw) ?? defaults.raw,
             faceRegion: try c.decodeIfPresent(FaceRegion.self, forKey: .faceRegion),
             fit: try c.decodeIfPresent(TimelineFit.self, forKey: .fit) ?? defaults.fit,
-            frameRate: try c.decodeIfPresent(FrameRateChoice.self, forKey: .frameRate) ?? defaults.frameRate)
+            frameRate: try c.decodeIfPresent(FrameRateChoice.self, forKey: .frameRate) ?? defaults.frameRate,
+            precision: try c.decodeIfPresent(Precision.self, forKey: .precision) ?? defaults.precision)
     }
 
     /// Checks the values that do not depend on the inputs.

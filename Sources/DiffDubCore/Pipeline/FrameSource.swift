@@ -25,8 +25,12 @@ public protocol FrameReader: AnyObject {
 /// it fails or is cancelled it calls ``discard()`` instead, so an output appears only when
 /// complete and a finished output is never removed behind the caller's back.
 public protocol FrameSink: AnyObject, Sendable {
-    /// Stores output frame `index` (indices increase by one from the first rendered frame).
+    /// Stores output frame `index` (indices increase from the first rendered frame).
     func write(_ frame: RGBImage, index: Int) throws
+    /// Whether the sink holds output frame `index` already (a resumed job's rendered frames):
+    /// the render loop skips a batch whose frames it all holds, and writes only the missing
+    /// frames of the others. Default `false`.
+    func holdsFrame(_ index: Int) -> Bool
     /// Completes the output (moves it into place); called once, after the last frame.
     func finish() throws
     /// Abandons the output, removing anything partial; called when the run fails or is
@@ -35,6 +39,8 @@ public protocol FrameSink: AnyObject, Sendable {
 }
 
 extension FrameSink {
+    /// Holds no frame ahead of the run.
+    public func holdsFrame(_ index: Int) -> Bool { false }
     /// Nothing to complete (a sink that keeps frames in memory or hands them on).
     public func finish() throws {}
     /// Nothing to remove.

@@ -74,7 +74,27 @@ public struct ProgressReport: Sendable, Equatable {
 }
 
 /// Receives progress reports; called on the thread doing the work.
-public typealias ProgressHandler = @Sendable (ProgressReport) -> Void
+///
+/// Its answer decides whether the run goes on: ``ProgressAction/stop`` ends it at the next
+/// denoising step (or frame, or stage), as cancelling its task does: the run throws
+/// `CancellationError` and removes its partial output.
+///
+/// ```swift
+/// try await session.render(plan, from: .clip(source), into: sink) { report in
+///     print(report.stage, report.completed, report.total)
+///     return report.completed >= 10 ? .stop : .proceed
+/// }
+/// ```
+public typealias ProgressHandler = @Sendable (ProgressReport) -> ProgressAction
+
+/// What a ``ProgressHandler`` answers: go on, or stop the run.
+public enum ProgressAction: Sendable, Hashable {
+    /// Go on.
+    case proceed
+    /// Stop at the next denoising step, frame or stage; the run throws `CancellationError` and
+    /// removes its partial output.
+    case stop
+}
 
 /// Measures a stage's elapsed time and emits ``ProgressReport``s to a handler.
 package struct ProgressTracker: Sendable {
@@ -84,19 +104,26 @@ package struct ProgressTracker: Sendable {
     private let started: Date
 
     /// Starts timing `stage` with `total` units; reports go to `handler` (none if `nil`).
-    package init(stage: ProgressStage, total: Int, handler: ProgressHandler?) {
+    ///
+    /// - Throws: `CancellationError` when the handler answers ``ProgressAction/stop`` to the
+    ///   first report.
+    package init(stage: ProgressStage, total: Int, handler: ProgressHandler?) throws {
         self.stage = stage
         self.total = total
         self.handler = handler
         self.started = Date()
-        handler?(ProgressReport(stage: stage, completed: 0, total: total, elapsed: 0))
+        if handler?(ProgressReport(stage: stage, completed: 0, total: total, elapsed: 0)) == .stop {
+            throw CancellationError()
+        }
     }
 
     /// Reports `completed` units done (and `step` of `stepCount` steps of the next).
-    package func report(completed: Int, step: Int? = nil, stepCount: Int? = nil) {
-        handler?(
-            ProgressReport(
-                stage: stage, completed: completed, total: total, step: step, stepCount: stepCount,
-                elapsed: Date().timeIntervalSince(started)))
+    ///
+    /// - Throws: `CancellationError` when the handler answers ``ProgressAction/stop``.
+    package func report(completed: Int, step: Int? = nil, stepCount: Int? = nil) throws {
+        let report = ProgressReport(
+            stage: stage, completed: completed, total: total, step: step, stepCount: stepCount,
+            elapsed: Date().timeIntervalSince(started))
+        if handler?(report) == .stop { throw CancellationError() }
     }
 }

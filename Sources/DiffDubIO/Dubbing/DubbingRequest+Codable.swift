@@ -106,7 +106,7 @@ extension DubbingRequest.Models: Codable {
         switch self {
         case .files(let stage1, let stage2, let imageSize):
             try encodeCase(encoder, "files", Files(stage1: stage1.path, stage2: stage2.path, imageSize: imageSize))
-        case .loaded: throw DubbingRequestError.notEncodable(part: "models")
+        case .loaded, .session: throw DubbingRequestError.notEncodable(part: "models")
         }
     }
 }

@@ -2,11 +2,15 @@ import DiffDubCore
 import Foundation
 
 extension DubbingRequest {
-    /// Checks the inputs, loads the models, dubs and writes the output.
+    /// Checks the inputs, loads the models (unless ``models`` is a session), dubs and writes the
+    /// output: ``makeSession(rendererOnly:)``, ``makeInputs(for:)``, then the session's
+    /// ``DubbingSession/prepare(_:options:compute:progress:)`` and
+    /// ``DubbingSession/render(_:from:into:blocks:compute:progress:)``.
     ///
     /// The work runs on a thread of its own (the calling task is not blocked); the kernels use
-    /// ``compute``. Cancelling the calling task stops the run at the next denoising step or
-    /// frame, removes the partial output and throws `CancellationError`.
+    /// ``compute``. Cancelling the calling task, or `progress` answering ``ProgressAction/stop``,
+    /// stops the run at the next denoising step or frame, removes the partial output and throws
+    /// `CancellationError`.
     ///
     /// - Parameter progress: reports of every stage, at least once per denoising step while
     ///   rendering (called on the working thread).
@@ -15,24 +19,7 @@ extension DubbingRequest {
     /// - Throws: ``DubbingRequestError``, ``DubbingError`` and the readers' errors (each names
     ///   the file), `CancellationError`.
     public func run(progress: ProgressHandler? = nil) async throws -> DubbingSummary {
-        try Task.checkCancellation()
-        let flag = CancellationFlag()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DubbingSummary, any Error>) in
-                let thread = Thread {
-                    continuation.resume(
-                        with: Result {
-                            try self.runSynchronously(progress: progress) {
-                                if flag.isCancelled { throw CancellationError() }
-                            }
-                        })
-                }
-                thread.stackSize = 16 << 20
-                thread.start()
-            }
-        } onCancel: {
-            flag.cancel()
-        }
+        try await runOnOwnThread { check in try self.runSynchronously(progress: progress, checkCancellation: check) }
     }
 
     /// ``run(progress:)`` on the calling thread; `checkCancellation` is called between frames
@@ -42,61 +29,69 @@ extension DubbingRequest {
     ) throws -> DubbingSummary {
         try options.validate()
         try checkFilesExist()
-        return try compute.run {
-            let inputs = try prepareInputs(progress: progress, checkCancellation: checkCancellation)
-            try checkCancellation()
-            let plan = try inputs.plan(progress: progress, checkCancellation: checkCancellation)
-            try FrameOutput.writing(to: try makeSink(rate: plan.frameRate)) { sink in
-                try inputs.dubber.render(
-                    plan, from: inputs.source, to: sink, progress: progress, checkCancellation: checkCancellation)
-            }
-            return DubbingSummary(plan: plan)
-        }
+        let session = try makeSession(progress: progress)
+        try checkCancellation()
+        let inputs = try makeInputs(for: session)
+        let plan = try session.prepareSynchronously(
+            inputs, options: options, compute: compute, progress: progress, checkCancellation: checkCancellation)
+        _ = try session.renderSynchronously(
+            plan, from: .clip(inputs.frames), into: try makeSink(rate: plan.frameRate), compute: compute,
+            progress: progress, checkCancellation: checkCancellation)
+        return DubbingSummary(plan: plan)
     }
 
-    /// Everything the pipeline needs, read and checked.
-    package struct PreparedInputs {
-        /// The models.
-        package var dubber: Dubber
-        /// The frames (a video counted ahead).
-        package var source: any FrameSource
-        /// The rate the frames are read at (a video's), if they have one.
-        package var sourceRate: FrameRate?
-        /// The landmarks of every input frame.
-        package var track: LandmarkTrack
-        /// The square dubbed in each input frame.
-        package var regions: FaceRegions
-        /// The speech features.
-        package var hubert: Tensor
-        /// `x_T`.
-        package var noise: Tensor
-        /// The options.
-        package var options: DubbingOptions
-
-        /// The dub's plan (``Dubber/plan(frames:landmarks:regions:hubert:noise:options:sourceRate:progress:checkCancellation:)``).
-        package func plan(progress: ProgressHandler?, checkCancellation: () throws -> Void) throws -> DubbingPlan {
-            try dubber.plan(
-                frames: source, landmarks: track, regions: regions, hubert: hubert, noise: noise, options: options,
-                sourceRate: sourceRate, progress: progress, checkCancellation: checkCancellation)
+    /// The session of ``models``: the checkpoints read and paired (or the models given), with
+    /// the face analyzer when the landmarks are detected and the speech encoder when features
+    /// are computed from the audio, unless `rendererOnly` (a job shard renders from a stored
+    /// plan and needs neither).
+    public func makeSession(rendererOnly: Bool = false, progress: ProgressHandler? = nil) throws -> DubbingSession {
+        let loading = try ProgressTracker(stage: .loadingModels, total: 1, handler: progress)
+        let given: DubbingSession
+        switch models {
+        case .session(let session): given = session
+        case .loaded(let dubber): given = DubbingSession(dubber: dubber)
+        case .files(let stage1, let stage2, let imageSize):
+            given = try DubbingSession(
+                renderer: Renderer(checkpoint: stage1, imageSize: imageSize),
+                lipPredictor: LipLatentPredictor(checkpoint: stage2))
         }
+        guard !rendererOnly else {
+            try loading.report(completed: 1)
+            return given
+        }
+        var faceAnalyzer = given.faceAnalyzer
+        if faceAnalyzer == nil, case .detect(let detection) = landmarks {
+            faceAnalyzer = try FaceModelFiles.analyzer(detector: detection.detector, landmarkModel: detection.landmarkModel)
+        }
+        var speechEncoder = given.speechEncoder
+        if speechEncoder == nil, case .hubertModel(let folder) = speech {
+            speechEncoder = try HubertFeatureExtractor(modelFolder: folder)
+        }
+        try loading.report(completed: 1)
+        return DubbingSession(dubber: given.dubber, faceAnalyzer: faceAnalyzer, speechEncoder: speechEncoder)
     }
 
-    /// Loads the models and reads every input, checking shapes, counts and values, in the
-    /// order of their cost (face detection last).
-    package func prepareInputs(
-        progress: ProgressHandler?, checkCancellation: @escaping () throws -> Void
-    ) throws -> PreparedInputs {
-        if case .detect(let detection) = landmarks {
+    /// Reads every input of the request for `session` (whose models fix the shapes), checking
+    /// what can be checked before any model runs: the noise's shape, the audio of a video
+    /// output, the landmarks against the frames' names; a video is counted ahead (without
+    /// converting pixels) so the timeline is settled before any model runs.
+    public func makeInputs(for session: DubbingSession) throws -> DubbingInputs {
+        if case .detect(let detection) = landmarks, session.faceAnalyzer == nil {
             // Fail before any long work when a face model is missing.
             _ = try FaceModelFiles.detector(detection.detector)
             _ = try FaceModelFiles.landmarkModel(detection.landmarkModel)
         }
-        let loading = ProgressTracker(stage: .loadingModels, total: 1, handler: progress)
-        let dubber = try loadModels()
-        loading.report(completed: 1)
-        try checkCancellation()
-        let hubert = try readHubert(for: dubber.lipPredictor.configuration, progress: progress)
-        let noise = try readNoise(shape: dubber.noiseShape)
+        let speechInput: DubbingInputs.Speech
+        switch speech {
+        case .hubertFeatures(let url): speechInput = .features(try NumPyFile.readTensor(url), name: url.path)
+        case .features(let tensor): speechInput = .features(tensor, name: "the Hubert features")
+        case .hubertModel:
+            guard let audio else { throw DubbingRequestError.audioRequired }
+            let clip = try AudioFile.read(audio)
+            guard !clip.isSilent else { throw AudioError.silent(path: audio.path) }
+            speechInput = .waveform(samples: clip.mono().samples, sampleRate: clip.sampleRate, name: audio.path)
+        }
+        let noiseTensor = try readNoise(shape: session.dubber.noiseShape)
         if let audio, case .video = output {
             let clip = try AudioFile.read(audio)
             guard clip.frameCount > 0 else { throw DubbingRequestError.emptyAudio(path: audio.path) }
@@ -105,46 +100,26 @@ extension DubbingRequest {
         var (source, frameNames) = try openFrames()
         var sourceRate: FrameRate?
         if let video = source as? VideoFileSource {
-            // A video's length is only known once decoded: count it (without converting pixels)
-            // so that the timeline and the landmarks are settled before any model runs.
             sourceRate = video.rate
             source = CountedFrameSource(base: video, frameCount: try video.countFrames())
         }
-        let track: LandmarkTrack
-        var regions = FaceRegions(options.faceRegion)
+        let landmarkInput: DubbingInputs.Landmarks
         switch landmarks {
-        case .detect(let detection):
-            try checkCancellation()
-            let faces = try trackFaces(in: source, detection: detection, imageSize: dubber.imageSize, progress: progress)
-            track = faces.landmarkTrack
-            if options.faceRegion == nil { regions = faces.regions }
-        case .file(let url):
-            track = try landmarkTrack(url, frameNames: frameNames)
-            try Self.checkFinite(track, input: url.path)
-        case .track(let given):
-            track = given
-            try Self.checkFinite(track, input: "the landmark track")
+        case .detect(let detection): landmarkInput = .detect(detection.tracking)
+        case .file(let url): landmarkInput = .track(try landmarkTrack(url, frameNames: frameNames), name: url.path)
+        case .track(let given): landmarkInput = .track(given, name: "the landmark track")
         }
-        return PreparedInputs(
-            dubber: dubber, source: source, sourceRate: sourceRate, track: track, regions: regions, hubert: hubert,
-            noise: noise, options: options)
+        var seed: UInt64 = 0
+        if case .seed(let value) = noise { seed = value }
+        return DubbingInputs(
+            frames: source, frameRate: sourceRate, landmarks: landmarkInput, speech: speechInput, noise: noiseTensor,
+            noiseSeed: seed)
     }
 
-    /// The dubber: the loaded models, or the checkpoints read and paired.
-    public func loadModels() throws -> Dubber {
-        switch models {
-        case .loaded(let dubber):
-            return dubber
-        case .files(let stage1, let stage2, let imageSize):
-            return try Dubber(
-                renderer: Renderer(checkpoint: stage1, imageSize: imageSize),
-                lipPredictor: LipLatentPredictor(checkpoint: stage2))
-        }
-    }
-
-    /// Tracks the face through `source` (``FaceTracker``: shots, a smoothed square per frame,
-    /// landmarks), with ``DubbingOptions/faceRegion`` as a fixed square when set; frames whose
-    /// mouth mask would be empty at `imageSize` are kept unchanged.
+    /// Tracks the face through `source` as a run of this request does
+    /// (``DubbingSession/trackFaces(in:tracking:faceRegion:progress:)``), with the face models of
+    /// `detection` and ``DubbingOptions/faceRegion``; the renderer's `imageSize` decides which
+    /// frames have a usable mouth mask.
     public func trackFaces(
         in source: any FrameSource, detection: FaceDetection, imageSize: Int, progress: ProgressHandler? = nil
     ) throws -> FaceTrack {
@@ -155,69 +130,60 @@ extension DubbingRequest {
             .checkingMasks(imageSize: imageSize)
     }
 
-    func checkFilesExist() throws {
-        var required: [(String, URL)] = []
-        switch speech {
-        case .hubertFeatures(let url): required.append(("Hubert features", url))
-        case .hubertModel(let url):
-            required.append(("Hubert model folder", url))
-            if audio == nil { throw DubbingRequestError.audioRequired }
-        case .features: break
-        }
+    /// Every file or folder the request reads, by role (checkpoints first); the one list that
+    /// checks they exist and that a job fingerprints.
+    package func inputFiles() throws -> [(role: String, url: URL)] {
+        var files: [(String, URL)] = []
         if case .files(let stage1, let stage2, _) = models {
-            required += [("stage-1 checkpoint", stage1), ("stage-2 checkpoint", stage2)]
+            files += [(InputRole.stage1, stage1), (InputRole.stage2, stage2)]
         }
         switch frames {
-        case .video(let url): required.append(("video", url))
-        case .frameFolder(let url): required.append(("frame folder", url))
-        case .image(let url): required.append(("image", url))
+        case .video(let url): files.append((InputRole.video, url))
+        case .frameFolder(let url): files.append((InputRole.frameFolder, url))
+        case .image(let url): files.append((InputRole.image, url))
         case .source: break
         }
         switch landmarks {
-        case .file(let url): required.append(("landmarks", url))
+        case .file(let url): files.append((InputRole.landmarks, url))
         case .detect(let detection):
-            if let url = detection.detector { required.append(("face detector", url)) }
-            if let url = detection.landmarkModel { required.append(("landmark model", url)) }
+            if case .session(let session) = models, session.faceAnalyzer != nil { break }
+            files.append((InputRole.faceDetector, try FaceModelFiles.detector(detection.detector)))
+            files.append((InputRole.landmarkModel, try FaceModelFiles.landmarkModel(detection.landmarkModel)))
         case .track: break
         }
-        if let audio { required.append(("audio", audio)) }
-        if case .file(let url) = noise { required.append(("noise", url)) }
-        for (role, url) in required where !FileManager.default.fileExists(atPath: url.path) {
-            throw DubbingRequestError.missingFile(role: role, path: url.path)
+        switch speech {
+        case .hubertFeatures(let url): files.append((InputRole.hubertFeatures, url))
+        case .hubertModel(let url): files.append((InputRole.hubertModel, url))
+        case .features: break
         }
+        if let audio { files.append((InputRole.audio, audio)) }
+        if case .file(let url) = noise { files.append((InputRole.noise, url)) }
+        return files
     }
 
-    private func readHubert(
-        for configuration: LipLatentPredictorConfiguration, progress: ProgressHandler?
-    ) throws -> Tensor {
-        let features: Tensor
-        let input: String
-        switch speech {
-        case .hubertFeatures(let url):
-            input = url.path
-            features = try NumPyFile.readTensor(url)
-        case .hubertModel(let folder):
-            guard let audio else { throw DubbingRequestError.audioRequired }
-            input = audio.path
-            let tracker = ProgressTracker(stage: .speechFeatures, total: 1, handler: progress)
-            features = try HubertFeatureExtractor(modelFolder: folder).features(forAudioAt: audio)
-            tracker.report(completed: 1)
-        case .features(let tensor):
-            input = "the Hubert features"
-            features = tensor
+    /// The roles of ``inputFiles()``.
+    package enum InputRole {
+        static let stage1 = "stage-1 checkpoint"
+        static let stage2 = "stage-2 checkpoint"
+        static let video = "video"
+        static let frameFolder = "frame folder"
+        static let image = "image"
+        static let landmarks = "landmarks"
+        static let faceDetector = "face detector"
+        static let landmarkModel = "landmark model"
+        static let hubertFeatures = "Hubert features"
+        static let hubertModel = "Hubert model folder"
+        static let audio = "audio"
+        static let noise = "noise"
+    }
+
+    /// Refuses a request whose files do not exist (naming the first) or that computes features
+    /// without audio.
+    func checkFilesExist() throws {
+        if case .hubertModel = speech, audio == nil { throw DubbingRequestError.audioRequired }
+        for (role, url) in try inputFiles() where !FileManager.default.fileExists(atPath: url.path) {
+            throw DubbingRequestError.missingFile(role: role, path: url.path)
         }
-        let shape = features.rank == 4 && features.shape[0] == 1 ? Array(features.shape.dropFirst()) : features.shape
-        let expected = "[\(configuration.hubertLayers), T, \(configuration.audioWidth)] (or with a leading 1)"
-        guard shape.count == 3 else {
-            let hint = shape.count == 2 ? ": every hidden state is needed, not only the last layer" : ""
-            throw DubbingRequestError.invalidHubert(input: input, shape: features.shape, expected: expected + hint)
-        }
-        guard shape[0] == configuration.hubertLayers, shape[2] == configuration.audioWidth, shape[1] > 0 else {
-            throw DubbingRequestError.invalidHubert(
-                input: input, shape: features.shape, expected: expected + " to match the stage-2 checkpoint")
-        }
-        try Self.checkFinite(features, input: input)
-        return features
     }
 
     private func readNoise(shape: [Int]) throws -> Tensor {
@@ -236,7 +202,7 @@ extension DubbingRequest {
         guard tensor.shape == shape || [1] + tensor.shape == shape else {
             throw DubbingRequestError.invalidNoise(input: input, shape: tensor.shape, expected: shape)
         }
-        try Self.checkFinite(tensor, input: input)
+        try DubbingSession.checkFinite(tensor, input: input)
         return tensor.reshaped(shape)
     }
 
@@ -300,29 +266,6 @@ extension DubbingRequest {
         }
         return .perFrame(table.map(\.landmarks))
     }
-
-    /// Refuses a tensor holding NaN or infinite values, naming `input` and the first bad index.
-    static func checkFinite(_ tensor: Tensor, input: String) throws {
-        guard let bad = tensor.firstNonFinite() else { return }
-        throw DubbingError.nonFinite(input: input, index: bad.index, value: bad.value)
-    }
-
-    /// Refuses landmarks holding NaN or infinite coordinates, naming `input`, the frame and point.
-    static func checkFinite(_ track: LandmarkTrack, input: String) throws {
-        let frames: [FaceLandmarks?] =
-            switch track {
-            case .perFrame(let all): all
-            case .fixed(let one): [one]
-            case .detected(let all): all
-            }
-        for (frame, landmarks) in frames.enumerated() {
-            guard let landmarks else { continue }
-            if let point = landmarks.points.firstIndex(where: { !$0.x.isFinite || !$0.y.isFinite }) {
-                let p = landmarks.points[point]
-                throw DubbingError.nonFinite(input: input, index: [frame, point], value: p.x.isFinite ? p.y : p.x)
-            }
-        }
-    }
 }
 
 /// A frame source whose length was counted ahead (a decoded video).
@@ -337,16 +280,4 @@ struct CountedFrameSource: FrameSource {
     }
 
     func makeReader() throws -> any FrameReader { try base.makeReader() }
-}
-
-/// Set from a task's cancellation handler, read by the working thread.
-final class CancellationFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cancelled = false
-
-    /// Whether ``cancel()`` was called.
-    var isCancelled: Bool { lock.withLock { cancelled } }
-
-    /// Marks the run cancelled.
-    func cancel() { lock.withLock { cancelled = true } }
 }

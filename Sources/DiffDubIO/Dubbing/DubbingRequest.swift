@@ -27,8 +27,12 @@ public struct DubbingRequest: Sendable {
         /// Stage-1 and stage-2 checkpoints (`stage1_state_dict.ckpt`, `stage2_state_dict.ckpt`, or
         /// their safetensors conversions); `imageSize` overrides the size the stage-1 weights imply.
         case files(stage1: URL, stage2: URL, imageSize: Int? = nil)
-        /// Models already in memory.
+        /// Models already in memory (stage 1 and stage 2; face and speech models are loaded
+        /// from the request's files when it needs them).
         case loaded(Dubber)
+        /// A session loaded once and shared by any number of requests (an app, a server): its
+        /// face analyzer and speech encoder are used when it has them.
+        case session(DubbingSession)
     }
 
     /// The clip to dub.
@@ -125,7 +129,8 @@ public struct DubbingRequest: Sendable {
     public var options: DubbingOptions
     /// The output.
     public var output: Output
-    /// Threads and memory of the run (default: tuned for this machine).
+    /// Threads and memory of the run (default: tuned for this machine); nothing in them changes
+    /// the output (that is ``options``).
     public var compute: ComputeSettings
 
     /// A request; `noise`, `options` and `compute` default to seed 0, the original's settings

@@ -62,10 +62,10 @@ public struct FrameSlices {
 
     /// Writes every frame, in order, to `sink`.
     public func write(to sink: any FrameSink, progress: ProgressHandler? = nil) throws {
-        let tracker = ProgressTracker(stage: .joining, total: frames.count, handler: progress)
+        let tracker = try ProgressTracker(stage: .joining, total: frames.count, handler: progress)
         for (done, frame) in frames.enumerated() {
             try sink.write(try PNGFile.read(frame.url), index: frame.index)
-            if (done + 1) % 25 == 0 || done + 1 == frames.count { tracker.report(completed: done + 1) }
+            if (done + 1) % 25 == 0 || done + 1 == frames.count { try tracker.report(completed: done + 1) }
         }
     }
 }

@@ -49,7 +49,7 @@ extension JobFolder {
         let source: (any FrameSource)? = raw ? nil : try request.openFrames().0
         try FrameOutput.writing(to: try request.makeSink(rate: plan.frameRate)) { sink in
             let reader = try source.map { try PlannedFrameReader(source: $0, sources: plan.frames.map(\.source)) }
-            let tracker = ProgressTracker(stage: .writing, total: plan.frames.count, handler: progress)
+            let tracker = try ProgressTracker(stage: .writing, total: plan.frames.count, handler: progress)
             for (done, index) in plan.outputFrames.enumerated() {
                 try checkCancellation()
                 if let reader {
@@ -59,7 +59,7 @@ extension JobFolder {
                 } else {
                     try sink.write(try readFrame(index), index: index)
                 }
-                tracker.report(completed: done + 1)
+                try tracker.report(completed: done + 1)
             }
         }
         return DubbingSummary(plan: plan)

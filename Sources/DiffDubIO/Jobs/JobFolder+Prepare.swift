@@ -40,22 +40,24 @@ extension JobFolder {
         _ = try JSONEncoder().encode(stored)  // refuses parts held in memory before any work
         try stored.options.validate()
         try stored.checkFilesExist()
-        let (models, inputs) = try Self.fingerprints(of: stored)
+        let (models, fingerprinted) = try Self.fingerprints(of: stored)
 
         let createdFolder = !manager.fileExists(atPath: url.path)
         do {
-            let plan = try stored.compute.run { () throws -> DubbingPlan in
-                let prepared = try stored.prepareInputs(progress: progress, checkCancellation: checkCancellation)
-                let plan = try prepared.plan(progress: progress, checkCancellation: checkCancellation)
-                try checkCancellation()
-                try manager.createDirectory(at: framesURL, withIntermediateDirectories: true)
-                let store = JobPlanStore(planURL)
-                try store.write(plan)
-                try writeFaces(of: plan, from: prepared.source, store: store, progress: progress, checkCancellation: checkCancellation)
-                return plan
-            }
+            let session = try stored.makeSession(progress: progress)
+            try checkCancellation()
+            let inputs = try stored.makeInputs(for: session)
+            let plan = try session.prepareSynchronously(
+                inputs, options: stored.options, compute: stored.compute, progress: progress,
+                checkCancellation: checkCancellation)
+            try checkCancellation()
+            try manager.createDirectory(at: framesURL, withIntermediateDirectories: true)
+            let store = JobPlanStore(planURL)
+            try store.write(plan)
+            try writeFaces(
+                of: plan, from: inputs.frames, store: store, progress: progress, checkCancellation: checkCancellation)
             let manifest = JobManifest(
-                toolVersion: toolVersion, request: stored, models: models, inputs: inputs, firstFrame: plan.firstFrame,
+                toolVersion: toolVersion, request: stored, models: models, inputs: fingerprinted, firstFrame: plan.firstFrame,
                 frameCount: plan.frames.count, imageSize: plan.imageSize, blockSize: plan.options.batchSize)
             try write(manifest)
             return manifest
@@ -78,7 +80,7 @@ extension JobFolder {
         checkCancellation: () throws -> Void
     ) throws {
         let reader = try PlannedFrameReader(source: source, sources: plan.frames.map(\.source))
-        let tracker = ProgressTracker(stage: .writing, total: plan.frames.count, handler: progress)
+        let tracker = try ProgressTracker(stage: .writing, total: plan.frames.count, handler: progress)
         var landmarks: [FaceLandmarks?] = []
         landmarks.reserveCapacity(plan.frames.count)
         for (done, index) in plan.outputFrames.enumerated() {
@@ -91,48 +93,23 @@ extension JobFolder {
                 try writeFrame(try plan.output(ofFrame: index, rendered: nil, input: input), index: index)
                 landmarks.append(nil)
             }
-            tracker.report(completed: done + 1)
+            try tracker.report(completed: done + 1)
         }
         try store.writeFaceLandmarks(landmarks)
     }
 
-    /// The fingerprints of the request's checkpoints and of its other inputs.
+    /// The fingerprints of the request's checkpoints and of its other inputs
+    /// (``DubbingRequest/inputFiles()``).
     static func fingerprints(of request: DubbingRequest) throws -> (models: [JobInput], inputs: [JobInput]) {
         var models: [JobInput] = []
-        if case .files(let stage1, let stage2, _) = request.models {
-            models = [try JobInput(role: Role.stage1, url: stage1), try JobInput(role: Role.stage2, url: stage2)]
-        }
         var inputs: [JobInput] = []
-        switch request.frames {
-        case .video(let url): inputs.append(try JobInput(role: Role.video, url: url))
-        case .frameFolder(let url): inputs.append(try JobInput(role: Role.frameFolder, url: url))
-        case .image(let url): inputs.append(try JobInput(role: Role.image, url: url))
-        case .source: break
+        for (role, url) in try request.inputFiles() {
+            let input = try JobInput(role: role, url: url)
+            if role == Role.stage1 || role == Role.stage2 { models.append(input) } else { inputs.append(input) }
         }
-        switch request.landmarks {
-        case .file(let url): inputs.append(try JobInput(role: "landmarks", url: url))
-        case .detect(let detection):
-            inputs.append(try JobInput(role: "face detector", url: try FaceModelFiles.detector(detection.detector)))
-            inputs.append(try JobInput(role: "landmark model", url: try FaceModelFiles.landmarkModel(detection.landmarkModel)))
-        case .track: break
-        }
-        switch request.speech {
-        case .hubertFeatures(let url): inputs.append(try JobInput(role: "Hubert features", url: url))
-        case .hubertModel(let url): inputs.append(try JobInput(role: "Hubert model folder", url: url))
-        case .features: break
-        }
-        if let audio = request.audio { inputs.append(try JobInput(role: Role.audio, url: audio)) }
-        if case .file(let url) = request.noise { inputs.append(try JobInput(role: "noise", url: url)) }
         return (models, inputs)
     }
 
     /// Roles of the checkpoints, and of the inputs `finish` reads.
-    enum Role {
-        static let stage1 = "stage-1 checkpoint"
-        static let stage2 = "stage-2 checkpoint"
-        static let video = "video"
-        static let frameFolder = "frame folder"
-        static let image = "image"
-        static let audio = "audio"
-    }
+    typealias Role = DubbingRequest.InputRole
 }

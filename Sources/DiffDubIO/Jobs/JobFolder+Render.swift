@@ -45,77 +45,82 @@ public struct JobRunSummary: Sendable, Equatable {
 extension JobFolder {
     /// Renders `shard`'s frames of the prepared job into `frames/`, skipping those already there.
     ///
-    /// The shard's batch blocks (``JobShard``) are rendered exactly as a one-process dub
-    /// renders them (same batches, same plan), so every frame is bit-identical to `dub --raw`'s.
-    /// A block whose frames all exist is skipped; otherwise the block is rendered and its
-    /// missing frames written, each to a temporary name and renamed. The checkpoints are checked
-    /// against the manifest's SHA-256 first; neither the inputs nor the face models are read.
+    /// The shard's batch blocks (``JobShard``) go through the one render loop
+    /// (``DubbingSession/render(_:from:into:blocks:compute:progress:)``) with the stored plan and
+    /// faces, so every frame is bit-identical to `dub --raw`'s with the same options (the
+    /// plan's: precision included). A block whose frames all exist is skipped; otherwise its
+    /// missing frames are written, each to a temporary name and renamed. The checkpoints are
+    /// checked against the manifest's SHA-256 first; neither the inputs nor the face models are
+    /// read.
     ///
     /// - Parameters:
-    ///   - compute: threads and memory of this process.
+    ///   - session: models already loaded (a server rendering many jobs); `nil` loads the
+    ///     manifest's checkpoints (checked against their SHA-256). A given session is trusted to
+    ///     hold the job's models.
+    ///   - compute: threads and memory of this process (nothing in them changes the frames).
     ///   - checkpoints: where this machine has the stage-1 and stage-2 checkpoints, when not at
     ///     the paths prepare recorded (each is still checked against the recorded SHA-256).
-    ///   - progress: one report per denoising step.
+    ///   - progress: one report per denoising step; ``ProgressAction/stop`` stops the shard
+    ///     (the frames written stay: a later run continues).
     /// - Throws: ``JobError`` (not a job, a changed checkpoint, a damaged plan), the models'
     ///   errors, `CancellationError`.
     public func render(
-        shard: JobShard, compute: ComputeSettings = ComputeSettings(), checkpoints: JobCheckpoints = JobCheckpoints(),
-        progress: ProgressHandler? = nil
+        shard: JobShard, session: DubbingSession? = nil, compute: ComputeSettings = ComputeSettings(),
+        checkpoints: JobCheckpoints = JobCheckpoints(), progress: ProgressHandler? = nil
     ) async throws -> JobRunSummary {
         try await runOnOwnThread { check in
             try renderSynchronously(
-                shard: shard, compute: compute, checkpoints: checkpoints, progress: progress, checkCancellation: check)
+                shard: shard, session: session, compute: compute, checkpoints: checkpoints, progress: progress,
+                checkCancellation: check)
         }
     }
 
-    /// ``render(shard:compute:progress:)`` on the calling thread.
+    /// ``render(shard:session:compute:checkpoints:progress:)`` on the calling thread.
     package func renderSynchronously(
-        shard: JobShard, compute: ComputeSettings = ComputeSettings(), checkpoints: JobCheckpoints = JobCheckpoints(),
-        progress: ProgressHandler? = nil, checkCancellation: @escaping () throws -> Void = {}
+        shard: JobShard, session: DubbingSession? = nil, compute: ComputeSettings = ComputeSettings(),
+        checkpoints: JobCheckpoints = JobCheckpoints(), progress: ProgressHandler? = nil,
+        checkCancellation: @escaping () throws -> Void = {}
     ) throws -> JobRunSummary {
         var manifest = try manifest()
         checkpoints.apply(to: &manifest)
-        for model in manifest.models { try model.verify() }
+        if session == nil { for model in manifest.models { try model.verify() } }
         let store = JobPlanStore(planURL)
         let plan = try store.read()
-        let faceLandmarks = try store.readFaceLandmarks(frameCount: plan.frames.count)
+        let faces = StoredFaces(store: store, landmarks: try store.readFaceLandmarks(frameCount: plan.frames.count))
         removeStalePartials()
         let blocks = shard.blocks(of: plan.outputFrames, blockSize: plan.options.batchSize)
-        let total = blocks.reduce(0) { $0 + $1.count }
-        let exists = { (index: Int) in FileManager.default.fileExists(atPath: frameURL(index).path) }
-        var summary = JobRunSummary(shard: shard, rendered: 0, skipped: 0)
-        guard blocks.contains(where: { $0.contains { !exists($0) } }) else {
-            summary.skipped = total
-            return summary
+        let sink = RenderedFramesSink(folder: self)
+        guard blocks.contains(where: { $0.contains { !sink.holdsFrame($0) } }) else {
+            return JobRunSummary(shard: shard, rendered: 0, skipped: blocks.reduce(0) { $0 + $1.count })
         }
-        return try compute.run {
-            let loading = ProgressTracker(stage: .loadingModels, total: 1, handler: progress)
-            let dubber = try manifest.request.loadModels()
-            loading.report(completed: 1)
-            let tracker = ProgressTracker(stage: .rendering, total: total, handler: progress)
-            var done = 0
-            for block in blocks {
-                // The batches a whole dub renders (DubbingPlan.batches): blocks are whole
-                // multiples of the batch size, so no batch crosses a block.
-                for batch in plan.batches(in: block) {
-                    let missing = batch.filter { !exists($0) }
-                    guard !missing.isEmpty else { continue }
-                    try checkCancellation()
-                    let faces = try batch.map { try store.face($0, of: plan, landmarks: faceLandmarks) }
-                    let outputs = try dubber.render(plan, frames: batch, faces: faces) { step, steps in
-                        try checkCancellation()
-                        tracker.report(completed: done, step: step, stepCount: steps)
-                    }
-                    for (index, image) in zip(batch, outputs) where missing.contains(index) {
-                        try writeFrame(image, index: index)
-                        summary.rendered += 1
-                    }
-                }
-                done += block.count
-                tracker.report(completed: done)
-            }
-            summary.skipped = total - summary.rendered
-            return summary
-        }
+        let models = try session ?? manifest.request.makeSession(rendererOnly: true, progress: progress)
+        let summary = try models.renderSynchronously(
+            plan, from: .faces(faces), into: sink, blocks: blocks, compute: compute, progress: progress,
+            checkCancellation: checkCancellation)
+        return JobRunSummary(shard: shard, rendered: summary.rendered, skipped: summary.skipped)
     }
+}
+
+/// A job's stored faces (`plan/faces/`), for the render loop.
+struct StoredFaces: PlannedFaceSource {
+    let store: JobPlanStore
+    /// `[frames, 68, 2]`, ``JobPlanStore/readFaceLandmarks(frameCount:)``.
+    let landmarks: Tensor
+
+    func face(ofFrame index: Int, in plan: DubbingPlan) throws -> FaceFrame {
+        try store.face(index, of: plan, landmarks: landmarks)
+    }
+}
+
+/// A job's `frames/` folder as the render loop's sink: frames already there are held (a
+/// resumed shard skips them), each new frame is written to a temporary name and renamed, and
+/// nothing is removed on failure (every frame written is complete).
+final class RenderedFramesSink: FrameSink {
+    let folder: JobFolder
+
+    init(folder: JobFolder) { self.folder = folder }
+
+    func write(_ frame: RGBImage, index: Int) throws { try folder.writeFrame(frame, index: index) }
+
+    func holdsFrame(_ index: Int) -> Bool { FileManager.default.fileExists(atPath: folder.frameURL(index).path) }
 }

@@ -38,7 +38,7 @@ struct FaceTrackerTests {
         let directory = try TemporaryDirectory()
         let source = try VideoFileSource(try Self.panAndCut(in: directory.url))
         let reports = ReportLog()
-        let track = try FaceTracker(analyzer: try Self.analyzer()).track(source, progress: { reports.add($0) })
+        let track = try FaceTracker(analyzer: try Self.analyzer()).track(source, progress: { reports.add($0); return .proceed })
         #expect(track.frameCount == 36)
         #expect(!track.isStill)
         #expect(track.frameHeight == 360 && track.frameWidth == 640)

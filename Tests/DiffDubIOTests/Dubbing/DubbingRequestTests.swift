@@ -44,6 +44,7 @@ struct DubbingRequestTests {
             try await request.run { report in
                 reports.append(report)
                 if report.stage == .rendering, report.completed == 1, report.step == nil { box.task?.cancel() }
+                return .proceed
             }
         }
         box.task = task
@@ -61,7 +62,7 @@ struct DubbingRequestTests {
         let request = request(directory.url.appendingPathComponent("out"))
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
-            return try await request.run { reports.append($0) }
+            return try await request.run { reports.append($0); return .proceed }
         }
         await #expect(throws: CancellationError.self) { try await task.value }
         #expect(reports.reports.isEmpty)
@@ -73,7 +74,7 @@ struct DubbingRequestTests {
         let reports = Reports()
         var request = request(directory.url.appendingPathComponent("out"), steps: 5)
         request.options.frameRange = FrameRange(start: 0, end: 4)
-        _ = try await request.run { reports.append($0) }
+        _ = try await request.run { reports.append($0); return .proceed }
         let stages = reports.reports.map(\.stage)
         #expect(stages.first == .loadingModels)
         #expect(stages.contains(.referenceLatents) && stages.contains(.lipLatents))
@@ -98,7 +99,7 @@ struct DubbingRequestTests {
         request.landmarks = .track(.perFrame(Array(points.prefix(5))))
         await #expect(
             throws: DubbingError.landmarkCountMismatch(input: folder.url.path, landmarks: 5, frames: 10)
-        ) { try await request.run { reports.append($0) } }
+        ) { try await request.run { reports.append($0); return .proceed } }
         #expect(!reports.reports.contains { $0.stage == .referenceLatents || $0.stage == .rendering })
     }
 

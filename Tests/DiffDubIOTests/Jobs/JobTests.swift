@@ -81,6 +81,27 @@ struct JobTests {
     }
 
     @Test(
+        "a job prepared with --precision bf16 renders bf16 in every shard: 3 shards finish byte-identical to dub --precision bf16 (emulated on CPUs without AVX512_BF16)",
+        .enabled(if: DiffDubExecutable.url != nil))
+    func bf16Shards() throws {
+        let directory = try TemporaryDirectory()
+        let bf16 = Self.dubArguments(steps: 3) + ["--precision", "bf16"]
+        let (dub, dubFP32, job) = (
+            directory.url.appendingPathComponent("dub"), directory.url.appendingPathComponent("dub-fp32"),
+            directory.url.appendingPathComponent("job")
+        )
+        try Self.diffdub(["dub"] + bf16 + ["--output", dub.path])
+        try Self.diffdub(["dub"] + Self.dubArguments(steps: 3) + ["--output", dubFP32.path])
+        try Self.diffdub(["job", "prepare", job.path] + bf16)
+        for shard in ["0/3", "1/3", "2/3"] { try Self.diffdub(["job", "run", job.path, "--shard", shard, "--quiet"]) }
+        let finished = directory.url.appendingPathComponent("finished")
+        try Self.diffdub(["job", "finish", job.path, "--output", finished.path, "--quiet"])
+        #expect(try Self.files(finished) == Self.files(dub))
+        // The precision changed the frames: bf16 is not fp32 on any CPU.
+        #expect(try Self.files(dub) != Self.files(dubFP32))
+    }
+
+    @Test(
         "a shard killed with SIGKILL mid-run: status fails, finish refuses and writes nothing; run again it completes the same frames",
         .enabled(if: DiffDubExecutable.url != nil))
     func killedShard() throws {

@@ -42,23 +42,18 @@ let request = DubbingRequest(
         referenceFrame: number("reference-frame") ?? 0, steps: number("steps") ?? 20, raw: true, fit: .shortest),
     output: .frameFolder(output))  // 000000.png, 000001.png, ...: appears only when complete
 
-// Progress arrives after every denoising step; this program cancels the run after K frames if
-// asked to (a cancelled run removes its partial output).
-final class Cancel: @unchecked Sendable {
-    let lock = NSLock()
-    var task: Task<DubbingSummary, any Error>?
-}
-let cancel = Cancel()
+// Progress arrives after every denoising step; the handler's answer decides whether the run
+// goes on: this program stops it after K frames if asked to (a stopped run removes its partial
+// output and throws CancellationError, as a cancelled task does).
 let cancelAfter = number("cancel-after-frames")
 let task = Task {
     try await request.run { report in
-        if report.stage == .rendering, report.step == nil {
-            FileHandle.standardError.write(Data("frame \(report.completed)/\(report.total)\n".utf8))
-            if let cancelAfter, report.completed >= cancelAfter { cancel.lock.withLock { cancel.task?.cancel() } }
-        }
+        guard report.stage == .rendering, report.step == nil else { return .proceed }
+        FileHandle.standardError.write(Data("frame \(report.completed)/\(report.total)\n".utf8))
+        if let cancelAfter, report.completed >= cancelAfter { return .stop }
+        return .proceed
     }
 }
-cancel.lock.withLock { cancel.task = task }
 
 do {
     let summary = try await task.value
