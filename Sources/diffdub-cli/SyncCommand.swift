@@ -3,7 +3,7 @@ import DiffDubCore
 import DiffDubIO
 import Foundation
 
-/// `diffdub sync --model SYNCNET --cropped CLIP [--audio A] [--json]`: SyncNet's lip-sync scores
+/// `diffdub sync [--model SYNCNET] --cropped CLIP [--audio A] [--json]`: SyncNet's lip-sync scores
 /// (A-V offset, LSE-D, LSE-C) of a 224x224 face-crop clip, as syncnet_python's evaluate computes them.
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,15 +17,17 @@ struct SyncCommand: ParsableCommand {
             shift (LSE-D, lower is better) and the median distance minus that minimum (LSE-C, \
             higher is better). The audio is the clip's own track unless --audio is given (any \
             format ffmpeg reads; resampled to 16 kHz mono). Frames are read losslessly (no JPEG \
-            step). See Docs/SYNC.md.
+            step). Without --model, the syncnet_v2.model that `diffdub models download syncnet`             fetched is used. See Docs/SYNC.md.
 
             Examples:
-              diffdub sync --model syncnet_v2.model --cropped face.mp4
+              diffdub sync --cropped face.mp4
               diffdub sync --model syncnet_v2.model --cropped face.mp4 --audio dub.wav --json
             """)
 
-    @Option(help: "SyncNet model file (syncnet_v2.model, or safetensors with its keys).", completion: .file())
-    var model: String
+    @Option(
+        help: "SyncNet model file (syncnet_v2.model, or safetensors with its keys; default: the downloaded one).",
+        completion: .file())
+    var model: String?
 
     @Option(help: "Clip that is a 224x224 face crop at 25 fps.", completion: .file())
     var cropped: String
@@ -36,17 +38,28 @@ struct SyncCommand: ParsableCommand {
     @Flag(help: "Print one JSON object: windows, offset, min_dist, confidence, framewise_conf.")
     var json = false
 
+    func validate() throws {
+        if model == nil && ModelStore.locate(.syncnet) == nil {
+            throw ValidationError(
+                "--model not given and \(ReleasedModel.syncnet.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download syncnet` or pass --model FILE"
+            )
+        }
+    }
+
     func run() throws {
         let clipURL = URL(fileURLWithPath: cropped)
         let audioURL = URL(fileURLWithPath: audio ?? cropped)
-        for (option, path) in [("--model", model), ("--cropped", cropped), ("--audio", audio)] {
+        guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? ModelStore.locate(.syncnet) else {
+            throw CommandError("--model not given and no syncnet_v2.model was found")
+        }
+        for (option, path) in [("--model", modelURL.path), ("--cropped", cropped), ("--audio", audio)] {
             guard let path else { continue }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
             else { throw CommandError("\(option) \(path): no such file") }
         }
         let scores = try ComputeSettings().run {
-            let syncNet = try SyncNet(checkpoint: URL(fileURLWithPath: model))
+            let syncNet = try SyncNet(checkpoint: modelURL)
             let frames = try Self.faceCrops(clipURL)
             let samples = try Self.speech(audioURL)
             do {

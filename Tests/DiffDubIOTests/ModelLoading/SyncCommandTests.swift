@@ -40,6 +40,20 @@ struct SyncCommandTests {
         #expect(result.standardOutput == "\(Self.clip): 70 windows, offset -15 frames, LSE-D 8.448, LSE-C 0.032\n")
     }
 
+    @Test func withoutModelItUsesTheDownloadedOne() throws {
+        let models = try TemporaryDirectory()
+        let home = try TemporaryDirectory()
+        let environment = ["DIFFDUB_MODELS": models.url.path, "HOME": home.url.path]
+        let missing = try DiffDubExecutable.run(["sync", "--cropped", Self.clip], environment: environment)
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("diffdub models download syncnet"), "\(missing.standardError)")
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: Self.model), to: models.url.appendingPathComponent(ReleasedModel.syncNetFileName))
+        let result = try DiffDubExecutable.run(["sync", "--cropped", Self.clip], environment: environment)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("70 windows, offset -15 frames, LSE-D 8.448"), "\(result.standardOutput)")
+    }
+
     @Test func badInputsFailWithOneLineAndStatusOne() throws {
         let directory = try TemporaryDirectory()
         let short = directory.url.appendingPathComponent("short.mp4")
