@@ -67,6 +67,45 @@ import Testing
         #expect(a.shape == b.shape && a.scalars == b.scalars)
     }
 
+    /// The same state dict as a zip `torch.save` file (PyTorch 1.6+), a plain `{key: tensor}`.
+    @Test func theZipFormatLoadsTheSameModel() throws {
+        let stateDict = try WeightFile.checkpoint(contentsOf: Self.modelURL)
+        var pickle = PickleBuilder()
+        pickle.emptyDict()
+        pickle.mark()
+        var storages: [String: [UInt8]] = [:]
+        for (index, key) in stateDict.keys.enumerated() {
+            let record = try #require(stateDict[key])
+            let shape = record.shape
+            var strides = [Int](repeating: 1, count: shape.count)
+            for axis in stride(from: shape.count - 2, through: 0, by: -1) { strides[axis] = strides[axis + 1] * shape[axis + 1] }
+            let count = shape.reduce(1, *)
+            pickle.string(key)
+            if key.hasSuffix("num_batches_tracked") {
+                pickle.tensor(storageType: "LongStorage", key: "\(index)", numel: 1, offset: 0, shape: shape, strides: strides)
+                storages["\(index)"] = littleEndianBytes([Int64(0)])
+            } else {
+                pickle.tensor(storageType: "FloatStorage", key: "\(index)", numel: count, offset: 0, shape: shape, strides: strides)
+                storages["\(index)"] = littleEndianBytes(try record.load().scalars)
+            }
+        }
+        pickle.setItems()
+        pickle.stop()
+        var zip = ZipBuilder()
+        zip.add("syncnet_v2/data.pkl", pickle.bytes)
+        for key in storages.keys.sorted() { zip.add("syncnet_v2/data/\(key)", storages[key] ?? []) }
+        zip.add("syncnet_v2/version", Array("3\n".utf8))
+        let url = try temporaryFile("syncnet_v2.model", zip.build())
+        #expect(try WeightFile.format(of: url) == .torchZip)
+        let zipped = try SyncNet(checkpoint: url)
+        let legacy = try SyncNet(checkpoint: Self.modelURL)
+        var generator = SplitMix64(seed: 5)
+        let samples = (0..<(640 * 8)).map { _ in Float.random(in: -5000...5000, using: &generator) }
+        let a = legacy.audioEmbeddings(samples: samples, windows: 2)
+        let b = zipped.audioEmbeddings(samples: samples, windows: 2)
+        #expect(a.shape == b.shape && a.scalars == b.scalars)
+    }
+
     @Test func aModelOfAnotherShapeFailsNamingTheKeyAndTheFile() throws {
         let directory = try TemporaryDirectory()
         var stateDict = try WeightFile.checkpoint(contentsOf: Self.modelURL)
