@@ -65,6 +65,10 @@ let benchmarks: [(name: String, summary: String, run: () -> Void)] = [
     ),
     ("stage2", "stage 2 at released size, T = 500 Hubert frames, 75 references: seconds [T] [R]", { Stage2Benchmark.run() }),
     (
+        "syncnet", "SyncNet scoring of a [seconds, default 60] s 224x224 clip (random weights): s, lip/audio split",
+        { SyncNetBenchmark.run(arguments: Array(CommandLine.arguments.dropFirst(2))) }
+    ),
+    (
         "hubert", "Hubert-large (random released-size weights) on [seconds, default 10] s of audio, all hidden states",
         { HubertBenchmark.run(seconds: CommandLine.arguments.dropFirst(2).first.flatMap { Double($0) } ?? 10) }
     ),

@@ -22,6 +22,7 @@ struct DiffDubCommand: AsyncParsableCommand {
             JobCommand.self,
             LandmarksCommand.self,
             ModelsCommand.self,
+            SyncCommand.self,
         ])
 
     /// Runs the command; every failure prints one line, `Error: <message>` (the file and

@@ -91,8 +91,9 @@ typealias GEMMCall = (
     _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
 ) -> Void
 
-/// One single-threaded `cblas_sgemm` call, with the degenerate cases handled.
-private func sgemmSingle(
+/// One single-threaded `cblas_sgemm` call, with the degenerate cases handled (for kernels that
+/// split their work over the threads themselves).
+func sgemmSingle(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
     beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int

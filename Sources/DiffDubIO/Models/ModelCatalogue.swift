@@ -29,6 +29,7 @@ public struct ModelFile: Sendable, Hashable, Codable {
 /// | `stage2` | `stage2_state_dict.ckpt` | huggingface.co/taocode/diffdub, `assets/checkpoints/` |
 /// | `hubert` | `chinese-hubert-large/config.json`, `chinese-hubert-large/pytorch_model.bin` | huggingface.co/TencentGameMate/chinese-hubert-large |
 /// | `pipnet` | `pipnet_resnet18_10x68x32x256_300w.pth` | torchlm's GitHub release 0.1.6-alpha |
+/// | `syncnet` | `syncnet_v2.model` | www.robots.ox.ac.uk/~vgg/software/lipsync/data/ (syncnet_python's `download_model.sh`) |
 ///
 /// `hubert` holds only what ``HubertModel/init(modelFolder:)`` reads (`config.json` and the
 /// weights); the feature extractor's settings are fixed in code, so `preprocessor_config.json`
@@ -44,6 +45,8 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     case hubert
     /// The landmark model of the automatic face crop (PIPNet ResNet-18, 68 points).
     case pipnet
+    /// SyncNet, the lip-sync expert of the LSE-D / LSE-C scores (syncnet_python's `syncnet_v2.model`).
+    case syncnet
 
     /// The Hugging Face repository of the DiffDub checkpoints.
     public static let diffDubRepository = "https://huggingface.co/taocode/diffdub/resolve/main/assets/checkpoints/"
@@ -51,6 +54,10 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     public static let hubertRepository = "https://huggingface.co/TencentGameMate/chinese-hubert-large/resolve/main/"
     /// The folder of the Hubert files inside a model folder.
     public static let hubertFolderName = "chinese-hubert-large"
+    /// SyncNet's file name, as syncnet_python's `download_model.sh` names it.
+    public static let syncNetFileName = "syncnet_v2.model"
+    /// Where syncnet_python's `download_model.sh` fetches SyncNet (over https; the script says http).
+    public static let syncNetURL = "https://www.robots.ox.ac.uk/~vgg/software/lipsync/data/syncnet_v2.model"
 
     /// One line saying what the model is.
     public var summary: String {
@@ -59,6 +66,7 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
         case .stage2: "DiffDub stage 2, the lip latent predictor (dub --stage2)"
         case .hubert: "chinese-hubert-large, the speech features (dub --hubert-model, hubert --model)"
         case .pipnet: "PIPNet ResNet-18 landmarks, the automatic face crop (--landmark-model)"
+        case .syncnet: "SyncNet (syncnet_python's syncnet_v2.model), the lip-sync scores (sync --model)"
         }
     }
 
@@ -78,6 +86,7 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
                     relativePath: FaceModelFiles.landmarkModelFileName,
                     url: URL(string: FaceModelFiles.landmarkModelURL)!)
             ]
+        case .syncnet: [ModelFile(relativePath: Self.syncNetFileName, url: URL(string: Self.syncNetURL)!)]
         }
     }
 

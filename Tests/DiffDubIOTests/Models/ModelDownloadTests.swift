@@ -309,6 +309,11 @@ import Testing
         #expect(ReleasedModel.pipnet.files.map(\.url.absoluteString) == [FaceModelFiles.landmarkModelURL])
         #expect(ReleasedModel.pipnet.entryPath == FaceModelFiles.landmarkModelFileName)
         #expect(ReleasedModel.hubert.entryPath == "chinese-hubert-large")
+        #expect(
+            ReleasedModel.syncnet.files.map(\.url.absoluteString) == [
+                "https://www.robots.ox.ac.uk/~vgg/software/lipsync/data/syncnet_v2.model"
+            ])
+        #expect(ReleasedModel.syncnet.entryPath == "syncnet_v2.model")
         let mirror = ModelDownloader(
             store: ModelStore(folder: URL(fileURLWithPath: "/m")), mirror: URL(string: "http://h/base"))
         #expect(

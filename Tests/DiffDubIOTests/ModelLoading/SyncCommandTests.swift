@@ -1,0 +1,90 @@
+import DiffDubCore
+import DiffDubIO
+import Foundation
+import TestSupport
+import Testing
+
+/// `diffdub sync --cropped` end to end on the sync fixture (syncnet_python's scores on random
+/// weights), and the inputs it refuses with one line and exit status 1.
+@Suite(.enabled(if: DiffDubExecutable.url != nil && FFmpeg.isAvailable, "needs the built diffdub and ffmpeg"))
+struct SyncCommandTests {
+    static let model = Fixtures.url("sync/syncnet.model").path
+    static let clip = Fixtures.url("sync/clip.mp4").path
+
+    @Test func jsonScoresMatchSyncNetInstance() throws {
+        let result = try DiffDubExecutable.run(["sync", "--model", Self.model, "--cropped", Self.clip, "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let expected = try Fixtures.json("sync/expected.json")
+        #expect(object["windows"] as? Int == expected["windows"] as? Int)
+        #expect(object["offset"] as? Int == expected["offset"] as? Int)
+        for key in ["min_dist", "confidence"] {
+            let (a, e) = (try #require(object[key] as? Double), try #require(expected[key] as? Double))
+            #expect(abs(a - e) < 1e-3, "\(key)")
+        }
+        let framewise = try #require(object["framewise_conf"] as? [Double])
+        let expectedFramewise = try #require(expected["framewise_conf"] as? [Double])
+        #expect(framewise.count == expectedFramewise.count)
+        for (a, e) in zip(framewise, expectedFramewise) { #expect(abs(a - e) < 1e-3) }
+        #expect(result.standardOutput.hasPrefix("{\"windows\": 70, \"offset\": -15, \"min_dist\": "))
+    }
+
+    @Test func withoutJSONItPrintsOneReadableLine() throws {
+        let directory = try TemporaryDirectory()
+        // The clip's own speech given as a separate WAV scores the same.
+        let wav = directory.url.appendingPathComponent("speech.wav")
+        try AudioExtractor.extractWAV(from: URL(fileURLWithPath: Self.clip), to: wav)
+        let result = try DiffDubExecutable.run(["sync", "--model", Self.model, "--cropped", Self.clip, "--audio", wav.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput == "\(Self.clip): 70 windows, offset -15 frames, LSE-D 8.448, LSE-C 0.032\n")
+    }
+
+    @Test func withoutModelItUsesTheDownloadedOne() throws {
+        let models = try TemporaryDirectory()
+        let home = try TemporaryDirectory()
+        let environment = ["DIFFDUB_MODELS": models.url.path, "HOME": home.url.path]
+        let missing = try DiffDubExecutable.run(["sync", "--cropped", Self.clip], environment: environment)
+        #expect(missing.status != 0)
+        #expect(missing.standardError.contains("diffdub models download syncnet"), "\(missing.standardError)")
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: Self.model), to: models.url.appendingPathComponent(ReleasedModel.syncNetFileName))
+        let result = try DiffDubExecutable.run(["sync", "--cropped", Self.clip], environment: environment)
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("70 windows, offset -15 frames, LSE-D 8.448"), "\(result.standardOutput)")
+    }
+
+    @Test func badInputsFailWithOneLineAndStatusOne() throws {
+        let directory = try TemporaryDirectory()
+        let short = directory.url.appendingPathComponent("short.mp4")
+        try FFmpeg.run(["-v", "error", "-i", Self.clip, "-frames:v", "4", "-c:v", "libx264", "-c:a", "aac", short.path])
+        let silentVideo = directory.url.appendingPathComponent("mute.mp4")
+        try FFmpeg.run(["-v", "error", "-i", Self.clip, "-an", "-c:v", "copy", silentVideo.path])
+        let small = directory.url.appendingPathComponent("small.mp4")
+        try FFmpeg.run(["-v", "error", "-i", Self.clip, "-vf", "scale=112:112", "-c:v", "libx264", "-an", small.path])
+        let blip = directory.url.appendingPathComponent("blip.wav")
+        try FFmpeg.run(["-v", "error", "-i", Self.clip, "-t", "0.15", "-vn", "-ac", "1", "-ar", "16000", blip.path])
+        let narrow = directory.url.appendingPathComponent("narrow.safetensors")
+        var stateDict = try WeightFile.checkpoint(contentsOf: URL(fileURLWithPath: Self.model))
+        stateDict.set(TensorRecord(Tensor(zeros: [128, 96, 1, 5, 5])), forKey: "netcnnlip.4.weight")
+        try SafeTensorsFile.write(stateDict, to: narrow)
+
+        let cases: [([String], String)] = [
+            (["--cropped", short.path], "4 frames"),
+            (["--cropped", silentVideo.path], silentVideo.path),
+            (["--cropped", small.path], "112x112"),
+            (["--cropped", Self.clip, "--audio", blip.path], "0.24 s"),
+            (["--cropped", Self.clip, "--audio", directory.url.appendingPathComponent("none.wav").path], "no such file"),
+        ]
+        for (arguments, needle) in cases {
+            let result = try DiffDubExecutable.run(["sync", "--model", Self.model] + arguments)
+            #expect(result.status == 1, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.hasPrefix("Error: ") && result.standardError.contains(needle), "\(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        }
+        let wrongModel = try DiffDubExecutable.run(["sync", "--model", narrow.path, "--cropped", Self.clip])
+        #expect(wrongModel.status == 1)
+        #expect(wrongModel.standardError.contains("netcnnlip.4.weight"), "\(wrongModel.standardError)")
+        #expect(wrongModel.standardError.split(separator: "\n").count == 1)
+    }
+}
