@@ -88,7 +88,7 @@ struct DubbingArguments: ParsableArguments {
 
     func validate() throws {
         for (flag, given, model) in [("--stage1", stage1, ReleasedModel.stage1), ("--stage2", stage2, ReleasedModel.stage2)]
-        where given == nil && ModelStore.locate(model) == nil {
+        where given == nil && ModelFolders.locate(model) == nil {
             throw ValidationError(
                 "\(flag) not given and \(model.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download \(model.rawValue)` or pass \(flag) FILE")
         }
@@ -138,8 +138,8 @@ struct DubbingArguments: ParsableArguments {
             }
         return DubbingRequest(
             models: .files(
-                stage1: stage1.map(url) ?? ModelStore.locate(.stage1) ?? url("stage1_state_dict.ckpt"),
-                stage2: stage2.map(url) ?? ModelStore.locate(.stage2) ?? url("stage2_state_dict.ckpt"), imageSize: imageSize),
+                stage1: stage1.map(url) ?? ModelFolders.locate(.stage1) ?? url("stage1_state_dict.ckpt"),
+                stage2: stage2.map(url) ?? ModelFolders.locate(.stage2) ?? url("stage2_state_dict.ckpt"), imageSize: imageSize),
             frames: frames,
             landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
             options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount))

@@ -41,6 +41,8 @@ struct FaceDetectionOptions: ParsableArguments {
         return options
     }
 
-    var detectorURL: URL? { detector.map { URL(fileURLWithPath: $0) } }
-    var landmarkModelURL: URL? { landmarkModel.map { URL(fileURLWithPath: $0) } }
+    /// `--detector`, or the file found in the model folders (``ModelFolders``).
+    var detectorURL: URL? { ModelFolders.file(detector, named: FaceModelFiles.detectorFileName) }
+    /// `--landmark-model`, or the file found in the model folders.
+    var landmarkModelURL: URL? { ModelFolders.file(landmarkModel, named: FaceModelFiles.landmarkModelFileName) }
 }

@@ -60,7 +60,7 @@ struct ListModelsCommand: ParsableCommand {
             for status in try store.status(of: model, checksums: !noChecksums) {
                 print("  " + Self.line(for: status))
             }
-            if !store.isComplete(model), let elsewhere = ModelStore.locate(model),
+            if !store.isComplete(model), let elsewhere = ModelFolders.locate(model),
                 elsewhere.standardizedFileURL.path != store.entryURL(for: model).standardizedFileURL.path
             {
                 print("  (found in another searched folder: \(elsewhere.path))")

@@ -39,7 +39,7 @@ struct SyncCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if model == nil && ModelStore.locate(.syncnet) == nil {
+        if model == nil && ModelFolders.locate(.syncnet) == nil {
             throw ValidationError(
                 "--model not given and \(ReleasedModel.syncnet.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download syncnet` or pass --model FILE"
             )
@@ -49,7 +49,7 @@ struct SyncCommand: ParsableCommand {
     func run() throws {
         let clipURL = URL(fileURLWithPath: cropped)
         let audioURL = URL(fileURLWithPath: audio ?? cropped)
-        guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? ModelStore.locate(.syncnet) else {
+        guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? ModelFolders.locate(.syncnet) else {
             throw CommandError("--model not given and no syncnet_v2.model was found")
         }
         for (option, path) in [("--model", modelURL.path), ("--cropped", cropped), ("--audio", audio)] {

@@ -3,11 +3,12 @@ import Foundation
 
 /// Where the face models' weights are found when no path is given.
 ///
-/// Searched in order: `$DIFFDUB_MODELS/<file>`, `~/.cache/diffdub/<file>`, `Models/<file>` in
-/// the current directory, and `Models/<file>` of the checkout the executable was built in
-/// (the nearest folder above the executable that holds `Package.swift`). The repository ships
-/// `Models/faceboxesv2.pth`; PIPNet's weights are not redistributed here and go in one of the
-/// folders above.
+/// The library searches the model folders it is given, by default `$DIFFDUB_MODELS/<file>`
+/// and `~/.cache/diffdub/<file>` (``searchFolders(environment:)``); it never guesses from the
+/// executable's location. The `diffdub` command adds `Models/` of the current directory and of
+/// its own checkout (where the repository ships `Models/faceboxesv2.pth`) and hands the
+/// library the files it found; PIPNet's weights are not redistributed here and go in a model
+/// folder.
 public enum FaceModelFiles {
     /// torchlm's FaceBoxesV2 weights.
     public static let detectorFileName = "faceboxesv2.pth"
@@ -17,35 +18,27 @@ public enum FaceModelFiles {
     public static let landmarkModelURL =
         "https://github.com/DefTruth/torchlm/releases/download/torchlm-0.1.6-alpha/pipnet_resnet18_10x68x32x256_300w.pth"
 
-    /// The folders searched, in order.
+    /// The model folders, in order: `$DIFFDUB_MODELS` when set and not empty, then
+    /// `~/.cache/diffdub` (`HOME` of `environment`).
     public static func searchFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
         var folders: [URL] = []
         if let custom = environment["DIFFDUB_MODELS"], !custom.isEmpty { folders.append(URL(fileURLWithPath: custom)) }
         let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
         folders.append(home.appendingPathComponent(".cache/diffdub"))
-        folders.append(URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("Models"))
-        // The checkout of the executable: the nearest folder above it holding Package.swift.
-        var folder = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<6 {
-            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-                folders.append(folder.appendingPathComponent("Models"))
-                break
-            }
-            folder = folder.deletingLastPathComponent()
-        }
         return folders
     }
 
-    /// `explicit` if given (it must exist), otherwise the first search folder holding `name`.
-    public static func locate(_ name: String, explicit: URL?, role: String) throws -> URL {
+    /// `explicit` if given (it must exist), otherwise the first of `folders` holding `name`.
+    public static func locate(
+        _ name: String, explicit: URL?, role: String, folders: [URL] = searchFolders()
+    ) throws -> URL {
         if let explicit {
             guard FileManager.default.fileExists(atPath: explicit.path) else {
                 throw FaceModelError.missing(role: role, searched: [explicit.path], hint: hint(for: name))
             }
             return explicit
         }
-        let candidates = searchFolders().map { $0.appendingPathComponent(name) }
+        let candidates = folders.map { $0.appendingPathComponent(name) }
         if let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) { return found }
         throw FaceModelError.missing(role: role, searched: candidates.map(\.path), hint: hint(for: name))
     }

@@ -40,15 +40,13 @@ public struct ModelStore: Sendable, Hashable {
         model.files.allSatisfy { isRegularFile(url(for: $0)) }
     }
 
-    /// The downloaded `model` in the folders the commands search
-    /// (``FaceModelFiles/searchFolders(environment:)``: `$DIFFDUB_MODELS`, `~/.cache/diffdub`,
-    /// `./Models`, the checkout's `Models`): the checkpoint file, or for `hubert` the model folder,
-    /// of the first folder holding all its files; `nil` when none does. For `dub` to default
-    /// `--stage1`, `--stage2` and `--hubert-model`.
-    public static func locate(
-        _ model: ReleasedModel, environment: [String: String] = ProcessInfo.processInfo.environment
-    ) -> URL? {
-        FaceModelFiles.searchFolders(environment: environment).lazy
+    /// The downloaded `model` in `folders` (default ``FaceModelFiles/searchFolders(environment:)``:
+    /// `$DIFFDUB_MODELS`, `~/.cache/diffdub`; the command line adds `./Models` and its checkout's
+    /// `Models`): the checkpoint file, or for `hubert` the model folder, of the first folder
+    /// holding all its files; `nil` when none does. For `dub` to default `--stage1`, `--stage2`
+    /// and `--hubert-model`.
+    public static func locate(_ model: ReleasedModel, in folders: [URL] = FaceModelFiles.searchFolders()) -> URL? {
+        folders.lazy
             .map { ModelStore(folder: $0) }
             .first { $0.isComplete(model) }?
             .entryURL(for: model)

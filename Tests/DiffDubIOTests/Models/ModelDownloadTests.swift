@@ -275,7 +275,7 @@ import Testing
         let server = try LoopbackHTTPServer(files: ["/config.json": config, "/pytorch_model.bin": weights])
         let folder = try TemporaryDirectory()
         let environment = ["DIFFDUB_MODELS": folder.url.path, "HOME": folder.url.appendingPathComponent("home").path]
-        #expect(ModelStore.locate(.hubert, environment: environment) == nil)
+        #expect(ModelStore.locate(.hubert, in: FaceModelFiles.searchFolders(environment: environment)) == nil)
 
         let results = try await downloader(folder.url, server).download([.hubert])
         #expect(
@@ -284,9 +284,9 @@ import Testing
                     folder.url.appendingPathComponent("chinese-hubert-large/\($0)").path
                 })
         #expect(
-            ModelStore.locate(.hubert, environment: environment)?.path
+            ModelStore.locate(.hubert, in: FaceModelFiles.searchFolders(environment: environment))?.path
                 == folder.url.appendingPathComponent("chinese-hubert-large").path)
-        #expect(ModelStore.locate(.stage1, environment: environment) == nil)
+        #expect(ModelStore.locate(.stage1, in: FaceModelFiles.searchFolders(environment: environment)) == nil)
         #expect(ModelStore.defaultFolder(environment: environment).path == folder.url.path)
 
         let status = try ModelStore(folder: folder.url).status(of: .hubert)
