@@ -78,6 +78,7 @@ struct ListModelsCommand: ParsableCommand {
         }
         var line = "present  \(name)  \(size) bytes (\(ByteText.size(size)))"
         if let sha256 = status.sha256 { line += "  sha256 \(sha256)" }
+        if status.matchesPublishedSize == false { line += "  (NOT the published size)" }
         if status.matchesPublishedChecksum == false { line += "  (NOT the published checksum)" }
         return line
     }
