@@ -106,11 +106,12 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     public var files: [ModelFile] {
         switch self {
         case .stage1:
-            // Size and SHA-256 unknown: no copy of the LFS pointer of
-            // taocode/diffdub/assets/checkpoints/stage1_state_dict.ckpt could be read from here.
+            // Size and SHA-256 unknown: the LFS/xet pointer of
+            // taocode/diffdub/assets/checkpoints/stage1_state_dict.ckpt could not be read from
+            // here (the repository's file list gives "1.37 GB", not an exact size).
             [Self.diffDubFile("stage1_state_dict.ckpt")]
         case .stage2:
-            // Size and SHA-256 unknown, as for stage1.
+            // Size and SHA-256 unknown, as for stage1 (listed as "140 MB").
             [Self.diffDubFile("stage2_state_dict.ckpt")]
         case .hubert:
             // Sizes and SHA-256s unknown: the LFS pointer of pytorch_model.bin (listed as
