@@ -20,6 +20,9 @@ public enum ModelDownloadError: Error, LocalizedError, CustomStringConvertible, 
     /// The final name or the `.part` is there but is not a regular file (a symbolic link, a
     /// directory, a FIFO...): it is left as it is, nothing is followed, written or deleted.
     case notARegularFile(path: String, what: String)
+    /// A regular file is already at the final name but cannot be the published file (empty,
+    /// or not the published size): it is left as it is and not downloaded again.
+    case presentButWrong(path: String, reason: String)
     /// No byte arrived for ``ModelDownloader/idleTimeout`` seconds (the `.part` is kept for a
     /// resume).
     case stalled(url: String, seconds: Double, received: Int64)
@@ -51,6 +54,8 @@ public enum ModelDownloadError: Error, LocalizedError, CustomStringConvertible, 
                 + "(\(reason)); the download was removed"
         case .notARegularFile(let path, let what):
             "\(path): is \(what), not a regular file; left as it is (move it away to download here)"
+        case .presentButWrong(let path, let reason):
+            "\(path): already there but \(reason); move it away to download it again"
         case .stalled(let url, let seconds, let received):
             "\(url): no data for \(Self.seconds(seconds)) s after \(received) bytes (the idle timeout); "
                 + "the .part is kept and the next run resumes it"
@@ -73,7 +78,8 @@ public enum ModelDownloadError: Error, LocalizedError, CustomStringConvertible, 
         switch self {
         case .network, .incomplete, .stalled, .tooSlow: true
         case .httpStatus(_, let status): status >= 500 || status == 408 || status == 429
-        case .badResponse, .checksumMismatch, .sizeMismatch, .unusable, .notARegularFile, .unsupportedRedirect, .file:
+        case .badResponse, .checksumMismatch, .sizeMismatch, .unusable, .notARegularFile, .presentButWrong,
+            .unsupportedRedirect, .file:
             false
         }
     }

@@ -29,6 +29,8 @@ import Foundation
 ///   ``ModelFile/Kind`` (a checkpoint whose tensors lie inside the file, a JSON object).
 ///   A `.part` that fails these checks is removed (its bytes are wrong, a resume would keep
 ///   them); one that is only incomplete is kept;
+/// - a file already at the final name is kept without being read again, unless it is empty or
+///   not the published size (``ModelDownloadError/presentButWrong(path:reason:)``);
 /// - the `.part` and the final name must be regular files or absent: a symbolic link, a
 ///   directory, a FIFO is refused with one line and left as it is (nothing followed, written
 ///   or deleted). The final name is given with `rename(2)`, which never replaces a directory.
@@ -83,6 +85,15 @@ public struct ModelDownloader: Sendable {
         let target = store.url(for: file)
         switch PathKind.of(target) {
         case .regularFile(let size):
+            // Not read again (a checksum of every present file would cost a minute), but one that
+            // cannot be the file is not passed off as present.
+            if size == 0 {
+                throw ModelDownloadError.presentButWrong(path: target.path, reason: "empty")
+            }
+            if let expected = file.size, size != expected {
+                throw ModelDownloadError.presentButWrong(
+                    path: target.path, reason: "\(size) bytes, not the published \(expected)")
+            }
             return DownloadResult(file: file, url: target, bytes: size, outcome: .alreadyPresent)
         case .missing:
             break

@@ -3,6 +3,9 @@ import Foundation
 
 /// Whether a downloaded file parses as its ``ModelFile/Kind``, checked before it is kept.
 enum ModelFileContent {
+    /// The largest JSON config read (chinese-hubert-large's is 1.4 kB).
+    static let maximumJSONBytes: Int64 = 16 << 20
+
     /// Why the file at `url` is not a `kind`, in a few words (the file's path left out), or
     /// `nil` when it is one.
     static func problem(in url: URL, kind: ModelFile.Kind) -> String? {
@@ -16,6 +19,9 @@ enum ModelFileContent {
                 return withoutPath(ModelStore.reason(error), url)
             }
         case .jsonObject:
+            if case .regularFile(let size) = PathKind.of(url), size > maximumJSONBytes {
+                return "\(size) bytes, more than a config's \(maximumJSONBytes)"
+            }
             let data: Data
             do {
                 data = try Data(contentsOf: url)

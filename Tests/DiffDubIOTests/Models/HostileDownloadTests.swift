@@ -214,6 +214,40 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == [])
     }
 
+    /// A config of more than 16 MB is not read into memory to be parsed.
+    @Test func oversizedConfigIsNotRead() async throws {
+        let big = Data(repeating: UInt8(ascii: " "), count: 16 << 20 + 1)
+        let server = try server { _ in ok(["Content-Length: \(big.count)"], big) }
+        let folder = try TemporaryDirectory()
+        let config = ModelFile(
+            relativePath: "weights.pth", url: URL(string: "https://example.invalid/weights.pth")!, kind: .jsonObject)
+        let error = await failure(downloader(folder.url, server), config)
+        #expect(
+            error?.localizedDescription.contains("more than a config's 16777216") == true,
+            "\(String(describing: error))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == [])
+    }
+
+    /// An empty file, or one of another size than the published one, at the final name (an
+    /// older tool's leftover) is neither passed off as present nor replaced.
+    @Test func emptyOrWrongSizedFileAlreadyThereIsReportedAndKept() async throws {
+        let server = try server { [data] _ in ok(["Content-Length: \(data.count)"], data) }
+        let folder = try TemporaryDirectory()
+        let target = folder.url.appendingPathComponent("weights.pth")
+        try Data().write(to: target)
+        let error = await failure(downloader(folder.url, server))
+        #expect(error == .presentButWrong(path: target.path, reason: "empty"), "\(String(describing: error))")
+        #expect(error?.localizedDescription.hasSuffix("move it away to download it again") == true)
+
+        try data.prefix(10).write(to: target)
+        var pinned = file
+        pinned.size = Int64(data.count)
+        let wrong = await failure(downloader(folder.url, server), pinned)
+        #expect(wrong == .presentButWrong(path: target.path, reason: "10 bytes, not the published 131072"))
+        #expect(try Data(contentsOf: target) == data.prefix(10), "kept as it is")
+        #expect(server.requests.isEmpty)
+    }
+
     // MARK: Redirects
 
     @Test func redirectToAFileURLSaysTheSchemeIsRefused() async throws {
@@ -260,6 +294,36 @@ import Testing
         #expect(error == .notARegularFile(path: part.path, what: "a FIFO (named pipe)"), "\(String(describing: error))")
         #expect(type(part) != nil && type(part) != .typeRegular, "the FIFO stays")
         #expect(type(folder.url.appendingPathComponent("weights.pth")) == nil)
+    }
+
+    /// A link or FIFO put at the `.part` after the downloader looked (here by the server, while
+    /// it answers the request) is caught by the open itself (`O_NOFOLLOW | O_NONBLOCK`, `fstat`).
+    @Test(arguments: ["link", "fifo"])
+    func partSwappedDuringTheRequestIsNotFollowed(_ swap: String) async throws {
+        let folder = try TemporaryDirectory()
+        let victim = folder.url.appendingPathComponent("victim.txt")
+        try Data("precious".utf8).write(to: victim)
+        let models = folder.url.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let part = models.appendingPathComponent("weights.pth.part")
+        let server = try server { [data] _ in
+            if swap == "link" {
+                try? FileManager.default.createSymbolicLink(at: part, withDestinationURL: victim)
+            } else {
+                _ = mkfifo(part.path, 0o644)
+            }
+            return ok(["Content-Length: \(data.count)"], data)
+        }
+        let error = await failure(downloader(models, server))
+        let what = swap == "link" ? "a symbolic link" : "a FIFO (named pipe)"
+        #expect(error == .notARegularFile(path: part.path, what: what), "\(String(describing: error))")
+        #expect(try Data(contentsOf: victim) == Data("precious".utf8), "the link's target is untouched")
+        if swap == "link" {
+            #expect(type(part) == .typeSymbolicLink, "the link stays")
+        } else {
+            #expect(type(part) != nil && type(part) != .typeRegular, "the FIFO stays")
+        }
+        #expect(type(models.appendingPathComponent("weights.pth")) == nil)
     }
 
     @Test func nonEmptyDirectoryAtTheFinalNameIsNotDeleted() async throws {
