@@ -265,6 +265,18 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == [])
     }
 
+    @Test func redirectLoopIsCutShort() async throws {
+        let server = try server { _ in
+            .init(status: 302, head: ["HTTP/1.1 302 Found", "Location: /weights.pth", "Content-Length: 0"])
+        }
+        let folder = try TemporaryDirectory()
+        let error = await failure(downloader(folder.url, server))
+        #expect(
+            error?.localizedDescription.contains("more than 10 redirects") == true, "\(String(describing: error))")
+        #expect(server.requests.count == 11)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.url.path) == [])
+    }
+
     // MARK: What is at the .part and the final name
 
     @Test func partThatIsASymbolicLinkIsNotFollowed() async throws {
