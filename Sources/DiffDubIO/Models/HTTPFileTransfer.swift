@@ -54,8 +54,9 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
     private var continuation: CheckedContinuation<Ending, Error>?
     private var redirects = 0
     private var finished = false
-    private var lastActivity = Date()
-    private var windowStart: Date?
+    // Monotonic seconds (a wall-clock jump is not a stall).
+    private var lastActivity: TimeInterval = 0
+    private var windowStart: TimeInterval?
     private var windowBytes: Int64 = 0
     private var watchdog: DispatchSourceTimer?
 
@@ -103,7 +104,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Ending, Error>) in
                 queue.addOperation {
                     self.continuation = continuation
-                    self.lastActivity = Date()
+                    self.lastActivity = Self.now()
                     self.startWatchdog(queue: queue, task: task)
                     task.resume()
                 }
@@ -130,16 +131,18 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         timer.resume()
     }
 
+    private static func now() -> TimeInterval { ProcessInfo.processInfo.systemUptime }
+
     private func checkPace(of task: URLSessionTask) {
         guard !finished, failure == nil else { return }
-        let now = Date()
-        if now.timeIntervalSince(lastActivity) >= idleTimeout {
+        let now = Self.now()
+        if now - lastActivity >= idleTimeout {
             failure = ModelDownloadError.stalled(url: source.absoluteString, seconds: idleTimeout, received: written)
             task.cancel()
             return
         }
         guard let start = windowStart, minimumBytesPerSecond > 0 else { return }
-        let span = now.timeIntervalSince(start)
+        let span = now - start
         guard span >= idleTimeout else { return }
         let rate = Double(written - windowBytes) / span
         if rate < minimumBytesPerSecond {
@@ -158,7 +161,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
         newRequest request: URLRequest, completionHandler: @escaping (URLRequest?) -> Void
     ) {
-        lastActivity = Date()
+        lastActivity = Self.now()
         redirects += 1
         // The Location header as sent: Foundation on Linux turns `file:///x` into a path on the
         // same host, so the new request alone does not show what the server asked for.
@@ -190,14 +193,14 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
         _ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
         completionHandler: @escaping (URLSession.ResponseDisposition) -> Void
     ) {
-        lastActivity = Date()
+        lastActivity = Self.now()
         guard failure == nil else {
             completionHandler(.cancel)
             return
         }
         do {
             if try begin(response) {
-                windowStart = Date()
+                windowStart = Self.now()
                 windowBytes = written
                 completionHandler(.allow)
             } else {
@@ -212,7 +215,7 @@ final class HTTPFileTransfer: NSObject, URLSessionDataDelegate, @unchecked Senda
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         guard failure == nil, let handle else { return }
-        lastActivity = Date()
+        lastActivity = Self.now()
         if let total, written + Int64(data.count) > total {
             failure = ModelDownloadError.badResponse(
                 url: source.absoluteString, reason: "the body is longer than the \(total) bytes announced")
