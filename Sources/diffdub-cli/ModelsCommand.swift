@@ -78,6 +78,7 @@ struct ListModelsCommand: ParsableCommand {
         }
         var line = "present  \(name)  \(size) bytes (\(ByteText.size(size)))"
         if let sha256 = status.sha256 { line += "  sha256 \(sha256)" }
+        if status.matchesPublishedSize == false { line += "  (NOT the published size)" }
         if status.matchesPublishedChecksum == false { line += "  (NOT the published checksum)" }
         return line
     }
@@ -90,10 +91,13 @@ struct DownloadModelsCommand: AsyncParsableCommand {
         abstract: "Download released models into the model folder (resumable).",
         discussion: """
             Each file is fetched from its published URL (or BASE_URL/<file name> with --mirror) into \
-            <file>.part beside its place, and renamed when complete. An interrupted download (Ctrl-C, \
-            a dropped connection) keeps the .part; running the command again resumes it with an HTTP \
-            range request. Files already present are skipped. Progress (bytes, speed, ETA) goes to \
-            standard error.
+            <file>.part beside its place, and renamed only when whole: the bytes the server \
+            announced, the published size and SHA-256 where known, and a file that reads as a \
+            checkpoint (config.json: a JSON object). An interrupted download (Ctrl-C, a dropped \
+            connection, no data for 60 s, under 1 KiB/s for 60 s) keeps the .part; running the \
+            command again resumes it with an HTTP range request. A link, FIFO or folder at a \
+            file's name or .part is refused and left as it is. Files already present are skipped. \
+            Progress (bytes, speed, ETA) goes to standard error.
 
             Examples:
               diffdub models download stage1 stage2 hubert pipnet

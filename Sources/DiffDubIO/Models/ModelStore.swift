@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A folder of downloaded models (`diffdub models list|download`), and where the commands
 /// look for them.
 ///
@@ -59,7 +65,8 @@ public struct ModelStore: Sendable, Hashable {
             let url = url(for: file)
             guard isRegularFile(url) else {
                 let partial = url.appendingPathExtension(ModelDownloader.partialExtension)
-                let partialSize = isRegularFile(partial) ? Self.size(of: partial) : nil
+                var partialSize: Int64?
+                if case .regularFile(let size) = PathKind.of(partial) { partialSize = size }
                 return ModelFileStatus(file: file, url: url, size: nil, sha256: nil, partialSize: partialSize)
             }
             let digest: String?
@@ -72,9 +79,11 @@ public struct ModelStore: Sendable, Hashable {
         }
     }
 
+    /// Whether `url` is a regular file (or a link to one): never a FIFO, which reading would
+    /// block on, nor a directory.
     func isRegularFile(_ url: URL) -> Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+        var info = stat()
+        return stat(url.path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
     static func size(of url: URL) -> Int64? {
@@ -102,6 +111,12 @@ public struct ModelFileStatus: Sendable, Hashable {
 
     /// Whether the file is present.
     public var isPresent: Bool { size != nil }
+
+    /// Whether the file has the catalogue's size; `nil` when either is unknown.
+    public var matchesPublishedSize: Bool? {
+        guard let expected = file.size, let size else { return nil }
+        return expected == size
+    }
 
     /// Whether the file matches the catalogue's checksum; `nil` when either is unknown.
     public var matchesPublishedChecksum: Bool? {

@@ -34,9 +34,10 @@ struct ModelsCommandTests {
         )
     }
 
-    @Test func downloadPipnetThroughAMirrorThenList() throws {
-        let name = FaceModelFiles.landmarkModelFileName
-        let data = Data((0..<1_500_000).map { UInt8(truncatingIfNeeded: $0 * 31 + $0 / 251) })
+    /// stage1 (no pinned size or SHA-256: the payload only has to parse as a checkpoint).
+    @Test func downloadStage1ThroughAMirrorThenList() throws {
+        let name = "stage1_state_dict.ckpt"
+        let data = checkpointPayload(1_500_000, seed: 41)
         var behaviour = LoopbackHTTPServer.Behaviour()
         behaviour.dropAfterBytes = 600_000
         let server = try LoopbackHTTPServer(files: ["/" + name: data], behaviour: behaviour)
@@ -45,7 +46,7 @@ struct ModelsCommandTests {
         let environment = ["HOME": folder.url.path, "PATH": "/usr/bin:/bin"]
 
         let download = try run(
-            ["models", "download", "pipnet", "--mirror", server.baseURL.absoluteString, "--to", models.path],
+            ["models", "download", "stage1", "--mirror", server.baseURL.absoluteString, "--to", models.path],
             environment: environment)
         #expect(download.status == 0, "\(download.err)")
         #expect(try SHA256.hexDigest(ofFileAt: models.appendingPathComponent(name)) == SHA256.hexDigest(of: data))
@@ -58,15 +59,38 @@ struct ModelsCommandTests {
         #expect(list.status == 0, "\(list.err)")
         #expect(list.out.contains("present  \(name)  1500000 bytes"), "\(list.out)")
         #expect(list.out.contains("sha256 \(SHA256.hexDigest(of: data))"), "\(list.out)")
-        #expect(list.out.contains("missing  stage1_state_dict.ckpt"), "\(list.out)")
+        #expect(list.out.contains("missing  stage2_state_dict.ckpt"), "\(list.out)")
         #expect(list.out.contains("missing  chinese-hubert-large/pytorch_model.bin"), "\(list.out)")
 
         // The default folder is $DIFFDUB_MODELS.
         var withModels = environment
         withModels["DIFFDUB_MODELS"] = models.path
-        let listDefault = try run(["models", "list", "pipnet", "--no-checksums"], environment: withModels)
+        let listDefault = try run(["models", "list", "stage1", "--no-checksums"], environment: withModels)
         #expect(listDefault.out.hasPrefix("model folder: \(models.path)\n"), "\(listDefault.out)")
         #expect(listDefault.out.contains("present  \(name)"), "\(listDefault.out)")
+    }
+
+    /// pipnet pins a SHA-256: a mirror serving other bytes (a valid checkpoint, but not the
+    /// released one) fails in one line and leaves nothing.
+    @Test func pinnedChecksumRefusesOtherBytes() throws {
+        let name = FaceModelFiles.landmarkModelFileName
+        let data = checkpointPayload(300_000, seed: 43)
+        let server = try LoopbackHTTPServer(files: ["/" + name: data])
+        let folder = try TemporaryDirectory()
+        let models = folder.url.appendingPathComponent("models")
+        let result = try run(
+            [
+                "models", "download", "pipnet", "--mirror", server.baseURL.absoluteString, "--to", models.path,
+                "--quiet",
+            ],
+            environment: ["HOME": folder.url.path])
+        #expect(result.status == 1)
+        let expected = try #require(ReleasedModel.pipnet.files[0].sha256)
+        #expect(
+            result.err
+                == "Error: \(models.appendingPathComponent(name).path): SHA-256 \(SHA256.hexDigest(of: data)) "
+                + "is not the published \(expected); the download was removed\n")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: models.path) == [])
     }
 
     @Test func notFoundIsOneErrorLine() throws {
