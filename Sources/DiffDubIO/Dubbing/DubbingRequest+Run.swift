@@ -42,6 +42,7 @@ extension DubbingRequest {
     ) throws -> DubbingSummary {
         try options.validate()
         try checkFilesExist()
+        try checkOutput()
         return try compute.run {
             let inputs = try prepareInputs(progress: progress, checkCancellation: checkCancellation)
             try checkCancellation()
@@ -257,8 +258,8 @@ extension DubbingRequest {
 
     func makeSink(rate: FrameRate) throws -> any FrameSink {
         switch output {
-        case .video(let url): try VideoFileSink(url, audio: audio, rate: rate)
-        case .frameFolder(let url): try PNGFolderSink(url)
+        case .video(let url): try VideoFileSink(url, audio: audio, rate: rate, outputGuard: outputGuard)
+        case .frameFolder(let url): try PNGFolderSink(url, outputGuard: outputGuard)
         case .sink(let sink): sink
         }
     }
