@@ -41,9 +41,9 @@ struct JobFinishCommand: AsyncParsableCommand {
         let destination = DubbingRequest.Output.path(URL(fileURLWithPath: output))
         let progress = ProgressPrinter.handler(quiet: quiet)
         let audio = self.audio.map { URL(fileURLWithPath: $0) }
-        let task = Task { 
+        let task = Task {
             try await folder.finish(output: destination, raw: raw, audio: audio, overwrite: overwrite, progress: progress)
-         }
+        }
         let summary = try await InterruptHandler.whileRunning(cancel: { task.cancel() }) { try await task.value }
         for message in summary.warnings { warn(message) }
         if !quiet {

@@ -18,8 +18,8 @@ extension JobFolder {
     ///     folder; it never replaces the job, anything in it, a folder holding it, or an input
     ///     (``checkFinishOutput(_:request:audio:overwrite:)``, checked first).
     /// - Returns: the summary of the dub (frames, warnings).
-    /// - Throws: ``OutputRefusal`` naming the output, ``JobError/incomplete(done:total:missing:)`` listing missing frames,
-    ///   ``JobError/changedFile(role:path:reason:)`` naming the changed file, the readers' and
+    /// - Throws: ``OutputRefusal`` naming the output, ``JobError/incomplete(done:total:missing:)``
+    ///   listing missing frames, ``JobError/changedFile(role:path:reason:)`` naming the changed file, the readers' and
     ///   writers' errors, `CancellationError` (the partial output is removed).
     public func finish(
         output: DubbingRequest.Output, raw: Bool = false, audio: URL? = nil, overwrite: Bool = false,
