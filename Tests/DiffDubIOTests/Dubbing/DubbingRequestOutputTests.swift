@@ -82,7 +82,7 @@ struct DubbingRequestOutputTests {
         #expect(try Data(contentsOf: output) == Data("an earlier run".utf8))
         request.overwrite = true
         _ = try await request.run()
-        #expect(try FrameFolder(output).frameNames == ["000000.png"])
+        #expect(try FrameFolder(output).frameNames == ["000000"])
         #expect(OutputGuard.isMarkedOutput(output))
     }
 

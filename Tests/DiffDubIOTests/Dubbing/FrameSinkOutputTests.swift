@@ -30,7 +30,7 @@ struct FrameSinkOutputTests {
         let output = directory.url.appendingPathComponent("frames")
         try Self.writeFrames([4, 5], to: output)
         #expect(OutputGuard.isMarkedOutput(output))
-        #expect(try FrameFolder(output).frameNames == ["000004.png", "000005.png"])
+        #expect(try FrameFolder(output).frameNames == ["000004", "000005"])
         let first = try FileTreeSnapshot(output)
 
         #expect(throws: OutputRefusal.existingOutput(path: output.path)) { try Self.writeFrames([0], to: output) }
@@ -72,7 +72,7 @@ struct FrameSinkOutputTests {
         let empty = directory.url.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         try Self.writeFrames([0], to: empty)
-        #expect(try FrameFolder(empty).frameNames == ["000000.png"])
+        #expect(try FrameFolder(empty).frameNames == ["000000"])
     }
 
     @Test("a folder that appears at the destination during the run is not replaced")

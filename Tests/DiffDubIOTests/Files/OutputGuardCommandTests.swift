@@ -51,7 +51,7 @@ struct OutputGuardCommandTests {
         let lines = result.standardError.split(separator: "\n")
         #expect(lines.count == 1, "\(result.standardError)", sourceLocation: sourceLocation)
         #expect(
-            result.standardError.hasPrefix("Error: \(path)") && result.standardError.contains(words),
+            result.standardError.hasPrefix("Error: \(path)") && (words.isEmpty || result.standardError.contains(words)),
             "\(result.standardError)", sourceLocation: sourceLocation)
     }
 
@@ -102,22 +102,22 @@ struct OutputGuardCommandTests {
         let out = tree.cwd.appendingPathComponent("out")
         #expect(try tree.run(join + ["--output", "out"]).status == 0)
         #expect(OutputGuard.isMarkedOutput(out))
-        #expect(try FrameFolder(out).frameNames == ["000000.png", "000001.png"])
+        #expect(try FrameFolder(out).frameNames == ["000000", "000001"])
         let first = try FileTreeSnapshot(out)
         Self.expectRefused(
             try tree.run(join + ["--output", "out"]), naming: "out", saying: "holds the output of an earlier run; pass --overwrite")
         #expect(try FileTreeSnapshot(out) == first)
         try Data("stray".utf8).write(to: out.appendingPathComponent("999999.png"))
         #expect(try tree.run(join + ["--output", "out", "--overwrite"]).status == 0)
-        #expect(try FrameFolder(out).frameNames == ["000000.png", "000001.png"])
+        #expect(try FrameFolder(out).frameNames == ["000000", "000001"])
 
         #expect(try tree.run(join + ["--output", tree.old.path, "--overwrite"]).status == 0)
-        #expect(try FrameFolder(tree.old).frameNames == ["000000.png", "000001.png"])
+        #expect(try FrameFolder(tree.old).frameNames == ["000000", "000001"])
 
         let empty = tree.root.appendingPathComponent("empty")
         try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
         #expect(try tree.run(join + ["--output", empty.path]).status == 0)
-        #expect(try FrameFolder(empty).frameNames == ["000000.png", "000001.png"])
+        #expect(try FrameFolder(empty).frameNames == ["000000", "000001"])
     }
 
     @Test("dub refuses the working directory and its input folder before loading anything")
