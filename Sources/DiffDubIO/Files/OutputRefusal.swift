@@ -33,11 +33,11 @@ public enum OutputRefusal: Error, LocalizedError, CustomStringConvertible, Equat
         case .holdsWorkingDirectory(let path, let cwd):
             "\(path): holds the working directory \(cwd); an output there would replace it: give a new file or folder"
         case .isProtected(let path, let role):
-            "\(path): is the \(role) this run reads; an output must not replace it"
+            "\(path): is an input of this run (the \(role)); an output must not replace it"
         case .holdsProtected(let path, let role, let protected):
-            "\(path): holds the \(role) \(protected) this run reads; an output there would replace it"
+            "\(path): holds an input of this run (the \(role) \(protected)); an output there would replace it"
         case .insideProtected(let path, let role, let protected):
-            "\(path): is inside the \(role) \(protected) this run reads; write the output elsewhere"
+            "\(path): is inside an input of this run (the \(role) \(protected)); write the output elsewhere"
         case .foreignFolder(let path):
             "\(path): a folder holding files diffdub did not write; give a new or empty folder"
         case .existingFile(let path): "\(path): already exists; set overwrite to replace it"

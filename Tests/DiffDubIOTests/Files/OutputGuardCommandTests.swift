@@ -78,13 +78,13 @@ struct OutputGuardCommandTests {
             }
             Self.expectRefused(
                 try tree.run(join + overwrite + ["--output", "../clip/part"]), naming: "../clip/part",
-                saying: "is the slice folder this run reads")
+                saying: "is an input of this run (the slice folder)")
             Self.expectRefused(
                 try tree.run(join + overwrite + ["--output", "../clip"]), naming: "../clip",
-                saying: "holds the slice folder")
+                saying: "holds an input of this run (the slice folder")
             Self.expectRefused(
                 try tree.run(join + overwrite + ["--output", "../clip/part/joined"]), naming: "../clip/part/joined",
-                saying: "is inside the slice folder")
+                saying: "is inside an input of this run (the slice folder")
             Self.expectRefused(
                 try tree.run(join + overwrite + ["--output", tree.photos.path]), naming: tree.photos.path,
                 saying: "a folder holding files diffdub did not write")
@@ -131,9 +131,9 @@ struct OutputGuardCommandTests {
         Self.expectRefused(try tree.run(dub + ["--output", "."]), naming: ".", saying: "is the working directory")
         Self.expectRefused(
             try tree.run(dub + ["--output", frames.path, "--overwrite"]), naming: frames.path,
-            saying: "is the frame folder this run reads")
+            saying: "is an input of this run (the frame folder)")
         Self.expectRefused(
-            try tree.run(dub + ["--output", "../clip"]), naming: "../clip", saying: "holds the frame folder")
+            try tree.run(dub + ["--output", "../clip"]), naming: "../clip", saying: "holds an input of this run (the frame folder")
         #expect(try FileTreeSnapshot(tree.root) == before)
     }
 
@@ -148,12 +148,12 @@ struct OutputGuardCommandTests {
         let before = try FileTreeSnapshot(tree.root)
         for overwrite in [[], ["--overwrite"]] {
             let finish = ["job", "finish", job.path, "--quiet"] + overwrite
-            Self.expectRefused(try tree.run(finish + ["--output", job.path]), naming: job.path, saying: "is the job folder")
+            Self.expectRefused(try tree.run(finish + ["--output", job.path]), naming: job.path, saying: "is an input of this run (the job folder)")
             Self.expectRefused(
                 try tree.run(finish + ["--output", job.path + "/plan"]), naming: job.path + "/plan",
-                saying: "is inside the job folder")
+                saying: "is inside an input of this run (the job folder")
             Self.expectRefused(
-                try tree.run(finish + ["--output", tree.root.path]), naming: tree.root.path, saying: "holds the")
+                try tree.run(finish + ["--output", tree.root.path]), naming: tree.root.path, saying: "holds ")
             // From inside the job: `..` holds the working directory (and the job).
             Self.expectRefused(try tree.run(["job", "finish", ".", "--output", ".."] + overwrite, in: job), naming: "", saying: "holds the working directory")
         }

@@ -117,7 +117,7 @@ struct OutputGuardTests {
         try FileManager.default.createSymbolicLink(at: link, withDestinationURL: tree.clip)
         let error = #expect(throws: OutputRefusal.self) { try tree.outputGuard(overwrite: true).check(link) }
         #expect(error?.description.hasPrefix("\(link.path) (") == true)
-        #expect(error?.description.contains("is the video this run reads") == true)
+        #expect(error?.description.contains("is an input of this run (the video)") == true)
     }
 
     @Test("the job folder, anything inside it (plan/) and a folder holding it are refused")
