@@ -24,8 +24,13 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The checkpoint to convert.", completion: .file())
     var input: String
 
-    @Argument(help: "The safetensors file to write (replaced if it exists).", completion: .file(extensions: ["safetensors"]))
+    @Argument(
+        help: "The safetensors file to write (an existing file is replaced only with --overwrite).",
+        completion: .file(extensions: ["safetensors"]))
     var output: String
+
+    @Flag(help: overwriteHelp)
+    var overwrite = false
 
     func validate() throws {
         try requireFile(input, option: "IN")
@@ -35,6 +40,7 @@ struct ConvertCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutput(output, inputs: [("checkpoint", input)], overwrite: overwrite)
         let conversion = try WeightFile.convertToSafeTensors(
             URL(fileURLWithPath: input), output: URL(fileURLWithPath: output))
         let megabytes = String(format: "%.1f", Double(conversion.dataBytes) / 1_048_576)

@@ -32,6 +32,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed of the random weights and noise.")
     var seed: UInt64 = 0
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
@@ -42,13 +45,14 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if output.isEmpty { throw OutputRefusal.emptyPath }
         if !quiet {
             FileHandle.standardError.write(
                 Data("demo: random weights, so the mouth region is noise and there is no real lip-sync\n".utf8))
         }
         let summary = try await DubbingDemo.run(
             sample: URL(fileURLWithPath: sample), output: URL(fileURLWithPath: output), steps: steps, seed: seed,
-            progress: ProgressPrinter.handler(quiet: quiet))
+            overwrite: overwrite, progress: ProgressPrinter.handler(quiet: quiet))
         for message in summary.warnings { warn(message) }
         print("wrote \(output) (\(summary.renderedFrames.count) frames)")
     }

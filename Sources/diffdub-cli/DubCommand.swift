@@ -27,7 +27,9 @@ struct DubCommand: AsyncParsableCommand {
             See Docs/FACES.md for the weights (--detector, --landmark-model).
 
             Output: an .mp4 (H.264 + AAC, 25 fps) or, for any other path, a folder of PNG frames named \
-            by frame number. The output keeps the input's resolution: only the mouth region is replaced \
+            by frame number. It never replaces the working directory, an input, a folder holding one \
+            or a non-empty folder diffdub did not write, and replaces an existing file or an earlier \
+            output folder only with --overwrite. The output keeps the input's resolution: only the mouth region is replaced \
             (feathered). --raw writes the model-resolution frames exactly as the original.
 
             Long clips: --frame-range START:END renders a slice with the same noise, latents and \
@@ -48,11 +50,16 @@ struct DubCommand: AsyncParsableCommand {
     @Flag(help: "Write the model-resolution frames as the original does (no paste-back).")
     var raw = false
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
     func run() async throws {
-        let request = dubbing.request(output: output, raw: raw)
+        var request = dubbing.request(output: output, raw: raw)
+        request.overwrite = overwrite
+        try request.outputGuard.check(path: output)  // before anything is read
         PrecisionNotice.warnIfUnsupported(dubbing.precision)
         if case .video = request.output, dubbing.audio == nil { warn("no --audio: the video will be silent") }
         let summary = try await ProgressPrinter.run(request, quiet: quiet)

@@ -36,6 +36,9 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: "Image size S, if it cannot be inferred from the checkpoint.")
     var imageSize: Int?
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     func validate() throws {
         try requireFile(stage1, option: "--stage1")
         try requireFile(input, option: "--input")
@@ -49,6 +52,7 @@ struct EncodeCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutput(output, inputs: [("stage-1 checkpoint", stage1), ("images", input)], overwrite: overwrite)
         // The tuned compute settings (threads, buffer pool) for every model call below.
         try ComputeSettings().run { try runModels() }
     }

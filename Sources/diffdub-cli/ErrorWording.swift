@@ -10,6 +10,7 @@ enum ErrorWording {
         ("FaceTrackingOptions.detectEvery", "--detect-every"),
         ("FaceTrackingOptions.expandRatio", "--expand"),
         ("DubbingOptions.batchSize", "--batch"),
+        ("set overwrite to replace it", "pass --overwrite to replace it"),
     ]
 
     /// The flag that gives each face model's path.

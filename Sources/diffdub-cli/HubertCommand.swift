@@ -45,6 +45,9 @@ struct HubertCommand: ParsableCommand {
     )
     var transformers5LastState = false
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     func validate() throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: model, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -58,6 +61,7 @@ struct HubertCommand: ParsableCommand {
     }
 
     func run() throws {
+        try checkOutput(output, inputs: [("model folder", model), ("audio", audio)], overwrite: overwrite)
         // The tuned compute settings (threads, buffer pool) for every model call below.
         try ComputeSettings().run { try runModels() }
     }

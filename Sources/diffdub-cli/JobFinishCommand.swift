@@ -13,7 +13,8 @@ struct JobFinishCommand: AsyncParsableCommand {
             reads (the video, a frame of the frame folder, the image, the audio) changed since \
             prepare (naming the file). The output is byte-identical to `diffdub dub` with the same \
             inputs and options. --raw writes the model-resolution frames (no paste-back; the input \
-            frames are not read).
+            frames are not read). The output is never the job folder, anything inside it, a folder \
+            holding it or an input; an existing file or earlier output is replaced only with --overwrite.
             """)
 
     @Argument(help: "The job folder.", completion: .directory)
@@ -25,6 +26,9 @@ struct JobFinishCommand: AsyncParsableCommand {
     @Flag(help: "Write the model-resolution frames as the original does (no paste-back).")
     var raw = false
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     @Option(help: "The speech audio muxed into an .mp4 output (default: prepare's --audio).", completion: .file())
     var audio: String?
 
@@ -32,11 +36,14 @@ struct JobFinishCommand: AsyncParsableCommand {
     var quiet = false
 
     func run() async throws {
+        if output.isEmpty { throw OutputRefusal.emptyPath }
         let folder = JobFolder(URL(fileURLWithPath: job))
         let destination = DubbingRequest.Output.path(URL(fileURLWithPath: output))
         let progress = ProgressPrinter.handler(quiet: quiet)
         let audio = self.audio.map { URL(fileURLWithPath: $0) }
-        let task = Task { try await folder.finish(output: destination, raw: raw, audio: audio, progress: progress) }
+        let task = Task {
+            try await folder.finish(output: destination, raw: raw, audio: audio, overwrite: overwrite, progress: progress)
+        }
         let summary = try await InterruptHandler.whileRunning(cancel: { task.cancel() }) { try await task.value }
         for message in summary.warnings { warn(message) }
         if !quiet {

@@ -28,6 +28,9 @@ struct JoinCommand: ParsableCommand {
     @Option(help: "Output: an .mp4 file or a folder of PNG frames.", completion: .file())
     var output: String
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
@@ -36,11 +39,14 @@ struct JoinCommand: ParsableCommand {
     }
 
     func run() throws {
+        let inputs = slices.map { (role: "slice folder", path: Optional($0)) } + [("audio", audio)]
+        let outputGuard = makeOutputGuard(inputs: inputs, overwrite: overwrite)
+        try outputGuard.check(path: output)
         let joined = try FrameSlices(folders: slices.map { URL(fileURLWithPath: $0) })
         let url = URL(fileURLWithPath: output)
         let progress = ProgressPrinter.handler(quiet: quiet)
         if FrameOutput.isVideo(url), audio == nil { warn("no --audio: the video will be silent") }
-        try FrameOutput.writing(to: url, audio: audio.map { URL(fileURLWithPath: $0) }) { sink in
+        try FrameOutput.writing(to: url, audio: audio.map { URL(fileURLWithPath: $0) }, outputGuard: outputGuard) { sink in
             try joined.write(to: sink, progress: progress)
         }
         if !quiet { print("wrote \(output): frames \(joined.range.lowerBound)..<\(joined.range.upperBound)") }

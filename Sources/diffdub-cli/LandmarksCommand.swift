@@ -41,6 +41,9 @@ struct LandmarksCommand: ParsableCommand {
     @Option(help: "Output landmarks table (.txt).", completion: .file())
     var output: String
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
@@ -53,6 +56,11 @@ struct LandmarksCommand: ParsableCommand {
     }
 
     func run() throws {
+        let inputs: [(role: String, path: String?)] = [
+            ("video", video), ("frame folder", frames), ("image", image), ("face detector", faces.detector),
+            ("landmark model", faces.landmarkModel),
+        ]
+        try checkOutput(output, inputs: inputs, overwrite: overwrite)
         // The tuned compute settings (threads, buffer pool) for every model call below.
         try ComputeSettings().run { try runModels() }
     }

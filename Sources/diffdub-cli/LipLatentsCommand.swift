@@ -36,6 +36,9 @@ struct LipLatentsCommand: ParsableCommand {
     @Option(help: "Output .npy for the lip latents, [1, ceil(T/2), L].", completion: .file(extensions: ["npy"]))
     var output: String
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     func validate() throws {
         for (option, path) in [("--stage2", checkpoint), ("--hubert", hubert), ("--reference", reference)] {
             var isDirectory: ObjCBool = false
@@ -50,6 +53,10 @@ struct LipLatentsCommand: ParsableCommand {
     }
 
     func run() throws {
+        let inputs: [(role: String, path: String?)] = [
+            ("stage-2 checkpoint", checkpoint), ("Hubert features", hubert), ("reference latents", reference),
+        ]
+        try checkOutput(output, inputs: inputs, overwrite: overwrite)
         // The tuned compute settings (threads, buffer pool) for every model call below.
         try ComputeSettings().run { try runModels() }
     }

@@ -80,6 +80,9 @@ struct RenderCommand: ParsableCommand {
     @Option(help: "Image size S, if it cannot be inferred from the checkpoint.")
     var imageSize: Int?
 
+    @Flag(help: overwriteHelp)
+    var overwrite = false
+
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
@@ -107,7 +110,17 @@ struct RenderCommand: ParsableCommand {
         if let imageSize, imageSize <= 0 { throw ValidationError("--image-size must be positive") }
     }
 
+    /// What the output may replace: never an input array or the checkpoint.
+    private var outputGuard: OutputGuard {
+        let inputs: [(role: String, path: String?)] = [
+            ("stage-1 checkpoint", stage1), ("frames", xStart), ("reference", reference), ("mask", mask),
+            ("latents", latent), ("noise", noise),
+        ]
+        return makeOutputGuard(inputs: inputs, overwrite: overwrite)
+    }
+
     func run() throws {
+        try outputGuard.check(path: output)
         PrecisionNotice.warnIfUnsupported(precision)
         // The tuned compute settings (threads, buffer pool) for every model call below; the
         // precision is handed to each model call.
@@ -119,6 +132,9 @@ struct RenderCommand: ParsableCommand {
         let s = renderer.imageSize
         let frames = try readImages(xStart, imageSize: s, allowSingle: true)
         let n = frames.shape[0]
+        if output.lowercased().hasSuffix(".png") {
+            for url in Self.imageURLs(output, count: n) { try outputGuard.check(url) }
+        }
         let references = try readImages(reference, imageSize: s, allowSingle: true, batch: n)
         let maskArray = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: mask))
         let masks: Tensor

@@ -31,10 +31,12 @@ public enum DubbingDemo {
     }
 
     /// Runs the demo on the sample folder (`frames/` and `landmarks/` inside) and writes
-    /// `output` (`.mp4`, or a folder of PNG frames). The generated speech features and tone
-    /// are written to a temporary folder that is removed afterwards.
+    /// `output` (`.mp4`, or a folder of PNG frames), replacing an existing output only when
+    /// `overwrite` (``DubbingRequest/overwrite``). The generated speech features and tone are
+    /// written to a temporary folder that is removed afterwards.
     public static func run(
-        sample: URL, output: URL, steps: Int = 20, seed: UInt64 = 0, progress: ProgressHandler? = nil
+        sample: URL, output: URL, steps: Int = 20, seed: UInt64 = 0, overwrite: Bool = false,
+        progress: ProgressHandler? = nil
     ) async throws -> DubbingSummary {
         let frames = sample.appendingPathComponent("frames")
         let landmarks = sample.appendingPathComponent("landmarks")
@@ -58,7 +60,7 @@ public enum DubbingDemo {
         let request = DubbingRequest(
             models: .loaded(try randomModels(seed: seed)), frames: .frameFolder(frames), landmarks: .file(landmarks),
             speech: .hubertFeatures(hubertURL), audio: audioURL, noise: .seed(seed),
-            options: DubbingOptions(steps: steps, batchSize: 2), output: .path(output))
+            options: DubbingOptions(steps: steps, batchSize: 2), output: .path(output), overwrite: overwrite)
         return try await request.run(progress: progress)
     }
 

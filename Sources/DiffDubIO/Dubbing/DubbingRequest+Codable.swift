@@ -7,7 +7,7 @@ import Foundation
 
 extension DubbingRequest: Codable {
     private enum CodingKeys: String, CodingKey {
-        case models, frames, landmarks, speech, audio, noise, options, output, compute
+        case models, frames, landmarks, speech, audio, noise, options, output, overwrite, compute
     }
 
     /// Reads a request saved by ``encode(to:)``.
@@ -22,6 +22,7 @@ extension DubbingRequest: Codable {
             noise: try container.decode(Noise.self, forKey: .noise),
             options: try container.decode(DubbingOptions.self, forKey: .options),
             output: try container.decode(Output.self, forKey: .output),
+            overwrite: try container.decodeIfPresent(Bool.self, forKey: .overwrite) ?? false,
             compute: try container.decodeIfPresent(ComputeSettings.self, forKey: .compute) ?? ComputeSettings())
     }
 
@@ -38,6 +39,7 @@ extension DubbingRequest: Codable {
         try container.encode(noise, forKey: .noise)
         try container.encode(options, forKey: .options)
         try container.encode(output, forKey: .output)
+        if overwrite { try container.encode(true, forKey: .overwrite) }  // absent: false
         try container.encode(compute, forKey: .compute)
     }
 }

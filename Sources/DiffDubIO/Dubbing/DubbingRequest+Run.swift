@@ -29,6 +29,7 @@ extension DubbingRequest {
     ) throws -> DubbingSummary {
         try options.validate()
         try checkFilesExist()
+        try checkOutput()
         let session = try makeSession(progress: progress)
         try checkCancellation()
         let inputs = try makeInputs(for: session)
@@ -131,8 +132,9 @@ extension DubbingRequest {
     }
 
     /// Every file or folder the request reads, by role (checkpoints first); the one list that
-    /// checks they exist and that a job fingerprints.
-    package func inputFiles() throws -> [(role: String, url: URL)] {
+    /// checks they exist, that a job fingerprints and that an output may not replace. Face
+    /// models not given are located in the model folders unless `locatingFaceModels` is false.
+    package func inputFiles(locatingFaceModels: Bool = true) throws -> [(role: String, url: URL)] {
         var files: [(String, URL)] = []
         if case .files(let stage1, let stage2, _) = models {
             files += [(InputRole.stage1, stage1), (InputRole.stage2, stage2)]
@@ -147,8 +149,13 @@ extension DubbingRequest {
         case .file(let url): files.append((InputRole.landmarks, url))
         case .detect(let detection):
             if case .session(let session) = models, session.faceAnalyzer != nil { break }
-            files.append((InputRole.faceDetector, try FaceModelFiles.detector(detection.detector)))
-            files.append((InputRole.landmarkModel, try FaceModelFiles.landmarkModel(detection.landmarkModel)))
+            if locatingFaceModels {
+                files.append((InputRole.faceDetector, try FaceModelFiles.detector(detection.detector)))
+                files.append((InputRole.landmarkModel, try FaceModelFiles.landmarkModel(detection.landmarkModel)))
+            } else {
+                if let url = detection.detector { files.append((InputRole.faceDetector, url)) }
+                if let url = detection.landmarkModel { files.append((InputRole.landmarkModel, url)) }
+            }
         case .track: break
         }
         switch speech {
@@ -223,8 +230,8 @@ extension DubbingRequest {
 
     func makeSink(rate: FrameRate) throws -> any FrameSink {
         switch output {
-        case .video(let url): try VideoFileSink(url, audio: audio, rate: rate)
-        case .frameFolder(let url): try PNGFolderSink(url)
+        case .video(let url): try VideoFileSink(url, audio: audio, rate: rate, outputGuard: outputGuard)
+        case .frameFolder(let url): try PNGFolderSink(url, outputGuard: outputGuard)
         case .sink(let sink): sink
         }
     }

@@ -15,6 +15,9 @@ import Foundation
 /// let summary = try await request.run { report in print(report.stage, report.completed, report.total) }
 /// ```
 ///
+/// - The output path is checked before any model runs: it never replaces the working
+///   directory, an input or a folder holding one, or a folder this tool did not write, and
+///   replaces an existing output only with ``overwrite`` (``checkOutput()``).
 /// - Inputs are checked before any model runs (files, shapes, counts, NaN or infinite values),
 ///   and a failure names the file and what is wrong (``DubbingRequestError``, ``DubbingError``).
 /// - The run honours task cancellation between denoising steps; a cancelled or failed run
@@ -101,8 +104,8 @@ public struct DubbingRequest: Sendable {
     public enum Output: Sendable {
         /// A video file (H.264, with ``DubbingRequest/audio`` muxed in), written through ffmpeg.
         case video(URL)
-        /// A folder of PNG frames `NNNNNN.png` named by output frame number (replaced as a whole
-        /// when the run finishes).
+        /// A folder of PNG frames `NNNNNN.png` named by output frame number (it appears, or
+        /// replaces an earlier output as a whole, when the run finishes).
         case frameFolder(URL)
         /// Any sink; the run calls its `finish()` at the end and `discard()` on failure.
         case sink(any FrameSink)
@@ -129,16 +132,21 @@ public struct DubbingRequest: Sendable {
     public var options: DubbingOptions
     /// The output.
     public var output: Output
+    /// Whether the output may replace an existing file, or a folder an earlier run wrote
+    /// (default `false`: refused, as ffmpeg without `-y`). Whatever it says, the output never
+    /// replaces the working directory, an input or a folder holding one, or a non-empty folder
+    /// this tool did not write (``OutputGuard``).
+    public var overwrite: Bool
     /// Threads and memory of the run (default: tuned for this machine); nothing in them changes
     /// the output (that is ``options``).
     public var compute: ComputeSettings
 
-    /// A request; `noise`, `options` and `compute` default to seed 0, the original's settings
-    /// and the tuned compute settings.
+    /// A request; `noise`, `options`, `overwrite` and `compute` default to seed 0, the
+    /// original's settings, no overwriting and the tuned compute settings.
     public init(
         models: Models, frames: Frames, landmarks: Landmarks, speech: Speech, audio: URL? = nil,
         noise: Noise = .seed(0), options: DubbingOptions = DubbingOptions(), output: Output,
-        compute: ComputeSettings = ComputeSettings()
+        overwrite: Bool = false, compute: ComputeSettings = ComputeSettings()
     ) {
         self.models = models
         self.frames = frames
@@ -148,6 +156,7 @@ public struct DubbingRequest: Sendable {
         self.noise = noise
         self.options = options
         self.output = output
+        self.overwrite = overwrite
         self.compute = compute
     }
 }

@@ -11,9 +11,14 @@ public enum FrameOutput {
         videoExtensions.contains(url.pathExtension.lowercased())
     }
 
-    /// The sink for `url`: ``VideoFileSink`` for a video extension, ``PNGFolderSink`` otherwise.
-    public static func sink(for url: URL, audio: URL?) throws -> any FrameSink {
-        isVideo(url) ? try VideoFileSink(url, audio: audio) : try PNGFolderSink(url)
+    /// The sink for `url`: ``VideoFileSink`` for a video extension, ``PNGFolderSink`` otherwise;
+    /// `outputGuard` decides what it may replace.
+    ///
+    /// - Throws: ``OutputRefusal`` when `url` may not be written, the sinks' errors.
+    public static func sink(for url: URL, audio: URL?, outputGuard: OutputGuard = OutputGuard()) throws -> any FrameSink {
+        isVideo(url)
+            ? try VideoFileSink(url, audio: audio, outputGuard: outputGuard)
+            : try PNGFolderSink(url, outputGuard: outputGuard)
     }
 
     /// Runs `body` with `sink` and finishes it; on any error (or cancellation) the sink
@@ -29,10 +34,10 @@ public enum FrameOutput {
         }
     }
 
-    /// ``writing(to:_:)`` with the sink for `url`.
+    /// ``writing(to:_:)`` with the sink for `url` (``sink(for:audio:outputGuard:)``).
     public static func writing<Result>(
-        to url: URL, audio: URL?, _ body: (any FrameSink) throws -> Result
+        to url: URL, audio: URL?, outputGuard: OutputGuard = OutputGuard(), _ body: (any FrameSink) throws -> Result
     ) throws -> Result {
-        try writing(to: sink(for: url, audio: audio), body)
+        try writing(to: sink(for: url, audio: audio, outputGuard: outputGuard), body)
     }
 }

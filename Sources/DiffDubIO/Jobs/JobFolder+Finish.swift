@@ -14,30 +14,37 @@ extension JobFolder {
     ///   - output: a video (muxed with the audio) or a frame folder; it appears only complete.
     ///   - raw: write the model-resolution frames (no paste-back).
     ///   - audio: the audio to mux into a video (default: the request's).
+    ///   - overwrite: whether `output` may replace an existing file or an earlier output
+    ///     folder; it never replaces the job, anything in it, a folder holding it, or an input
+    ///     (``checkFinishOutput(_:request:audio:overwrite:)``, checked first).
     /// - Returns: the summary of the dub (frames, warnings).
-    /// - Throws: ``JobError/incomplete(done:total:missing:)`` listing missing frames,
-    ///   ``JobError/changedFile(role:path:reason:)`` naming the changed file, the readers' and
+    /// - Throws: ``OutputRefusal`` naming the output, ``JobError/incomplete(done:total:missing:)``
+    ///   listing missing frames, ``JobError/changedFile(role:path:reason:)`` naming the changed file, the readers' and
     ///   writers' errors, `CancellationError` (the partial output is removed).
     public func finish(
-        output: DubbingRequest.Output, raw: Bool = false, audio: URL? = nil, progress: ProgressHandler? = nil
+        output: DubbingRequest.Output, raw: Bool = false, audio: URL? = nil, overwrite: Bool = false,
+        progress: ProgressHandler? = nil
     ) async throws -> DubbingSummary {
         try await runOnOwnThread { check in
-            try finishSynchronously(output: output, raw: raw, audio: audio, progress: progress, checkCancellation: check)
+            try finishSynchronously(
+                output: output, raw: raw, audio: audio, overwrite: overwrite, progress: progress, checkCancellation: check)
         }
     }
 
-    /// ``finish(output:raw:audio:progress:)`` on the calling thread.
+    /// ``finish(output:raw:audio:overwrite:progress:)`` on the calling thread.
     package func finishSynchronously(
-        output: DubbingRequest.Output, raw: Bool = false, audio: URL? = nil, progress: ProgressHandler? = nil,
-        checkCancellation: @escaping () throws -> Void = {}
+        output: DubbingRequest.Output, raw: Bool = false, audio: URL? = nil, overwrite: Bool = false,
+        progress: ProgressHandler? = nil, checkCancellation: @escaping () throws -> Void = {}
     ) throws -> DubbingSummary {
         let manifest = try manifest()
+        try checkFinishOutput(output, request: manifest.request, audio: audio, overwrite: overwrite)
         let status = status(of: manifest)
         guard status.isComplete else { throw JobError.incomplete(done: status.done, total: status.total, missing: status.missing) }
         var plan = try JobPlanStore(planURL).read()
         plan.options.raw = raw
         var request = manifest.request
         request.output = output
+        request.overwrite = overwrite
         if let audio {
             request.audio = audio
         } else if request.audio != nil, case .video = output {

@@ -9,7 +9,7 @@ extension JobFolder {
     /// writes `manifest.json` last, with every input and both checkpoints fingerprinted.
     ///
     /// The request's output and ``DubbingOptions/raw`` are not used: the job renders
-    /// model-resolution frames, and ``finish(output:raw:audio:progress:)`` chooses the output.
+    /// model-resolution frames, and ``finish(output:raw:audio:overwrite:progress:)`` chooses the output.
     /// Frames without a face get their (unchanged) frame at once.
     ///
     /// - Returns: the manifest written.

@@ -104,6 +104,7 @@ struct DubbingErrorTests {
         #expect(output.count == 20)
         // The original's fit: cut to the video, with a warning.
         job.options.fit = .shortest
+        job.overwrite = true  // the first run's folder
         let cut = try await job.run()
         #expect(cut.renderedFrames == 0..<10)
         #expect(cut.warnings.count == 1)

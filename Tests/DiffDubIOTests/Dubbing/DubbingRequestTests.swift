@@ -176,20 +176,24 @@ struct DubbingRequestTests {
         #expect(throws: DubbingRequestError.notEncodable(part: "output sink")) { try encoder.encode(request) }
     }
 
-    @Test("a frame-folder output replaces what was there as a whole, and only when complete")
+    @Test("an earlier output folder is replaced as a whole with overwrite, and only when complete")
     func outputFolderIsReplaced() async throws {
         let directory = try TemporaryDirectory()
         let output = directory.url.appendingPathComponent("out")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
         try Data("old".utf8).write(to: output.appendingPathComponent("999999.png"))
+        try OutputGuard.markAsOutput(output)
         var request = request(output)
+        request.overwrite = true
         request.options.frameRange = FrameRange(start: 0, end: 2)
         request.options.steps = 37  // refused: the old folder stays as it was
         await #expect(throws: DiffusionError.self) { try await request.run() }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["999999.png"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == [OutputGuard.markerName, "999999.png"])
         request.options.steps = 2
         _ = try await request.run()
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == ["000000.png", "000001.png"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+                == [OutputGuard.markerName, "000000.png", "000001.png"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.url.path) == ["out"])
     }
 
@@ -202,7 +206,7 @@ struct DubbingRequestTests {
             try sink.write(RGBImage(height: 4, width: 4, red: 9), index: 0)
             try sink.finish()
         }
-        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["000000.png"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: output.path).sorted() == [OutputGuard.markerName, "000000.png"])
         do {
             let unfinished = try PNGFolderSink(directory.url.appendingPathComponent("other"))
             try unfinished.write(RGBImage(height: 4, width: 4, red: 9), index: 0)

@@ -73,7 +73,7 @@ struct ExampleDubFramesTests {
         #expect(status == 0, "\(stderr)")
         let expected = try Fixtures.array("pipeline/frames_out_uint8.npy")
         let (count, size) = (expected.shape[0], expected.shape[1])
-        let names = try FileManager.default.contentsOfDirectory(atPath: output.path).sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: output.path).filter { !$0.hasPrefix(".") }.sorted()
         #expect(names.count == count)
         for (i, name) in names.enumerated() {
             let frame = try PNGFile.read(output.appendingPathComponent(name))

@@ -82,6 +82,7 @@ struct RealVideoDubbingTests {
         #expect(onFace >= 34, "\(onFace) of 35 sampled frames dubbed on the face")
 
         request.options.fit = .shortest
+        request.overwrite = true  // the first run's folder
         let shortest = try await request.run()
         #expect(shortest.renderedFrames == 0..<125)
         #expect(try FrameFolder(output).count == 125)

@@ -27,9 +27,11 @@ enum DiffDubExecutable {
         var standardError: String
     }
 
-    /// Runs `diffdub arguments` to completion.
-    static func run(_ arguments: [String], environment: [String: String]? = nil) throws -> Result {
-        let process = try start(arguments, environment: environment)
+    /// Runs `diffdub arguments` to completion (in `currentDirectory`, if given).
+    static func run(
+        _ arguments: [String], environment: [String: String]? = nil, currentDirectory: URL? = nil
+    ) throws -> Result {
+        let process = try start(arguments, environment: environment, currentDirectory: currentDirectory)
         return process.wait()
     }
 
@@ -40,11 +42,12 @@ enum DiffDubExecutable {
         private let error = Pipe()
         private var collected: (Data, Data)?
 
-        init(_ arguments: [String], environment: [String: String]?) throws {
+        init(_ arguments: [String], environment: [String: String]?, currentDirectory: URL? = nil) throws {
             guard let url = DiffDubExecutable.url else { throw ExecutableMissing() }
             process = Process()
             process.executableURL = url
             process.arguments = arguments
+            if let currentDirectory { process.currentDirectoryURL = currentDirectory }
             if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
             process.standardOutput = output
             process.standardError = error
@@ -69,9 +72,11 @@ enum DiffDubExecutable {
         }
     }
 
-    /// Starts `diffdub arguments`.
-    static func start(_ arguments: [String], environment: [String: String]? = nil) throws -> Running {
-        try Running(arguments, environment: environment)
+    /// Starts `diffdub arguments` (in `currentDirectory`, if given).
+    static func start(
+        _ arguments: [String], environment: [String: String]? = nil, currentDirectory: URL? = nil
+    ) throws -> Running {
+        try Running(arguments, environment: environment, currentDirectory: currentDirectory)
     }
 
     struct ExecutableMissing: Error, CustomStringConvertible {
