@@ -9,6 +9,11 @@ enum ErrorWording {
     static let flags: [(parameter: String, flag: String)] = [
         ("FaceTrackingOptions.detectEvery", "--detect-every"),
         ("FaceTrackingOptions.expandRatio", "--expand"),
+        ("FaceTrackingOptions.smoothingRadius", "--smooth"),
+        ("FaceTrackingOptions.choice", "--face"),
+        ("FaceTrackingOptions.region", "--crop"),
+        ("dubbing at the clip's own rate (DubbingOptions.frameRate .source)", "--fps source"),
+        ("ClipTimingLimits.maximumFrames", "the output frame limit"),
         ("DubbingOptions.batchSize", "--batch"),
     ]
 

@@ -72,12 +72,16 @@ extension DubbingRequest {
         package var noise: Tensor
         /// The options.
         package var options: DubbingOptions
+        /// What reading the inputs found that the user should know (damaged video frames).
+        package var warnings: [String] = []
 
         /// The dub's plan (``Dubber/plan(frames:landmarks:regions:hubert:noise:options:sourceRate:progress:checkCancellation:)``).
         package func plan(progress: ProgressHandler?, checkCancellation: () throws -> Void) throws -> DubbingPlan {
-            try dubber.plan(
+            var plan = try dubber.plan(
                 frames: source, landmarks: track, regions: regions, hubert: hubert, noise: noise, options: options,
                 sourceRate: sourceRate, progress: progress, checkCancellation: checkCancellation)
+            plan.warnings = warnings + plan.warnings
+            return plan
         }
     }
 
@@ -104,7 +108,9 @@ extension DubbingRequest {
         }
         var (source, frameNames) = try openFrames()
         var sourceRate: FrameRate?
+        var warnings: [String] = []
         if let video = source as? VideoFileSource {
+            warnings += try checkTiming(of: video)
             // A video's length is only known once decoded: count it (without converting pixels)
             // so that the timeline and the landmarks are settled before any model runs.
             sourceRate = video.rate
@@ -127,7 +133,7 @@ extension DubbingRequest {
         }
         return PreparedInputs(
             dubber: dubber, source: source, sourceRate: sourceRate, track: track, regions: regions, hubert: hubert,
-            noise: noise, options: options)
+            noise: noise, options: options, warnings: warnings)
     }
 
     /// The dubber: the loaded models, or the checkpoints read and paired.
