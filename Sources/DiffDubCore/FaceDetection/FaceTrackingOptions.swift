@@ -57,7 +57,7 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
             throw refuse("choice", k, "a face index from 0 to \(Self.faceIndexRange.upperBound)")
         }
         guard expandRatio.isFinite, expandRatio > -1, expandRatio <= Self.maximumExpandRatio else {
-            throw refuse("expandRatio", expandRatio, "a number above -1 and at most \(Self.maximumExpandRatio)")
+            throw refuse("expandRatio", expandRatio, "a number above -1 and at most \(String(format: "%g", Self.maximumExpandRatio))")
         }
         let radii = "\(Self.radiusRange.lowerBound) to \(Self.radiusRange.upperBound)"
         guard Self.detectEveryRange.contains(detectEvery) else {

@@ -14,8 +14,9 @@ public struct ClipTimingLimits: Sendable, Hashable, Codable {
     /// 360,000: four hours at 25 fps).
     public var maximumFrames: Int
     /// Most frames read at the output rate per decoded source frame, on average over the clip
-    /// (default 250: a source frame shown for 10 s at 25 fps). Not checked with
-    /// ``DubbingOptions/FrameRateChoice/source``, which reads each source frame once.
+    /// (default 250: a source frame shown for 10 s at 25 fps). At the source's own rate
+    /// (``DubbingOptions/FrameRateChoice/source``) the ratio is about 1, unless the stated
+    /// average rate belies the timestamps.
     public var maximumFramesPerSourceFrame: Int
     /// Longest time in seconds between two consecutive frames of the source (default 10).
     /// Not checked with ``DubbingOptions/FrameRateChoice/source``.
@@ -66,9 +67,8 @@ public struct ClipTimingLimits: Sendable, Hashable, Codable {
         }
     }
 
-    /// Checks a clip whose frames are read at `rate`: its longest gap and, when the rate
-    /// resamples it (`followsSource` false), the frames it gives per source frame; in both
-    /// cases the frames it gives in all.
+    /// Checks a clip whose frames are read at `rate`: the frames it gives per source frame and
+    /// in all and, when the rate resamples it (`followsSource` false), its longest gap.
     ///
     /// - Throws: ``TimelineError/clipTooStretched(input:reason:)`` naming the bound exceeded.
     public func check(_ timing: StreamTiming, input: String, rate: FrameRate, followsSource: Bool) throws {
@@ -77,22 +77,20 @@ public struct ClipTimingLimits: Sendable, Hashable, Codable {
         guard resampled.isFinite else {
             throw TimelineError.clipTooStretched(input: input, reason: "its timestamps are not finite")
         }
-        if !followsSource {
-            if timing.longestGap > maximumGap {
-                throw TimelineError.clipTooStretched(
-                    input: input,
-                    reason: String(
-                        format: "%.3f s pass between two of its frames at %.3f s (at most %g s)%@",
-                        timing.longestGap, timing.longestGapStart, maximumGap, Self.sourceRateHint))
-            }
-            if resampled > Double(timing.frameCount) * Double(maximumFramesPerSourceFrame) {
-                throw TimelineError.clipTooStretched(
-                    input: input,
-                    reason: String(
-                        format: "its %d frames span %.3f s, which at %@ fps makes %.0f frames, more than %d per source frame%@",
-                        timing.frameCount, timing.span, rate.description, resampled, maximumFramesPerSourceFrame,
-                        Self.sourceRateHint))
-            }
+        let hint = followsSource ? "" : Self.sourceRateHint
+        if !followsSource, timing.longestGap > maximumGap {
+            throw TimelineError.clipTooStretched(
+                input: input,
+                reason: String(
+                    format: "%.3f s pass between two of its frames at %.3f s (at most %g s)%@",
+                    timing.longestGap, timing.longestGapStart, maximumGap, hint))
+        }
+        if resampled > Double(timing.frameCount) * Double(maximumFramesPerSourceFrame) {
+            throw TimelineError.clipTooStretched(
+                input: input,
+                reason: String(
+                    format: "its %d frames span %.3f s, which at %@ fps makes %.0f frames, more than %d per source frame%@",
+                    timing.frameCount, timing.span, rate.description, resampled, maximumFramesPerSourceFrame, hint))
         }
         if resampled > Double(maximumFrames) {
             throw TimelineError.clipTooStretched(

@@ -7,10 +7,10 @@ extension VideoProbe {
     /// -fps_mode passthrough -f null -` with every message tagged by its level.
     ///
     /// Each decoded frame's line gives its presentation time. A frame is counted damaged when
-    /// ffmpeg says it was decoded corrupt ("corrupt decoded frame", the decoder's error
-    /// concealment) or when error messages come between two frames (a packet the decoder could
-    /// not use); the count is the larger of the two (one decoding thread keeps messages next to
-    /// their frames).
+    /// ffmpeg says it was decoded corrupt ("corrupt decoded frame": the decoder concealed
+    /// errors in it), or could not be decoded at all, or when a decoder's error messages come
+    /// between two frames without either (one decoding thread keeps messages next to their
+    /// frames).
     ///
     /// - Throws: ``VideoError/decodeFailed(path:reason:)`` when ffmpeg fails.
     public static func timing(_ url: URL) throws -> StreamTiming {
@@ -27,16 +27,23 @@ extension VideoProbe {
 }
 
 /// ffmpeg's level-tagged messages of a `showinfo` decoding pass, read line by line.
+///
+/// Between two frame lines, each "corrupt decoded frame" warning is a damaged frame and each
+/// "Error while decoding stream" a packet that gave no frame; other error messages there
+/// (a decoder's own) count as one damaged frame when neither was said.
 struct StreamTimingLog {
     private(set) var timestamps: [Double] = []
-    private(set) var corruptFrames = 0
-    private(set) var errorGroups = 0
-    private var errorSinceFrame = false
+    private(set) var damagedFrames = 0
+    private var corrupt = 0
+    private var dropped = 0
+    private var otherErrors = false
 
     /// The timing the messages describe.
     var timing: StreamTiming {
-        StreamTiming(timestamps: timestamps, damagedFrames: max(corruptFrames, errorGroups + (errorSinceFrame ? 1 : 0)))
+        StreamTiming(timestamps: timestamps, damagedFrames: damagedFrames + pendingDamage)
     }
+
+    private var pendingDamage: Int { max(corrupt + dropped, otherErrors ? 1 : 0) }
 
     /// Reads the messages of the file at `url` in chunks (a long clip logs a line per frame).
     init(reading url: URL) throws {
@@ -62,12 +69,12 @@ struct StreamTimingLog {
         if line.contains("Parsed_showinfo"), line.contains(" n:"), let range = line.range(of: "pts_time:") {
             let value = line[range.upperBound...].prefix { !$0.isWhitespace }
             if let time = Double(value), time.isFinite { timestamps.append(time) }
-            if errorSinceFrame { errorGroups += 1 }
-            errorSinceFrame = false
+            damagedFrames += pendingDamage
+            (corrupt, dropped, otherErrors) = (0, 0, false)
         } else if line.contains("corrupt decoded frame") {
-            corruptFrames += 1
+            corrupt += 1
         } else if line.contains("[error]") || line.contains("[fatal]") {
-            errorSinceFrame = true
+            if line.contains("Error while decoding stream") { dropped += 1 } else { otherErrors = true }
         }
     }
 }
