@@ -31,7 +31,7 @@ extension VideoProbe {
 /// Between two frame lines, each "corrupt decoded frame" warning is a damaged frame and each
 /// "Error while decoding stream" a packet that gave no frame; other error messages there
 /// (a decoder's own) count as one damaged frame when neither was said.
-struct StreamTimingLog {
+package struct StreamTimingLog {
     private(set) var timestamps: [Double] = []
     private(set) var damagedFrames = 0
     private var corrupt = 0
@@ -39,14 +39,14 @@ struct StreamTimingLog {
     private var otherErrors = false
 
     /// The timing the messages describe.
-    var timing: StreamTiming {
+    package var timing: StreamTiming {
         StreamTiming(timestamps: timestamps, damagedFrames: damagedFrames + pendingDamage)
     }
 
     private var pendingDamage: Int { max(corrupt + dropped, otherErrors ? 1 : 0) }
 
     /// Reads the messages of the file at `url` in chunks (a long clip logs a line per frame).
-    init(reading url: URL) throws {
+    package init(reading url: URL) throws {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var pending = Data()
@@ -60,12 +60,12 @@ struct StreamTimingLog {
     }
 
     /// Reads the messages of `text`.
-    init(text: String) {
+    package init(text: String) {
         for line in text.split(whereSeparator: \.isNewline) { add(String(line)) }
     }
 
     /// One message line.
-    mutating func add(_ line: String) {
+    package mutating func add(_ line: String) {
         if line.contains("Parsed_showinfo"), line.contains(" n:"), let range = line.range(of: "pts_time:") {
             let value = line[range.upperBound...].prefix { !$0.isWhitespace }
             if let time = Double(value), time.isFinite { timestamps.append(time) }

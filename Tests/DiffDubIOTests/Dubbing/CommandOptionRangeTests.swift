@@ -29,7 +29,7 @@ struct CommandOptionRangeTests {
         let cases: [([String], String, String?)] = [
             (["--reference-frame", Self.huge], "--reference-frame \(Self.huge):", "0 to 359999"),
             (["--few-shot", "--reference-frame", Self.huge], "--reference-frame \(Self.huge):", "0 to 359999"),
-            (["--reference-frame", "-1"], "--reference-frame -1:", nil),
+            (["--reference-frame=-1"], "--reference-frame -1:", nil),
             (["--crop", "\(Self.huge),0,1"], "--crop \(Self.huge),0,1:", "0 to 1048576"),
             (["--expand", "inf"], "--expand inf:", "above -1 and at most 10"),
             (["--expand", "nan"], "--expand nan:", nil),
@@ -99,10 +99,14 @@ struct CommandOptionRangeTests {
             ["models", "download", "stage1", "--retries", Self.huge], "--retries \(Self.huge):", range: "0 to 100",
             output: models)
         let table = folder.url.appendingPathComponent("landmarks.txt")
-        for (flag, value) in [("--smooth", Self.huge), ("--expand", "inf"), ("--face", "-1"), ("--detect-every", Self.huge)] {
+        let landmarkCases: [([String], String)] = [
+            (["--smooth", Self.huge], "--smooth \(Self.huge):"), (["--expand", "inf"], "--expand inf:"),
+            (["--face=-1"], "--face -1:"), (["--detect-every", Self.huge], "--detect-every \(Self.huge):"),
+        ]
+        for (extra, prefix) in landmarkCases {
             try Self.expectRefused(
-                ["landmarks", "--frames", Fixtures.url("faces/frames").path, flag, value, "--output", table.path],
-                "\(flag) \(value):", output: table)
+                ["landmarks", "--frames", Fixtures.url("faces/frames").path] + extra + ["--output", table.path], prefix,
+                output: table)
         }
     }
 

@@ -1,4 +1,4 @@
-@testable import DiffDubIO
+import DiffDubIO
 import DiffDubCore
 import Foundation
 import TestSupport
