@@ -11,11 +11,14 @@ import Testing
 struct CommandOptionRangeTests {
     static let huge = "9223372036854775807"
 
-    /// Runs `diffdub arguments`, requires a failure whose first line starts with
+    /// Runs `diffdub arguments`, requires a failure whose one error line starts with
     /// `Error: <prefix>` and contains `range` (when given), and that `output` was not created.
     static func expectRefused(_ arguments: [String], _ prefix: String, range: String? = nil, output: URL) throws {
         let result = try DiffDubExecutable.run(arguments)
-        let first = result.standardError.split(separator: "\n").first.map(String.init) ?? ""
+        // Progress and warnings may come first; the refusal is the one `Error:` line.
+        let errors = result.standardError.split(separator: "\n").filter { $0.hasPrefix("Error: ") }
+        #expect(errors.count == 1, "\(arguments.suffix(4)): \(result.standardError)")
+        let first = errors.first.map(String.init) ?? ""
         #expect(result.status != 0, "\(arguments.suffix(4)): exited 0")
         #expect(first.hasPrefix("Error: \(prefix)"), "\(arguments.suffix(4)): \(first)")
         if let range { #expect(first.contains(range), "\(first)") }
