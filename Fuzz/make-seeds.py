@@ -99,12 +99,17 @@ for channels in (1, 2):
         w.setnchannels(channels); w.setsampwidth(2); w.setframerate(16000)
         w.writeframes(b"".join(struct.pack("<h", (i * 37) % 2000 - 1000) for i in range(400 * channels)))
     put("FuzzWAV", f"tone{channels}.wav", buffer.getvalue())
+# Options and clip timing (issue 29): option text at its edges, timestamps with a long gap.
+put("FuzzOptions", "frame-range.txt", b"13:20\n0\n75\n20\n1\n0\n1\n0.6\n")
+put("FuzzOptions", "crop-max.txt", b"9223372036854775807,0,1\n9223372036854775807\n1\n1\n1\n9223372036854775807\n1\ninf\n")
+put("FuzzOptions", "gap.bin", b"".join(struct.pack("<d", t) for t in [0, 0.04, 0.08, 4000.12, 4000.16]))
+put("FuzzOptions", "slow.bin", b"".join(struct.pack("<d", 1000.0 * i) for i in range(10)))
 # The regression corpus (issue 16's mutation cases included: sample rates, NaN samples, CRLF/NUL
 # landmark files, .npy descr spellings and duplicate keys, forbidden pickle globals).
 regressions = os.path.join(root, "Tests", "DiffDubIOTests", "Limits", "Regressions")
 for reader, target in [("audio", "FuzzWAV"), ("landmarks", "FuzzLandmarks"), ("npy", "FuzzNumPy"),
                        ("pickle", "FuzzUnpickler"), ("checkpoint", "FuzzTorchCheckpoint"),
-                       ("safetensors", "FuzzSafeTensors"), ("png", "FuzzPNG")]:
+                       ("safetensors", "FuzzSafeTensors"), ("png", "FuzzPNG"), ("options", "FuzzOptions")]:
     for path in sorted(glob.glob(os.path.join(regressions, reader, "*"))):
         if os.path.getsize(path) <= 1 << 20:
             put(target, "regression-" + os.path.basename(path), read(path))

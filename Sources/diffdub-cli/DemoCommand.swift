@@ -39,6 +39,12 @@ struct DemoCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
+        try OptionRange.check("--steps", steps, DubbingOptions.stepsRange)
+        do {
+            _ = try SamplerKind.ddim.sampler.schedule(NoiseSchedule.diffDub, steps: steps)
+        } catch {
+            throw ValidationError("--steps: \(error)")
+        }
         guard FileManager.default.fileExists(atPath: sample + "/frames") else {
             throw ValidationError("\(sample)/frames not found: run from the repository root or pass --sample")
         }

@@ -81,6 +81,9 @@ struct DubbingArguments: ParsableArguments {
     @Option(help: "The square face region X,Y,SIZE of larger frames.")
     var crop: String?
 
+    @Flag(help: "Refuse a video whose decoding reports errors (damaged frames) instead of warning.")
+    var strict = false
+
     // MARK: Face detection (when --landmarks is absent)
 
     @OptionGroup(title: "Face detection (without --landmarks)")
@@ -100,16 +103,27 @@ struct DubbingArguments: ParsableArguments {
         case (nil, .some) where audio == nil: throw ValidationError("--hubert-model computes the features from --audio: pass it")
         default: break
         }
-        guard steps > 0 else { throw ValidationError("--steps must be positive") }
-        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
-        guard referenceFrame >= 0 else { throw ValidationError("--reference-frame must not be negative") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        if let imageSize, imageSize <= 0 { throw ValidationError("--image-size must be positive") }
+        if let threads { try OptionRange.check("--threads", threads, OptionRange.threads) }
+        if let imageSize { try OptionRange.check("--image-size", imageSize, OptionRange.imageSize) }
         if let frameRange, FrameRange(parsing: frameRange) == nil {
-            throw ValidationError("--frame-range \(frameRange): expected START:END with START < END")
+            throw ValidationError("--frame-range \(frameRange): expected START:END with 0 <= START < END (integers)")
         }
         if let crop, FaceRegion(parsing: crop) == nil {
-            throw ValidationError("--crop \(crop): expected X,Y,SIZE (non-negative integers, SIZE > 0)")
+            let limit = FaceRegion.maximumCoordinate
+            throw ValidationError("--crop \(crop): expected X,Y,SIZE with X and Y from 0 to \(limit), SIZE from 1 to \(limit)")
+        }
+        if DubbingOptions.stepsRange.contains(steps) {
+            do {
+                _ = try sampler.sampler.schedule(NoiseSchedule.diffDub, steps: steps)
+            } catch {
+                throw ValidationError("--steps: \(error)")
+            }
+        }
+        // Every numeric option against the library's ranges, before any work.
+        do {
+            try options(raw: false).validate()
+        } catch let error as DubbingError {
+            throw ValidationError(ErrorWording.message(for: error, default: error.description))
         }
         if image != nil, referenceMode == .fewShot {
             throw ValidationError("--few-shot needs a video or frames; a portrait is one-shot")
@@ -121,12 +135,7 @@ struct DubbingArguments: ParsableArguments {
         func url(_ path: String) -> URL { URL(fileURLWithPath: path) }
         let frames: DubbingRequest.Frames =
             if let video { .video(url(video)) } else if let frames { .frameFolder(url(frames)) } else { .image(url(image ?? "")) }
-        let options = DubbingOptions(
-            referenceMode: referenceMode == .oneShot ? .oneShot : .fewShot, referenceFrame: referenceFrame,
-            steps: steps, sampler: sampler, batchSize: batch,
-            frameRange: frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange(), raw: raw,
-            faceRegion: crop.flatMap(FaceRegion.init(parsing:)), fit: fit, frameRate: fps.choice,
-            precision: precision)
+        let options = options(raw: raw)
         let speech: DubbingRequest.Speech =
             if let hubertModel { .hubertModel(url(hubertModel)) } else { .hubertFeatures(url(hubert ?? "")) }
         let landmarks: DubbingRequest.Landmarks =
@@ -143,6 +152,16 @@ struct DubbingArguments: ParsableArguments {
             frames: frames,
             landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
             options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount))
+    }
+
+    /// The run's options these flags give.
+    func options(raw: Bool) -> DubbingOptions {
+        DubbingOptions(
+            referenceMode: referenceMode == .oneShot ? .oneShot : .fewShot, referenceFrame: referenceFrame,
+            steps: steps, sampler: sampler, batchSize: batch,
+            frameRange: frameRange.flatMap(FrameRange.init(parsing:)) ?? FrameRange(), raw: raw,
+            faceRegion: crop.flatMap(FaceRegion.init(parsing:)), fit: fit, frameRate: fps.choice,
+            precision: precision, strict: strict)
     }
 
     /// Lip reference from one frame or the first 75.

@@ -48,7 +48,7 @@ struct EncodeCommand: ParsableCommand {
         guard output.lowercased().hasSuffix(".npy") else {
             throw ValidationError("--output \(output): expected a .npy path")
         }
-        if let imageSize, imageSize <= 0 { throw ValidationError("--image-size must be positive") }
+        if let imageSize { try OptionRange.check("--image-size", imageSize, OptionRange.imageSize) }
     }
 
     func run() throws {

@@ -9,6 +9,11 @@ enum ErrorWording {
     static let flags: [(parameter: String, flag: String)] = [
         ("FaceTrackingOptions.detectEvery", "--detect-every"),
         ("FaceTrackingOptions.expandRatio", "--expand"),
+        ("FaceTrackingOptions.smoothingRadius", "--smooth"),
+        ("FaceTrackingOptions.choice", "--face"),
+        ("FaceTrackingOptions.region", "--crop"),
+        ("dubbing at the clip's own rate (DubbingOptions.frameRate .source)", "--fps source"),
+        ("ClipTimingLimits.maximumFrames", "the output frame limit"),
         ("DubbingOptions.batchSize", "--batch"),
         ("set overwrite to replace it", "pass --overwrite to replace it"),
     ]
@@ -32,6 +37,12 @@ enum ErrorWording {
             return "frame \(index) is \(width)x\(height), not square: pass the face region with --crop X,Y,SIZE, or leave out --landmarks to detect it"
         case .invalidOption(let name, let value, let reason):
             return "\(optionFlags[name] ?? name) \(value): \(reason)"
+        case .frameRangeOutsideOutput(let range, let frames):
+            return "--frame-range \(range): the output has \(frames) frame\(frames == 1 ? "" : "s") (0 to \(frames - 1)): nothing to render"
+        case .referenceFrameOutOfRange(let index, let frames):
+            return "--reference-frame \(index): the clip has \(frames) frame\(frames == 1 ? "" : "s") (0 to \(frames - 1))"
+        case .damagedFrames(let input, let damaged, let frames):
+            return "\(input): \(damaged) of \(frames) frames were decoded with errors (damaged video); --strict refuses it"
         case .noFaceInReference(let frame, let first?):
             return "no face was found in reference frame \(frame): pass --reference-frame \(first) (the first frame with a face)"
         default: break

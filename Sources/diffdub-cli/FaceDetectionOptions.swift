@@ -24,11 +24,13 @@ struct FaceDetectionOptions: ParsableArguments {
     @Option(help: "Smooth landmarks over +-R frames (0 = off) against mask jitter.")
     var smooth: Int = 0
 
+    /// Checks every option against the library's ranges (``FaceTrackingOptions/validate()``).
     func validate() throws {
-        if let face, face < 0 { throw ValidationError("--face must not be negative") }
-        guard expand > -1 else { throw ValidationError("--expand must be above -1") }
-        guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
-        guard smooth >= 0 else { throw ValidationError("--smooth must not be negative") }
+        do {
+            try tracking.validate()
+        } catch let error as FaceTrackingError {
+            throw ValidationError(ErrorWording.rewrite(error.description))
+        }
     }
 
     /// The tracking options.

@@ -39,7 +39,7 @@ struct JobRunCommand: AsyncParsableCommand {
 
     func validate() throws {
         do { _ = try JobShard(parsing: shard) } catch { throw ValidationError("--shard \(shard): expected K/N with 0 <= K < N") }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let threads { try OptionRange.check("--threads", threads, OptionRange.threads) }
     }
 
     func run() async throws {

@@ -69,7 +69,18 @@ struct LandmarksCommand: ParsableCommand {
         let source: any FrameSource
         let names: (Int) -> String
         if let video {
-            source = try VideoFileSource(URL(fileURLWithPath: video))
+            let file = try VideoFileSource(URL(fileURLWithPath: video))
+            // A clip at a tiny rate or with a long gap would give hundreds of thousands of frames at 25 fps.
+            let timing = try VideoProbe.timing(file.url)
+            do {
+                try ClipTimingLimits.standard.check(timing, input: file.name, rate: file.rate, followsSource: false)
+            } catch let error as TimelineError {
+                throw CommandError(error.description.replacingOccurrences(of: ClipTimingLimits.sourceRateHint, with: ""))
+            }
+            if timing.damagedFrames > 0 {
+                warn("\(video): \(timing.damagedFrames) of \(timing.frameCount) frames were decoded with errors (damaged video)")
+            }
+            source = file
             names = { String(format: "%06d.png", $0 + 1) }
         } else if let frames {
             let folder = try FrameFolderSource(URL(fileURLWithPath: frames))

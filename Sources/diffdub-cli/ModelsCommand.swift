@@ -127,7 +127,7 @@ struct DownloadModelsCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try models()
-        guard retries >= 0 else { throw ValidationError("--retries must not be negative") }
+        try OptionRange.check("--retries", retries, OptionRange.retries)
         if let mirror {
             guard let url = URL(string: mirror), let scheme = url.scheme?.lowercased(),
                 ["http", "https"].contains(scheme),

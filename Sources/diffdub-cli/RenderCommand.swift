@@ -99,6 +99,7 @@ struct RenderCommand: ParsableCommand {
         case (.some(let path), nil): try requireFile(path, option: "--noise")
         case (nil, .some): break
         }
+        try OptionRange.check("--steps", steps, DubbingOptions.stepsRange)
         do {
             _ = try sampler.sampler.schedule(NoiseSchedule.diffDub, steps: steps)
         } catch {
@@ -107,7 +108,10 @@ struct RenderCommand: ParsableCommand {
         guard output.lowercased().hasSuffix(".npy") || output.lowercased().hasSuffix(".png") else {
             throw ValidationError("--output \(output): expected a .npy or .png path")
         }
-        if let imageSize, imageSize <= 0 { throw ValidationError("--image-size must be positive") }
+        if let imageSize { try OptionRange.check("--image-size", imageSize, OptionRange.imageSize) }
+        if let bf16WinogradTile, !OptionRange.winogradTiles.contains(bf16WinogradTile) {
+            throw ValidationError("--bf16-winograd-tile \(bf16WinogradTile): expected 2, 4 or 6")
+        }
     }
 
     /// What the output may replace: never an input array or the checkpoint.

@@ -28,6 +28,9 @@ public enum FaceTrackingError: LocalizedError, CustomStringConvertible, Equatabl
     case noFace(input: String)
     /// Invalid option.
     case invalidOption(String)
+    /// Face `index` (counted from the left) was chosen, but no frame of `input` has more than
+    /// `mostFaces` faces.
+    case faceIndexOutOfRange(input: String, index: Int, mostFaces: Int)
 
     /// The same line as ``description``: what `localizedDescription` shows.
     public var errorDescription: String? { description }
@@ -37,6 +40,9 @@ public enum FaceTrackingError: LocalizedError, CustomStringConvertible, Equatabl
         switch self {
         case .noFace(let input): "\(input): no face was found in any frame"
         case .invalidOption(let message): message
+        case .faceIndexOutOfRange(let input, let index, let most):
+            "FaceTrackingOptions.choice \(index): \(input) has at most \(most) face\(most == 1 ? "" : "s") in a frame "
+                + (most == 1 ? "(face 0)" : "(faces 0 to \(most - 1), counted from the left)")
         }
     }
 }
@@ -61,8 +67,7 @@ public struct ClipFaceTracker: Sendable {
 
     /// Tracks the face through `source` (a still image counts as one frame).
     public func track(_ source: any FrameSource, progress: ProgressHandler? = nil) throws -> ClipFaces {
-        guard options.detectEvery >= 1 else { throw FaceTrackingError.invalidOption("FaceTrackingOptions.detectEvery must be at least 1, not \(options.detectEvery)") }
-        guard options.expandRatio > -1 else { throw FaceTrackingError.invalidOption("FaceTrackingOptions.expandRatio must be above -1, not \(options.expandRatio)") }
+        try options.validate()
         let isStill = source is StillFrame
         let limit = isStill ? 1 : Int.max
 
@@ -93,6 +98,7 @@ public struct ClipFaceTracker: Sendable {
         }
         guard let size else { throw DubbingError.noFrames(input: source.name) }
         let chosen = allBoxes.compactMap { options.choice.pick($0) }
+        if options.region == nil { try options.choice.checkReachable(in: allBoxes, input: source.name) }
         guard let region = options.region ?? ClipCrop.region(
             boxes: chosen, expandRatio: options.expandRatio, height: size.height, width: size.width)
         else { throw FaceTrackingError.noFace(input: source.name) }

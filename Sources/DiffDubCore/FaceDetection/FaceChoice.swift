@@ -17,4 +17,16 @@ public enum FaceChoice: Sendable, Hashable, Codable {
             return k >= 0 && k < ordered.count ? ordered[k] : nil
         }
     }
+
+    /// Throws when this is face `K` and no frame of `boxes` (the detections of a clip's frames)
+    /// has a face `K`, while some frame has a face: the clip has fewer faces than the index
+    /// asks for (a clip without any face is left to the caller's "no face" report).
+    ///
+    /// - Throws: ``FaceTrackingError/faceIndexOutOfRange(input:index:mostFaces:)``.
+    public func checkReachable(in boxes: [[FaceBox]], input: String) throws {
+        guard case .index(let k) = self else { return }
+        let most = boxes.map(\.count).max() ?? 0
+        guard most > 0, k >= most else { return }
+        throw FaceTrackingError.faceIndexOutOfRange(input: input, index: k, mostFaces: most)
+    }
 }

@@ -52,6 +52,7 @@ public struct FaceTracker: Sendable {
         if let region = options.region, !region.fits(height: height, width: width) {
             throw DubbingError.regionOutsideFrame(region: region, height: height, width: width)
         }
+        if options.region == nil { try options.choice.checkReachable(in: pass.boxes, input: source.name) }
         let chosen = pass.boxes.map(choose)
         let shots = shots(chosen: chosen, differences: pass.differences)
         let planned = plan(chosen: chosen, shots: shots, height: height, width: width)
@@ -89,19 +90,7 @@ public struct FaceTracker: Sendable {
             fixedRegion: options.region)
     }
 
-    private func validate() throws {
-        guard options.detectEvery >= 1 else { throw FaceTrackingError.invalidOption("detectEvery must be at least 1") }
-        guard options.expandRatio > -1 else { throw FaceTrackingError.invalidOption("expandRatio must be above -1") }
-        guard options.regionSmoothingRadius >= 0, options.smoothingRadius >= 0 else {
-            throw FaceTrackingError.invalidOption("smoothing radii must not be negative")
-        }
-        guard options.faceJump > 0, options.maximumGap >= 0 else {
-            throw FaceTrackingError.invalidOption("faceJump must be positive and maximumGap not negative")
-        }
-        guard options.shotCuts.thumbnailWidth >= 1, options.shotCuts.window >= 1 else {
-            throw FaceTrackingError.invalidOption("the shot detector's thumbnail width and window must be at least 1")
-        }
-    }
+    private func validate() throws { try options.validate() }
 
     /// Pass 1: every frame's boxes and its thumbnail difference to the previous frame.
     private func detectionPass(

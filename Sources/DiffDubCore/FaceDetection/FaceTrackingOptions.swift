@@ -35,6 +35,61 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     /// Default options.
     public init() {}
 
+    /// Accepted ``expandRatio`` values: above -1 (a crop of positive size) and at most this.
+    public static let maximumExpandRatio = 10.0
+    /// Accepted ``detectEvery`` values.
+    public static let detectEveryRange = 1...1000
+    /// Accepted ``smoothingRadius``, ``regionSmoothingRadius`` and ``maximumGap`` values (frames).
+    public static let radiusRange = 0...1000
+    /// Accepted face indices of ``FaceChoice/index(_:)``.
+    public static let faceIndexRange = 0...999
+
+    /// Checks every option against its range (finite numbers, radii and counts within their
+    /// bounds, the region inside ``FaceRegion/maximumCoordinate``), before any arithmetic on them.
+    ///
+    /// - Throws: ``FaceTrackingError/invalidOption(_:)``, one line naming the option
+    ///   (`FaceTrackingOptions.smoothingRadius`) and the range.
+    public func validate() throws {
+        func refuse(_ name: String, _ value: Any, _ range: String) -> FaceTrackingError {
+            .invalidOption("FaceTrackingOptions.\(name) \(value): expected \(range)")
+        }
+        if case .index(let k) = choice, !Self.faceIndexRange.contains(k) {
+            throw refuse("choice", k, "a face index from 0 to \(Self.faceIndexRange.upperBound)")
+        }
+        guard expandRatio.isFinite, expandRatio > -1, expandRatio <= Self.maximumExpandRatio else {
+            throw refuse("expandRatio", expandRatio, "a number above -1 and at most \(String(format: "%g", Self.maximumExpandRatio))")
+        }
+        let radii = "\(Self.radiusRange.lowerBound) to \(Self.radiusRange.upperBound)"
+        guard Self.detectEveryRange.contains(detectEvery) else {
+            throw refuse("detectEvery", detectEvery, "\(Self.detectEveryRange.lowerBound) to \(Self.detectEveryRange.upperBound)")
+        }
+        guard Self.radiusRange.contains(smoothingRadius) else { throw refuse("smoothingRadius", smoothingRadius, radii) }
+        guard Self.radiusRange.contains(regionSmoothingRadius) else {
+            throw refuse("regionSmoothingRadius", regionSmoothingRadius, radii)
+        }
+        guard Self.radiusRange.contains(maximumGap) else { throw refuse("maximumGap", maximumGap, radii) }
+        guard faceJump.isFinite, faceJump > 0, faceJump <= 100 else {
+            throw refuse("faceJump", faceJump, "a number above 0 and at most 100")
+        }
+        guard (1...1024).contains(shotCuts.thumbnailWidth) else {
+            throw refuse("shotCuts.thumbnailWidth", shotCuts.thumbnailWidth, "1 to 1024")
+        }
+        guard Self.radiusRange.contains(shotCuts.window), shotCuts.window >= 1 else {
+            throw refuse("shotCuts.window", shotCuts.window, "1 to \(Self.radiusRange.upperBound)")
+        }
+        for (name, value) in [
+            ("minimumDifference", shotCuts.minimumDifference), ("ratio", shotCuts.ratio),
+            ("noiseFloor", shotCuts.noiseFloor), ("certainDifference", shotCuts.certainDifference),
+        ] where !value.isFinite || value < 0 {
+            throw refuse("shotCuts.\(name)", value, "a finite number, not negative")
+        }
+        if let region {
+            do { try region.validate(name: "FaceTrackingOptions.region") } catch let error as DubbingError {
+                throw FaceTrackingError.invalidOption(error.description)
+            }
+        }
+    }
+
     private enum CodingKeys: String, CodingKey {
         case choice, expandRatio, detectEvery, smoothingRadius, region, regionSmoothingRadius, shotCuts, faceJump,
             maximumGap

@@ -6,6 +6,8 @@ package enum LandmarkSmoothing {
     /// The smoothed track.
     public static func smoothed(_ track: [FaceLandmarks?], radius: Int) -> [FaceLandmarks?] {
         guard radius > 0 else { return track }
+        // A radius past the track's length smooths as much as the length does (and cannot overflow).
+        let radius = min(radius, track.count)
         return track.indices.map { i in
             guard track[i] != nil else { return nil }
             var lower = i

@@ -126,12 +126,16 @@ public struct Dubber: Sendable {
         let isStill = source is StillFrame
         let known = isStill ? nil : try source.frameCount ?? Self.countFrames(of: source)
         if known == 0 { throw DubbingError.noFrames(input: source.name) }
+        if let known, options.referenceFrame >= known {
+            throw DubbingError.referenceFrameOutOfRange(index: options.referenceFrame, frames: known)
+        }
         let hubertFrames = hubert.rank >= 2 ? hubert.shape[hubert.rank - 2] : 0
         let latentCount = latentCount(hubertFrames: hubertFrames)
         let rate = options.frameRate == .source ? sourceRate ?? .model : .model
         let timeline = try OutputTimeline(
             latentCount: latentCount, sourceFrameCount: known, fit: options.fit,
             frameRate: rate == .model ? .model : .source(rate))
+        try options.checkOutput(timeline)
         let planned = options.frameRange.clamped(toCount: timeline.frameCount)
         let sources = planned.map { timeline.sourceFrame(forOutput: $0) }
         let regions = regions ?? FaceRegions(options.faceRegion)

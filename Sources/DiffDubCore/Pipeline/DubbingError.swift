@@ -18,6 +18,11 @@ public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equata
     case noFrames(input: String)
     /// The reference frame index is outside the clip.
     case referenceFrameOutOfRange(index: Int, frames: Int)
+    /// The frame range starts at or past the end of the output's `frames` frames.
+    case frameRangeOutsideOutput(range: FrameRange, frames: Int)
+    /// The video's decoding reported errors in `damagedFrames` frames and the run is strict
+    /// (``DubbingOptions/strict``).
+    case damagedFrames(input: String, damagedFrames: Int, frames: Int)
     /// An option has a value the run cannot use.
     case invalidOption(name: String, value: String, reason: String)
     /// The noise tensor has the wrong shape.
@@ -56,6 +61,10 @@ public enum DubbingError: Error, LocalizedError, CustomStringConvertible, Equata
         case .noFrames(let input): "\(input): the input has no frames"
         case .referenceFrameOutOfRange(let index, let frames):
             "reference frame \(index) is outside the clip's \(frames) frame(s)"
+        case .frameRangeOutsideOutput(let range, let frames):
+            "frame range \(range) starts past the output's \(frames) frame\(frames == 1 ? "" : "s") (0 to \(frames - 1)): nothing to render"
+        case .damagedFrames(let input, let damaged, let frames):
+            "\(input): \(damaged) of \(frames) frames were decoded with errors (damaged video); refused in strict mode"
         case .invalidOption(let name, let value, let reason): "\(name) \(value): \(reason)"
         case .invalidNoise(let shape, let expected): "the noise has shape \(shape), expected \(expected)"
         case .maskFailed(let frame, let reason): "frame \(frame): \(reason)"

@@ -35,12 +35,16 @@ public struct DubbingInputs: Sendable {
     public var noise: Tensor?
     /// The seed of the noise when ``noise`` is `nil` (``GaussianNoise``).
     public var noiseSeed: UInt64
+    /// What reading the inputs found that the user should know (damaged video frames); they
+    /// lead the plan's ``DubbingPlan/warnings``.
+    public var warnings: [String]
 
     /// Inputs with the given values; the noise defaults to seed 0.
     public init(
         frames: any FrameSource, frameRate: FrameRate? = nil, landmarks: Landmarks, speech: Speech,
-        noise: Tensor? = nil, noiseSeed: UInt64 = 0
+        noise: Tensor? = nil, noiseSeed: UInt64 = 0, warnings: [String] = []
     ) {
+        self.warnings = warnings
         self.frames = frames
         self.frameRate = frameRate
         self.landmarks = landmarks

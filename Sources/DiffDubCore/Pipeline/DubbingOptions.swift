@@ -32,9 +32,22 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
     /// The rate of the output frames (default ``FrameRateChoice/model``, 25 fps as the original).
     public var frameRate: FrameRateChoice
     /// The arithmetic of the renderer's large products (default ``Precision/fp32``, the
-    /// reference; ``Precision/bf16`` runs as fp32 where the CPU lacks AVX512_BF16, see
-    /// ``Precision/effective``).
+    /// reference; ``Precision/bf16`` is emulated, slower, where the CPU lacks AVX512_BF16, see
+    /// ``Precision/runsNatively``).
     public var precision: Precision
+    /// `true`: a video whose decoding reports errors (damaged frames) is refused; `false`
+    /// (default): it is dubbed with a warning giving the count of damaged frames.
+    public var strict: Bool
+    /// How far a clip's timing may stretch the dub (default ``ClipTimingLimits/standard``);
+    /// frame indices (``referenceFrame``, ``frameRange``) must also lie below its
+    /// ``ClipTimingLimits/maximumFrames``.
+    public var timingLimits: ClipTimingLimits
+
+    /// Accepted denoising step counts (the schedule has 1000 timesteps; see
+    /// ``NoiseSchedule/respaced(steps:)`` for the counts it accepts).
+    public static let stepsRange = 1...1000
+    /// Accepted frames per UNet call.
+    public static let batchSizeRange = 1...256
 
     /// The output frame rate of a run.
     public enum FrameRateChoice: String, Sendable, Hashable, Codable, CaseIterable {
@@ -50,7 +63,8 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
         referenceMode: ReferenceMode = .oneShot, referenceFrame: Int = 0, referenceCount: Int = 75,
         steps: Int = 20, sampler: SamplerKind = .ddim, batchSize: Int = 1, frameRange: FrameRange = FrameRange(),
         raw: Bool = false, faceRegion: FaceRegion? = nil, fit: TimelineFit = .speech,
-        frameRate: FrameRateChoice = .model, precision: Precision = .fp32
+        frameRate: FrameRateChoice = .model, precision: Precision = .fp32, strict: Bool = false,
+        timingLimits: ClipTimingLimits = .standard
     ) {
         self.precision = precision
         self.referenceMode = referenceMode
@@ -64,11 +78,13 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
         self.faceRegion = faceRegion
         self.fit = fit
         self.frameRate = frameRate
+        self.strict = strict
+        self.timingLimits = timingLimits
     }
 
     private enum CodingKeys: String, CodingKey {
         case referenceMode, referenceFrame, referenceCount, steps, sampler, batchSize, frameRange, raw, faceRegion
-        case fit, frameRate, precision
+        case fit, frameRate, precision, strict, timingLimits
     }
 
     /// Reads options; keys that are absent keep their defaults.
@@ -87,25 +103,52 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
             faceRegion: try c.decodeIfPresent(FaceRegion.self, forKey: .faceRegion),
             fit: try c.decodeIfPresent(TimelineFit.self, forKey: .fit) ?? defaults.fit,
             frameRate: try c.decodeIfPresent(FrameRateChoice.self, forKey: .frameRate) ?? defaults.frameRate,
-            precision: try c.decodeIfPresent(Precision.self, forKey: .precision) ?? defaults.precision)
+            precision: try c.decodeIfPresent(Precision.self, forKey: .precision) ?? defaults.precision,
+            strict: try c.decodeIfPresent(Bool.self, forKey: .strict) ?? defaults.strict,
+            timingLimits: try c.decodeIfPresent(ClipTimingLimits.self, forKey: .timingLimits) ?? defaults.timingLimits)
     }
 
-    /// Checks the values that do not depend on the inputs.
+    /// Checks the values that do not depend on the inputs, each against its range, with no
+    /// arithmetic on a value before it is checked.
     ///
-    /// - Throws: ``DubbingError/invalidOption(name:value:reason:)`` naming the option.
+    /// - Throws: ``DubbingError/invalidOption(name:value:reason:)`` naming the option and the
+    ///   range.
     public func validate() throws {
         func refuse(_ name: String, _ value: Any, _ reason: String) -> DubbingError {
             .invalidOption(name: name, value: "\(value)", reason: reason)
         }
-        guard batchSize >= 1 else { throw refuse("batchSize", batchSize, "must be at least 1") }
-        guard referenceCount >= 1 else { throw refuse("referenceCount", referenceCount, "must be at least 1") }
-        guard referenceFrame >= 0 else { throw refuse("referenceFrame", referenceFrame, "must not be negative") }
-        guard steps >= 1 else { throw refuse("steps", steps, "must be at least 1") }
-        guard frameRange.start >= 0, frameRange.end.map({ $0 > frameRange.start }) ?? true else {
-            throw refuse("frameRange", frameRange, "expected START:END with 0 <= START < END")
+        try timingLimits.validate()
+        let frames = timingLimits.maximumFrames
+        guard Self.batchSizeRange.contains(batchSize) else {
+            throw refuse("batchSize", batchSize, "expected \(Self.batchSizeRange.lowerBound) to \(Self.batchSizeRange.upperBound)")
         }
-        if let region = faceRegion, region.x < 0 || region.y < 0 || region.size <= 0 {
-            throw refuse("faceRegion", region, "expected x, y >= 0 and size > 0")
+        guard (1...frames).contains(referenceCount) else {
+            throw refuse("referenceCount", referenceCount, "expected 1 to \(frames)")
+        }
+        guard (0..<frames).contains(referenceFrame) else {
+            throw refuse("referenceFrame", referenceFrame, "expected a frame from 0 to \(frames - 1)")
+        }
+        guard Self.stepsRange.contains(steps) else {
+            throw refuse("steps", steps, "expected \(Self.stepsRange.lowerBound) to \(Self.stepsRange.upperBound)")
+        }
+        guard (0..<frames).contains(frameRange.start), frameRange.end.map({ $0 > frameRange.start && $0 <= frames }) ?? true
+        else {
+            throw refuse("frameRange", frameRange, "expected START:END with 0 <= START < END <= \(frames)")
+        }
+        if let region = faceRegion { try region.validate(name: "faceRegion") }
+    }
+
+    /// Checks an output timeline against these options: at most
+    /// ``ClipTimingLimits/maximumFrames`` frames, and a ``frameRange`` that starts inside it.
+    ///
+    /// - Throws: ``TimelineError/tooManyFrames(count:limit:)``,
+    ///   ``DubbingError/frameRangeOutsideOutput(range:frames:)``.
+    public func checkOutput(_ timeline: OutputTimeline) throws {
+        guard timeline.frameCount <= timingLimits.maximumFrames else {
+            throw TimelineError.tooManyFrames(count: timeline.frameCount, limit: timingLimits.maximumFrames)
+        }
+        guard frameRange.start < timeline.frameCount else {
+            throw DubbingError.frameRangeOutsideOutput(range: frameRange, frames: timeline.frameCount)
         }
     }
 }

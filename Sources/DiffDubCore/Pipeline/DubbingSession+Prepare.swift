@@ -51,9 +51,11 @@ extension DubbingSession {
             }
             try checkCancellation()
             let shaped = noise.rank == 3 ? noise.reshaped([1] + noise.shape) : noise
-            return try dubber.plan(
+            var plan = try dubber.plan(
                 frames: inputs.frames, landmarks: track, regions: regions, hubert: hubert, noise: shaped,
                 options: options, sourceRate: inputs.frameRate, progress: progress, checkCancellation: checkCancellation)
+            plan.warnings = inputs.warnings + plan.warnings
+            return plan
         }
     }
 

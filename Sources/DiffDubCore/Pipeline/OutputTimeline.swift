@@ -194,12 +194,19 @@ public enum TimelineError: Error, LocalizedError, CustomStringConvertible, Equat
     case noSpeech
     /// The source has no frames.
     case noFrames
+    /// The output would have `count` frames, more than ``ClipTimingLimits/maximumFrames``.
+    case tooManyFrames(count: Int, limit: Int)
+    /// A clip's timing stretches past a ``ClipTimingLimits`` bound (`reason` says which).
+    case clipTooStretched(input: String, reason: String)
 
     /// One line saying what is wrong.
     public var description: String {
         switch self {
         case .noSpeech: "the speech features give no lip latents (empty or too short speech)"
         case .noFrames: "the input has no frames"
+        case .tooManyFrames(let count, let limit):
+            "the output would have \(count) frames, more than the \(limit) allowed (ClipTimingLimits.maximumFrames)"
+        case .clipTooStretched(let input, let reason): "\(input): \(reason)"
         }
     }
 

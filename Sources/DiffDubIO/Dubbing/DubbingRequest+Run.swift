@@ -100,7 +100,11 @@ extension DubbingRequest {
         }
         var (source, frameNames) = try openFrames()
         var sourceRate: FrameRate?
+        var warnings: [String] = []
         if let video = source as? VideoFileSource {
+            warnings += try checkTiming(of: video)
+            // A video's length is only known once decoded: count it (without converting pixels)
+            // so that the timeline and the landmarks are settled before any model runs.
             sourceRate = video.rate
             source = CountedFrameSource(base: video, frameCount: try video.countFrames())
         }
@@ -114,7 +118,7 @@ extension DubbingRequest {
         if case .seed(let value) = noise { seed = value }
         return DubbingInputs(
             frames: source, frameRate: sourceRate, landmarks: landmarkInput, speech: speechInput, noise: noiseTensor,
-            noiseSeed: seed)
+            noiseSeed: seed, warnings: warnings)
     }
 
     /// Tracks the face through `source` as a run of this request does

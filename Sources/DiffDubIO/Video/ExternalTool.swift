@@ -119,6 +119,23 @@ final class RunningTool {
         return (ok, message)
     }
 
+    /// Waits for the tool as ``finish()`` does, first handing `read` the file that holds its
+    /// whole standard error (removed afterwards).
+    func finish<Value>(readingLog read: (URL) throws -> Value) throws -> (ok: Bool, message: String, value: Value) {
+        if !finished {
+            try? input?.close()
+            if let output {
+                _ = try? output.readToEnd()
+                try? output.close()
+            }
+            process.waitUntilExit()
+        }
+        defer { _ = finish() }
+        let value = try read(errorURL)
+        let (ok, message) = finish()
+        return (ok, message, value)
+    }
+
     /// Stops the tool if it is still running and cleans up.
     func terminate() {
         if process.isRunning { process.terminate() }

@@ -67,4 +67,71 @@ import Testing
     @Test func audio() throws {
         try check("audio") { url, _ in _ = try AudioFile.read(url) }
     }
+
+    /// Videos whose timing or bytes once made a dub run for ever or dub garbage silently
+    /// (issue 29): the timing pass reads them, and the limits refuse them in one line naming
+    /// the file, or they pass.
+    @Test func videos() throws {
+        try check("video") { url, _ in
+            let timing = try VideoProbe.timing(url)
+            try ClipTimingLimits.standard.check(timing, input: url.path, rate: .model, followsSource: false)
+        }
+        #expect(Self.files("video").count >= 3)
+    }
+
+    /// Option values that once trapped (issue 29), one `NAME VALUE` per line: each must be
+    /// refused with a one-line error naming the option.
+    @Test func options() throws {
+        for url in Self.files("options") {
+            let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+                .filter { !$0.hasPrefix("#") && !$0.isEmpty }
+            #expect(!lines.isEmpty)
+            for line in lines {
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                let (name, value) = (parts[0], parts.count > 1 ? parts[1] : "")
+                let message = Self.refusal(name: name, value: value)
+                #expect(message?.contains(name) == true, "\(line): \(message ?? "accepted")")
+                #expect(message.map { !$0.contains("\n") } ?? false)
+            }
+        }
+    }
+
+    /// The one-line refusal of option `name` set to `value` (parsed as the command line does), or
+    /// `nil` when it is accepted.
+    static func refusal(name: String, value: String) -> String? {
+        var options = DubbingOptions()
+        var tracking = FaceTrackingOptions()
+        switch name {
+        case "frameRange":
+            guard let range = FrameRange(parsing: value) else { return "frameRange \(value): not START:END" }
+            options.frameRange = range
+        case "faceRegion":
+            guard let region = FaceRegion(parsing: value) else { return "faceRegion \(value): not X,Y,SIZE in range" }
+            options.faceRegion = region
+        case "expandRatio", "faceJump":
+            guard let number = Double(value) else { return "\(name) \(value): not a number" }
+            if name == "expandRatio" { tracking.expandRatio = number } else { tracking.faceJump = number }
+        default:
+            guard let number = Int(value) else { return "\(name) \(value): not an integer" }
+            switch name {
+            case "referenceFrame": options.referenceFrame = number
+            case "referenceCount": options.referenceCount = number
+            case "steps": options.steps = number
+            case "batchSize": options.batchSize = number
+            case "smoothingRadius": tracking.smoothingRadius = number
+            case "regionSmoothingRadius": tracking.regionSmoothingRadius = number
+            case "detectEvery": tracking.detectEvery = number
+            case "maximumGap": tracking.maximumGap = number
+            case "choice": tracking.choice = .index(number)
+            default: return nil
+            }
+        }
+        do {
+            try options.validate()
+            try tracking.validate()
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
 }
