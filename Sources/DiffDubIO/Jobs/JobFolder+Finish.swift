@@ -32,9 +32,9 @@ extension JobFolder {
         checkCancellation: @escaping () throws -> Void = {}
     ) throws -> DubbingSummary {
         let manifest = try manifest()
+        var plan = try readPlan(checkedAgainst: manifest)
         let status = status(of: manifest)
         guard status.isComplete else { throw JobError.incomplete(done: status.done, total: status.total, missing: status.missing) }
-        var plan = try JobPlanStore(planURL).read()
         plan.options.raw = raw
         var request = manifest.request
         request.output = output
@@ -54,10 +54,10 @@ extension JobFolder {
                 try checkCancellation()
                 if let reader {
                     let input = try reader.next()
-                    let rendered = plan.frame(index).landmarks == nil ? nil : try readFrame(index)
+                    let rendered = plan.frame(index).landmarks == nil ? nil : try readFrame(index, size: plan.imageSize)
                     try sink.write(try plan.output(ofFrame: index, rendered: rendered, input: input), index: index)
                 } else {
-                    try sink.write(try readFrame(index), index: index)
+                    try sink.write(try readFrame(index, size: plan.imageSize), index: index)
                 }
                 tracker.report(completed: done + 1)
             }

@@ -77,7 +77,7 @@ extension JobFolder {
         checkpoints.apply(to: &manifest)
         for model in manifest.models { try model.verify() }
         let store = JobPlanStore(planURL)
-        let plan = try store.read()
+        let plan = try readPlan(checkedAgainst: manifest)
         let faceLandmarks = try store.readFaceLandmarks(frameCount: plan.frames.count)
         removeStalePartials()
         let blocks = shard.blocks(of: plan.outputFrames, blockSize: plan.options.batchSize)
