@@ -4,25 +4,25 @@ import Foundation
 extension PNGFile {
     /// What a PNG file stores, before ``read(_:)`` converts it to 8-bit RGB: for readers that
     /// must refuse anything but the 8-bit RGB images this package writes (a job's frames).
-    public struct StoredFormat: Sendable, Equatable, CustomStringConvertible {
+    package struct StoredFormat: Sendable, Equatable, CustomStringConvertible {
         /// Width in pixels.
-        public var width: Int
+        package var width: Int
         /// Height in pixels.
-        public var height: Int
+        package var height: Int
         /// Colour (RGB) rather than gray.
-        public var isColor: Bool
+        package var isColor: Bool
         /// An alpha channel (or a transparent colour).
-        public var hasAlpha: Bool
+        package var hasAlpha: Bool
         /// 16 bits per sample.
-        public var is16Bit: Bool
+        package var is16Bit: Bool
         /// A palette image.
-        public var isPalette: Bool
+        package var isPalette: Bool
 
         /// Whether the file is 8-bit RGB without alpha or palette, read without conversion.
-        public var isRGB8: Bool { isColor && !hasAlpha && !is16Bit && !isPalette }
+        package var isRGB8: Bool { isColor && !hasAlpha && !is16Bit && !isPalette }
 
         /// `8-bit RGB`, `16-bit gray with alpha`, `8-bit RGB palette`.
-        public var description: String {
+        package var description: String {
             "\(is16Bit ? 16 : 8)-bit \(isColor ? "RGB" : "gray")\(hasAlpha ? " with alpha" : "")\(isPalette ? " palette" : "")"
         }
     }
@@ -31,7 +31,7 @@ extension PNGFile {
     /// names them in errors.
     ///
     /// - Throws: ``ImageError/unreadable(path:reason:)`` for bytes that are not a PNG.
-    public static func storedFormat(of data: Data, path: String) throws -> StoredFormat {
+    package static func storedFormat(of data: Data, path: String) throws -> StoredFormat {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         return try data.withUnsafeBytes { raw in

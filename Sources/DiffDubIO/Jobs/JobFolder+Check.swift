@@ -7,7 +7,7 @@ extension JobFolder {
     /// `frames/` must be folders, not links.
     ///
     /// - Throws: ``JobError`` naming the file and the field.
-    public func readPlan(checkedAgainst manifest: JobManifest) throws -> DubbingPlan {
+    package func readPlan(checkedAgainst manifest: JobManifest) throws -> DubbingPlan {
         try JobFile.checkFolder(framesURL)
         let store = JobPlanStore(planURL)
         let plan = try store.read()

@@ -42,7 +42,7 @@ public struct JobFolder: Sendable {
 
     /// Reads `manifest.json`, as untrusted input: a regular file (not a link), JSON whose
     /// fields decode (an error names the field), numbers in range on their own
-    /// (`JobManifest.check(path:)`; ``readPlan(checkedAgainst:)`` checks them against the plan).
+    /// (`JobManifest.check(path:)`; `readPlan(checkedAgainst:)` checks them against the plan).
     ///
     /// - Throws: ``JobError/notAJob(path:)``, ``JobError/damaged(path:reason:)``,
     ///   ``JobError/invalidField(path:field:reason:)``,
