@@ -27,5 +27,6 @@ let package = Package(
         fuzzTarget("FuzzPNG"),
         fuzzTarget("FuzzLandmarks"),
         fuzzTarget("FuzzWAV"),
+        fuzzTarget("FuzzJobFolder"),
     ]
 )
