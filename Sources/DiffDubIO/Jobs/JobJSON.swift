@@ -39,7 +39,8 @@ enum JobJSON {
                 let reason = integral ? "\(format(value)) is out of range" : "must be an integer (found \(format(value)))"
                 return .invalidField(path: path, field: field, reason: reason)
             }
-            return .damaged(path: path, reason: "not valid JSON")
+            let searched = data.count <= maximumSearchedBytes
+            return .damaged(path: path, reason: searched ? "not valid JSON" : "not valid JSON, or a number out of range for its field")
         @unknown default:
             return .damaged(path: path, reason: "\(error)")
         }
@@ -74,20 +75,24 @@ enum JobJSON {
         abs(value) < 1e15 && value.rounded(.towardZero) == value ? "\(Int64(value))" : "\(value)"
     }
 
+    /// Longest document searched for a number that does not fit its field (8 MiB: a plan of
+    /// about 5,000 frames: the ~log2(N) decodes of the search take a few seconds at most).
+    static let maximumSearchedBytes = 1 << 23
+
     /// One step of a JSON path.
     private enum Step {
         case key(String)
         case index(Int)
     }
 
-    /// The first number of `data` (a valid JSON document) that the decoder of `T` refuses for
+    /// A number of `data` (a valid JSON document) that the decoder of `T` refuses for
     /// its range or for not being an integer, with its field: the numbers that are not integers
     /// or are beyond 2^53 are made integers (or 0) a prefix at a time, and the shortest prefix
-    /// that lets the decoder past them names the number (a binary search: about 2 log2(N)
-    /// decodes for N such numbers). `nil` when `data` is not JSON, is over 64 MiB, or no such
-    /// number is found.
+    /// that lets the decoder past them names the number (a binary search: about log2(N)
+    /// decodes for N such numbers). `nil` when `data` is not JSON, is longer than
+    /// ``maximumSearchedBytes``, or no such number is found.
     private static func unrepresentableNumber<T: Decodable>(in data: Data, type: T.Type) -> (String, Double)? {
-        guard data.count <= 1 << 26,
+        guard data.count <= maximumSearchedBytes,
             let root = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else { return nil }
         var candidates: [(path: [Step], value: Double)] = []
         collect(root, path: [], into: &candidates)
