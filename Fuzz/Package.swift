@@ -28,5 +28,6 @@ let package = Package(
         fuzzTarget("FuzzLandmarks"),
         fuzzTarget("FuzzWAV"),
         fuzzTarget("FuzzOptions"),
+        fuzzTarget("FuzzJobFolder"),
     ]
 )

@@ -113,3 +113,14 @@ for reader, target in [("audio", "FuzzWAV"), ("landmarks", "FuzzLandmarks"), ("n
     for path in sorted(glob.glob(os.path.join(regressions, reader, "*"))):
         if os.path.getsize(path) <= 1 << 20:
             put(target, "regression-" + os.path.basename(path), read(path))
+# Job folders (FuzzJobFolder): the first byte picks the file of the base job the rest replaces
+# (the order of `replaceable` in Fuzz/Sources/FuzzJobFolder); seeds are the base job's own files
+# and the tampered files of the regression corpus's job cases.
+replaceable = ["manifest.json", "plan/plan.json", "plan/lip_latents.npy", "plan/noise.npy", "plan/reference.png",
+               "plan/reference_landmarks.npy", "plan/face_landmarks.npy", "plan/faces/000000.png", "frames/000003.png"]
+jobs = os.path.join(regressions, "job")
+for case in sorted(os.listdir(jobs)) if os.path.isdir(jobs) else []:
+    for selector, rel in enumerate(replaceable):
+        path = os.path.join(jobs, case, rel)
+        if os.path.isfile(path) and not os.path.islink(path):
+            put("FuzzJobFolder", f"{case}-{selector}", bytes([selector]) + read(path))

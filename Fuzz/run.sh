@@ -13,7 +13,7 @@ seconds="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-    targets=(FuzzTorchCheckpoint FuzzUnpickler FuzzSafeTensors FuzzNumPy FuzzPNG FuzzLandmarks FuzzWAV FuzzOptions)
+    targets=(FuzzTorchCheckpoint FuzzUnpickler FuzzSafeTensors FuzzNumPy FuzzPNG FuzzLandmarks FuzzWAV FuzzOptions FuzzJobFolder)
 fi
 work="${FUZZ_WORK:-/tmp/diffdub-fuzz}"
 scratch="${FUZZ_SCRATCH:-$here/.build}"

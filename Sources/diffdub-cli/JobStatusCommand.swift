@@ -19,8 +19,7 @@ struct JobStatusCommand: ParsableCommand {
 
     func run() throws {
         let folder = JobFolder(URL(fileURLWithPath: job))
-        let manifest = try folder.manifest()
-        let status = folder.status(of: manifest)
+        let status = try folder.status()
         FileHandle.standardOutput.write(Data((status.description + "\n").utf8))
         // Not an error to report: the lines above say what is missing.
         if !status.isComplete { Foundation.exit(1) }

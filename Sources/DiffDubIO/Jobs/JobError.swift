@@ -8,6 +8,10 @@ public enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable 
     case alreadyPrepared(path: String)
     /// A job file is missing or unreadable.
     case damaged(path: String, reason: String)
+    /// A value of a job file is out of range or disagrees with the rest of the job: `field`
+    /// names it as a JSON path (`frames[3].source`) or a property of the array or image
+    /// (`shape`, `pixel format`).
+    case invalidField(path: String, field: String, reason: String)
     /// The manifest was written by another format version.
     case unsupportedFormat(path: String, version: Int, supported: Int)
     /// A shard `K/N` outside `0 <= K < N`.
@@ -23,6 +27,7 @@ public enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable 
         case .notAJob(let path): "\(path): not a job folder (no manifest.json)"
         case .alreadyPrepared(let path): "\(path): already holds a prepared job; use a new folder"
         case .damaged(let path, let reason): "\(path): \(reason)"
+        case .invalidField(let path, let field, let reason): "\(path): \(field): \(reason)"
         case .unsupportedFormat(let path, let version, let supported):
             "\(path): job format version \(version); this tool reads version \(supported)"
         case .invalidShard(let text): "shard \(text): expected K/N with 0 <= K < N"

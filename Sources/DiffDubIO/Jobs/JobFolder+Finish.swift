@@ -38,9 +38,9 @@ extension JobFolder {
     ) throws -> DubbingSummary {
         let manifest = try manifest()
         try checkFinishOutput(output, request: manifest.request, audio: audio, overwrite: overwrite)
+        var plan = try readPlan(checkedAgainst: manifest)
         let status = status(of: manifest)
         guard status.isComplete else { throw JobError.incomplete(done: status.done, total: status.total, missing: status.missing) }
-        var plan = try JobPlanStore(planURL).read()
         plan.options.raw = raw
         var request = manifest.request
         request.output = output
@@ -61,10 +61,10 @@ extension JobFolder {
                 try checkCancellation()
                 if let reader {
                     let input = try reader.next()
-                    let rendered = plan.frame(index).landmarks == nil ? nil : try readFrame(index)
+                    let rendered = plan.frame(index).landmarks == nil ? nil : try readFrame(index, size: plan.imageSize)
                     try sink.write(try plan.output(ofFrame: index, rendered: rendered, input: input), index: index)
                 } else {
-                    try sink.write(try readFrame(index), index: index)
+                    try sink.write(try readFrame(index, size: plan.imageSize), index: index)
                 }
                 try tracker.report(completed: done + 1)
             }

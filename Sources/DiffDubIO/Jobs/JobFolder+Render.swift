@@ -85,7 +85,7 @@ extension JobFolder {
         checkpoints.apply(to: &manifest)
         if session == nil { for model in manifest.models { try model.verify() } }
         let store = JobPlanStore(planURL)
-        let plan = try store.read()
+        let plan = try readPlan(checkedAgainst: manifest)
         let faces = StoredFaces(store: store, landmarks: try store.readFaceLandmarks(frameCount: plan.frames.count))
         removeStalePartials()
         let blocks = shard.blocks(of: plan.outputFrames, blockSize: plan.options.batchSize)

@@ -33,34 +33,32 @@ public struct JobFolder: Sendable {
         framesURL.appendingPathComponent(PNGFolderSink.fileName(forFrame: index))
     }
 
-    /// Whether a manifest exists.
-    public var isPrepared: Bool { FileManager.default.fileExists(atPath: manifestURL.path) }
+    /// Whether a manifest exists (a file or anything else under that name, a link included:
+    /// ``manifest()`` refuses what is not a regular file).
+    public var isPrepared: Bool {
+        FileManager.default.fileExists(atPath: manifestURL.path)
+            || (try? FileManager.default.destinationOfSymbolicLink(atPath: manifestURL.path)) != nil
+    }
 
-    /// Reads `manifest.json`.
+    /// Reads `manifest.json`, as untrusted input: a regular file (not a link), JSON whose
+    /// fields decode (an error names the field), numbers in range on their own
+    /// (`JobManifest.check(path:)`; `readPlan(checkedAgainst:)` checks them against the plan).
     ///
     /// - Throws: ``JobError/notAJob(path:)``, ``JobError/damaged(path:reason:)``,
+    ///   ``JobError/invalidField(path:field:reason:)``,
     ///   ``JobError/unsupportedFormat(path:version:supported:)``.
     public func manifest() throws -> JobManifest {
         guard isPrepared else { throw JobError.notAJob(path: url.path) }
-        let data: Data
-        do {
-            data = try Data(contentsOf: manifestURL)
-        } catch {
-            throw JobError.damaged(path: manifestURL.path, reason: "cannot read: \(error.localizedDescription)")
-        }
+        let data = try JobFile.contents(manifestURL, limit: JobLimits.maximumManifestBytes)
         struct Version: Decodable { var formatVersion: Int }
-        guard let version = try? JSONDecoder().decode(Version.self, from: data) else {
-            throw JobError.damaged(path: manifestURL.path, reason: "not a job manifest")
-        }
+        let version = try JobJSON.decode(Version.self, from: data, path: manifestURL.path)
         guard version.formatVersion == JobManifest.currentFormatVersion else {
             throw JobError.unsupportedFormat(
                 path: manifestURL.path, version: version.formatVersion, supported: JobManifest.currentFormatVersion)
         }
-        do {
-            return try JSONDecoder().decode(JobManifest.self, from: data)
-        } catch {
-            throw JobError.damaged(path: manifestURL.path, reason: "\(error)")
-        }
+        let manifest = try JobJSON.decode(JobManifest.self, from: data, path: manifestURL.path)
+        try manifest.check(path: manifestURL.path)
+        return manifest
     }
 
     /// Writes `manifest.json` (through a temporary file and a rename).
@@ -100,8 +98,18 @@ public struct JobFolder: Sendable {
         }
     }
 
-    /// Reads rendered frame `index`.
-    public func readFrame(_ index: Int) throws -> RGBImage { try PNGFile.read(frameURL(index)) }
+    /// Reads rendered frame `index`: an 8-bit RGB PNG (gray, alpha, palette and 16-bit files
+    /// are refused, not converted), not a link.
+    ///
+    /// - Throws: ``JobError`` naming the frame file and what is wrong.
+    public func readFrame(_ index: Int) throws -> RGBImage { try JobFile.image(frameURL(index), size: nil) }
+
+    /// Reads rendered frame `index`, which must be `size x size` (the job's image size), 8-bit
+    /// RGB and not a link.
+    ///
+    /// - Throws: ``JobError/invalidField(path:field:reason:)`` naming the frame file and its
+    ///   `size` or `pixel format`; ``JobError/damaged(path:reason:)``.
+    public func readFrame(_ index: Int, size: Int) throws -> RGBImage { try JobFile.image(frameURL(index), size: size) }
 
     /// Removes temporary frame files (`.NNNNNN.png.partial-*`) older than `age` seconds: left
     /// by a process that was killed while writing (writing one takes milliseconds, so an old one

@@ -26,8 +26,8 @@ public struct JobPlanStore: Sendable {
     /// The store at `url` (nothing is read).
     public init(_ url: URL) { self.url = url }
 
-    /// The parts of the plan that are not tensors or images.
-    private struct Header: Codable {
+    /// The parts of the plan that are not tensors or images (`plan.json`).
+    struct Header: Codable {
         var imageSize: Int
         var firstFrame: Int
         var frames: [PlannedFrame]
@@ -38,7 +38,8 @@ public struct JobPlanStore: Sendable {
         var warnings: [String]
     }
 
-    private var headerURL: URL { url.appendingPathComponent("plan.json") }
+    /// `plan.json`.
+    var headerURL: URL { url.appendingPathComponent("plan.json") }
     private var facesURL: URL { url.appendingPathComponent("faces") }
 
     /// The file of output frame `index`'s face.
@@ -69,21 +70,24 @@ public struct JobPlanStore: Sendable {
         try NumPyFile.write(Self.tensor(landmarks), to: url.appendingPathComponent("face_landmarks.npy"))
     }
 
-    /// Reads the plan back.
+    /// Reads the plan back, as untrusted input: every file must be a regular file (no link);
+    /// `plan.json`'s numbers must be in range and agree with each other (`Header.check(path:)`:
+    /// source indices, face squares, 68 finite landmarks per face, options); the arrays must
+    /// have the shapes the header implies and finite values; `reference.png` must be an 8-bit
+    /// RGB image of the plan's size.
     ///
-    /// - Throws: ``JobError/damaged(path:reason:)`` naming the file that is missing or wrong.
+    /// - Throws: ``JobError/invalidField(path:field:reason:)`` naming the file and the field,
+    ///   ``JobError/damaged(path:reason:)`` naming the file that is missing or unreadable.
     public func read() throws -> DubbingPlan {
-        let header: Header
-        do {
-            header = try JSONDecoder().decode(Header.self, from: Data(contentsOf: headerURL))
-        } catch {
-            throw JobError.damaged(path: headerURL.path, reason: "cannot read the plan: \(error)")
-        }
+        try JobFile.checkFolder(url)
+        let data = try JobFile.contents(headerURL, limit: JobLimits.maximumPlanBytes)
+        let header = try JobJSON.decode(Header.self, from: data, path: headerURL.path)
+        try header.check(path: headerURL.path)
         let s = header.imageSize
-        let lip = try tensor("lip_latents.npy", rows: header.frames.count)
-        let noise = try tensor("noise.npy", shape: [1, 3, s, s])
-        let referenceImage = try image(url.appendingPathComponent("reference.png"), size: s)
-        let referenceLandmarks = try tensor("reference_landmarks.npy", shape: [68, 2])
+        let lip = try JobFile.tensor(url.appendingPathComponent("lip_latents.npy"), shape: [header.frames.count, nil])
+        let noise = try JobFile.tensor(url.appendingPathComponent("noise.npy"), shape: [1, 3, s, s])
+        let referenceImage = try JobFile.image(url.appendingPathComponent("reference.png"), size: s)
+        let referenceLandmarks = try JobFile.landmarks(url.appendingPathComponent("reference_landmarks.npy"), shape: [68, 2])
         return DubbingPlan(
             imageSize: s, firstFrame: header.firstFrame, frames: header.frames, lipLatents: lip,
             reference: FaceFrame(image: referenceImage, landmarks: FaceLandmarks(interleaved: referenceLandmarks.scalars)),
@@ -92,44 +96,29 @@ public struct JobPlanStore: Sendable {
     }
 
     /// The model-resolution faces of every output frame (`nil`: no face), read lazily by
-    /// ``face(_:of:landmarks:)``: the landmarks of all of them.
+    /// ``face(_:of:landmarks:)``: the landmarks of all of them, `[frameCount, 68, 2]`, finite
+    /// and within ``ReaderLimits/maximumLandmarkCoordinate``.
+    ///
+    /// - Throws: ``JobError`` naming `face_landmarks.npy` and what is wrong.
     public func readFaceLandmarks(frameCount: Int) throws -> Tensor {
-        try tensor("face_landmarks.npy", shape: [frameCount, 68, 2])
+        try JobFile.landmarks(url.appendingPathComponent("face_landmarks.npy"), shape: [frameCount, 68, 2])
     }
 
     /// The face of output frame `index` of `plan`, with its landmarks from `landmarks`
-    /// (``readFaceLandmarks(frameCount:)``).
+    /// (``readFaceLandmarks(frameCount:)``); the face file must be an 8-bit RGB PNG of the
+    /// plan's size, not a link.
+    ///
+    /// - Throws: ``JobError`` naming the face file (or `face_landmarks.npy`) and what is wrong.
     public func face(_ index: Int, of plan: DubbingPlan, landmarks: Tensor) throws -> FaceFrame {
         let row = index - plan.firstFrame
+        guard plan.outputFrames.contains(index), landmarks.shape == [plan.frames.count, 68, 2] else {
+            throw JobError.invalidField(
+                path: url.appendingPathComponent("face_landmarks.npy").path, field: "shape",
+                reason: "\(landmarks.shape) has no row for frame \(index) of \(plan.outputFrames)")
+        }
         let points = slice(landmarks, axis: 0, row..<(row + 1)).scalars
-        return FaceFrame(image: try image(faceURL(index), size: plan.imageSize), landmarks: FaceLandmarks(interleaved: points))
-    }
-
-    private func tensor(_ name: String, shape: [Int]) throws -> Tensor {
-        let file = url.appendingPathComponent(name)
-        let tensor: Tensor
-        do { tensor = try NumPyFile.readTensor(file) } catch { throw JobError.damaged(path: file.path, reason: "\(error)") }
-        guard tensor.shape == shape else { throw JobError.damaged(path: file.path, reason: "shape \(tensor.shape), expected \(shape)") }
-        return tensor
-    }
-
-    private func tensor(_ name: String, rows: Int) throws -> Tensor {
-        let file = url.appendingPathComponent(name)
-        let tensor: Tensor
-        do { tensor = try NumPyFile.readTensor(file) } catch { throw JobError.damaged(path: file.path, reason: "\(error)") }
-        guard tensor.rank == 2, tensor.shape[0] == rows else {
-            throw JobError.damaged(path: file.path, reason: "shape \(tensor.shape), expected \(rows) rows")
-        }
-        return tensor
-    }
-
-    private func image(_ file: URL, size: Int) throws -> RGBImage {
-        let image: RGBImage
-        do { image = try PNGFile.read(file) } catch { throw JobError.damaged(path: file.path, reason: "\(error)") }
-        guard image.height == size, image.width == size else {
-            throw JobError.damaged(path: file.path, reason: "\(image.width)x\(image.height), expected \(size)x\(size)")
-        }
-        return image
+        try JobFile.checkFolder(facesURL)
+        return FaceFrame(image: try JobFile.image(faceURL(index), size: plan.imageSize), landmarks: FaceLandmarks(interleaved: points))
     }
 
     /// `[N, 68, 2]` from N landmark sets (`nil` rows are zeros).

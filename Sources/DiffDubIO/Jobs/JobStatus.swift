@@ -7,20 +7,17 @@ public struct JobStatus: Sendable, Equatable, CustomStringConvertible {
     /// Ranges of frames not rendered yet, in order.
     public let missing: [Range<Int>]
 
-    /// The status of `frames` with `rendered` present.
+    /// The status of `frames` with `rendered` present; the work follows the rendered frames
+    /// (sorted once), never the length of `frames`, so a range of any size costs nothing.
     public init(frames: Range<Int>, rendered: Set<Int>) {
         self.frames = frames
         var missing: [Range<Int>] = []
-        var start: Int?
-        for i in frames {
-            if rendered.contains(i) {
-                if let s = start { missing.append(s..<i) }
-                start = nil
-            } else if start == nil {
-                start = i
-            }
+        var next = frames.lowerBound
+        for index in rendered.filter({ frames.contains($0) }).sorted() {
+            if index > next { missing.append(next..<index) }
+            next = index + 1
         }
-        if let s = start { missing.append(s..<frames.upperBound) }
+        if next < frames.upperBound { missing.append(next..<frames.upperBound) }
         self.missing = missing
     }
 

@@ -72,6 +72,29 @@ public enum NumPyFile {
 
     /// Decodes `.npy` bytes; `path` is used in errors.
     public static func decode(_ data: Data, path: String) throws -> NumPyArray {
+        let (parsed, headerStart, headerLength) = try header(of: data, path: path)
+        guard let scalarType = parsed.dtype.scalarType else {
+            throw NumPyError.unsupportedDType(path: path, descr: parsed.dtype.name)
+        }
+        let count = try checkedElementCount(parsed.shape, path: path)
+        let (needed, overflow) = count.multipliedReportingOverflow(by: parsed.dtype.size)
+        let available = data.count - headerStart - headerLength
+        guard !overflow, available >= needed else {
+            throw NumPyError.truncated(path: path, expectedBytes: overflow ? Int.max : needed, foundBytes: available)
+        }
+        let start = data.startIndex + headerStart + headerLength
+        guard var bytes = data[start..<(start + needed)].withUnsafeBytes({ parsed.dtype.convert($0, count: count) }) else {
+            throw NumPyError.unexpectedArray(path: path, reason: "a uint64 value is above \(Int64.max), the largest integer read")
+        }
+        if parsed.fortranOrder {
+            bytes = cOrder(fromFortranOrder: bytes, shape: parsed.shape, elementSize: scalarType.byteSize)
+        }
+        return NumPyArray(scalarType: scalarType, shape: parsed.shape, bytes: bytes)
+    }
+
+    /// The header of `.npy` bytes (which may stop after it): the parsed dictionary, where the
+    /// header text starts and its length.
+    static func header(of data: Data, path: String) throws -> (NumPyHeader, start: Int, length: Int) {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard data.count >= 10, Array(data.prefix(6)) == magic else { throw NumPyError.notNumPy(path: path) }
         let major = data[data.startIndex + 6]
@@ -100,23 +123,7 @@ public enum NumPyFile {
             throw NumPyError.malformedHeader(path: path, reason: "header is not text")
         }
         let parsed = try NumPyHeader(parsing: header, path: path, allowsLongSuffix: major <= 2)
-        guard let scalarType = parsed.dtype.scalarType else {
-            throw NumPyError.unsupportedDType(path: path, descr: parsed.dtype.name)
-        }
-        let count = try checkedElementCount(parsed.shape, path: path)
-        let (needed, overflow) = count.multipliedReportingOverflow(by: parsed.dtype.size)
-        let available = data.count - headerStart - headerLength
-        guard !overflow, available >= needed else {
-            throw NumPyError.truncated(path: path, expectedBytes: overflow ? Int.max : needed, foundBytes: available)
-        }
-        let start = data.startIndex + headerStart + headerLength
-        guard var bytes = data[start..<(start + needed)].withUnsafeBytes({ parsed.dtype.convert($0, count: count) }) else {
-            throw NumPyError.unexpectedArray(path: path, reason: "a uint64 value is above \(Int64.max), the largest integer read")
-        }
-        if parsed.fortranOrder {
-            bytes = cOrder(fromFortranOrder: bytes, shape: parsed.shape, elementSize: scalarType.byteSize)
-        }
-        return NumPyArray(scalarType: scalarType, shape: parsed.shape, bytes: bytes)
+        return (parsed, headerStart, headerLength)
     }
 
     /// The elements of a Fortran-ordered (column-major) array of `shape` in C order.
