@@ -60,7 +60,7 @@ struct DubbingRequestOutputTests {
                 request.output = .path(output)
                 request.overwrite = overwrite
                 let reported = Reported()
-                await #expect(throws: refusal) { try await request.run { reported.append($0.stage) } }
+                await #expect(throws: refusal) { try await request.run { reported.append($0.stage); return .proceed } }
                 #expect(reported.all.isEmpty, "progress was reported before the refusal: \(reported.all)")
             }
         }
