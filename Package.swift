@@ -114,7 +114,8 @@ let package = Package(
         // DiffDubCore's tests build and run without DiffDubIO: whatever reads a file through
         // DiffDubIO (a model loaded from a checkpoint or model folder, PNG frames, video) is tested
         // in DiffDubIOTests, in the folder of the IO code it goes through (ModelLoading/ for the
-        // parity of models loaded from the fixture checkpoints).
+        // parity of models loaded from the fixture checkpoints). `swift build -c release --target
+        // DiffDubCoreTests -Xswiftc -enable-testing` builds them without compiling DiffDubIO.
         .testTarget(
             name: "DiffDubCoreTests",
             dependencies: ["DiffDubCore", "TestSupport"],
