@@ -51,7 +51,9 @@ import Testing
             let own = try FixtureArray(contentsOf: url)
             #expect(own.shape == real.shape, "\(url.lastPathComponent)")
             #expect(own.tensor().scalars == real.tensor().scalars, "\(url.lastPathComponent)")
-            #expect(own.uint8Values == real.uint8Values && own.int64Values == real.int64Values, "\(url.lastPathComponent)")
+            #expect(own.uint8Values == real.uint8Values, "\(url.lastPathComponent)")
+            // (`NumPyArray.int64Values` converts every integer type; the tests' reader only `<i8`.)
+            #expect(own.int64Values == (real.scalarType == .int64 ? real.int64Values : nil), "\(url.lastPathComponent)")
         }
     }
 
