@@ -94,21 +94,35 @@ let package = Package(
             path: "Benchmarks/diffdub-bench",
             swiftSettings: projectSwiftSettings),
 
+        // Test helpers in two parts, so that DiffDubCore is tested without DiffDubIO:
+        // TestSupport (DiffDubCore only: fixture paths and the tests' own `.npy` fixture reader,
+        // random tensors, temporary folders, PNG bytes) and IOTestSupport (DiffDubIO: ffmpeg,
+        // a loopback HTTP server, fixtures through `NumPyFile`).
         .target(
             name: "TestSupport",
-            dependencies: ["DiffDubCore", "DiffDubIO"],
+            dependencies: ["DiffDubCore"],
             path: "Tests/TestSupport",
+            swiftSettings: projectSwiftSettings),
+        .target(
+            name: "IOTestSupport",
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"],
+            path: "Tests/IOTestSupport",
             swiftSettings: projectSwiftSettings),
         // The tests mirror the source tree: Tests/DiffDubCoreTests/<folder> holds the tests of
         // Sources/DiffDubCore/<folder>, Tests/DiffDubIOTests/<folder> those of Sources/DiffDubIO/<folder>
         // (the command line's tests run the built `diffdub`, in the folder of the library part it drives).
+        // DiffDubCore's tests build and run without DiffDubIO: whatever reads a file through
+        // DiffDubIO (a model loaded from a checkpoint or model folder, PNG frames, video) is tested
+        // in DiffDubIOTests, in the folder of the IO code it goes through (ModelLoading/ for the
+        // parity of models loaded from the fixture checkpoints). `swift build -c release --target
+        // DiffDubCoreTests -Xswiftc -enable-testing` builds them without compiling DiffDubIO.
         .testTarget(
             name: "DiffDubCoreTests",
-            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"],
+            dependencies: ["DiffDubCore", "TestSupport"],
             swiftSettings: projectSwiftSettings),
         .testTarget(
             name: "DiffDubIOTests",
-            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport"],
+            dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport", "IOTestSupport"],
             exclude: ["Limits/Regressions"],
             swiftSettings: projectSwiftSettings),
     ]

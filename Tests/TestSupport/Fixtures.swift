@@ -1,5 +1,4 @@
 import DiffDubCore
-import DiffDubIO
 import Foundation
 
 /// Locations of the test fixtures (copied from the original's outputs into `Tests/Fixtures`).
@@ -14,14 +13,15 @@ public enum Fixtures {
         root.appendingPathComponent(relativePath)
     }
 
-    /// A `.npy` fixture as a float tensor.
+    /// A `.npy` fixture as a float tensor (in C order, also when NumPy stored it in Fortran
+    /// order, as `stage2/downsampled.npy`), read by the tests' own ``FixtureArray``.
     public static func tensor(_ relativePath: String) throws -> Tensor {
-        try NumPyFile.readTensor(url(relativePath))
+        try fixtureArray(relativePath).tensor()
     }
 
-    /// A `.npy` fixture as read.
-    public static func array(_ relativePath: String) throws -> NumPyArray {
-        try NumPyFile.read(url(relativePath))
+    /// A `.npy` fixture as read by the tests' own reader (no DiffDubIO).
+    public static func fixtureArray(_ relativePath: String) throws -> FixtureArray {
+        try FixtureArray(contentsOf: url(relativePath))
     }
 
     /// A JSON fixture (manifest, probe) as a dictionary.

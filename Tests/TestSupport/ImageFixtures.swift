@@ -1,33 +1,23 @@
 import DiffDubCore
-import DiffDubIO
 import Foundation
-
-/// What a fixture image helper could not use.
-public struct ImageFixtureError: Error, CustomStringConvertible {
-    /// What is wrong, naming the fixture.
-    public let description: String
-
-    /// An error saying `description`.
-    public init(description: String) { self.description = description }
-}
 
 extension Fixtures {
     /// A uint8 `[H, W, 3]` `.npy` fixture as an image.
     public static func rgbImage(_ relativePath: String) throws -> RGBImage {
-        let array = try array(relativePath)
+        let array = try fixtureArray(relativePath)
         guard let bytes = array.uint8Values, array.shape.count == 3, array.shape[2] == 3 else {
-            throw ImageFixtureError(
-                description: "\(relativePath): \(array.scalarType) \(array.shape), expected uint8 [H, W, 3]")
+            throw FixtureError(
+                description: "\(relativePath): \(array.shape), expected uint8 [H, W, 3]")
         }
         return RGBImage(height: array.shape[0], width: array.shape[1], pixels: bytes)
     }
 
     /// A uint8 `[H, W]` `.npy` fixture as a single-channel image.
     public static func grayImage(_ relativePath: String) throws -> GrayImage {
-        let array = try array(relativePath)
+        let array = try fixtureArray(relativePath)
         guard let bytes = array.uint8Values, array.shape.count == 2 else {
-            throw ImageFixtureError(
-                description: "\(relativePath): \(array.scalarType) \(array.shape), expected uint8 [H, W]")
+            throw FixtureError(
+                description: "\(relativePath): \(array.shape), expected uint8 [H, W]")
         }
         return GrayImage(height: array.shape[0], width: array.shape[1], pixels: bytes)
     }
@@ -36,7 +26,7 @@ extension Fixtures {
     public static func landmarks(_ relativePath: String) throws -> FaceLandmarks {
         let tensor = try tensor(relativePath)
         guard tensor.shape == [FaceLandmarks.count, 2] else {
-            throw ImageFixtureError(description: "\(relativePath): shape \(tensor.shape), expected [68, 2]")
+            throw FixtureError(description: "\(relativePath): shape \(tensor.shape), expected [68, 2]")
         }
         return FaceLandmarks(interleaved: tensor.scalars)
     }

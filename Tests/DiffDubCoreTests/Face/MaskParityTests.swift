@@ -1,5 +1,4 @@
 import DiffDubCore
-import DiffDubIO
 import Foundation
 import TestSupport
 import Testing
@@ -15,7 +14,7 @@ import Testing
     static func parse(_ name: String) throws -> (frame: String, size: Int, landmark: Int) {
         let parts = name.split(separator: "_")
         guard parts.count == 3, let size = Int(parts[1].dropFirst()), let landmark = Int(parts[2].dropFirst())
-        else { throw ImageFixtureError(description: "mask case \(name): not fK_sS_lL") }
+        else { throw FixtureError(description: "mask case \(name): not fK_sS_lL") }
         return (String(parts[0]), size, landmark)
     }
 
@@ -58,21 +57,6 @@ import Testing
             let resized = original.resizedBilinear(height: size, width: size)
             let crop = try FaceMask.lipCrop(image: resized, landmarks: landmarks, size: size)
             #expect(maxByteDifference(crop.pixels, expected.pixels) <= 1, "\(frame) at \(size)")
-        }
-    }
-
-    /// The pipeline fixture works at 32x32: every frame of `faces/` gives a mouth mask and a lip
-    /// crop at that size from its landmark file.
-    @Test func everyFaceFrameHasRegionsAtPipelineSize() throws {
-        let frames = try FrameFolder(Fixtures.url("faces/frames"))
-        let landmarks = try LandmarksFile.readFolder(Fixtures.url("faces/landmarks"), frames: frames.frameNames)
-        for index in 0..<frames.count {
-            let frame = try frames.image(at: index).resizedBilinear(height: 32, width: 32)
-            let scaled = landmarks[index].scaled(from: 512, to: 32)
-            let mask = FaceMask.mouthMask(landmarks: scaled, size: 32)
-            let inside = mask.pixels.filter { $0 == 1 }.count
-            #expect(inside > 0 && inside < 32 * 32, "frame \(index)")
-            #expect(try FaceMask.lipCrop(image: frame, landmarks: scaled, size: 32).shape == [32, 32, 3])
         }
     }
 

@@ -1,5 +1,4 @@
 import DiffDubCore
-import DiffDubIO
 import Foundation
 import TestSupport
 import Testing

@@ -22,9 +22,7 @@ enum LipSyncTestModels {
     static func checkpoint(
         _ configuration: LipLatentPredictorConfiguration = small, seed: UInt64 = 1
     ) throws -> StateDict {
-        let weights = WeightBinder(randomSeed: seed)
-        _ = try LipLatentPredictor(weights.scoped("seq2seq.encoder"), configuration: configuration)
-        return weights.boundStateDict
+        try RandomCheckpoints.lipLatentPredictor(configuration, seed: seed)
     }
 
     static func hubert(

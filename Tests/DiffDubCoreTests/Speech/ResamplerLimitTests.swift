@@ -4,9 +4,10 @@ import Testing
 
 @Suite struct ResamplerLimitTests {
     @Test func absurdRatiosAreRefusedBeforeAllocating() {
-        // 2147483647 Hz -> 16 kHz once asked for a 597 GB filter bank.
+        // 2147483647 Hz -> 16 kHz once asked for a 597 GB filter bank. The refusal names the
+        // number of coefficients the bank would need, counted before any is allocated (an
+        // allocation of that size would trap, not throw).
         for rate in [0x7FFF_FFFF, 10_000_001, Int.max, 383_999] {
-            let started = Date()
             do {
                 _ = try BandLimitedResampler(inputRate: rate, outputRate: 16_000)
                 Issue.record("\(rate) Hz was accepted")
@@ -20,7 +21,6 @@ import Testing
             } catch {
                 Issue.record("\(error)")
             }
-            #expect(Date().timeIntervalSince(started) < 1)
         }
     }
 

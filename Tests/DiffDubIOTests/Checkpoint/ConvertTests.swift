@@ -61,11 +61,29 @@ import Testing
 
     @Test func faceModelsLoadTheirConversions() throws {
         let directory = try TemporaryDirectory()
-        let (_, detector) = try Self.convert("detector/faceboxesv2.pth", into: directory)
-        _ = try FaceBoxesDetector(checkpoint: detector)
+        let (detectorInput, detectorOutput) = try Self.convert("detector/faceboxesv2.pth", into: directory)
+        let torchDetector = try FaceBoxesDetector(checkpoint: detectorInput)
+        let convertedDetector = try FaceBoxesDetector(checkpoint: detectorOutput)
+        let image = try Fixtures.rgbImage("detector/img0_bgr_uint8.npy")
+        let input = FaceBoxesDetector.networkInput(image)
+        let (torchLoc, torchConf) = torchDetector.network(input)
+        let (convertedLoc, convertedConf) = convertedDetector.network(input)
+        #expect(maxAbsDifference(torchLoc, convertedLoc) == 0)
+        #expect(maxAbsDifference(torchConf, convertedConf) == 0)
+
         let other = try TemporaryDirectory()
-        let (_, landmarker) = try Self.convert("pipnet/pipnet.pth", into: other)
-        _ = try PIPNetLandmarker(checkpoint: landmarker)
+        let (landmarkerInput, landmarkerOutput) = try Self.convert("pipnet/pipnet.pth", into: other)
+        let torchLandmarker = try PIPNetLandmarker(checkpoint: landmarkerInput)
+        let convertedLandmarker = try PIPNetLandmarker(checkpoint: landmarkerOutput)
+        let crop = try Fixtures.rgbImage("pipnet/crop0_rgb_uint8.npy")
+        let torchHeads = torchLandmarker.network(torchLandmarker.networkInput(crop))
+        let convertedHeads = convertedLandmarker.network(convertedLandmarker.networkInput(crop))
+        #expect(maxAbsDifference(torchHeads.cls, convertedHeads.cls) == 0)
+        #expect(maxAbsDifference(torchHeads.x, convertedHeads.x) == 0)
+        #expect(maxAbsDifference(torchHeads.y, convertedHeads.y) == 0)
+        #expect(maxAbsDifference(torchHeads.neighborX, convertedHeads.neighborX) == 0)
+        #expect(maxAbsDifference(torchHeads.neighborY, convertedHeads.neighborY) == 0)
+        #expect(torchLandmarker.landmarks(in: crop) == convertedLandmarker.landmarks(in: crop))
     }
 
     @Test func refusesToOverwriteItsInputAndNamesUnreadableFiles() throws {

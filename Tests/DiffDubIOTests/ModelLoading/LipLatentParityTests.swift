@@ -40,7 +40,7 @@ import Testing
             ("speech_encoded", trace.speechEncoded), ("decoded", trace.decoded), ("out", trace.output),
         ]
         for (name, value) in stages {
-            let expected = try Fixtures.tensorInAnyOrder("stage2/\(name).npy")
+            let expected = try Fixtures.tensor("stage2/\(name).npy")
             let error = maxAbsDifference(value, expected)
             #expect(
                 error <= Self.tolerance, "\(name): max abs error \(error), shapes \(value.shape) vs \(expected.shape)")

@@ -1,4 +1,5 @@
 import DiffDubCore
+import DiffDubIO
 import Foundation
 import TestSupport
 import Testing

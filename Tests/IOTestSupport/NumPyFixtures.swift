@@ -1,0 +1,10 @@
+import DiffDubIO
+import Foundation
+import TestSupport
+
+extension Fixtures {
+    /// A `.npy` fixture as DiffDubIO's `NumPyFile` reads it.
+    public static func array(_ relativePath: String) throws -> NumPyArray {
+        try NumPyFile.read(url(relativePath))
+    }
+}
