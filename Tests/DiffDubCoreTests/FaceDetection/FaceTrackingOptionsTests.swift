@@ -1,5 +1,4 @@
 @testable import DiffDubCore
-import DiffDubIO
 import Foundation
 import TestSupport
 import Testing
@@ -76,20 +75,6 @@ struct FaceTrackingOptionsTests {
         let line = FaceTrackingError.faceIndexOutOfRange(input: "clip.mp4", index: 2, mostFaces: 2).description
         #expect(line == "FaceTrackingOptions.choice 2: clip.mp4 has at most 2 faces in a frame (faces 0 to 1, counted from the left)")
         #expect(FaceTrackingError.faceIndexOutOfRange(input: "a.png", index: 1, mostFaces: 1).description.hasSuffix("1 face in a frame (face 0)"))
-    }
-
-    @Test("the trackers refuse face 2 of a picture with two faces in those words")
-    func trackersOnTwoFaces() throws {
-        let picture = try PNGFile.read(Fixtures.url("detector/inputs/two_faces.png"))
-        let analyzer = try FaceTrackerTests.analyzer()
-        var options = FaceTrackingOptions()
-        options.choice = .index(2)
-        let expected = FaceTrackingError.faceIndexOutOfRange(input: "frames", index: 2, mostFaces: 2)
-        #expect(throws: expected) { try FaceTracker(analyzer: analyzer, options: options).track(InMemoryFrames([picture])) }
-        #expect(throws: expected) { try ClipFaceTracker(analyzer: analyzer, options: options).track(InMemoryFrames([picture])) }
-        options.choice = .index(1)
-        let right = try FaceTracker(analyzer: analyzer, options: options).track(InMemoryFrames([picture]))
-        #expect(right.framesWithoutFace.isEmpty)
     }
 
     static func box(_ x: Float) -> FaceBox {

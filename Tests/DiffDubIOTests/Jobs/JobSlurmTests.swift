@@ -1,5 +1,6 @@
 import DiffDubIO
 import Foundation
+import IOTestSupport
 import TestSupport
 import Testing
 

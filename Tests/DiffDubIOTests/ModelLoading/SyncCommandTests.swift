@@ -1,6 +1,7 @@
 import DiffDubCore
 import DiffDubIO
 import Foundation
+import IOTestSupport
 import TestSupport
 import Testing
 

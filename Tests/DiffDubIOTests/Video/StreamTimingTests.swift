@@ -1,6 +1,7 @@
 import DiffDubIO
 import DiffDubCore
 import Foundation
+import IOTestSupport
 import TestSupport
 import Testing
 
