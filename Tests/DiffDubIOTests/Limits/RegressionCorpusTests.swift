@@ -138,6 +138,12 @@ import Testing
             return nil
         } catch {
             return "\(error)"
+        }
+    }
+
+    /// Job folders that once trapped or hung `job status | run | finish` (issue 26): each
+    /// tampering of the corpus, laid over a copy of its base job, ends in one line naming a
+    /// file of the job, with no output.
     @Test func jobFolders() throws {
         let base = Self.root.appendingPathComponent("job/base")
         let cases = try Self.files("job").filter { $0.lastPathComponent != "base" }
