@@ -15,7 +15,7 @@ public struct FixtureError: Error, CustomStringConvertible {
 /// on its own and against this one).
 ///
 /// It reads only what `Tests/Fixtures` holds: format versions 1 to 3, little-endian `<f4`,
-/// `<f8`, `<i8` and `|u1`, in C or Fortran order. Values are kept in C (row-major) order.
+/// `<f8`, `<i8`, `<i2` and `|u1`, in C or Fortran order. Values are kept in C (row-major) order.
 public struct FixtureArray {
     /// The stored values, by type, in C order.
     public enum Values: Equatable {
@@ -25,6 +25,8 @@ public struct FixtureArray {
         case float64([Double])
         /// `<i8`.
         case int64([Int64])
+        /// `<i2` (16-bit samples).
+        case int16([Int16])
         /// `|u1`.
         case uint8([UInt8])
     }
@@ -75,6 +77,7 @@ public struct FixtureArray {
         case "<f4": values = .float32(try load(Float.self))
         case "<f8": values = .float64(try load(Double.self))
         case "<i8": values = .int64(try load(Int64.self))
+        case "<i2": values = .int16(try load(Int16.self))
         case "|u1": values = .uint8(try load(UInt8.self))
         default: throw FixtureError(description: "\(path): dtype \(descr) is not one the fixtures use")
         }
@@ -87,6 +90,7 @@ public struct FixtureArray {
         case .float32(let v): Tensor(shape: shape, scalars: v)
         case .float64(let v): Tensor(shape: shape, scalars: v.map { Float($0) })
         case .int64(let v): Tensor(shape: shape, scalars: v.map { Float($0) })
+        case .int16(let v): Tensor(shape: shape, scalars: v.map { Float($0) })
         case .uint8(let v): Tensor(shape: shape, scalars: v.map { Float($0) })
         }
     }

@@ -192,7 +192,8 @@ extension DubbingRequest {
     /// without audio.
     func checkFilesExist() throws {
         if case .hubertModel = speech, audio == nil { throw DubbingRequestError.audioRequired }
-        for (role, url) in try inputFiles() where !FileManager.default.fileExists(atPath: url.path) {
+        // Face models not given are located (and reported missing) when the session loads them.
+        for (role, url) in try inputFiles(locatingFaceModels: false) where !FileManager.default.fileExists(atPath: url.path) {
             throw DubbingRequestError.missingFile(role: role, path: url.path)
         }
     }

@@ -5,8 +5,6 @@ import Foundation
 public enum DubbingRequestError: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// A required input file does not exist.
     case missingFile(role: String, path: String)
-    /// The Hubert features have the wrong shape for the stage-2 checkpoint.
-    case invalidHubert(input: String, shape: [Int], expected: String)
     /// The noise has the wrong shape.
     case invalidNoise(input: String, shape: [Int], expected: [Int])
     /// Features are to be computed from the audio, but no audio was given.
@@ -23,8 +21,6 @@ public enum DubbingRequestError: Error, LocalizedError, CustomStringConvertible,
     public var description: String {
         switch self {
         case .missingFile(let role, let path): "\(path): \(role) not found"
-        case .invalidHubert(let input, let shape, let expected):
-            "\(input): Hubert features of shape \(shape); expected \(expected)"
         case .invalidNoise(let input, let shape, let expected):
             "\(input): noise of shape \(shape), expected \(expected)"
         case .audioRequired: "computing Hubert features needs the speech audio, and none was given"

@@ -39,14 +39,14 @@ struct DubbingErrorTests {
         do {
             _ = try await job.run()
             Issue.record("expected an error")
-        } catch let error as DubbingRequestError {
+        } catch let error as DubbingError {
             #expect("\(error)".hasPrefix(wrong.path))
             #expect("\(error)".contains("[25, T, 32]"))
         }
         let lastLayer = directory.url.appendingPathComponent("last.npy")
         try NumPyFile.write(Tensor(zeros: [19, 32]), to: lastLayer)
         job.speech = .hubertFeatures(lastLayer)
-        await #expect(throws: DubbingRequestError.self) { try await job.run() }
+        await #expect(throws: DubbingError.self) { try await job.run() }
         try expectNoOutput(directory)
     }
 
@@ -79,9 +79,11 @@ struct DubbingErrorTests {
             try await job.run()
         }
 
-        // Face detection needs its models.
+        // Face detection needs its models (the library searches only the model folders it is
+        // given: the detector is named here, the landmark model is missing).
         let absent = directory.url.appendingPathComponent("absent_pipnet.pth")
-        job.landmarks = .detect(DubbingRequest.FaceDetection(landmarkModel: absent))
+        job.landmarks = .detect(
+            DubbingRequest.FaceDetection(detector: Fixtures.url("detector/faceboxesv2.pth"), landmarkModel: absent))
         await #expect(throws: DubbingRequestError.missingFile(role: "landmark model", path: absent.path)) {
             try await job.run()
         }
