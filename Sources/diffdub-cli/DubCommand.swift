@@ -51,8 +51,20 @@ struct DubCommand: AsyncParsableCommand {
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
+    @OptionGroup(title: "Lip-sync scores")
+    var scoring: SyncScoringArguments
+
     func run() async throws {
         let request = dubbing.request(output: output, raw: raw)
+        let syncNet = try scoring.model(output: output)
+        if syncNet != nil && dubbing.audio == nil { throw CommandError("--score needs --audio: a silent output has nothing to score") }
+        if let syncNet, let video = dubbing.video,
+            let note = SyncScoringArguments.inputOffsetNote(
+                video: URL(fileURLWithPath: video), model: syncNet, detector: dubbing.faces.detector,
+                choice: dubbing.faces.tracking.choice)
+        {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+        }
         PrecisionNotice.warnIfUnsupported(dubbing.precision)
         if case .video = request.output, dubbing.audio == nil { warn("no --audio: the video will be silent") }
         let summary = try await ProgressPrinter.run(request, quiet: quiet)
@@ -62,5 +74,6 @@ struct DubCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("wrote \(output): frames \(range.lowerBound)..<\(range.upperBound) of \(summary.latentCount) lip latents\n".utf8))
         }
+        if let syncNet { _ = try SyncScoringArguments.report(output: output, model: syncNet, detector: dubbing.faces.detector) }
     }
 }
