@@ -171,4 +171,28 @@ struct SyncCommandTests {
             #expect(result.standardError.contains(needle), "\(result.standardError)")
         }
     }
+
+    @Test func dubScoreWithoutAModelFailsBeforeAnyWork() throws {
+        let directory = try TemporaryDirectory()
+        let models = try TemporaryDirectory()
+        let home = try TemporaryDirectory()
+        let output = directory.url.appendingPathComponent("out.mp4")
+        let common = [
+            "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
+            "--video", Self.clip, "--hubert", Fixtures.url("pipeline/hubert.npy").path, "--score",
+        ]
+        let environment = ["DIFFDUB_MODELS": models.url.path, "HOME": home.url.path]
+        let cases: [([String], String)] = [
+            (["--audio", Self.clip, "--output", output.path], "diffdub models download syncnet"),
+            (["--audio", Self.clip, "--output", directory.url.appendingPathComponent("frames").path], "needs an .mp4 output"),
+            (["--syncnet-model", Self.model, "--output", output.path], "--score needs --audio"),
+        ]
+        for (arguments, needle) in cases {
+            let result = try DiffDubExecutable.run(common + arguments, environment: environment)
+            #expect(result.status == 1, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.contains(needle), "\(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
 }
