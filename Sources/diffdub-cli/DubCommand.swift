@@ -55,8 +55,11 @@ struct DubCommand: AsyncParsableCommand {
     var scoring: SyncScoringArguments
 
     func run() async throws {
-        let request = dubbing.request(output: output, raw: raw)
+        var request = dubbing.request(output: output, raw: raw)
         let syncNet = try scoring.model(output: output)
+        if dubbing.faces.speaker == "auto" {
+            try SpeakerArguments.chooseAutomatically(&request, dubbing: dubbing, syncnetModel: scoring.syncnetModel)
+        }
         if syncNet != nil && dubbing.audio == nil { throw CommandError("--score needs --audio: a silent output has nothing to score") }
         if let syncNet, let video = dubbing.video,
             let note = SyncScoringArguments.inputOffsetNote(

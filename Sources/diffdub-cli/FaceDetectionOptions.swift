@@ -15,6 +15,16 @@ struct FaceDetectionOptions: ParsableArguments {
     @Option(help: "With several faces, dub face K counted from the left (0-based); default the widest.")
     var face: Int?
 
+    @Option(
+        help: """
+            With two or more faces, dub face K (numbered per shot left to right, as `diffdub sync --video`) and leave \
+            the others untouched; `auto`: in each shot the face whose lips follow the video's own audio best (SyncNet).
+            """)
+    var speaker: String?
+
+    @Option(help: "Who speaks when: `start end face` lines (seconds); frames no line covers are kept.", completion: .file())
+    var speakers: String?
+
     @Option(help: "Expansion ratio of the automatic face crop (the original's 0.6).")
     var expand: Double = 0.6
 
@@ -26,6 +36,13 @@ struct FaceDetectionOptions: ParsableArguments {
 
     func validate() throws {
         if let face, face < 0 { throw ValidationError("--face must not be negative") }
+        if let speaker, speaker != "auto", (Int(speaker) ?? -1) < 0 {
+            throw ValidationError("--speaker must be a face number (0 or more) or auto, not \(speaker)")
+        }
+        if [face != nil, speaker != nil, speakers != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of --face, --speaker and --speakers")
+        }
+        if let speakers { _ = try SpeakerArguments.spans(file: speakers) }
         guard expand > -1 else { throw ValidationError("--expand must be above -1") }
         guard detectEvery >= 1 else { throw ValidationError("--detect-every must be at least 1") }
         guard smooth >= 0 else { throw ValidationError("--smooth must not be negative") }
@@ -38,6 +55,9 @@ struct FaceDetectionOptions: ParsableArguments {
         options.expandRatio = expand
         options.detectEvery = detectEvery
         options.smoothingRadius = smooth
+        if let speaker, let k = Int(speaker) { options.speakers = SpeakerSpan.always(k) }
+        // Checked by validate().
+        if let speakers, let spans = try? SpeakerArguments.spans(file: speakers) { options.speakers = spans }
         return options
     }
 

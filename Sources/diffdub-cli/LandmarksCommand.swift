@@ -53,6 +53,9 @@ struct LandmarksCommand: ParsableCommand {
     }
 
     func run() throws {
+        if faces.speaker != nil || faces.speakers != nil {
+            throw CommandError("--speaker and --speakers are for dub and job prepare (landmarks follows one crop per clip)")
+        }
         // The tuned compute settings (threads, buffer pool) for every model call below.
         try ComputeSettings().run { try runModels() }
     }

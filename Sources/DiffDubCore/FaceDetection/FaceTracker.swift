@@ -52,7 +52,11 @@ public struct FaceTracker: Sendable {
         if let region = options.region, !region.fits(height: height, width: width) {
             throw DubbingError.regionOutsideFrame(region: region, height: height, width: width)
         }
-        let chosen = pass.boxes.map(choose)
+        let chosen = try options.speakers.map { spans in
+            try SpeakerSpan.chosenBoxes(
+                FaceDetections(boxes: pass.boxes, differences: pass.differences, frameHeight: height, frameWidth: width),
+                spans: spans, options: options, input: source.name)
+        } ?? pass.boxes.map(choose)
         let shots = shots(chosen: chosen, differences: pass.differences)
         let planned = plan(chosen: chosen, shots: shots, height: height, width: width)
 

@@ -195,4 +195,34 @@ struct SyncCommandTests {
         }
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
+
+    @Test func dubSpeakerBeyondTheFacesIsOneLine() throws {
+        let directory = try TemporaryDirectory()
+        let video = try Self.twoFaceVideo(in: directory)
+        let output = directory.url.appendingPathComponent("out.mp4")
+        let speakers = directory.url.appendingPathComponent("speakers.txt")
+        try "0 0.2 0\n0.2 nine 1\n".write(to: speakers, atomically: true, encoding: .utf8)
+        let speech = directory.url.appendingPathComponent("speech.wav")
+        try AudioExtractor.extractWAV(from: video, to: speech)
+        let common = [
+            "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
+            "--image-size", "32", "--video", video.path, "--hubert", Fixtures.url("pipeline/hubert.npy").path,
+            "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "1",
+            "--output", output.path, "--quiet", "--audio", speech.path,
+        ]
+        let beyond = try DiffDubExecutable.run(common + ["--speaker", "3"])
+        #expect(beyond.status == 1, "\(beyond.standardError)")
+        let cases: [([String], String)] = [
+            (["--speaker", "3"], "there is no face 3 to dub: the clip has 2 faces"),
+            (["--speakers", speakers.path], "line 2 is not `start end face`"),
+            (["--speaker", "1", "--face", "0"], "only one of --face, --speaker and --speakers"),
+        ]
+        for (arguments, needle) in cases {
+            let result = try DiffDubExecutable.run(common + arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.standardError.contains(needle), "\(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
 }
