@@ -207,7 +207,7 @@ struct SyncCommandTests {
         let common = [
             "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
             "--image-size", "32", "--video", video.path, "--hubert", Fixtures.url("pipeline/hubert.npy").path,
-            "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "1",
+            "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "2",
             "--output", output.path, "--quiet", "--audio", speech.path,
         ]
         let beyond = try DiffDubExecutable.run(common + ["--speaker", "3"])
