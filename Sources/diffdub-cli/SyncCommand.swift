@@ -21,7 +21,7 @@ struct SyncCommand: ParsableCommand {
             syncnet_python's run_pipeline.py crops it and scored on its own; a line per track \
             (tracks shorter than 7 frames are left out). The audio is the clip's own track unless --audio is given (any \
             format ffmpeg reads; resampled to 16 kHz mono). Frames are read losslessly (no JPEG \
-            step). Without --model, the syncnet_v2.model that `diffdub models download syncnet`             fetched is used. See Docs/SYNC.md.
+            step). Without --model, the syncnet_v2.model that `diffdub models download syncnet` fetched is used. See Docs/SYNC.md.
 
             Examples:
               diffdub sync --cropped face.mp4
