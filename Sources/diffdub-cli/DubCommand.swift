@@ -56,10 +56,25 @@ struct DubCommand: AsyncParsableCommand {
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
+    @OptionGroup(title: "Lip-sync scores")
+    var scoring: SyncScoringArguments
+
     func run() async throws {
         var request = dubbing.request(output: output, raw: raw)
         request.overwrite = overwrite
         try request.outputGuard.check(path: output)  // before anything is read
+        let syncNet = try scoring.model(output: output)
+        if dubbing.faces.speaker == "auto" {
+            try SpeakerArguments.chooseAutomatically(&request, dubbing: dubbing, syncnetModel: scoring.syncnetModel)
+        }
+        if syncNet != nil && dubbing.audio == nil { throw CommandError("--score needs --audio: a silent output has nothing to score") }
+        if let syncNet, let video = dubbing.video,
+            let note = SyncScoringArguments.inputOffsetNote(
+                video: URL(fileURLWithPath: video), model: syncNet, detector: dubbing.faces.detector,
+                choice: dubbing.faces.tracking.choice)
+        {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+        }
         PrecisionNotice.warnIfUnsupported(dubbing.precision)
         if case .video = request.output, dubbing.audio == nil { warn("no --audio: the video will be silent") }
         let summary = try await ProgressPrinter.run(request, quiet: quiet)
@@ -69,5 +84,6 @@ struct DubCommand: AsyncParsableCommand {
             FileHandle.standardError.write(
                 Data("wrote \(output): frames \(range.lowerBound)..<\(range.upperBound) of \(summary.latentCount) lip latents\n".utf8))
         }
+        if let syncNet { _ = try SyncScoringArguments.report(output: output, model: syncNet, detector: dubbing.faces.detector) }
     }
 }

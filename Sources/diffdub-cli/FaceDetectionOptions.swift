@@ -15,6 +15,16 @@ struct FaceDetectionOptions: ParsableArguments {
     @Option(help: "With several faces, dub face K counted from the left (0-based); default the widest.")
     var face: Int?
 
+    @Option(
+        help: """
+            With two or more faces, dub face K (numbered per shot left to right, as `diffdub sync --video`) and leave \
+            the others untouched; `auto`: in each shot the face whose lips follow the video's own audio best (SyncNet).
+            """)
+    var speaker: String?
+
+    @Option(help: "Who speaks when: `start end face` lines (seconds); frames no line covers are kept.", completion: .file())
+    var speakers: String?
+
     @Option(help: "Expansion ratio of the automatic face crop (the original's 0.6).")
     var expand: Double = 0.6
 
@@ -31,6 +41,13 @@ struct FaceDetectionOptions: ParsableArguments {
         } catch let error as FaceTrackingError {
             throw ValidationError(ErrorWording.rewrite(error.description))
         }
+        if let speaker, speaker != "auto", (Int(speaker) ?? -1) < 0 {
+            throw ValidationError("--speaker must be a face number (0 or more) or auto, not \(speaker)")
+        }
+        if [face != nil, speaker != nil, speakers != nil].filter({ $0 }).count > 1 {
+            throw ValidationError("give only one of --face, --speaker and --speakers")
+        }
+        if let speakers { _ = try SpeakerArguments.spans(file: speakers) }
     }
 
     /// The tracking options.
@@ -40,6 +57,9 @@ struct FaceDetectionOptions: ParsableArguments {
         options.expandRatio = expand
         options.detectEvery = detectEvery
         options.smoothingRadius = smooth
+        if let speaker, let k = Int(speaker) { options.speakers = SpeakerSpan.always(k) }
+        // Checked by validate().
+        if let speakers, let spans = try? SpeakerArguments.spans(file: speakers) { options.speakers = spans }
         return options
     }
 

@@ -35,8 +35,12 @@ struct JobFinishCommand: AsyncParsableCommand {
     @Flag(help: "Do not report progress on standard error.")
     var quiet = false
 
+    @OptionGroup(title: "Lip-sync scores (also written to JOB/sync.json)")
+    var scoring: SyncScoringArguments
+
     func run() async throws {
         if output.isEmpty { throw OutputRefusal.emptyPath }
+        let syncNet = try scoring.model(output: output)
         let folder = JobFolder(URL(fileURLWithPath: job))
         let destination = DubbingRequest.Output.path(URL(fileURLWithPath: output))
         let progress = ProgressPrinter.handler(quiet: quiet)
@@ -49,6 +53,14 @@ struct JobFinishCommand: AsyncParsableCommand {
         if !quiet {
             let range = summary.renderedFrames
             FileHandle.standardError.write(Data("wrote \(output): frames \(range.lowerBound)..<\(range.upperBound)\n".utf8))
+        }
+        if let syncNet {
+            guard (try? VideoProbe.info(URL(fileURLWithPath: output)))?.hasAudio == true else {
+                throw CommandError("--score: \(output) has no audio to score against (prepare the job with --audio)")
+            }
+            let tracks = try SyncScoringArguments.report(output: output, model: syncNet, detector: nil)
+            let file = URL(fileURLWithPath: job).appendingPathComponent("sync.json")
+            try Data((SyncCommand.json(tracks) + "\n").utf8).write(to: file, options: .atomic)
         }
     }
 }

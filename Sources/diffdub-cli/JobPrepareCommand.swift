@@ -27,7 +27,10 @@ struct JobPrepareCommand: AsyncParsableCommand {
     func run() async throws {
         PrecisionNotice.warnIfUnsupported(dubbing.precision)
         let folder = JobFolder(URL(fileURLWithPath: job))
-        let request = dubbing.request(output: folder.framesURL.path, raw: true)
+        var request = dubbing.request(output: folder.framesURL.path, raw: true)
+        if dubbing.faces.speaker == "auto" {
+            try SpeakerArguments.chooseAutomatically(&request, dubbing: dubbing, syncnetModel: nil)
+        }
         let progress = ProgressPrinter.handler(quiet: quiet)
         let task = Task {
             try await folder.prepare(request, toolVersion: DiffDubCommand.configuration.version, progress: progress)

@@ -56,6 +56,9 @@ struct LandmarksCommand: ParsableCommand {
     }
 
     func run() throws {
+        if faces.speaker != nil || faces.speakers != nil {
+            throw CommandError("--speaker and --speakers are for dub and job prepare (landmarks follows one crop per clip)")
+        }
         let inputs: [(role: String, path: String?)] = [
             ("video", video), ("frame folder", frames), ("image", image), ("face detector", faces.detector),
             ("landmark model", faces.landmarkModel),

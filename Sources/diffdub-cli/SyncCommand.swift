@@ -3,25 +3,30 @@ import DiffDubCore
 import DiffDubIO
 import Foundation
 
-/// `diffdub sync [--model SYNCNET] --cropped CLIP [--audio A] [--json]`: SyncNet's lip-sync scores
-/// (A-V offset, LSE-D, LSE-C) of a 224x224 face-crop clip, as syncnet_python's evaluate computes them.
+/// `diffdub sync [--model SYNCNET] --cropped CLIP | --video CLIP [--audio A] [--json]`: SyncNet's
+/// lip-sync scores (A-V offset, LSE-D, LSE-C) of a 224x224 face-crop clip, as syncnet_python's
+/// evaluate computes them, or of every face track of a whole video.
 struct SyncCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sync",
-        abstract: "Score how well the lips of a face-crop clip follow its speech (SyncNet: offset, LSE-D, LSE-C).",
+        abstract: "Score how well lips follow the speech (SyncNet: offset, LSE-D, LSE-C) of a face-crop clip or each face of a video.",
         discussion: """
             Runs SyncNet (syncnet_python's syncnet_v2.model, or safetensors with its keys) over a \
             clip that is already a 224x224 face crop at 25 fps, exactly what syncnet_python's \
             SyncNetInstance.evaluate takes: windows of 5 frames against 0.2 s of MFCCs, shifted \
             -15..15 frames. Prints the audio-visual offset (frames), the mean distance at the best \
             shift (LSE-D, lower is better) and the median distance minus that minimum (LSE-C, \
-            higher is better). The audio is the clip's own track unless --audio is given (any \
+            higher is better). With --video CLIP instead, every face of the video (read at 25 \
+            fps) is followed shot by shot as `dub` follows a face, each track is cropped as \
+            syncnet_python's run_pipeline.py crops it and scored on its own; a line per track \
+            (tracks shorter than 7 frames are left out). The audio is the clip's own track unless --audio is given (any \
             format ffmpeg reads; resampled to 16 kHz mono). Frames are read losslessly (no JPEG \
-            step). Without --model, the syncnet_v2.model that `diffdub models download syncnet`             fetched is used. See Docs/SYNC.md.
+            step). Without --model, the syncnet_v2.model that `diffdub models download syncnet` fetched is used. See Docs/SYNC.md.
 
             Examples:
               diffdub sync --cropped face.mp4
               diffdub sync --model syncnet_v2.model --cropped face.mp4 --audio dub.wav --json
+              diffdub sync --video interview.mp4 --json
             """)
 
     @Option(
@@ -30,15 +35,25 @@ struct SyncCommand: ParsableCommand {
     var model: String?
 
     @Option(help: "Clip that is a 224x224 face crop at 25 fps.", completion: .file())
-    var cropped: String
+    var cropped: String?
+
+    @Option(help: "Video whose every face track is found, cropped and scored.", completion: .file())
+    var video: String?
+
+    @Option(
+        help: "FaceBoxesV2 weights for --video (default: faceboxesv2.pth from the model folders, see Docs/FACES.md).",
+        completion: .file())
+    var detector: String?
 
     @Option(help: "Speech to score the lips against (default: the clip's own audio).", completion: .file())
     var audio: String?
 
-    @Flag(help: "Print one JSON object: windows, offset, min_dist, confidence, framewise_conf.")
+    @Flag(help: "Print one JSON object: windows, offset, min_dist, confidence, framewise_conf (--video: tracks).")
     var json = false
 
     func validate() throws {
+        guard (cropped == nil) != (video == nil) else { throw ValidationError("give one of --cropped CLIP and --video CLIP") }
+        if cropped != nil && detector != nil { throw ValidationError("--detector is for --video only") }
         if model == nil && ModelFolders.locate(.syncnet) == nil {
             throw ValidationError(
                 "--model not given and \(ReleasedModel.syncnet.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download syncnet` or pass --model FILE"
@@ -47,16 +62,26 @@ struct SyncCommand: ParsableCommand {
     }
 
     func run() throws {
-        let clipURL = URL(fileURLWithPath: cropped)
-        let audioURL = URL(fileURLWithPath: audio ?? cropped)
+        let clip = cropped ?? video ?? ""
+        let clipURL = URL(fileURLWithPath: clip)
+        let audioURL = URL(fileURLWithPath: audio ?? clip)
         guard let modelURL = model.map({ URL(fileURLWithPath: $0) }) ?? ModelFolders.locate(.syncnet) else {
             throw CommandError("--model not given and no syncnet_v2.model was found")
         }
-        for (option, path) in [("--model", modelURL.path), ("--cropped", cropped), ("--audio", audio)] {
+        for (option, path) in [
+            ("--model", modelURL.path), ("--cropped", cropped), ("--video", video), ("--detector", detector), ("--audio", audio),
+        ] {
             guard let path else { continue }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue
             else { throw CommandError("\(option) \(path): no such file") }
+        }
+        if video != nil {
+            let tracks = try ComputeSettings().run {
+                try Self.trackScores(clipURL, audio: audioURL, model: modelURL, detector: detector)
+            }
+            print(json ? Self.json(tracks) : tracks.map { Self.line($0, clip: clip) }.joined(separator: "\n"))
+            return
         }
         let scores = try ComputeSettings().run {
             let syncNet = try SyncNet(checkpoint: modelURL)
@@ -69,7 +94,7 @@ struct SyncCommand: ParsableCommand {
                 throw CommandError("\(clipURL.path): \(error)")
             }
         }
-        print(json ? Self.json(scores) : Self.line(scores, clip: cropped))
+        print(json ? Self.json(scores) : Self.line(scores, clip: clip))
     }
 
     /// The clip's frames, as decoded when the clip is at 25 fps (resampled to 25 fps otherwise).

@@ -52,8 +52,14 @@ public struct FaceTracker: Sendable {
         if let region = options.region, !region.fits(height: height, width: width) {
             throw DubbingError.regionOutsideFrame(region: region, height: height, width: width)
         }
-        if options.region == nil { try options.choice.checkReachable(in: pass.boxes, input: source.name) }
-        let chosen = pass.boxes.map(choose)
+        if options.region == nil && options.speakers == nil {
+            try options.choice.checkReachable(in: pass.boxes, input: source.name)
+        }
+        let chosen = try options.speakers.map { spans in
+            try SpeakerSpan.chosenBoxes(
+                FaceDetections(boxes: pass.boxes, differences: pass.differences, frameHeight: height, frameWidth: width),
+                spans: spans, options: options, input: source.name)
+        } ?? pass.boxes.map(choose)
         let shots = shots(chosen: chosen, differences: pass.differences)
         let planned = plan(chosen: chosen, shots: shots, height: height, width: width)
 
@@ -96,39 +102,9 @@ public struct FaceTracker: Sendable {
     private func detectionPass(
         _ source: any FrameSource, limit: Int, progress: ProgressHandler?
     ) throws -> (boxes: [[FaceBox]], differences: [Float], size: (Int, Int)) {
-        var boxes: [[FaceBox]] = []
-        var differences: [Float] = []
-        var size: (Int, Int)?
-        var previous: [Float] = []
-        let known = source.frameCount.map { min($0, limit) }
-        // A stream of unknown length reports once, at the end of the pass.
-        let detection = try ProgressTracker(stage: .faceDetection, total: known ?? 0, handler: known == nil ? nil : progress)
-        let started = Date()
-        let reader = try source.makeReader()
-        var last: [FaceBox] = []
-        while boxes.count < limit, let frame = try reader.next() {
-            if let size, size != (frame.height, frame.width) {
-                throw DubbingError.frameSizeChanged(
-                    index: boxes.count, expected: "\(size.1)x\(size.0)", found: "\(frame.width)x\(frame.height)")
-            }
-            if size == nil { size = (frame.height, frame.width) }
-            if boxes.count % options.detectEvery == 0 { last = analyzer.detector.detect(frame) }
-            boxes.append(last)
-            let thumbnail = options.shotCuts.thumbnail(of: frame)
-            differences.append(previous.isEmpty ? 0 : ShotCutDetector.difference(previous, thumbnail))
-            previous = thumbnail
-            try detection.report(completed: boxes.count)
-        }
-        guard let size else { throw DubbingError.noFrames(input: source.name) }
-        if known == nil {
-            if progress?(
-                ProgressReport(
-                    stage: .faceDetection, completed: boxes.count, total: boxes.count,
-                    elapsed: Date().timeIntervalSince(started))) == .stop {
-                throw CancellationError()
-            }
-        }
-        return (boxes, differences, size)
+        let pass = try FaceDetections.detect(
+            in: source, detector: analyzer.detector, options: options, limit: limit, progress: progress)
+        return (pass.boxes, pass.differences, (pass.frameHeight, pass.frameWidth))
     }
 
     /// The dubbed face among a frame's boxes.
@@ -147,13 +123,7 @@ public struct FaceTracker: Sendable {
     }
 
     /// Whether the face moved from `a` to `b` too far for one frame of one shot.
-    func jumps(from a: FaceBox, to b: FaceBox) -> Bool {
-        let width = Double(max(a.width, 1))
-        let d = b.center - a.center
-        let distance = Double((d * d).sum()).squareRoot()
-        let growth = Double(max(b.width, 1)) / width
-        return distance > options.faceJump * width || growth > 1 + options.faceJump || growth < 1 / (1 + options.faceJump)
-    }
+    func jumps(from a: FaceBox, to b: FaceBox) -> Bool { a.jumps(to: b, faceJump: options.faceJump) }
 
     /// Shots from the cuts and the chosen face's jumps.
     private func shots(chosen: [FaceBox?], differences: [Float]) -> [Shot] {

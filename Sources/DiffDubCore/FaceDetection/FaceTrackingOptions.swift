@@ -32,6 +32,11 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     /// frames in a shot of their own (a cut to a frame without a face), stay without a face.
     public var maximumGap: Int = 3
 
+    /// ``FaceTracker``: who speaks when (``SpeakerSpan``); when set, the dubbed face is the
+    /// named face track of each frame's shot instead of ``choice``, and frames no span covers
+    /// are kept unchanged.
+    public var speakers: [SpeakerSpan]?
+
     /// Default options.
     public init() {}
 
@@ -92,7 +97,7 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case choice, expandRatio, detectEvery, smoothingRadius, region, regionSmoothingRadius, shotCuts, faceJump,
-            maximumGap
+            maximumGap, speakers
     }
 
     /// Decodes the options; missing keys keep their defaults (files written before a setting
@@ -109,5 +114,6 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
         shotCuts = try c.decodeIfPresent(ShotCutDetector.self, forKey: .shotCuts) ?? shotCuts
         faceJump = try c.decodeIfPresent(Double.self, forKey: .faceJump) ?? faceJump
         maximumGap = try c.decodeIfPresent(Int.self, forKey: .maximumGap) ?? maximumGap
+        speakers = try c.decodeIfPresent([SpeakerSpan].self, forKey: .speakers)
     }
 }

@@ -21,7 +21,7 @@ package enum KernelBuild {
         let products = PackedProducts.isAvailable ? "packed fp32 products" : "OpenBLAS fp32 products"
         let bf16 =
             BF16Products.isAvailable
-            ? "bf16 products: vdpbf16ps (AVX512_BF16)" : "bf16 products: not on this CPU (--precision bf16 runs fp32)"
+            ? "bf16 products: vdpbf16ps (AVX512_BF16)" : "bf16 products: emulated (no AVX512_BF16 on this CPU)"
         return "kernels: \(swift), \(products); \(bf16)"
     }
 }

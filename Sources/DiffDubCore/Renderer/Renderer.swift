@@ -107,9 +107,9 @@ public struct Renderer: Sendable {
     ///   - steps: DDIM steps; "ddimN" must accept it (20 -> stride 50, 7 -> 143).
     ///   - sampler: the sampler (DDIM with clipping by default).
     ///   - precision: the arithmetic of the UNet's large products (Winograd, 1x1 convolutions,
-    ///     attention): ``Precision/fp32`` or ``Precision/bf16`` (which runs as fp32 where the
-    ///     machine lacks it, ``Precision/isSupported``); `nil` (default) for the
-    ///     ``ComputeSettings/precision`` in force.
+    ///     attention): ``Precision/fp32`` or ``Precision/bf16`` (emulated where the machine
+    ///     lacks it, ``Precision/runsNatively``); `nil` (default) for the precision of the
+    ///     calling model call, or fp32.
     ///   - progress: called after every step with `(done, steps)`; what it throws (such as
     ///     `CancellationError`) ends the render between two steps.
     ///

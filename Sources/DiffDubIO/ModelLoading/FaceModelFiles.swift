@@ -48,9 +48,9 @@ public enum FaceModelFiles {
     /// The role named in errors about the landmark model weights.
     public static let landmarkModelRole = "landmark model"
 
-    /// The detector weights.
-    public static func detector(_ explicit: URL?) throws -> URL {
-        try locate(detectorFileName, explicit: explicit, role: detectorRole)
+    /// The detector weights: `explicit`, or the first of `folders` holding them.
+    public static func detector(_ explicit: URL?, folders: [URL] = searchFolders()) throws -> URL {
+        try locate(detectorFileName, explicit: explicit, role: detectorRole, folders: folders)
     }
 
     /// The landmark model weights.

@@ -88,4 +88,142 @@ struct SyncCommandTests {
         #expect(wrongModel.standardError.contains("netcnnlip.4.weight"), "\(wrongModel.standardError)")
         #expect(wrongModel.standardError.split(separator: "\n").count == 1)
     }
+
+    static let detector = Fixtures.url("detector/faceboxesv2.pth").path
+
+    /// A 0.4 s (10 frame) video of two_faces.png with the sync clip's speech.
+    static func twoFaceVideo(in directory: TemporaryDirectory) throws -> URL {
+        let video = directory.url.appendingPathComponent("two_faces.mp4")
+        try FFmpeg.run([
+            "-v", "error", "-loop", "1", "-framerate", "25", "-i", Fixtures.url("detector/inputs/two_faces.png").path,
+            "-i", clip, "-map", "0:v", "-map", "1:a", "-t", "0.4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac",
+            video.path,
+        ])
+        return video
+    }
+
+    @Test func videoScoresEachFaceTrackAsItsCropsScore() throws {
+        let directory = try TemporaryDirectory()
+        let video = try Self.twoFaceVideo(in: directory)
+        let result = try DiffDubExecutable.run([
+            "sync", "--model", Self.model, "--detector", Self.detector, "--video", video.path, "--json",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let tracks = try #require(object["tracks"] as? [[String: Any]])
+        #expect(tracks.count == 2)
+        #expect(tracks.map { $0["face"] as? Int } == [0, 1])
+        #expect(tracks.map { $0["first_frame"] as? Int } == [0, 0])
+        #expect(tracks.map { $0["frames"] as? Int } == [10, 10])
+        for track in tracks {
+            #expect(Set(track.keys).isSuperset(of: ["face", "first_frame", "frames", "offset", "min_dist", "confidence"]))
+        }
+
+        // The same tracks in the library: face 0 is the left one (two_faces.png is 1280 wide,
+        // its faces either side of the middle); its crops written out score the same with --cropped.
+        let source = try VideoFileSource(video)
+        let options = FaceTrackingOptions()
+        let detections = try FaceDetections.detect(
+            in: source, detector: try FaceBoxesDetector(checkpoint: URL(fileURLWithPath: Self.detector)), options: options)
+        let found = detections.faceTracks(options: options)
+        #expect(found.count == 2)
+        #expect(found[0].boxes[0].center.x < 640 && found[1].boxes[0].center.x > 640)
+        let crops = try SyncNet.faceCrops(of: [found[1]], in: source)[0]
+        let frames = directory.url.appendingPathComponent("crops")
+        try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
+        for (i, crop) in crops.enumerated() {
+            try PNGFile.write(crop, to: frames.appendingPathComponent(String(format: "%03d.png", i)))
+        }
+        let cropClip = directory.url.appendingPathComponent("face1.mkv")
+        try FFmpeg.run([
+            "-v", "error", "-framerate", "25", "-i", frames.appendingPathComponent("%03d.png").path, "-c:v", "png",
+            cropClip.path,
+        ])
+        let speech = directory.url.appendingPathComponent("speech.wav")
+        try AudioExtractor.extractWAV(from: video, to: speech)
+        let cropped = try DiffDubExecutable.run([
+            "sync", "--model", Self.model, "--cropped", cropClip.path, "--audio", speech.path, "--json",
+        ])
+        #expect(cropped.status == 0, "\(cropped.standardError)")
+        let scores = try #require(
+            try JSONSerialization.jsonObject(with: Data(cropped.standardOutput.utf8)) as? [String: Any])
+        #expect(scores["offset"] as? Int == tracks[1]["offset"] as? Int)
+        for key in ["min_dist", "confidence"] {
+            let (a, e) = (try #require(scores[key] as? Double), try #require(tracks[1][key] as? Double))
+            #expect(abs(a - e) < 1e-5, "\(key)")
+        }
+    }
+
+    @Test func videoWithoutALongEnoughFaceTrackFailsWithOneLine() throws {
+        let directory = try TemporaryDirectory()
+        let blank = directory.url.appendingPathComponent("blank.mp4")
+        try FFmpeg.run([
+            "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=320x240:d=0.4:r=25", "-i", Self.clip, "-map", "0:v",
+            "-map", "1:a", "-t", "0.4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", blank.path,
+        ])
+        let cases: [([String], String)] = [
+            (["--video", blank.path, "--detector", Self.detector], "no face was followed"),
+            (["--video", blank.path, "--cropped", Self.clip], "one of --cropped"),
+        ]
+        for (arguments, needle) in cases {
+            let result = try DiffDubExecutable.run(["sync", "--model", Self.model] + arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.standardError.contains(needle), "\(result.standardError)")
+        }
+    }
+
+    @Test func dubScoreWithoutAModelFailsBeforeAnyWork() throws {
+        let directory = try TemporaryDirectory()
+        let models = try TemporaryDirectory()
+        let home = try TemporaryDirectory()
+        let output = directory.url.appendingPathComponent("out.mp4")
+        let common = [
+            "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
+            "--video", Self.clip, "--hubert", Fixtures.url("pipeline/hubert.npy").path, "--score",
+        ]
+        let environment = ["DIFFDUB_MODELS": models.url.path, "HOME": home.url.path]
+        let cases: [([String], String)] = [
+            (["--audio", Self.clip, "--output", output.path], "diffdub models download syncnet"),
+            (["--audio", Self.clip, "--output", directory.url.appendingPathComponent("frames").path], "needs an .mp4 output"),
+            (["--syncnet-model", Self.model, "--output", output.path], "--score needs --audio"),
+        ]
+        for (arguments, needle) in cases {
+            let result = try DiffDubExecutable.run(common + arguments, environment: environment)
+            #expect(result.status == 1, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.contains(needle), "\(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    @Test func dubSpeakerBeyondTheFacesIsOneLine() throws {
+        let directory = try TemporaryDirectory()
+        let video = try Self.twoFaceVideo(in: directory)
+        let output = directory.url.appendingPathComponent("out.mp4")
+        let speakers = directory.url.appendingPathComponent("speakers.txt")
+        try "0 0.2 0\n0.2 nine 1\n".write(to: speakers, atomically: true, encoding: .utf8)
+        let speech = directory.url.appendingPathComponent("speech.wav")
+        try AudioExtractor.extractWAV(from: video, to: speech)
+        let common = [
+            "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
+            "--image-size", "32", "--video", video.path, "--hubert", Fixtures.url("pipeline/hubert.npy").path,
+            "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "2",
+            "--output", output.path, "--quiet", "--audio", speech.path,
+        ]
+        let beyond = try DiffDubExecutable.run(common + ["--speaker", "3"])
+        #expect(beyond.status == 1, "\(beyond.standardError)")
+        let cases: [([String], String)] = [
+            (["--speaker", "3"], "there is no face 3 to dub: the clip has 2 faces"),
+            (["--speakers", speakers.path], "line 2 is not `start end face`"),
+            (["--speaker", "1", "--face", "0"], "only one of --face, --speaker and --speakers"),
+        ]
+        for (arguments, needle) in cases {
+            let result = try DiffDubExecutable.run(common + arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.standardError.contains(needle), "\(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
 }

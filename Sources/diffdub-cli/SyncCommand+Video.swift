@@ -1,0 +1,50 @@
+import ArgumentParser
+import DiffDubCore
+import DiffDubIO
+import Foundation
+
+extension SyncCommand {
+    /// Every face track of `video` (read at 25 fps, as `dub` reads it) scored against `audio`.
+    ///
+    /// - Throws: ``CommandError`` when the video has no face track long enough to score, or its
+    ///   speech is too short.
+    static func trackScores(_ video: URL, audio: URL, model: URL, detector: String?) throws -> [TrackSyncScores] {
+        let detectorURL = try FaceModelFiles.detector(
+            ModelFolders.file(detector, named: FaceModelFiles.detectorFileName), folders: ModelFolders.all)
+        let syncNet = try SyncNet(checkpoint: model)
+        let faceDetector = try FaceBoxesDetector(checkpoint: detectorURL)
+        let source = try VideoFileSource(video)
+        let options = FaceTrackingOptions()
+        let detections = try FaceDetections.detect(in: source, detector: faceDetector, options: options)
+        let tracks = detections.faceTracks(options: options)
+            .filter { $0.boxes.count >= SyncFaceCrop.minimumTrackLength }
+        guard !tracks.isEmpty else {
+            throw CommandError(
+                "\(video.path): no face was followed for \(SyncFaceCrop.minimumTrackLength) frames or more (\(detections.frameCount) frames read)")
+        }
+        let samples = try speech(audio)
+        do {
+            return try syncNet.evaluate(tracks: tracks, in: source, samples: samples)
+        } catch let error as SyncNetError {
+            throw CommandError("\(audio.path): \(error)")
+        }
+    }
+
+    /// `{"tracks": [{"face": i, "first_frame": f, "frames": n, "offset": K, "min_dist": D, "confidence": C}, ...]}`.
+    static func json(_ tracks: [TrackSyncScores]) -> String {
+        let items = tracks.map { item in
+            "{\"face\": \(item.track.face), \"shot\": \(item.track.shot), \"first_frame\": \(item.track.firstFrame), "
+                + "\"frames\": \(item.track.boxes.count), \"offset\": \(item.scores.offset), "
+                + "\"min_dist\": \(Double(item.scores.minDistance)), \"confidence\": \(Double(item.scores.confidence))}"
+        }
+        return "{\"tracks\": [\(items.joined(separator: ", "))]}"
+    }
+
+    /// `CLIP: shot S face I: frames F..<G (N), offset K frames, LSE-D D, LSE-C C`.
+    static func line(_ item: TrackSyncScores, clip: String) -> String {
+        let frames = item.track.frames
+        return "\(clip): shot \(item.track.shot) face \(item.track.face): first frame \(frames.lowerBound), "
+            + "\(frames.count) frames, offset \(item.scores.offset) frames, "
+            + "LSE-D \(String(format: "%.3f", item.scores.minDistance)), LSE-C \(String(format: "%.3f", item.scores.confidence))"
+    }
+}
