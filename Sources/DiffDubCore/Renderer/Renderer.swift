@@ -70,7 +70,7 @@ public struct Renderer: Sendable {
     public var imageSize: Int { configuration.imageSize }
 
     /// Encodes images `[N, 3, S, S]` in [-1, 1] to latents `[N, style]`, with the large products
-    /// in `precision` (``Precision/effective``: fp32 where the machine lacks bf16).
+    /// in `precision` (bf16 is emulated where the machine lacks it, ``Precision/runsNatively``).
     public func encode(_ images: Tensor, precision: Precision? = nil) throws -> Tensor {
         try checkImages(images, argument: "images", channels: configuration.encoder.inChannels, batch: nil)
         return ComputeSettings().runIfUnset { Precision.using(precision) { encoder(images) } }
@@ -78,7 +78,7 @@ public struct Renderer: Sendable {
 
     /// Predicts the noise of one UNet call: `x` `[N, 6, S, S]` (noisy image ++ reference),
     /// `timesteps` N original timesteps, `latents` `[N, style]` -> `[N, 3, S, S]`; the large
-    /// products in `precision` (``Precision/effective``: fp32 where the machine lacks bf16).
+    /// products in `precision` (bf16 is emulated where the machine lacks it, ``Precision/runsNatively``).
     public func predictNoise(
         _ x: Tensor, timesteps: [Float], latents: Tensor, precision: Precision? = nil
     ) throws -> Tensor {
