@@ -15,48 +15,48 @@ import Foundation
 /// forgot: 15 minutes, because a download test that shares the two cores with the model tests
 /// can wait minutes between its requests (a CI run saw 183 s, and a 120 s lifetime refused the
 /// resumed request).
-public final class LoopbackHTTPServer: @unchecked Sendable {
+package final class LoopbackHTTPServer: @unchecked Sendable {
     /// How the server answers.
-    public struct Behaviour: Sendable {
+    package struct Behaviour: Sendable {
         /// Send only this many body bytes of a full or ranged answer, then drop the connection,
         /// for the first `dropCount` answers of a file.
-        public var dropAfterBytes: Int? = nil
+        package var dropAfterBytes: Int? = nil
         /// How many answers are cut short (see `dropAfterBytes`).
-        public var dropCount: Int = 1
+        package var dropCount: Int = 1
         /// Send only this many body bytes, then wait (up to 60 s) for the client to hang up: a
         /// transfer that stalls, for cancellation tests.
-        public var stallAfterBytes: Int? = nil
+        package var stallAfterBytes: Int? = nil
         /// Answer every request with the whole file (200), ignoring `Range`.
-        public var ignoresRange = false
+        package var ignoresRange = false
         /// Answer `/redirect/<path>` with a 302 to `/<path>`.
-        public var redirects = true
+        package var redirects = true
         /// When set, answers every request it returns a script for, in place of the rules above:
         /// a hostile server (wrong headers, a body that stalls or drips). Given the request's
         /// path and `Range` header.
-        public var script: (@Sendable (_ path: String, _ range: String?) -> Script?)? = nil
+        package var script: (@Sendable (_ path: String, _ range: String?) -> Script?)? = nil
 
         /// Well-behaved.
-        public init() {}
+        package init() {}
     }
 
     /// A scripted answer: raw header text, then a body sent whole, byte by byte, or cut off.
-    public struct Script: Sendable {
+    package struct Script: Sendable {
         /// The status answered (for ``requests``).
-        public var status: Int
+        package var status: Int
         /// The status line and header lines, each without its CRLF (`"HTTP/1.1 200 OK"`,
         /// `"Content-Length: 10"`); `Connection: close` and the blank line are added.
-        public var head: [String]
+        package var head: [String]
         /// The body bytes sent.
-        public var body: Data
+        package var body: Data
         /// When set, the body goes one byte at a time with this pause between bytes (a drip),
         /// until the client hangs up.
-        public var dripInterval: TimeInterval? = nil
+        package var dripInterval: TimeInterval? = nil
         /// After the body, wait (at most `holdOpenFor` seconds) for the client to hang up instead
         /// of closing: a server that stalls.
-        public var holdOpenFor: TimeInterval? = nil
+        package var holdOpenFor: TimeInterval? = nil
 
         /// A scripted answer.
-        public init(
+        package init(
             status: Int, head: [String], body: Data = Data(), dripInterval: TimeInterval? = nil,
             holdOpenFor: TimeInterval? = nil
         ) {
@@ -69,19 +69,19 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     /// One request the server received.
-    public struct Request: Sendable, Equatable {
+    package struct Request: Sendable, Equatable {
         /// The request path.
-        public var path: String
+        package var path: String
         /// The `Range` header, if any.
-        public var range: String?
+        package var range: String?
         /// The status answered.
-        public var status: Int
+        package var status: Int
     }
 
     /// The port it listens on.
-    public let port: UInt16
+    package let port: UInt16
     /// `http://127.0.0.1:PORT`.
-    public var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    package var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
     private let files: [String: Data]
     private let lock = NSLock()
@@ -94,7 +94,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     private let deadline: Date
 
     /// Starts serving `files` (path, e.g. `/a.bin`, to contents).
-    public init(
+    package init(
         files: [String: Data], behaviour: Behaviour = Behaviour(), maximumRequests: Int = 64,
         lifetime: TimeInterval = 900
     ) throws {
@@ -135,10 +135,10 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     deinit { stop() }
 
     /// The requests received so far.
-    public var requests: [Request] { lock.withLock { log } }
+    package var requests: [Request] { lock.withLock { log } }
 
     /// Changes how later requests are answered.
-    public func setBehaviour(_ behaviour: Behaviour) {
+    package func setBehaviour(_ behaviour: Behaviour) {
         lock.withLock {
             self.behaviour = behaviour
             drops = [:]
@@ -146,7 +146,7 @@ public final class LoopbackHTTPServer: @unchecked Sendable {
     }
 
     /// Stops accepting connections.
-    public func stop() {
+    package func stop() {
         let fd: Int32 = lock.withLock {
             stopped = true
             defer { listener = -1 }

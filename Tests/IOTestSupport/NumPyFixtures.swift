@@ -4,7 +4,7 @@ import TestSupport
 
 extension Fixtures {
     /// A `.npy` fixture as DiffDubIO's `NumPyFile` reads it.
-    public static func array(_ relativePath: String) throws -> NumPyArray {
+    package static func array(_ relativePath: String) throws -> NumPyArray {
         try NumPyFile.read(url(relativePath))
     }
 }

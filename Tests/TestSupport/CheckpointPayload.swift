@@ -3,7 +3,7 @@ import Foundation
 /// Bytes of a valid safetensors checkpoint of exactly `count` bytes (at least 128): one `U8`
 /// tensor `weights` filling the rest with deterministic bytes that differ from `seed` to
 /// `seed`. For download tests, whose files must parse as checkpoints to be kept.
-public func checkpointPayload(_ count: Int, seed: UInt64 = 1) -> Data {
+package func checkpointPayload(_ count: Int, seed: UInt64 = 1) -> Data {
     precondition(count >= 128, "a checkpoint payload needs at least 128 bytes")
     // The header is padded with spaces to a fixed 96 bytes, so the data length is known first.
     let headerLength = 96

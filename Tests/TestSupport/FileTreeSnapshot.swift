@@ -3,12 +3,12 @@ import Foundation
 /// Every file under a path, relative name to bytes (a link to its destination, a folder to
 /// nothing), hidden files included: two snapshots are equal when nothing under the path
 /// changed, byte for byte.
-public struct FileTreeSnapshot: Equatable, CustomStringConvertible {
+package struct FileTreeSnapshot: Equatable, CustomStringConvertible {
     /// Relative path ("" for the root) to contents.
-    public let entries: [String: Data]
+    package let entries: [String: Data]
 
     /// Reads everything under `url` (a file, a folder or a link; nothing when absent).
-    public init(_ url: URL) throws {
+    package init(_ url: URL) throws {
         var entries: [String: Data] = [:]
         func visit(_ path: String, name: String) throws {
             let manager = FileManager.default
@@ -31,7 +31,7 @@ public struct FileTreeSnapshot: Equatable, CustomStringConvertible {
     }
 
     /// The names and sizes, for failure messages.
-    public var description: String {
+    package var description: String {
         entries.keys.sorted().map { "\($0) (\(entries[$0]?.count ?? 0) bytes)" }.joined(separator: ", ")
     }
 }

@@ -2,12 +2,12 @@ import DiffDubCore
 import Foundation
 
 /// What a fixture file helper could not read or use.
-public struct FixtureError: Error, CustomStringConvertible {
+package struct FixtureError: Error, CustomStringConvertible {
     /// What is wrong, naming the fixture.
-    public let description: String
+    package let description: String
 
     /// An error saying `description`.
-    public init(description: String) { self.description = description }
+    package init(description: String) { self.description = description }
 }
 
 /// An array read from one of the fixtures' `.npy` files by a reader of the tests' own, so that
@@ -16,9 +16,9 @@ public struct FixtureError: Error, CustomStringConvertible {
 ///
 /// It reads only what `Tests/Fixtures` holds: format versions 1 to 3, little-endian `<f4`,
 /// `<f8`, `<i8`, `<i2` and `|u1`, in C or Fortran order. Values are kept in C (row-major) order.
-public struct FixtureArray {
+package struct FixtureArray {
     /// The stored values, by type, in C order.
-    public enum Values: Equatable {
+    package enum Values: Equatable {
         /// `<f4`.
         case float32([Float])
         /// `<f8`.
@@ -32,17 +32,17 @@ public struct FixtureArray {
     }
 
     /// The array's shape.
-    public let shape: [Int]
+    package let shape: [Int]
     /// The values in C order.
-    public let values: Values
+    package let values: Values
 
     /// Reads the `.npy` file at `url`.
-    public init(contentsOf url: URL) throws {
+    package init(contentsOf url: URL) throws {
         try self.init(decoding: try Data(contentsOf: url), path: url.path)
     }
 
     /// Decodes `.npy` bytes; `path` names the file in errors.
-    public init(decoding data: Data, path: String) throws {
+    package init(decoding data: Data, path: String) throws {
         let bytes = [UInt8](data)
         guard bytes.count >= 10, bytes[0..<6].elementsEqual([0x93] + Array("NUMPY".utf8)), (1...3).contains(bytes[6])
         else { throw FixtureError(description: "\(path): not a version 1-3 .npy file") }
@@ -85,7 +85,7 @@ public struct FixtureArray {
     }
 
     /// The values as a float tensor (every type converted).
-    public func tensor() -> Tensor {
+    package func tensor() -> Tensor {
         switch values {
         case .float32(let v): Tensor(shape: shape, scalars: v)
         case .float64(let v): Tensor(shape: shape, scalars: v.map { Float($0) })
@@ -96,10 +96,10 @@ public struct FixtureArray {
     }
 
     /// The values of a `|u1` array, else nil.
-    public var uint8Values: [UInt8]? { if case .uint8(let v) = values { v } else { nil } }
+    package var uint8Values: [UInt8]? { if case .uint8(let v) = values { v } else { nil } }
 
     /// The values of a `<i8` array, else nil.
-    public var int64Values: [Int64]? { if case .int64(let v) = values { v } else { nil } }
+    package var int64Values: [Int64]? { if case .int64(let v) = values { v } else { nil } }
 
     /// The text between `prefix` and the next `terminator` in `header`.
     static func field(_ prefix: String, upTo terminator: Character, in header: String) -> String? {

@@ -2,30 +2,30 @@ import DiffDubCore
 import Foundation
 
 /// Locations of the test fixtures (copied from the original's outputs into `Tests/Fixtures`).
-public enum Fixtures {
+package enum Fixtures {
     /// `Tests/Fixtures`.
-    public static let root: URL = URL(fileURLWithPath: #filePath)
+    package static let root: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures")
 
     /// A file below `Tests/Fixtures`, e.g. `url("stage2/out.npy")`.
-    public static func url(_ relativePath: String) -> URL {
+    package static func url(_ relativePath: String) -> URL {
         root.appendingPathComponent(relativePath)
     }
 
     /// A `.npy` fixture as a float tensor (in C order, also when NumPy stored it in Fortran
     /// order, as `stage2/downsampled.npy`), read by the tests' own ``FixtureArray``.
-    public static func tensor(_ relativePath: String) throws -> Tensor {
+    package static func tensor(_ relativePath: String) throws -> Tensor {
         try fixtureArray(relativePath).tensor()
     }
 
     /// A `.npy` fixture as read by the tests' own reader (no DiffDubIO).
-    public static func fixtureArray(_ relativePath: String) throws -> FixtureArray {
+    package static func fixtureArray(_ relativePath: String) throws -> FixtureArray {
         try FixtureArray(contentsOf: url(relativePath))
     }
 
     /// A JSON fixture (manifest, probe) as a dictionary.
-    public static func json(_ relativePath: String) throws -> [String: Any] {
+    package static func json(_ relativePath: String) throws -> [String: Any] {
         let data = try Data(contentsOf: url(relativePath))
         return (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
     }
@@ -33,7 +33,7 @@ public enum Fixtures {
 
 /// Largest absolute element-wise difference; `.infinity` if the shapes differ or a value is
 /// not finite.
-public func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
+package func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
     guard a.shape == b.shape else { return .infinity }
     return a.withUnsafeBufferPointer { x in
         b.withUnsafeBufferPointer { y in
@@ -53,7 +53,7 @@ package typealias SeededGenerator = SplitMix64
 
 extension Tensor {
     /// A tensor of uniform random values in `range`, reproducible from `generator`.
-    public static func random<G: RandomNumberGenerator>(
+    package static func random<G: RandomNumberGenerator>(
         _ shape: [Int], in range: ClosedRange<Float> = -1...1, using generator: inout G
     ) -> Tensor {
         let n = Tensor.elementCount(of: shape)

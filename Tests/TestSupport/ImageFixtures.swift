@@ -3,7 +3,7 @@ import Foundation
 
 extension Fixtures {
     /// A uint8 `[H, W, 3]` `.npy` fixture as an image.
-    public static func rgbImage(_ relativePath: String) throws -> RGBImage {
+    package static func rgbImage(_ relativePath: String) throws -> RGBImage {
         let array = try fixtureArray(relativePath)
         guard let bytes = array.uint8Values, array.shape.count == 3, array.shape[2] == 3 else {
             throw FixtureError(
@@ -13,7 +13,7 @@ extension Fixtures {
     }
 
     /// A uint8 `[H, W]` `.npy` fixture as a single-channel image.
-    public static func grayImage(_ relativePath: String) throws -> GrayImage {
+    package static func grayImage(_ relativePath: String) throws -> GrayImage {
         let array = try fixtureArray(relativePath)
         guard let bytes = array.uint8Values, array.shape.count == 2 else {
             throw FixtureError(
@@ -23,7 +23,7 @@ extension Fixtures {
     }
 
     /// A float `[68, 2]` `.npy` fixture as landmarks.
-    public static func landmarks(_ relativePath: String) throws -> FaceLandmarks {
+    package static func landmarks(_ relativePath: String) throws -> FaceLandmarks {
         let tensor = try tensor(relativePath)
         guard tensor.shape == [FaceLandmarks.count, 2] else {
             throw FixtureError(description: "\(relativePath): shape \(tensor.shape), expected [68, 2]")
@@ -33,7 +33,7 @@ extension Fixtures {
 }
 
 /// Largest absolute difference between two byte arrays (`Int.max` if their sizes differ).
-public func maxByteDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
+package func maxByteDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
     guard a.count == b.count else { return .max }
     var worst = 0
     for i in 0..<a.count { worst = max(worst, abs(Int(a[i]) - Int(b[i]))) }
@@ -41,7 +41,7 @@ public func maxByteDifference(_ a: [UInt8], _ b: [UInt8]) -> Int {
 }
 
 /// Number of positions where two byte arrays differ (`Int.max` if their sizes differ).
-public func differingByteCount(_ a: [UInt8], _ b: [UInt8]) -> Int {
+package func differingByteCount(_ a: [UInt8], _ b: [UInt8]) -> Int {
     guard a.count == b.count else { return .max }
     return zip(a, b).reduce(0) { $0 + ($1.0 != $1.1 ? 1 : 0) }
 }

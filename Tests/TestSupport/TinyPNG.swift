@@ -2,9 +2,9 @@ import Foundation
 
 /// A minimal PNG encoder for tests (uncompressed deflate blocks), to make the PNG variants
 /// (gray, palette, 16-bit, alpha) that a decoder must accept without another library.
-public enum TinyPNG {
+package enum TinyPNG {
     /// PNG colour types.
-    public enum ColorType: UInt8 {
+    package enum ColorType: UInt8 {
         case gray = 0
         case rgb = 2
         case palette = 3
@@ -14,7 +14,7 @@ public enum TinyPNG {
 
     /// A PNG file with the given header fields and unfiltered `rows` (each row's bytes as the
     /// PNG stores them, without the filter byte). `palette` is RGB triples (colour type 3).
-    public static func encode(
+    package static func encode(
         width: Int, height: Int, bitDepth: UInt8, colorType: ColorType,
         rows: [[UInt8]], palette: [UInt8] = []
     ) -> Data {
@@ -87,25 +87,25 @@ extension Data {
 }
 
 /// A fresh empty folder under the system's temporary directory, removed by `cleanUp()`.
-public struct TemporaryFolder {
+package struct TemporaryFolder {
     /// The folder.
-    public let url: URL
+    package let url: URL
 
     /// Creates the folder (named after `label`).
-    public init(_ label: String = "diffdub-test") throws {
+    package init(_ label: String = "diffdub-test") throws {
         url = FileManager.default.temporaryDirectory
             .appendingPathComponent("\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
     /// A path inside the folder.
-    public func file(_ name: String) -> URL { url.appendingPathComponent(name) }
+    package func file(_ name: String) -> URL { url.appendingPathComponent(name) }
 
     /// The names of the files now in the folder, sorted.
-    public func contents() -> [String] {
+    package func contents() -> [String] {
         ((try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []).sorted()
     }
 
     /// Removes the folder and everything in it.
-    public func cleanUp() { try? FileManager.default.removeItem(at: url) }
+    package func cleanUp() { try? FileManager.default.removeItem(at: url) }
 }

@@ -58,7 +58,7 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
     /// ``threads`` and one buffer pool of ``bufferPoolBytes`` that lives as long
     /// as the tensors allocated from it. The run's kernel threads start here and stop before it
     /// returns.
-    public func run<Result>(_ body: () throws -> Result) rethrows -> Result {
+    package func run<Result>(_ body: () throws -> Result) rethrows -> Result {
         if keepsLargeBlocksInHeap { AllocatorTuning.keepLargeBlocksInHeap() }
         // Workers that spin must not outnumber the processors: with more threads than those,
         // the extra chunks are taken by whichever thread is free.

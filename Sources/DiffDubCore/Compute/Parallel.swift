@@ -3,10 +3,10 @@ import Foundation
 
 /// How many threads the kernels use: the ``ComputeSettings/threads`` of the run in force on
 /// this task or thread (all active processors outside any run).
-public enum Parallelism {
+package enum Parallelism {
     /// Threads used by ``parallelFor(_:minimumChunk:_:)`` and the split matrix products; at
     /// least 1.
-    public static var threadCount: Int { ComputeContext.current.threads }
+    package static var threadCount: Int { ComputeContext.current.threads }
 }
 
 /// Splits `0..<count` into contiguous chunks and runs `body` on each, concurrently when
@@ -16,7 +16,7 @@ public enum Parallelism {
 /// whichever threads run them: inside a ``ComputeSettings/run(_:)`` the run's own kernel
 /// threads (``WorkerPool``, which spin between jobs), elsewhere, and for a `parallelFor` inside
 /// a chunk, Dispatch's `concurrentPerform`.
-public func parallelFor(
+package func parallelFor(
     _ count: Int, minimumChunk: Int = 4096, _ body: (Range<Int>) -> Void
 ) {
     guard count > 0 else { return }

@@ -84,7 +84,7 @@ extension NoiseSchedule {
     ///
     /// - Throws: ``DiffusionError/unsupportedStepCount(requested:trainingSteps:below:above:)``
     ///   unless `1 <= steps <= T`.
-    public func logSNRUniform(steps: Int) throws -> RespacedSchedule {
+    package func logSNRUniform(steps: Int) throws -> RespacedSchedule {
         let count = trainingSteps
         guard steps >= 1 && steps <= count else {
             throw DiffusionError.unsupportedStepCount(

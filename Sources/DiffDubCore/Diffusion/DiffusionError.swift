@@ -1,16 +1,16 @@
 import Foundation
 
 /// A sampling request the diffusion code cannot honour.
-public enum DiffusionError: LocalizedError, CustomStringConvertible, Equatable {
+package enum DiffusionError: LocalizedError, CustomStringConvertible, Equatable {
     /// "ddimN" has no integer stride giving exactly `requested` steps out of `trainingSteps`;
     /// `below`/`above` are the nearest counts that work.
     case unsupportedStepCount(requested: Int, trainingSteps: Int, below: Int?, above: Int?)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line saying what is wrong and what would work.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unsupportedStepCount(let requested, let trainingSteps, let below, let above):
             let options = [below, above].compactMap { $0 }.map(String.init).joined(separator: " or ")

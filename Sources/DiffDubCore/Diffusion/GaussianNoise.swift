@@ -5,9 +5,9 @@ import Foundation
 /// SplitMix64 bits through the Box-Muller transform (in `Double`, rounded to `Float`).
 /// The same seed gives the same tensor on every machine; it does not reproduce
 /// `torch.randn` (pass the original's noise explicitly when comparing with it).
-public enum GaussianNoise {
+package enum GaussianNoise {
     /// A tensor of `shape` with independent N(0, 1) elements drawn from `seed`.
-    public static func sample(shape: [Int], seed: UInt64) -> Tensor {
+    package static func sample(shape: [Int], seed: UInt64) -> Tensor {
         let count = Tensor.elementCount(of: shape)
         var state = seed
         func next() -> UInt64 {

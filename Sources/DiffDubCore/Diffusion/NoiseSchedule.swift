@@ -7,14 +7,14 @@
 /// original does with NumPy.
 public struct NoiseSchedule: Sendable, Equatable {
     /// Per-step variances, `T` values in (0, 1].
-    public let betas: [Double]
+    package let betas: [Double]
     /// `alpha bar`: the cumulative products of `1 - betas`.
-    public let alphasCumulative: [Double]
+    package let alphasCumulative: [Double]
 
     /// A schedule over the given variances.
     ///
     /// - Precondition: every beta lies in (0, 1].
-    public init(betas: [Double]) {
+    package init(betas: [Double]) {
         precondition(!betas.isEmpty && betas.allSatisfy { $0 > 0 && $0 <= 1 }, "betas must lie in (0, 1]")
         self.betas = betas
         var product = 1.0
@@ -25,12 +25,12 @@ public struct NoiseSchedule: Sendable, Equatable {
     }
 
     /// Number of training steps T.
-    public var trainingSteps: Int { betas.count }
+    package var trainingSteps: Int { betas.count }
 
     /// The linear schedule of DDPM (`np.linspace(betaStart * 1000 / T, betaEnd * 1000 / T, T)`),
     /// with NumPy's `linspace` arithmetic: `beta_i = i * step + start`, the last value set to
     /// the end point exactly.
-    public static func linear(trainingSteps: Int = 1000, betaStart: Double = 1e-4, betaEnd: Double = 0.02)
+    package static func linear(trainingSteps: Int = 1000, betaStart: Double = 1e-4, betaEnd: Double = 0.02)
         -> NoiseSchedule
     {
         precondition(trainingSteps >= 1, "at least one training step")
@@ -50,7 +50,7 @@ public struct NoiseSchedule: Sendable, Equatable {
     /// The stride `k` of "ddimN": the smallest integer `k` in `1..<T` with
     /// `len(range(0, T, k)) == steps`, or `nil` when there is none (the original rejects
     /// such step counts).
-    public static func respacingStride(steps: Int, trainingSteps: Int) -> Int? {
+    package static func respacingStride(steps: Int, trainingSteps: Int) -> Int? {
         guard steps >= 1 else { return nil }
         for stride in 1..<max(trainingSteps, 1) where (trainingSteps + stride - 1) / stride == steps {
             return stride
@@ -59,7 +59,7 @@ public struct NoiseSchedule: Sendable, Equatable {
     }
 
     /// Every step count "ddimN" accepts for `trainingSteps`, ascending.
-    public static func validStepCounts(trainingSteps: Int) -> [Int] {
+    package static func validStepCounts(trainingSteps: Int) -> [Int] {
         Array(Set((1..<max(trainingSteps, 1)).map { (trainingSteps + $0 - 1) / $0 })).sorted()
     }
 
@@ -72,7 +72,7 @@ public struct NoiseSchedule: Sendable, Equatable {
     ///
     /// - Throws: ``DiffusionError/unsupportedStepCount(requested:trainingSteps:below:above:)``
     ///   naming the nearest valid counts when no integer stride gives exactly `steps`.
-    public func respaced(steps: Int) throws -> RespacedSchedule {
+    package func respaced(steps: Int) throws -> RespacedSchedule {
         guard let stride = Self.respacingStride(steps: steps, trainingSteps: trainingSteps) else {
             let valid = Self.validStepCounts(trainingSteps: trainingSteps)
             throw DiffusionError.unsupportedStepCount(
@@ -84,7 +84,7 @@ public struct NoiseSchedule: Sendable, Equatable {
     }
 
     /// The schedule restricted to `timesteps` (ascending, within `0..<T`).
-    public func respaced(keeping timesteps: [Int]) -> RespacedSchedule {
+    package func respaced(keeping timesteps: [Int]) -> RespacedSchedule {
         var previous = 1.0
         var spacedBetas: [Double] = []
         for t in timesteps {
@@ -103,22 +103,22 @@ public struct NoiseSchedule: Sendable, Equatable {
 /// ``alphasCumulativePrevious``[i] the value of the step before (1 for i = 0).
 public struct RespacedSchedule: Sendable, Equatable {
     /// The kept original timesteps, ascending (for "ddim20": 0, 50, ..., 950).
-    public let timesteps: [Int]
+    package let timesteps: [Int]
     /// `abar` at each kept step (float64).
-    public let alphasCumulative: [Double]
+    package let alphasCumulative: [Double]
 
     /// A respaced schedule from its parts.
     ///
     /// - Precondition: both arrays have the same, non-zero length.
-    public init(timesteps: [Int], alphasCumulative: [Double]) {
+    package init(timesteps: [Int], alphasCumulative: [Double]) {
         precondition(!timesteps.isEmpty && timesteps.count == alphasCumulative.count, "respaced schedule parts")
         self.timesteps = timesteps
         self.alphasCumulative = alphasCumulative
     }
 
     /// Number of sampling steps.
-    public var count: Int { timesteps.count }
+    package var count: Int { timesteps.count }
 
     /// `abar` of the previous kept step: `[1, abar[0], ..., abar[count - 2]]`.
-    public var alphasCumulativePrevious: [Double] { [1.0] + alphasCumulative.dropLast() }
+    package var alphasCumulativePrevious: [Double] { [1.0] + alphasCumulative.dropLast() }
 }

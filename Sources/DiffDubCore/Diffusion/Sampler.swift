@@ -5,9 +5,9 @@
 /// against `[N, C, H, W]` (NumPy rules: `[N or 1, 1 or C, H, W]`).
 public struct InpaintingConstraint: Sendable {
     /// `1 - mask`, precomputed once.
-    public let generatedWeight: Tensor
+    package let generatedWeight: Tensor
     /// `mask * known`, precomputed once.
-    public let keptPart: Tensor
+    package let keptPart: Tensor
 
     /// A constraint keeping `known` where `mask` is 1.
     public init(mask: Tensor, known: Tensor) {
@@ -16,7 +16,7 @@ public struct InpaintingConstraint: Sendable {
     }
 
     /// `(1 - mask) * x + mask * known`.
-    public func apply(_ x: Tensor) -> Tensor {
+    package func apply(_ x: Tensor) -> Tensor {
         generatedWeight * x + keptPart
     }
 }

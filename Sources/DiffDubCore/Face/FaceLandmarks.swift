@@ -3,7 +3,7 @@
 /// (`x` = column, `y` = row, floats).
 public struct FaceLandmarks: Sendable, Hashable, Codable {
     /// Number of points (68).
-    public static let count = 68
+    package static let count = 68
 
     /// The points, in iBUG-300W order.
     public private(set) var points: [SIMD2<Float>]
@@ -29,7 +29,7 @@ public struct FaceLandmarks: Sendable, Hashable, Codable {
     }
 
     /// Point `index` (0-based, iBUG-300W numbering).
-    public subscript(index: Int) -> SIMD2<Float> {
+    package subscript(index: Int) -> SIMD2<Float> {
         get { points[index] }
         set { points[index] = newValue }
     }
@@ -42,7 +42,7 @@ public struct FaceLandmarks: Sendable, Hashable, Codable {
     /// with `landmarks / frame.shape[0] * img_size` (square frames).
     ///
     /// - Precondition: `sourceSize > 0`.
-    public func scaled(from sourceSize: Int, to targetSize: Int) -> FaceLandmarks {
+    package func scaled(from sourceSize: Int, to targetSize: Int) -> FaceLandmarks {
         precondition(sourceSize > 0, "FaceLandmarks.scaled: source size \(sourceSize)")
         let (from, to) = (Float(sourceSize), Float(targetSize))
         return FaceLandmarks(points: points.map { $0 / from * to })
@@ -53,7 +53,7 @@ public struct FaceLandmarks: Sendable, Hashable, Codable {
     /// targetHeight` (float32).
     ///
     /// - Precondition: the source extents are positive.
-    public func scaled(
+    package func scaled(
         fromHeight sourceHeight: Int, width sourceWidth: Int,
         toHeight targetHeight: Int, width targetWidth: Int
     ) -> FaceLandmarks {
@@ -66,7 +66,7 @@ public struct FaceLandmarks: Sendable, Hashable, Codable {
     }
 
     /// The landmarks shifted by `offset` (e.g. from a crop's coordinates to the frame's).
-    public func translated(by offset: SIMD2<Float>) -> FaceLandmarks {
+    package func translated(by offset: SIMD2<Float>) -> FaceLandmarks {
         FaceLandmarks(points: points.map { $0 + offset })
     }
 }

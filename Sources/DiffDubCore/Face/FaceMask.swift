@@ -1,7 +1,7 @@
 import Foundation
 
 /// What can go wrong when cutting a face region out of an image.
-public enum FaceMaskError: LocalizedError, CustomStringConvertible, Equatable {
+package enum FaceMaskError: LocalizedError, CustomStringConvertible, Equatable {
     /// The region's polygon does not touch the image (landmarks outside it, or wrong scale).
     case emptyMask(height: Int, width: Int)
     /// The region's box is one pixel high or wide, which leaves nothing once its last row
@@ -9,10 +9,10 @@ public enum FaceMaskError: LocalizedError, CustomStringConvertible, Equatable {
     case emptyCrop(rows: ClosedRange<Int>, columns: ClosedRange<Int>)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// A one-line explanation.
-    public var description: String {
+    package var description: String {
         switch self {
         case .emptyMask(let h, let w):
             "face mask: the landmark polygon does not cover any pixel of the \(h)x\(w) image (landmarks outside the image or at the wrong scale?)"
@@ -30,16 +30,16 @@ public enum FaceMaskError: LocalizedError, CustomStringConvertible, Equatable {
 /// dilated four times with a 5x5 square (radius 8). `li = 30` (below the nose) gives the mouth
 /// region that is regenerated; `li = 21` (below the eyebrows) the region of the lip reference
 /// crop.
-public enum FaceMask {
+package enum FaceMask {
     /// Landmark whose row starts the mouth region (30, the nose).
-    public static let mouthRowLandmark = 30
+    package static let mouthRowLandmark = 30
     /// Landmark whose row starts the lip reference region (21, an eyebrow).
-    public static let lipReferenceRowLandmark = 21
+    package static let lipReferenceRowLandmark = 21
     /// Dilation radius: 4 iterations of a 5x5 square.
-    public static let dilationRadius = 8
+    package static let dilationRadius = 8
 
     /// The five polygon vertices for row landmark `rowLandmark`, truncated toward zero.
-    public static func polygon(landmarks lm: FaceLandmarks, rowLandmark: Int) -> [PixelPoint] {
+    package static func polygon(landmarks lm: FaceLandmarks, rowLandmark: Int) -> [PixelPoint] {
         let top = lm[rowLandmark].y
         let corners: [SIMD2<Float>] = [
             SIMD2(lm[6].x, top), SIMD2(lm[10].x, top), lm[10], SIMD2(lm[8].x, lm[8].y + 5), lm[6],
@@ -48,7 +48,7 @@ public enum FaceMask {
     }
 
     /// The binary mask (1 inside) of the region for `rowLandmark` in a `height x width` image.
-    public static func mask(
+    package static func mask(
         landmarks: FaceLandmarks, rowLandmark: Int, height: Int, width: Int
     ) -> GrayImage {
         GrayImage(height: height, width: width)
@@ -58,19 +58,19 @@ public enum FaceMask {
 
     /// The mouth mask M of a `size x size` frame (1 = the region regenerated; the sampler's
     /// keep-mask is `1 - M`). `landmarks` must be at the frame's scale.
-    public static func mouthMask(landmarks: FaceLandmarks, size: Int) -> GrayImage {
+    package static func mouthMask(landmarks: FaceLandmarks, size: Int) -> GrayImage {
         mask(landmarks: landmarks, rowLandmark: mouthRowLandmark, height: size, width: size)
     }
 
     /// The lip reference crop of `image` (landmarks at the image's scale): the image times
     /// the region mask for landmark 21, cut to the mask's non-zero box without its last row
     /// and column, resized to `size x size` with OpenCV's nearest-neighbour rule.
-    public static func lipCrop(image: RGBImage, landmarks: FaceLandmarks, size: Int) throws -> RGBImage {
+    package static func lipCrop(image: RGBImage, landmarks: FaceLandmarks, size: Int) throws -> RGBImage {
         try crop(image: image, landmarks: landmarks, rowLandmark: lipReferenceRowLandmark, size: size)
     }
 
     /// The crop of ``lipCrop(image:landmarks:size:)`` for any row landmark.
-    public static func crop(
+    package static func crop(
         image: RGBImage, landmarks: FaceLandmarks, rowLandmark: Int, size: Int
     ) throws -> RGBImage {
         let region = mask(
@@ -81,7 +81,7 @@ public enum FaceMask {
     /// `image * mask` cut to rows `top ..< bottom` and columns `left ..< right` of the mask's
     /// non-zero box (the original's `cond[y1:y2, x1:x2]`, which drops the last row and
     /// column), resized to `size x size` with nearest neighbour.
-    public static func crop(image: RGBImage, mask: GrayImage, size: Int) throws -> RGBImage {
+    package static func crop(image: RGBImage, mask: GrayImage, size: Int) throws -> RGBImage {
         guard let box = mask.nonZeroBounds else {
             throw FaceMaskError.emptyMask(height: mask.height, width: mask.width)
         }

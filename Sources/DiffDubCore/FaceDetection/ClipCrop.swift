@@ -7,7 +7,7 @@
 package enum ClipCrop {
     /// The crop region for `boxes` (one per frame with a face) in a `height x width` clip, or
     /// `nil` without boxes.
-    public static func region(boxes: [FaceBox], expandRatio: Double = 0.6, height: Int, width: Int) -> FaceRegion? {
+    package static func region(boxes: [FaceBox], expandRatio: Double = 0.6, height: Int, width: Int) -> FaceRegion? {
         guard !boxes.isEmpty, height > 0, width > 0 else { return nil }
         func median(_ values: [Float]) -> Double { Double(values.sorted()[values.count / 2]) }
         let cx = median(boxes.map { ($0.x1 + $0.x2) / 2 })

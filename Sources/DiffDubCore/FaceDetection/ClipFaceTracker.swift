@@ -1,29 +1,29 @@
 import Foundation
 
 /// The faces of a clip, ready for ``Dubber/dub(frames:landmarks:hubert:noise:options:sink:progress:)``.
-public struct ClipFaces: Sendable {
+package struct ClipFaces: Sendable {
     /// The square region dubbed in every frame.
-    public var region: FaceRegion
+    package var region: FaceRegion
     /// The landmarks of each frame (in frame pixels), `nil` where no face was found in the
     /// region.
-    public var landmarks: [FaceLandmarks?]
+    package var landmarks: [FaceLandmarks?]
     /// The chosen face box of each frame, if any.
-    public var boxes: [FaceBox?]
+    package var boxes: [FaceBox?]
     /// Whether the input is a still image (its track is ``LandmarkTrack/fixed(_:)``).
-    public var isStill: Bool
+    package var isStill: Bool
 
     /// The frames without a face.
-    public var framesWithoutFace: [Int] { landmarks.indices.filter { landmarks[$0] == nil } }
+    package var framesWithoutFace: [Int] { landmarks.indices.filter { landmarks[$0] == nil } }
 
     /// The landmark track for the dubber.
-    public var track: LandmarkTrack {
+    package var track: LandmarkTrack {
         if isStill, let first = landmarks.first, let points = first { return .fixed(points) }
         return .detected(landmarks)
     }
 }
 
 /// Errors of face tracking.
-public enum FaceTrackingError: LocalizedError, CustomStringConvertible, Equatable {
+package enum FaceTrackingError: LocalizedError, CustomStringConvertible, Equatable {
     /// No frame of the input has a face.
     case noFace(input: String)
     /// Invalid option.
@@ -33,10 +33,10 @@ public enum FaceTrackingError: LocalizedError, CustomStringConvertible, Equatabl
     case faceIndexOutOfRange(input: String, index: Int, mostFaces: Int)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line naming the input.
-    public var description: String {
+    package var description: String {
         switch self {
         case .noFace(let input): "\(input): no face was found in any frame"
         case .invalidOption(let message): message
@@ -53,20 +53,20 @@ public enum FaceTrackingError: LocalizedError, CustomStringConvertible, Equatabl
 ///    a region is given;
 /// 2. per frame, the box whose centre lies in the crop, nearest its centre, and PIPNet on it
 ///    (``FaceAnalyzer``); optional smoothing (``LandmarkSmoothing``).
-public struct ClipFaceTracker: Sendable {
+package struct ClipFaceTracker: Sendable {
     /// Detector and landmark model.
-    public let analyzer: FaceAnalyzer
+    package let analyzer: FaceAnalyzer
     /// Options.
-    public var options: FaceTrackingOptions
+    package var options: FaceTrackingOptions
 
     /// A tracker.
-    public init(analyzer: FaceAnalyzer, options: FaceTrackingOptions = FaceTrackingOptions()) {
+    package init(analyzer: FaceAnalyzer, options: FaceTrackingOptions = FaceTrackingOptions()) {
         self.analyzer = analyzer
         self.options = options
     }
 
     /// Tracks the face through `source` (a still image counts as one frame).
-    public func track(_ source: any FrameSource, progress: ProgressHandler? = nil) throws -> ClipFaces {
+    package func track(_ source: any FrameSource, progress: ProgressHandler? = nil) throws -> ClipFaces {
         try options.validate()
         let isStill = source is StillFrame
         let limit = isStill ? 1 : Int.max

@@ -7,18 +7,18 @@
 /// `running_mean`, `running_var` (and `num_batches_tracked`, skipped) under `batchNorm`.
 package struct ConvBatchNorm: Sendable {
     /// Folded weight `[out, in, kh, kw]`.
-    public let weight: Tensor
+    package let weight: Tensor
     /// Folded bias `[out]`.
-    public let bias: Tensor
+    package let bias: Tensor
     /// Convolution stride.
-    public let stride: Int
+    package let stride: Int
     /// Zero padding on every side.
-    public let padding: Int
+    package let padding: Int
 
     /// Binds and folds a `kernel x kernel` convolution `in -> out` (`conv.weight`
     /// `[out, in, k, k]`, random: uniform `±1/sqrt(in k k)`) and its batch norm (`[out]` each;
     /// random: scale and variance 1, shift and mean 0).
-    public init(
+    package init(
         conv: WeightBinder, batchNorm: WeightBinder, in inChannels: Int, out outChannels: Int, kernel: Int,
         stride: Int, padding: Int, eps: Float = 1e-5
     ) throws {
@@ -38,10 +38,10 @@ package struct ConvBatchNorm: Sendable {
     }
 
     /// Output channels.
-    public var outChannels: Int { weight.shape[0] }
+    package var outChannels: Int { weight.shape[0] }
 
     /// Convolves and normalises `[N, in, H, W]` (no activation).
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         conv2d(x, weight: weight, bias: bias, stride: stride, padding: padding)
     }
 }

@@ -26,11 +26,11 @@ public struct DetectedFace: Sendable, Equatable {
 /// crop is empty gets no landmarks (torchlm would fail on it).
 public struct FaceAnalyzer: Sendable {
     /// The face detector.
-    public let detector: FaceBoxesDetector
+    package let detector: FaceBoxesDetector
     /// The landmark model.
-    public let landmarker: PIPNetLandmarker
+    package let landmarker: PIPNetLandmarker
     /// Crop extension ratio (0.2).
-    public var extend: Double = 0.2
+    package var extend: Double = 0.2
 
     /// Pairs a detector and a landmarker.
     public init(detector: FaceBoxesDetector, landmarker: PIPNetLandmarker) {
@@ -55,7 +55,7 @@ public struct FaceAnalyzer: Sendable {
     }
 
     /// The crop PIPNet sees for `box` in a `height x width` image, or `nil` when it is empty.
-    public func cropRegion(of box: FaceBox, height: Int, width: Int) -> (rows: Range<Int>, columns: Range<Int>)? {
+    package func cropRegion(of box: FaceBox, height: Int, width: Int) -> (rows: Range<Int>, columns: Range<Int>)? {
         guard box.x1.isFinite, box.y1.isFinite, box.x2.isFinite, box.y2.isFinite,
             abs(box.x1) < 1e9, abs(box.y1) < 1e9, abs(box.x2) < 1e9, abs(box.y2) < 1e9
         else { return nil }

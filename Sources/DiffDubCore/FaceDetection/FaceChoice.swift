@@ -6,7 +6,7 @@ public enum FaceChoice: Sendable, Hashable, Codable {
     case index(Int)
 
     /// The chosen box among `boxes`, or `nil` when there is none (or too few for `.index`).
-    public func pick(_ boxes: [FaceBox]) -> FaceBox? {
+    package func pick(_ boxes: [FaceBox]) -> FaceBox? {
         switch self {
         case .largest:
             return boxes.enumerated().max { a, b in
@@ -23,7 +23,7 @@ public enum FaceChoice: Sendable, Hashable, Codable {
     /// asks for (a clip without any face is left to the caller's "no face" report).
     ///
     /// - Throws: ``FaceTrackingError/faceIndexOutOfRange(input:index:mostFaces:)``.
-    public func checkReachable(in boxes: [[FaceBox]], input: String) throws {
+    package func checkReachable(in boxes: [[FaceBox]], input: String) throws {
         guard case .index(let k) = self else { return }
         let most = boxes.map(\.count).max() ?? 0
         guard most > 0, k >= most else { return }

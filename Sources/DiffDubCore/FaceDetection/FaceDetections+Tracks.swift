@@ -1,6 +1,6 @@
 extension FaceDetections {
     /// The shots: runs of frames between the cuts ``FaceTrackingOptions/shotCuts`` finds.
-    public func shots(options: FaceTrackingOptions) -> [Range<Int>] {
+    package func shots(options: FaceTrackingOptions) -> [Range<Int>] {
         let starts = [0] + options.shotCuts.cuts(differences: differences).filter { $0 > 0 && $0 < frameCount }.sorted()
         return starts.indices.map { k in starts[k]..<(k + 1 < starts.count ? starts[k + 1] : frameCount) }
     }
@@ -11,7 +11,7 @@ extension FaceDetections {
     /// nearest centres first; a box that continues none starts a track. Tracks never cross a
     /// cut; gaps inside a track hold interpolated boxes. Ordered by shot, then face number
     /// (left to right in each track's first frame).
-    public func faceTracks(options: FaceTrackingOptions) -> [FaceBoxTrack] {
+    package func faceTracks(options: FaceTrackingOptions) -> [FaceBoxTrack] {
         var result: [FaceBoxTrack] = []
         for (s, shot) in shots(options: options).enumerated() {
             let linked = link(shot, options: options)

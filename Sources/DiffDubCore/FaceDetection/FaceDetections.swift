@@ -3,19 +3,19 @@ import Foundation
 /// Every face box of every frame of a clip and the frames' thumbnail differences: the first,
 /// streamed pass of face tracking (``FaceTracker``), kept as numbers only. From it
 /// ``faceTracks(options:)`` links each face, shot by shot, into a ``FaceBoxTrack``.
-public struct FaceDetections: Sendable, Equatable {
+package struct FaceDetections: Sendable, Equatable {
     /// Frame `i`'s boxes at index `i` (frames the detector skipped, see
     /// ``FaceTrackingOptions/detectEvery``, repeat the last detected boxes).
-    public var boxes: [[FaceBox]]
+    package var boxes: [[FaceBox]]
     /// Frame `i`'s thumbnail difference to frame `i - 1` (0 for frame 0), for ``ShotCutDetector``.
-    public var differences: [Float]
+    package var differences: [Float]
     /// Frame height in pixels.
-    public var frameHeight: Int
+    package var frameHeight: Int
     /// Frame width in pixels.
-    public var frameWidth: Int
+    package var frameWidth: Int
 
     /// Detections from their parts (`differences` as long as `boxes`).
-    public init(boxes: [[FaceBox]], differences: [Float], frameHeight: Int, frameWidth: Int) {
+    package init(boxes: [[FaceBox]], differences: [Float], frameHeight: Int, frameWidth: Int) {
         precondition(boxes.count == differences.count, "FaceDetections: \(boxes.count) frames, \(differences.count) differences")
         self.boxes = boxes
         self.differences = differences
@@ -24,7 +24,7 @@ public struct FaceDetections: Sendable, Equatable {
     }
 
     /// Frames detected.
-    public var frameCount: Int { boxes.count }
+    package var frameCount: Int { boxes.count }
 
     /// Runs `detector` over the frames of `source` (at most `limit`): every
     /// ``FaceTrackingOptions/detectEvery``-th frame, and each frame's thumbnail difference
@@ -33,7 +33,7 @@ public struct FaceDetections: Sendable, Equatable {
     /// - Throws: ``DubbingError/noFrames(input:)`` for an empty source,
     ///   ``DubbingError/frameSizeChanged(index:expected:found:)``, the source's reading errors, and
     ///   `CancellationError` when `progress` asks to stop.
-    public static func detect(
+    package static func detect(
         in source: any FrameSource, detector: FaceBoxesDetector, options: FaceTrackingOptions,
         limit: Int = Int.max, progress: ProgressHandler? = nil
     ) throws -> FaceDetections {
@@ -77,7 +77,7 @@ extension FaceBox {
     /// Whether a face moved from `self` to `next` too far for one frame of one shot: its centre
     /// by more than `faceJump` times its width, or its width by more than a factor
     /// `1 + faceJump` (``FaceTrackingOptions/faceJump``).
-    public func jumps(to next: FaceBox, faceJump: Double) -> Bool {
+    package func jumps(to next: FaceBox, faceJump: Double) -> Bool {
         let width = Double(max(self.width, 1))
         let d = next.center - center
         let distance = Double((d * d).sum()).squareRoot()

@@ -1,5 +1,5 @@
 /// What starts a shot of a ``FaceTrack``.
-public enum ShotBoundary: String, Sendable, Equatable, Codable {
+package enum ShotBoundary: String, Sendable, Equatable, Codable {
     /// The first frame of the clip.
     case clipStart
     /// A cut found from the frame difference (``ShotCutDetector``).
@@ -10,34 +10,34 @@ public enum ShotBoundary: String, Sendable, Equatable, Codable {
 }
 
 /// A run of frames over which the crop follows one face continuously.
-public struct Shot: Sendable, Equatable {
+package struct Shot: Sendable, Equatable {
     /// The frames of the shot.
-    public var frames: Range<Int>
+    package var frames: Range<Int>
     /// Why the shot starts at `frames.lowerBound`.
-    public var boundary: ShotBoundary
+    package var boundary: ShotBoundary
 
     /// A shot over `frames`.
-    public init(frames: Range<Int>, boundary: ShotBoundary) {
+    package init(frames: Range<Int>, boundary: ShotBoundary) {
         self.frames = frames
         self.boundary = boundary
     }
 }
 
 /// One frame of a ``FaceTrack``.
-public struct TrackedFrame: Sendable, Equatable {
+package struct TrackedFrame: Sendable, Equatable {
     /// The square crop that is dubbed (the face box expanded, smoothed within the shot), `nil`
     /// when the frame has no face.
-    public var region: FaceRegion?
+    package var region: FaceRegion?
     /// The 68 landmarks in frame pixels, `nil` when the frame has no face.
-    public var landmarks: FaceLandmarks?
+    package var landmarks: FaceLandmarks?
     /// The detector's box of the chosen face, `nil` when none was detected (also for a frame
     /// bridged from its neighbours).
-    public var box: FaceBox?
+    package var box: FaceBox?
     /// Index of the frame's shot in ``FaceTrack/shots``.
-    public var shot: Int
+    package var shot: Int
 
     /// A tracked frame.
-    public init(region: FaceRegion?, landmarks: FaceLandmarks?, box: FaceBox?, shot: Int) {
+    package init(region: FaceRegion?, landmarks: FaceLandmarks?, box: FaceBox?, shot: Int) {
         self.region = region
         self.landmarks = landmarks
         self.box = box
@@ -45,31 +45,31 @@ public struct TrackedFrame: Sendable, Equatable {
     }
 
     /// Whether the frame is dubbed (it has a region and landmarks).
-    public var hasFace: Bool { region != nil && landmarks != nil }
+    package var hasFace: Bool { region != nil && landmarks != nil }
 }
 
 /// The dubbed face through a clip, frame by frame: a crop region that follows the face within
 /// each shot, the landmarks, or "no face" (the frame is kept unchanged). It holds numbers
 /// only, never frames. Made by ``FaceTracker``.
-public struct FaceTrack: Sendable, Equatable {
+package struct FaceTrack: Sendable, Equatable {
     /// Frame `i` at index `i`.
-    public var frames: [TrackedFrame]
+    package var frames: [TrackedFrame]
     /// The shots, in order, covering every frame.
-    public var shots: [Shot]
+    package var shots: [Shot]
     /// Frame height in pixels.
-    public var frameHeight: Int
+    package var frameHeight: Int
     /// Frame width in pixels.
-    public var frameWidth: Int
+    package var frameWidth: Int
     /// Whether the input is a still image: its single frame stands for every frame.
-    public var isStill: Bool
+    package var isStill: Bool
     /// The user's fixed crop (``FaceTrackingOptions/region``), if any.
-    public var fixedRegion: FaceRegion?
+    package var fixedRegion: FaceRegion?
     /// Frames whose face was found but whose mouth mask is empty at the model's resolution
     /// (see ``checkingMasks(imageSize:)``); they count as frames without a face.
-    public var framesWithEmptyMask: [Int] = []
+    package var framesWithEmptyMask: [Int] = []
 
     /// A track from its parts.
-    public init(
+    package init(
         frames: [TrackedFrame], shots: [Shot], frameHeight: Int, frameWidth: Int, isStill: Bool,
         fixedRegion: FaceRegion? = nil
     ) {
@@ -82,7 +82,7 @@ public struct FaceTrack: Sendable, Equatable {
     }
 
     /// Frames tracked (1 for a still image).
-    public var frameCount: Int { frames.count }
+    package var frameCount: Int { frames.count }
 
     private func frame(_ index: Int) -> TrackedFrame? {
         if isStill { return frames.first }
@@ -90,35 +90,35 @@ public struct FaceTrack: Sendable, Equatable {
     }
 
     /// The crop region of frame `index`, `nil` without a face (or past the end).
-    public func region(forFrame index: Int) -> FaceRegion? {
+    package func region(forFrame index: Int) -> FaceRegion? {
         guard let frame = frame(index), frame.hasFace else { return nil }
         return frame.region
     }
 
     /// The 68 landmarks of frame `index` in frame pixels, `nil` without a face.
-    public func landmarks(forFrame index: Int) -> FaceLandmarks? {
+    package func landmarks(forFrame index: Int) -> FaceLandmarks? {
         guard let frame = frame(index), frame.hasFace else { return nil }
         return frame.landmarks
     }
 
     /// The shot frame `index` belongs to.
-    public func shot(ofFrame index: Int) -> Shot? {
+    package func shot(ofFrame index: Int) -> Shot? {
         frame(index).map { shots[$0.shot] }
     }
 
     /// The first frame of every shot after the first (cuts and face jumps).
-    public var shotStarts: [Int] { shots.dropFirst().map(\.frames.lowerBound) }
+    package var shotStarts: [Int] { shots.dropFirst().map(\.frames.lowerBound) }
 
     /// Frames kept unchanged: no face found, or an empty mouth mask.
-    public var framesWithoutFace: [Int] { frames.indices.filter { !frames[$0].hasFace } }
+    package var framesWithoutFace: [Int] { frames.indices.filter { !frames[$0].hasFace } }
 
     /// The first frame with a face (a reference frame that works), if any.
-    public var firstFrameWithFace: Int? { frames.firstIndex { $0.hasFace } }
+    package var firstFrameWithFace: Int? { frames.firstIndex { $0.hasFace } }
 
     /// The crop of every frame: the fixed crop when one was given, else one per frame (`nil`
     /// without a face). ``OutputTimeline/plannedFrames(_:track:)`` turns the track into a
     /// dubbing plan's frames.
-    public var regions: FaceRegions {
+    package var regions: FaceRegions {
         if let fixedRegion { return .fixed(fixedRegion) }
         if isStill, let region = region(forFrame: 0) { return .fixed(region) }
         return .perFrame(frames.map { $0.hasFace ? $0.region : nil })
@@ -126,7 +126,7 @@ public struct FaceTrack: Sendable, Equatable {
 
     /// The landmarks for the dubber: ``LandmarkTrack/fixed(_:)`` for a still image with a
     /// face, else ``LandmarkTrack/detected(_:)`` (`nil` where a frame is kept unchanged).
-    public var landmarkTrack: LandmarkTrack {
+    package var landmarkTrack: LandmarkTrack {
         if isStill, let points = landmarks(forFrame: 0) { return .fixed(points) }
         return .detected(frames.map { $0.hasFace ? $0.landmarks : nil })
     }
@@ -134,7 +134,7 @@ public struct FaceTrack: Sendable, Equatable {
     /// The track with frames whose mouth mask (landmark 30 region, ``FaceMask/mouthMask(landmarks:size:)``)
     /// would be empty at the model's `imageSize` turned into frames without a face, listed in
     /// ``framesWithEmptyMask``: they are kept unchanged instead of failing the run.
-    public func checkingMasks(imageSize: Int) -> FaceTrack {
+    package func checkingMasks(imageSize: Int) -> FaceTrack {
         precondition(imageSize > 0, "FaceTrack.checkingMasks: image size \(imageSize)")
         var checked = self
         for i in frames.indices {

@@ -26,14 +26,14 @@ import Foundation
 /// track.landmarks(forFrame: 10)  // FaceLandmarks? in frame pixels
 /// track.shots                    // [Shot]
 /// ```
-public struct FaceTracker: Sendable {
+package struct FaceTracker: Sendable {
     /// Detector and landmark model.
-    public let analyzer: FaceAnalyzer
+    package let analyzer: FaceAnalyzer
     /// Options.
-    public var options: FaceTrackingOptions
+    package var options: FaceTrackingOptions
 
     /// A tracker.
-    public init(analyzer: FaceAnalyzer, options: FaceTrackingOptions = FaceTrackingOptions()) {
+    package init(analyzer: FaceAnalyzer, options: FaceTrackingOptions = FaceTrackingOptions()) {
         self.analyzer = analyzer
         self.options = options
     }
@@ -44,7 +44,7 @@ public struct FaceTracker: Sendable {
     ///   ``DubbingError/noFrames(input:)`` for an empty source, ``DubbingError/regionOutsideFrame(region:height:width:)``
     ///   for a fixed region outside the frames, and the source's reading errors. A clip without
     ///   any face is not an error here: every frame is "no face" (see ``FaceTrack/firstFrameWithFace``).
-    public func track(_ source: any FrameSource, progress: ProgressHandler? = nil) throws -> FaceTrack {
+    package func track(_ source: any FrameSource, progress: ProgressHandler? = nil) throws -> FaceTrack {
         try validate()
         let isStill = source is StillFrame
         let pass = try detectionPass(source, limit: isStill ? 1 : Int.max, progress: progress)
@@ -190,7 +190,7 @@ public struct FaceTracker: Sendable {
 
     /// The crop square around a (smoothed) face box, as the original's preprocessing sizes it
     /// (``ClipCrop``), centred on the box (rounded) and moved inside the frame.
-    public static func square(
+    package static func square(
         centerX: Double, centerY: Double, width: Double, height: Double, expandRatio: Double,
         frameHeight: Int, frameWidth: Int
     ) -> FaceRegion {

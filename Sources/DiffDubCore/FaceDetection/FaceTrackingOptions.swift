@@ -7,10 +7,10 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     public var expandRatio: Double = 0.6
     /// Run the detector on every `detectEvery`-th frame only (1 = every frame); frames in
     /// between reuse the last boxes for PIPNet.
-    public var detectEvery: Int = 1
+    package var detectEvery: Int = 1
     /// Temporal landmark smoothing radius in frames (0 = off); see ``LandmarkSmoothing``.
     /// ``FaceTracker`` never smooths across a shot boundary.
-    public var smoothingRadius: Int = 0
+    package var smoothingRadius: Int = 0
     /// A crop region given by the user instead of the automatic one (the same square in
     /// every frame).
     public var region: FaceRegion?
@@ -18,19 +18,19 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     /// ``FaceTracker``: half-width in frames of the window over which the crop's centre is
     /// smoothed within a shot (a local straight-line fit, so a steady pan is followed without
     /// lag); the crop's size uses twice this radius. 0 = the detected boxes as they are.
-    public var regionSmoothingRadius: Int = 6
+    package var regionSmoothingRadius: Int = 6
     /// ``FaceTracker``: how cuts are found from frame differences.
-    public var shotCuts = ShotCutDetector()
+    package var shotCuts = ShotCutDetector()
     /// ``FaceTracker``: a new shot also starts where the chosen face's box jumps between
     /// consecutive frames with a face: its centre moves by more than this fraction of its
     /// width, or its width changes by more than this fraction (0.5: 1.5 times wider or
     /// narrower).
-    public var faceJump: Double = 0.5
+    package var faceJump: Double = 0.5
     /// ``FaceTracker``: frames without a detected face between frames with one, in the same
     /// shot, are bridged (crop and landmarks from the interpolated box) when the gap is at most
     /// this long (a detector miss, which happens at some face positions); longer gaps, and
     /// frames in a shot of their own (a cut to a frame without a face), stay without a face.
-    public var maximumGap: Int = 3
+    package var maximumGap: Int = 3
 
     /// ``FaceTracker``: who speaks when (``SpeakerSpan``); when set, the dubbed face is the
     /// named face track of each frame's shot instead of ``choice``, and frames no span covers
@@ -41,20 +41,20 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     public init() {}
 
     /// Accepted ``expandRatio`` values: above -1 (a crop of positive size) and at most this.
-    public static let maximumExpandRatio = 10.0
+    package static let maximumExpandRatio = 10.0
     /// Accepted ``detectEvery`` values.
-    public static let detectEveryRange = 1...1000
+    package static let detectEveryRange = 1...1000
     /// Accepted ``smoothingRadius``, ``regionSmoothingRadius`` and ``maximumGap`` values (frames).
-    public static let radiusRange = 0...1000
+    package static let radiusRange = 0...1000
     /// Accepted face indices of ``FaceChoice/index(_:)``.
-    public static let faceIndexRange = 0...999
+    package static let faceIndexRange = 0...999
 
     /// Checks every option against its range (finite numbers, radii and counts within their
     /// bounds, the region inside ``FaceRegion/maximumCoordinate``), before any arithmetic on them.
     ///
     /// - Throws: ``FaceTrackingError/invalidOption(_:)``, one line naming the option
     ///   (`FaceTrackingOptions.smoothingRadius`) and the range.
-    public func validate() throws {
+    package func validate() throws {
         func refuse(_ name: String, _ value: Any, _ range: String) -> FaceTrackingError {
             .invalidOption("FaceTrackingOptions.\(name) \(value): expected \(range)")
         }

@@ -4,7 +4,7 @@
 /// break the run and stay `nil`). `radius` 0 leaves the landmarks unchanged.
 package enum LandmarkSmoothing {
     /// The smoothed track.
-    public static func smoothed(_ track: [FaceLandmarks?], radius: Int) -> [FaceLandmarks?] {
+    package static func smoothed(_ track: [FaceLandmarks?], radius: Int) -> [FaceLandmarks?] {
         guard radius > 0 else { return track }
         // A radius past the track's length smooths as much as the length does (and cannot overflow).
         let radius = min(radius, track.count)

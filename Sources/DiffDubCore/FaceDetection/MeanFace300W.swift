@@ -3,7 +3,7 @@
 
 extension PIPNetMeanFace {
     /// The 300W mean face: 68 points in iBUG-300W order, normalised to the 256 x 256 crop.
-    public static let points300W: [SIMD2<Double>] = [
+    package static let points300W: [SIMD2<Double>] = [
         SIMD2(0.05558998895410058, 0.23848280098218655),
         SIMD2(0.05894856684324656, 0.3590187767402909),
         SIMD2(0.0736574254414371, 0.4792196439871159),

@@ -17,14 +17,14 @@ public struct PIPNetLandmarker: Sendable {
     /// The mean-face neighbour structure.
     package let meanFace: PIPNetMeanFace
     /// Side of the network input (256).
-    public let inputSize: Int
+    package let inputSize: Int
     /// Pixels per head cell (32).
-    public let stride: Int
+    package let stride: Int
 
     /// ImageNet channel means (RGB).
-    public static let mean: [Float] = [0.485, 0.456, 0.406]
+    package static let mean: [Float] = [0.485, 0.456, 0.406]
     /// ImageNet channel standard deviations (RGB).
-    public static let std: [Float] = [0.229, 0.224, 0.225]
+    package static let std: [Float] = [0.229, 0.224, 0.225]
 
     /// A landmarker over a bound network.
     ///
@@ -60,7 +60,7 @@ public struct PIPNetLandmarker: Sendable {
     }
 
     /// The normalised network input `[1, 3, S, S]` of an RGB crop (resized to S first).
-    public func networkInput(_ crop: RGBImage) -> Tensor {
+    package func networkInput(_ crop: RGBImage) -> Tensor {
         let image = crop.height == inputSize && crop.width == inputSize
             ? crop : crop.resizedBilinear(height: inputSize, width: inputSize)
         let plane = image.pixelCount

@@ -9,21 +9,21 @@
 /// landmark averages its own prediction with exactly `maxLength` neighbour predictions.
 package struct PIPNetMeanFace: Sendable {
     /// Number of landmarks.
-    public let count: Int
+    package let count: Int
     /// Neighbours predicted per landmark.
-    public let neighborCount: Int
+    package let neighborCount: Int
     /// `neighbors[i]`: the nearest other landmarks of landmark `i`, nearest first.
-    public let neighbors: [[Int]]
+    package let neighbors: [[Int]]
     /// `predictors[m]`: `maxLength` pairs `(landmark, neighbour slot)` whose predictions
     /// average into landmark `m`.
-    public let predictors: [[(landmark: Int, slot: Int)]]
+    package let predictors: [[(landmark: Int, slot: Int)]]
     /// The padded length of every ``predictors`` list.
-    public let maxLength: Int
+    package let maxLength: Int
 
     /// The structure of `points` with `neighborCount` neighbours each.
     ///
     /// - Precondition: every landmark is somebody's neighbour (true of torchlm's mean faces).
-    public init(points: [SIMD2<Double>], neighborCount: Int = 10) {
+    package init(points: [SIMD2<Double>], neighborCount: Int = 10) {
         count = points.count
         self.neighborCount = neighborCount
         neighbors = points.map { p in
@@ -47,5 +47,5 @@ package struct PIPNetMeanFace: Sendable {
     }
 
     /// The 300W structure (68 landmarks, 10 neighbours).
-    public static let face300W = PIPNetMeanFace(points: points300W, neighborCount: 10)
+    package static let face300W = PIPNetMeanFace(points: points300W, neighborCount: 10)
 }

@@ -35,15 +35,15 @@ struct ResNetBasicBlock: Sendable {
 /// maps, landmark-major: channel `i * 10 + k` is neighbour `k` of landmark `i`).
 package struct PIPNetHeads: Sendable {
     /// Score maps `[1, L, h, w]`.
-    public var cls: Tensor
+    package var cls: Tensor
     /// Column offsets `[1, L, h, w]`.
-    public var x: Tensor
+    package var x: Tensor
     /// Row offsets `[1, L, h, w]`.
-    public var y: Tensor
+    package var y: Tensor
     /// Neighbour column offsets `[1, L * nb, h, w]`.
-    public var neighborX: Tensor
+    package var neighborX: Tensor
     /// Neighbour row offsets `[1, L * nb, h, w]`.
-    public var neighborY: Tensor
+    package var neighborY: Tensor
 }
 
 /// PIPNet with a ResNet-18 backbone (torchlm's `pipnet_resnet18_10x68x32x256_300w`):
@@ -57,14 +57,14 @@ package struct PIPNetNetwork: Sendable {
     let clsLayer, xLayer, yLayer, nbXLayer, nbYLayer: Conv2d
 
     /// Landmarks per face.
-    public var landmarkCount: Int { clsLayer.outChannels }
+    package var landmarkCount: Int { clsLayer.outChannels }
     /// Neighbours predicted per landmark.
-    public var neighborCount: Int { nbXLayer.outChannels / max(1, clsLayer.outChannels) }
+    package var neighborCount: Int { nbXLayer.outChannels / max(1, clsLayer.outChannels) }
 
     /// Binds a PIPNet ResNet-18 checkpoint's state dict (strictly) or random weights
     /// (`WeightBinder(randomSeed:)`) in the same layout, with `landmarks` landmarks of
     /// `neighbors` neighbours each (68 and 10 for 300W).
-    public init(_ w: WeightBinder, landmarks: Int = 68, neighbors: Int = 10) throws {
+    package init(_ w: WeightBinder, landmarks: Int = 68, neighbors: Int = 10) throws {
         guard landmarks >= 1, neighbors >= 1 else {
             throw WeightError.invalidConfiguration(
                 "PIPNet needs at least one landmark and one neighbour, asked for \(landmarks) and \(neighbors)",
@@ -91,7 +91,7 @@ package struct PIPNetNetwork: Sendable {
     }
 
     /// The heads for a normalised image `[1, 3, 256, 256]`.
-    public func callAsFunction(_ input: Tensor) -> PIPNetHeads {
+    package func callAsFunction(_ input: Tensor) -> PIPNetHeads {
         var x = maxPool2d(relu(stem(input)), kernelSize: 3, stride: 2, padding: 1)
         for layer in layers {
             for block in layer { x = block(x) }

@@ -7,14 +7,14 @@
 /// float64, stored as float32 like `torch.Tensor(anchors)`.
 package enum PriorBoxes {
     /// Min sizes per feature map.
-    public static let minSizes: [[Int]] = [[32, 64, 128], [256], [512]]
+    package static let minSizes: [[Int]] = [[32, 64, 128], [256], [512]]
     /// Steps (pixels per cell) of the three feature maps.
-    public static let steps = [32, 64, 128]
+    package static let steps = [32, 64, 128]
     /// Anchors per cell: 16 + 4 + 1, 1, 1.
-    public static let anchorsPerCell = [21, 1, 1]
+    package static let anchorsPerCell = [21, 1, 1]
 
     /// The anchors `[P, 4]` (cx, cy, w, h, normalised by the image size).
-    public static func anchors(height: Int, width: Int) -> Tensor {
+    package static func anchors(height: Int, width: Int) -> Tensor {
         var values: [Float] = []
         let (h, w) = (Double(height), Double(width))
         for (k, step) in steps.enumerated() {

@@ -53,7 +53,7 @@ extension RGBImage {
     /// (bilinear; see ``BilinearResize``). A factor of 1 returns the image unchanged.
     ///
     /// - Precondition: `factor > 0` and the result is not empty.
-    public func scaledBilinear(by factor: Double) -> RGBImage {
+    package func scaledBilinear(by factor: Double) -> RGBImage {
         precondition(factor > 0, "scaledBilinear: factor \(factor)")
         if factor == 1 { return self }
         let (bytes, h, w) = BilinearResize.resize(pixels, height: height, width: width, channels: 3, factor: factor)

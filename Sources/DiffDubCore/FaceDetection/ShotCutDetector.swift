@@ -16,30 +16,30 @@
 /// found too. Thumbnails make the measure blind to noise and compression artefacts; the median
 /// makes the threshold follow the clip. Only the per-frame differences are kept, never the
 /// frames.
-public struct ShotCutDetector: Sendable, Hashable, Codable {
+package struct ShotCutDetector: Sendable, Hashable, Codable {
     /// Thumbnail width in cells (the height follows the frame's aspect ratio).
-    public var thumbnailWidth = 48
+    package var thumbnailWidth = 48
     /// Smallest difference that can be a cut (mean absolute luma difference in [0, 1]).
-    public var minimumDifference: Float = 0.05
+    package var minimumDifference: Float = 0.05
     /// How many times the local baseline a cut's difference must be.
-    public var ratio: Float = 3
+    package var ratio: Float = 3
     /// Half-width in frames of the neighbourhood whose median is the baseline.
-    public var window = 12
+    package var window = 12
     /// Smallest baseline (a still shot has differences near 0).
-    public var noiseFloor: Float = 0.01
+    package var noiseFloor: Float = 0.01
     /// A difference that is a cut whatever the baseline (a quarter of the full luma range on
     /// average: another picture, not motion).
-    public var certainDifference: Float = 0.25
+    package var certainDifference: Float = 0.25
 
     /// The default detector.
-    public init() {}
+    package init() {}
 
     private enum CodingKeys: String, CodingKey {
         case thumbnailWidth, minimumDifference, ratio, window, noiseFloor, certainDifference
     }
 
     /// Decodes the settings; missing keys keep their defaults.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         self.init()
         thumbnailWidth = try c.decodeIfPresent(Int.self, forKey: .thumbnailWidth) ?? thumbnailWidth
@@ -51,7 +51,7 @@ public struct ShotCutDetector: Sendable, Hashable, Codable {
     }
 
     /// A frame's thumbnail (luma in [0, 1], row-major, `thumbnailWidth` wide).
-    public func thumbnail(of frame: RGBImage) -> [Float] {
+    package func thumbnail(of frame: RGBImage) -> [Float] {
         let (height, width) = (frame.height, frame.width)
         guard height > 0, width > 0 else { return [] }
         let columns = max(1, min(width, thumbnailWidth))
@@ -74,7 +74,7 @@ public struct ShotCutDetector: Sendable, Hashable, Codable {
     }
 
     /// Mean absolute difference of two thumbnails; 1 (the most) when their sizes differ.
-    public static func difference(_ a: [Float], _ b: [Float]) -> Float {
+    package static func difference(_ a: [Float], _ b: [Float]) -> Float {
         guard a.count == b.count, !a.isEmpty else { return 1 }
         var total: Float = 0
         for i in 0..<a.count { total += abs(a[i] - b[i]) }
@@ -83,7 +83,7 @@ public struct ShotCutDetector: Sendable, Hashable, Codable {
 
     /// The frames that start a new shot, ascending, from `differences[t]` = difference of
     /// frames `t - 1` and `t` (`differences[0]` is ignored).
-    public func cuts(differences: [Float]) -> [Int] {
+    package func cuts(differences: [Float]) -> [Int] {
         guard differences.count > 1 else { return [] }
         var cuts: [Int] = []
         for t in 1..<differences.count {

@@ -14,10 +14,10 @@ public struct SpeakerSpan: Sendable, Hashable, Codable {
     }
 
     /// Face `face` through the whole clip.
-    public static func always(_ face: Int) -> [SpeakerSpan] { [SpeakerSpan(frames: 0..<Int.max, face: face)] }
+    package static func always(_ face: Int) -> [SpeakerSpan] { [SpeakerSpan(frames: 0..<Int.max, face: face)] }
 
     /// The face speaking in frame `index`, if a span covers it (the first such span).
-    public static func face(at index: Int, in spans: [SpeakerSpan]) -> Int? {
+    package static func face(at index: Int, in spans: [SpeakerSpan]) -> Int? {
         spans.first { $0.frames.contains(index) }?.face
     }
 
@@ -25,7 +25,7 @@ public struct SpeakerSpan: Sendable, Hashable, Codable {
     /// the track of `t`'s shot numbered as the span covering `t` says (`nil` without one).
     ///
     /// - Throws: ``FaceTrackingError/invalidOption(_:)`` when a span names a face no shot has.
-    public static func chosenBoxes(
+    package static func chosenBoxes(
         _ detections: FaceDetections, spans: [SpeakerSpan], options: FaceTrackingOptions, input: String
     ) throws -> [FaceBox?] {
         let tracks = detections.faceTracks(options: options)

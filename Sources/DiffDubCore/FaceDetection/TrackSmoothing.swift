@@ -6,7 +6,7 @@ package enum TrackSmoothing {
     /// average; near the ends and gaps the line keeps a steady motion (a pan, a slow zoom)
     /// exact instead of pulling it towards the inside as an average would. `radius` 0 returns
     /// the samples.
-    public static func locallyLinear(_ values: [Double?], radius: Int) -> [Double?] {
+    package static func locallyLinear(_ values: [Double?], radius: Int) -> [Double?] {
         guard radius > 0 else { return values }
         return values.indices.map { i in
             var (n, sumT, sumV) = (0.0, 0.0, 0.0)

@@ -149,7 +149,7 @@ extension RGBImage {
     /// fixed-point arithmetic; see the notes on exactness in Docs/MASKS_AND_MEDIA.md).
     ///
     /// - Precondition: the image and the new size are not empty.
-    public func resizedBilinear(height newHeight: Int, width newWidth: Int) -> RGBImage {
+    package func resizedBilinear(height newHeight: Int, width newWidth: Int) -> RGBImage {
         precondition(
             height > 0 && width > 0 && newHeight > 0 && newWidth > 0,
             "resizedBilinear: \(height)x\(width) to \(newHeight)x\(newWidth)")
@@ -163,7 +163,7 @@ extension RGBImage {
     /// This image resized like `cv2.resize(image, (width, height), interpolation=INTER_NEAREST)`.
     ///
     /// - Precondition: the image and the new size are not empty.
-    public func resizedNearest(height newHeight: Int, width newWidth: Int) -> RGBImage {
+    package func resizedNearest(height newHeight: Int, width newWidth: Int) -> RGBImage {
         precondition(
             height > 0 && width > 0 && newHeight > 0 && newWidth > 0,
             "resizedNearest: \(height)x\(width) to \(newHeight)x\(newWidth)")
@@ -180,7 +180,7 @@ extension GrayImage {
     /// ``RGBImage/resizedBilinear(height:width:)``).
     ///
     /// - Precondition: the image and the new size are not empty.
-    public func resizedBilinear(height newHeight: Int, width newWidth: Int) -> GrayImage {
+    package func resizedBilinear(height newHeight: Int, width newWidth: Int) -> GrayImage {
         precondition(
             height > 0 && width > 0 && newHeight > 0 && newWidth > 0,
             "resizedBilinear: \(height)x\(width) to \(newHeight)x\(newWidth)")
@@ -194,7 +194,7 @@ extension GrayImage {
     /// This image resized with OpenCV's nearest-neighbour rule.
     ///
     /// - Precondition: the image and the new size are not empty.
-    public func resizedNearest(height newHeight: Int, width newWidth: Int) -> GrayImage {
+    package func resizedNearest(height newHeight: Int, width newWidth: Int) -> GrayImage {
         precondition(
             height > 0 && width > 0 && newHeight > 0 && newWidth > 0,
             "resizedNearest: \(height)x\(width) to \(newHeight)x\(newWidth)")

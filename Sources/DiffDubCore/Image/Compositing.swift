@@ -4,11 +4,11 @@
 /// the rendered face back up and blending it in only where the mouth mask is, with a soft
 /// (feathered) edge so no seam shows. Pixels outside the feathered mask keep their original
 /// bytes exactly.
-public enum Compositing {
+package enum Compositing {
     /// A per-pixel blending weight in [0, 1] for a `size x size` region from a binary mask
     /// (values 0/1, any size): the mask scaled to `size` (bilinear on 0/255) and blurred with a
     /// box filter of radius `feather` applied twice (a tent-shaped edge `2 * feather` wide).
-    public static func featheredAlpha(mask: GrayImage, size: Int, feather: Int) -> [Float] {
+    package static func featheredAlpha(mask: GrayImage, size: Int, feather: Int) -> [Float] {
         precondition(size > 0 && feather >= 0, "featheredAlpha: size \(size), feather \(feather)")
         let scaled = GrayImage(
             height: mask.height, width: mask.width, pixels: mask.pixels.map { $0 == 0 ? 0 : 255 }
@@ -56,7 +56,7 @@ extension RGBImage {
     /// byte for byte.
     ///
     /// - Precondition: `alpha.count == patch.pixelCount` and the patch lies inside the image.
-    public func blending(_ patch: RGBImage, alpha: [Float], atX x0: Int, y y0: Int) -> RGBImage {
+    package func blending(_ patch: RGBImage, alpha: [Float], atX x0: Int, y y0: Int) -> RGBImage {
         precondition(alpha.count == patch.pixelCount, "blending: \(alpha.count) weights for \(patch.pixelCount) pixels")
         precondition(
             x0 >= 0 && y0 >= 0 && x0 + patch.width <= width && y0 + patch.height <= height,

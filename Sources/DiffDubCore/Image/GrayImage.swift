@@ -1,18 +1,18 @@
 /// An 8-bit single-channel image (a mask or a gray frame): `height x width` bytes, row-major.
 ///
 /// Masks built by ``FaceMask`` hold 0 (outside) and 1 (inside).
-public struct GrayImage: Sendable, Equatable {
+package struct GrayImage: Sendable, Equatable {
     /// Number of rows.
-    public let height: Int
+    package let height: Int
     /// Number of columns.
-    public let width: Int
+    package let width: Int
     /// `height * width` bytes; pixel `(y, x)` is at `y * width + x`.
-    public var pixels: [UInt8]
+    package var pixels: [UInt8]
 
     /// An image over existing bytes.
     ///
     /// - Precondition: `pixels.count == height * width`, extents not negative.
-    public init(height: Int, width: Int, pixels: [UInt8]) {
+    package init(height: Int, width: Int, pixels: [UInt8]) {
         precondition(height >= 0 && width >= 0, "GrayImage: negative size \(height)x\(width)")
         precondition(
             pixels.count == height * width, "GrayImage: \(pixels.count) bytes for \(height)x\(width)")
@@ -22,25 +22,25 @@ public struct GrayImage: Sendable, Equatable {
     }
 
     /// An image with every pixel set to `value` (0 by default).
-    public init(height: Int, width: Int, value: UInt8 = 0) {
+    package init(height: Int, width: Int, value: UInt8 = 0) {
         self.init(
             height: height, width: width,
             pixels: [UInt8](repeating: value, count: max(0, height) * max(0, width)))
     }
 
     /// `[height, width]`, the NumPy shape of this image.
-    public var shape: [Int] { [height, width] }
+    package var shape: [Int] { [height, width] }
 
     /// Pixel `(y, x)`.
     @inlinable
-    public subscript(y: Int, x: Int) -> UInt8 {
+    package subscript(y: Int, x: Int) -> UInt8 {
         get { pixels[y * width + x] }
         set { pixels[y * width + x] = newValue }
     }
 
     /// The smallest box holding every non-zero pixel, as inclusive `(rows, columns)` bounds,
     /// or `nil` when every pixel is 0.
-    public var nonZeroBounds: (rows: ClosedRange<Int>, columns: ClosedRange<Int>)? {
+    package var nonZeroBounds: (rows: ClosedRange<Int>, columns: ClosedRange<Int>)? {
         var top = Int.max
         var bottom = -1
         var left = Int.max
@@ -61,14 +61,14 @@ public struct GrayImage: Sendable, Equatable {
     /// A `[1, 1, height, width]` tensor with 1 where the pixel is non-zero and 0 elsewhere, or
     /// the reverse when `inverted` — for the mouth mask M, `inverted: true` gives the
     /// sampler's keep-mask `1 - M` (1 where the original pixels are kept).
-    public func binaryTensor(inverted: Bool = false) -> Tensor {
+    package func binaryTensor(inverted: Bool = false) -> Tensor {
         let (on, off): (Float, Float) = inverted ? (0, 1) : (1, 0)
         return Tensor(shape: [1, 1, height, width], scalars: pixels.map { $0 != 0 ? on : off })
     }
 
     /// Pixels as floats in a `[1, 1, height, width]` tensor (the values as they are: a 0/1
     /// mask stays 0/1).
-    public func tensor() -> Tensor {
+    package func tensor() -> Tensor {
         Tensor(shape: [1, 1, height, width], scalars: pixels.map { Float($0) })
     }
 }

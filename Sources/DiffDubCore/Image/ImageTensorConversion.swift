@@ -1,5 +1,5 @@
 /// How a float pixel value `v` (already scaled to 0...255) becomes a byte.
-public enum PixelQuantization: Sendable {
+package enum PixelQuantization: Sendable {
     /// `trunc(v)`, clamped to 0...255: NumPy's `astype(np.uint8)` on non-negative values, the
     /// original's rule for rendered frames.
     case truncate
@@ -9,7 +9,7 @@ public enum PixelQuantization: Sendable {
 
     /// The byte for `value`; NaN gives 0.
     @inlinable
-    public func byte(_ value: Float) -> UInt8 {
+    package func byte(_ value: Float) -> UInt8 {
         let q: Float = self == .truncate ? value.rounded(.towardZero) : value.rounded()
         if !(q > 0) { return 0 }  // also NaN
         return q >= 255 ? 255 : UInt8(q)
@@ -19,7 +19,7 @@ public enum PixelQuantization: Sendable {
 extension RGBImage {
     /// The image as a `[3, height, width]` float tensor normalised to [-1, 1], exactly as the
     /// original's `ToTensor()` + `Normalize(0.5, 0.5)`: `(x / 255 - 0.5) / 0.5` in float32.
-    public func normalizedTensor() -> Tensor {
+    package func normalizedTensor() -> Tensor {
         var result = Tensor(zeros: [3, height, width])
         let plane = pixelCount
         result.withUnsafeMutableBufferPointer { out in
@@ -38,7 +38,7 @@ extension RGBImage {
     /// (see ``normalizedTensor()``).
     ///
     /// - Precondition: `images` is not empty and all images have the same size.
-    public static func normalizedBatch(_ images: [RGBImage]) -> Tensor {
+    package static func normalizedBatch(_ images: [RGBImage]) -> Tensor {
         precondition(!images.isEmpty, "RGBImage.normalizedBatch: no images")
         let (h, w) = (images[0].height, images[0].width)
         var result = Tensor(zeros: [images.count, 3, h, w])
@@ -70,7 +70,7 @@ extension RGBImage {
     /// default (truncation) is the original's `uint8(pred * 255)`.
     ///
     /// - Precondition: the tensor has one of those shapes and `index` is in range.
-    public init(unitTensor tensor: Tensor, index: Int = 0, quantization: PixelQuantization = .truncate) {
+    package init(unitTensor tensor: Tensor, index: Int = 0, quantization: PixelQuantization = .truncate) {
         self.init(channelFirst: tensor, index: index) { quantization.byte(255 * $0) }
     }
 
@@ -79,7 +79,7 @@ extension RGBImage {
     /// clamped — the original's output rule for rendered frames with `.truncate`.
     ///
     /// - Precondition: the tensor has one of those shapes and `index` is in range.
-    public init(
+    package init(
         signedTensor tensor: Tensor, index: Int = 0, quantization: PixelQuantization = .truncate
     ) {
         self.init(channelFirst: tensor, index: index) { quantization.byte(255 * (($0 + 1) / 2)) }
@@ -89,7 +89,7 @@ extension RGBImage {
     /// (blends, paste-back), each quantised and clamped.
     ///
     /// - Precondition: `values.count == height * width * 3`.
-    public init(
+    package init(
         height: Int, width: Int, interleavedValues values: [Float],
         quantization: PixelQuantization = .round
     ) {

@@ -1,12 +1,12 @@
 /// A pixel position with integer coordinates (column `x`, row `y`).
-public struct PixelPoint: Sendable, Hashable {
+package struct PixelPoint: Sendable, Hashable {
     /// Column.
-    public var x: Int
+    package var x: Int
     /// Row.
-    public var y: Int
+    package var y: Int
 
     /// The point `(x, y)`.
-    public init(x: Int, y: Int) {
+    package init(x: Int, y: Int) {
         self.x = x
         self.y = y
     }
@@ -216,7 +216,7 @@ enum PolygonFill {
 extension GrayImage {
     /// This image with `polygon` filled with `value` exactly as `cv2.fillPoly` (8-connected,
     /// integer vertices) fills it: outline included, even-odd rule inside.
-    public func filling(polygon: [PixelPoint], value: UInt8 = 1) -> GrayImage {
+    package func filling(polygon: [PixelPoint], value: UInt8 = 1) -> GrayImage {
         var out = self
         PolygonFill.fill(polygon, value: value, into: &out.pixels, height: height, width: width)
         return out
@@ -226,7 +226,7 @@ extension GrayImage {
     /// the pixels of the image within `radius` rows and columns (pixels outside the image never
     /// contribute). `n` dilations with a `k x k` square (`cv2.dilate(m, ones((k, k)),
     /// iterations=n)`, odd `k`) equal one with radius `n * (k - 1) / 2`.
-    public func dilated(radius: Int) -> GrayImage {
+    package func dilated(radius: Int) -> GrayImage {
         precondition(radius >= 0, "dilated: negative radius \(radius)")
         guard radius > 0, height > 0, width > 0 else { return self }
         var rows = [UInt8](repeating: 0, count: pixels.count)

@@ -10,7 +10,7 @@ public struct RGBImage: Sendable, Equatable {
     public var pixels: [UInt8]
 
     /// Channels per pixel (always 3: red, green, blue).
-    public static let channels = 3
+    package static let channels = 3
 
     /// An image over existing bytes in HWC order.
     ///
@@ -26,7 +26,7 @@ public struct RGBImage: Sendable, Equatable {
     }
 
     /// An image with every pixel set to `(red, green, blue)` (black by default).
-    public init(height: Int, width: Int, red: UInt8 = 0, green: UInt8 = 0, blue: UInt8 = 0) {
+    package init(height: Int, width: Int, red: UInt8 = 0, green: UInt8 = 0, blue: UInt8 = 0) {
         var bytes = [UInt8](repeating: 0, count: height * width * 3)
         if red != 0 || green != 0 || blue != 0 {
             for i in stride(from: 0, to: bytes.count, by: 3) {
@@ -39,14 +39,14 @@ public struct RGBImage: Sendable, Equatable {
     }
 
     /// `[height, width, 3]`, the NumPy shape of this image.
-    public var shape: [Int] { [height, width, 3] }
+    package var shape: [Int] { [height, width, 3] }
 
     /// Number of pixels (`height * width`).
-    public var pixelCount: Int { height * width }
+    package var pixelCount: Int { height * width }
 
     /// Channel `channel` of pixel `(y, x)`.
     @inlinable
-    public subscript(y: Int, x: Int, channel: Int) -> UInt8 {
+    package subscript(y: Int, x: Int, channel: Int) -> UInt8 {
         get { pixels[(y * width + x) * 3 + channel] }
         set { pixels[(y * width + x) * 3 + channel] = newValue }
     }
@@ -54,7 +54,7 @@ public struct RGBImage: Sendable, Equatable {
     /// The rows `rows` and columns `columns` of this image (a copy).
     ///
     /// - Precondition: the ranges lie inside the image.
-    public func cropped(rows: Range<Int>, columns: Range<Int>) -> RGBImage {
+    package func cropped(rows: Range<Int>, columns: Range<Int>) -> RGBImage {
         precondition(
             rows.lowerBound >= 0 && rows.upperBound <= height && columns.lowerBound >= 0
                 && columns.upperBound <= width,
@@ -72,7 +72,7 @@ public struct RGBImage: Sendable, Equatable {
     /// 0/1 mask, as the original multiplies the frame by its binary mask).
     ///
     /// - Precondition: `mask` has this image's size.
-    public func masked(by mask: GrayImage) -> RGBImage {
+    package func masked(by mask: GrayImage) -> RGBImage {
         precondition(
             mask.height == height && mask.width == width,
             "RGBImage.masked: mask \(mask.height)x\(mask.width) for image \(height)x\(width)")

@@ -45,21 +45,21 @@ struct GELUFunction: ElementFunction {
 }
 
 /// SiLU (swish): `y = x * sigmoid(x) = x / (1 + exp(-x))`, element-wise.
-public func silu(_ x: Tensor) -> Tensor { mapLanewise(x, SiLULanes()) }
+package func silu(_ x: Tensor) -> Tensor { mapLanewise(x, SiLULanes()) }
 
 /// ReLU: `y = max(x, 0)`, element-wise.
-public func relu(_ x: Tensor) -> Tensor { mapElements(x, ReLUFunction()) }
+package func relu(_ x: Tensor) -> Tensor { mapElements(x, ReLUFunction()) }
 
 /// Logistic sigmoid: `y = 1 / (1 + exp(-x))`, element-wise.
-public func sigmoid(_ x: Tensor) -> Tensor { mapLanewise(x, SigmoidLanes()) }
+package func sigmoid(_ x: Tensor) -> Tensor { mapLanewise(x, SigmoidLanes()) }
 
 /// Exact (erf) GELU: `y = x * (1 + erf(x / sqrt 2)) / 2`, element-wise; `erf` is evaluated to
 /// 2e-7 absolute (not the tanh approximation).
-public func gelu(_ x: Tensor) -> Tensor { mapElements(x, GELUFunction()) }
+package func gelu(_ x: Tensor) -> Tensor { mapElements(x, GELUFunction()) }
 
 /// Gated linear unit: splits `axis` (negative counts from the end) into halves `a` (first)
 /// and `b` (second) and returns `a * sigmoid(b)`; the axis halves in the result.
-public func glu(_ x: Tensor, axis: Int) -> Tensor {
+package func glu(_ x: Tensor, axis: Int) -> Tensor {
     let axis = resolvedAxis(axis, rank: x.rank, "glu")
     let extent = x.shape[axis]
     precondition(extent % 2 == 0, "glu: axis \(axis) of \(x.shape) has odd extent")

@@ -6,7 +6,7 @@
 /// stable row softmax; the score buffer holds one batch element at a time. Inside
 /// ``Precision/run(_:)`` with ``Precision/bf16`` the large products take bfloat16 inputs with
 /// float32 sums (``productGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``).
-public func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, scale: Float) -> Tensor {
+package func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, scale: Float) -> Tensor {
     precondition(
         query.rank == 3 && key.rank == 3 && value.rank == 3,
         "scaledDotProductAttention: query \(query.shape), key \(key.shape), value \(value.shape) must be [B, T, d]")

@@ -5,7 +5,7 @@
 /// padding counting as zeros in the sum AND in the divisor (always `k * k`).
 ///
 /// - Precondition: `padding <= kernelSize / 2`, as PyTorch requires.
-public func avgPool2d(_ x: Tensor, kernelSize: Int, stride: Int, padding: Int = 0) -> Tensor {
+package func avgPool2d(_ x: Tensor, kernelSize: Int, stride: Int, padding: Int = 0) -> Tensor {
     precondition(x.rank == 4, "avgPool2d: input must be [N, C, H, W], got \(x.shape)")
     precondition(
         kernelSize >= 1 && stride >= 1 && padding >= 0 && padding <= kernelSize / 2,

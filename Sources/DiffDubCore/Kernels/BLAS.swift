@@ -5,9 +5,9 @@ import COpenBLAS
 /// OpenBLAS keeps its own thread pool, separate from ``Parallelism`` (which the element-wise
 /// and normalisation kernels use). The two never run at the same time: a kernel either packs
 /// data with ``parallelFor(_:minimumChunk:_:)`` or calls `sgemm`.
-public enum BLAS {
+package enum BLAS {
     /// The OpenBLAS build configuration string (version, target core, threading model).
-    public static var configuration: String {
+    package static var configuration: String {
         guard let text = openblas_get_config() else { return "unknown" }
         return String(cString: text)
     }

@@ -12,7 +12,7 @@
 /// below ``Conv2dTiling/defaultColumnBufferBytes``; a pointwise convolution (`k == 1`,
 /// stride 1, no padding) multiplies the input directly
 /// (``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:)``).
-public func conv1d(
+package func conv1d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, groups: Int = 1
 ) -> Tensor {
     conv1d(
@@ -22,7 +22,7 @@ public func conv1d(
 
 /// ``conv1d(_:weight:bias:stride:padding:groups:)`` with an explicit bound (bytes) on the im2col
 /// column buffer; the result does not depend on it.
-public func conv1d(
+package func conv1d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int, columnBufferBytes: Int
 ) -> Tensor {
     precondition(x.rank == 3, "conv1d: input must be [N, C, L], got \(x.shape)")

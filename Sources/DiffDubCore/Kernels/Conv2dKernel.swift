@@ -5,20 +5,20 @@
 /// bounded (a full unfolding of `[1, 128, 256, 256]` with a 3x3 kernel would take 300 MB).
 package enum Conv2dTiling {
     /// Default upper bound of the column buffer, in bytes (16 MiB).
-    public static let defaultColumnBufferBytes = 16 << 20
+    package static let defaultColumnBufferBytes = 16 << 20
 
     /// Upper bound of each of the Winograd F(4x4, 3x3) band buffers (6 MiB; a smaller column
     /// buffer bound applies too). Bands that stay in cache between the transforms and the
     /// products: `convshapes single` 128 -> 128 at 256^2 88-92 ms with 4-6 MiB against 94-103 ms
     /// with 16 MiB, at 128^2 21-23 against 25-26 ms; 256 -> 256 at 64^2 about equal.
-    public static let winogradF4BufferBytes = 6 << 20
+    package static let winogradF4BufferBytes = 6 << 20
 
     /// Upper bound of each of the Winograd F(6x6, 3x3) band buffers (12 MiB). Its tiles are
     /// fewer and larger, so a band of the same size gives products with fewer tiles; `convshapes
     /// single tuned` (portable build) with budgets of 4 / 6 / 9 / 12 / 16 MiB taking turns, best
     /// CPU ms: 128 -> 128 at 256^2 101 / 92 / 92 / 87 / 86, at 128^2 25.5 / 23.1 / 22.3 / 22.8 /
     /// 22.6, 256 -> 256 at 64^2 23.2 / 21.8 / 18.4 / 18.1 / 18.4 (one band from 9 MiB).
-    public static let winogradF6BufferBytes = 12 << 20
+    package static let winogradF6BufferBytes = 12 << 20
 
     /// How a Winograd convolution schedules its stages (benchmarks and tests bind one).
     package enum WinogradSchedule: String, Sendable, CaseIterable {
@@ -39,7 +39,7 @@ package enum Conv2dTiling {
 
     /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
     /// `outputHeight`.
-    public static func rowsPerTile(
+    package static func rowsPerTile(
         inputChannels: Int, kernelHeight: Int, kernelWidth: Int, outputWidth: Int, outputHeight: Int,
         columnBufferBytes: Int = defaultColumnBufferBytes
     ) -> Int {
@@ -51,7 +51,7 @@ package enum Conv2dTiling {
     /// except that it may cover the whole output): the tile rows spread evenly over as few bands
     /// as keep the transformed input `[C, 16, tiles]` and products `[O, 16, tiles]` within
     /// `bufferBytes` each.
-    public static func winogradRowsPerBand(
+    package static func winogradRowsPerBand(
         inputChannels: Int, outputChannels: Int, outputWidth: Int, outputHeight: Int,
         bufferBytes: Int = defaultColumnBufferBytes
     ) -> Int {
@@ -63,7 +63,7 @@ package enum Conv2dTiling {
 }
 
 /// How ``conv2d(_:weight:bias:padding:algorithm:columnBufferBytes:)`` computes a convolution.
-public enum Conv2dAlgorithm: Sendable, CaseIterable {
+package enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// Winograd for 3x3 kernels between enough channels, im2col (or a plain GEMM for 1x1)
     /// otherwise.
     case automatic
@@ -85,7 +85,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// (`Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) { ... }`), every convolution
     /// started from that task takes the im2col path: the reference a model's fast path is checked
     /// against (`diffdub-bench unet-accuracy`). A task-local value, so other tasks are unaffected.
-    @TaskLocal public static var automaticUsesWinograd = true
+    @TaskLocal package static var automaticUsesWinograd = true
 
     /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:precision:)``):
     /// for a 3x3 kernel with at least 32 input channels on an output of at least 16 x 16 pixels;
@@ -103,7 +103,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// outputs: their F(2x2) transform in bfloat16 takes 16/9 x 2 bytes per weight, less than
     /// the float32 weights, and on a Zen 4 (one thread, best ms, im2col float32 / F(2x2)
     /// bfloat16) 512 -> 512 at 8^2 takes 3.9 / 1.1-1.2 and 768 -> 512 6.0 / 1.7-1.9.
-    public static func prefersWinograd(
+    package static func prefersWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputPixels: Int,
         precision: Precision = .fp32
     ) -> Bool {
@@ -113,7 +113,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     }
 
     /// Output sides from which ``automatic`` takes `F(6x6, 3x3)` over `F(4x4, 3x3)`.
-    public static let winograd6x6MinimumSide = 64
+    package static let winograd6x6MinimumSide = 64
 
     /// The largest Winograd output tile (2, 4 or 6) ``automatic`` takes when the products run in
     /// bfloat16 (default 2: F(2x2, 3x3) only). Rounding the products' inputs to bfloat16 costs
@@ -122,14 +122,14 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// output's RMS is about 0.02 / 0.003 with F(2x2), 0.3 / 0.015 with F(4x4) and 0.5 / 0.03
     /// with F(6x6) (float32: 3e-6 to 1e-4). A task-local value, so a benchmark can bind another
     /// limit (`Conv2dAlgorithm.$largestWinogradTileBF16.withValue(4) { ... }`).
-    @TaskLocal public static var largestWinogradTileBF16 = 2
+    @TaskLocal package static var largestWinogradTileBF16 = 2
 
     /// The largest Winograd output tile ``automatic`` takes with float32 products (default 6); a
     /// task-local value for benchmarks.
     @TaskLocal package static var largestWinogradTile = 6
 
     /// Output sides from which ``automatic`` takes `F(4x4, 3x3)` over `F(2x2, 3x3)`.
-    public static let winograd4x4MinimumSide = 32
+    package static let winograd4x4MinimumSide = 32
 
     /// The largest output side on which ``automatic`` always runs the Winograd products in
     /// bfloat16 when they are asked for (``Precision/bf16``); larger layers keep float32
@@ -144,7 +144,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// 69.6, at 128^2 15.4 / 15.7, 256 -> 256 at 64^2 14.8 / 12.4, at 32^2 3.8 / 3.1, 512 -> 512
     /// at 16^2 5.6 / 3.2, at 8^2 2.4 / 1.2, 1024 -> 512 at 16^2 10.7 / 6.8. Keeping float32 on
     /// the largest layers is also the more accurate choice.
-    public static let bf16MaximumSide = 128
+    package static let bf16MaximumSide = 128
 
     /// Whether ``automatic`` keeps float32 products for a 3x3 layer of `channels -> outChannels`
     /// on `height x width` inputs padded by `padding` when bfloat16 ones are asked for: when its
@@ -183,7 +183,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// and the output transform amplifies that rounding the more the larger the tile (its
     /// coefficients reach 2^5 in F(6x6), 2^3 in F(4x4)); F(6x6) is taken from
     /// tiles up to ``largestWinogradTileBF16`` only (Docs/PERFORMANCE.md has the errors per tile).
-    public static func automaticWinograd(
+    package static func automaticWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputHeight: Int, outputWidth: Int,
         precision: Precision = .fp32
     ) -> Conv2dAlgorithm? {
@@ -221,7 +221,7 @@ public enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// the automatic rule keeps to F(2x2) (``Conv2dAlgorithm/largestWinogradTileBF16``) on outputs
 /// up to ``Conv2dAlgorithm/bf16MaximumSide`` per side, and above where float32 F(6x6) would not
 /// run fused (``Conv2dAlgorithm/keepsFloat32(channels:outChannels:height:width:padding:threads:cacheBytes:)``).
-public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
+package func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
     conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
 }
 
@@ -348,7 +348,7 @@ private func convolveByBands<Transform: WinogradTransform>(
 /// `y[n, o, i, j] = bias[o] + sum_{c, u, v} weight[o, c, u, v] * x[n, c, i*stride + u - p, j*stride + v - p]`
 /// (out-of-range input reads as zero). Stride 1 is ``conv2d(_:weight:bias:padding:)``; larger
 /// strides unfold bands of output rows (im2col) and multiply with `sgemm`.
-public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
+package func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
     precondition(stride >= 1, "conv2d: stride \(stride) must be at least 1")
     if stride == 1 { return conv2d(x, weight: weight, bias: bias, padding: padding) }
     precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")

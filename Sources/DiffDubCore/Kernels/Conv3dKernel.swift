@@ -1,21 +1,21 @@
 /// Extents of a 3-D window along depth, height and width (kernel sizes, strides, paddings).
-public struct Extent3: Sendable, Equatable {
+package struct Extent3: Sendable, Equatable {
     /// Along the depth (time) axis.
-    public var depth: Int
+    package var depth: Int
     /// Along the height axis.
-    public var height: Int
+    package var height: Int
     /// Along the width axis.
-    public var width: Int
+    package var width: Int
 
     /// Depth, height and width.
-    public init(_ depth: Int, _ height: Int, _ width: Int) {
+    package init(_ depth: Int, _ height: Int, _ width: Int) {
         self.depth = depth
         self.height = height
         self.width = width
     }
 
     /// The same extent on every axis.
-    public init(all extent: Int) { self.init(extent, extent, extent) }
+    package init(all extent: Int) { self.init(extent, extent, extent) }
 }
 
 /// 3-D convolution (cross-correlation, as PyTorch's `Conv3d`): `x` `[N, C, D, H, W]`, `weight`
@@ -29,7 +29,7 @@ public struct Extent3: Sendable, Equatable {
 /// `columnBufferBytes`. With at least as many slices as threads the slices run side by side,
 /// each with single-threaded products; otherwise one slice at a time with the products split
 /// over the threads.
-public func conv3d(
+package func conv3d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Extent3 = Extent3(all: 1),
     padding: Extent3 = Extent3(all: 0), columnBufferBytes: Int = 4 << 20
 ) -> Tensor {

@@ -9,7 +9,7 @@
 /// product is a single `sgemm` call; otherwise there is one call per batch element. Inside a task
 /// that asks for ``Precision/bf16`` (``KernelContext``), large products take bfloat16 inputs
 /// with float32 sums (``productGEMM``).
-public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+package func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
     precondition(
         a.rank >= 2 && b.rank >= 2, "matmul: operands must have rank >= 2, got \(a.shape) and \(b.shape)")
     let m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]
@@ -49,7 +49,7 @@ public func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpose
 
 /// Affine map over the last axis: `y = x W^T + b`, with `x` `[..., in]`, `weight` `[out, in]`
 /// (PyTorch `Linear` layout), `bias` `[out]` -> `[..., out]`. One `sgemm` over all rows.
-public func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
+package func linear(_ x: Tensor, weight: Tensor, bias: Tensor?) -> Tensor {
     precondition(weight.rank == 2, "linear: weight must be [out, in], got \(weight.shape)")
     let outFeatures = weight.shape[0]
     let inFeatures = weight.shape[1]

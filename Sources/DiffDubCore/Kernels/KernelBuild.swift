@@ -4,7 +4,7 @@
 package enum KernelBuild {
     /// Whether the Swift kernels were compiled for a chosen CPU (`-target-cpu`, `haswell` by default
     /// on an x86-64 machine with AVX2 and FMA) rather than the portable baseline.
-    public static var targetsChosenCPU: Bool {
+    package static var targetsChosenCPU: Bool {
         #if DIFFDUB_TARGET_CPU
             return true
         #else
@@ -14,7 +14,7 @@ package enum KernelBuild {
 
     /// One line, e.g. `kernels: Swift SIMD8 + FMA (-target-cpu), packed products; bf16 products:
     /// vdpbf16ps (AVX512_BF16)`.
-    public static var summary: String {
+    package static var summary: String {
         let swift =
             targetsChosenCPU
             ? "Swift SIMD\(FloatVector.scalarCount) + FMA (-target-cpu)" : "Swift SIMD\(FloatVector.scalarCount) (portable)"

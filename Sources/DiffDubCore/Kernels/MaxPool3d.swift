@@ -5,7 +5,7 @@
 ///
 /// - Precondition: each padding is at most half its kernel extent, as PyTorch requires, so
 ///   every window holds at least one input element.
-public func maxPool3d(_ x: Tensor, kernel: Extent3, stride: Extent3, padding: Extent3 = Extent3(all: 0)) -> Tensor {
+package func maxPool3d(_ x: Tensor, kernel: Extent3, stride: Extent3, padding: Extent3 = Extent3(all: 0)) -> Tensor {
     precondition(x.rank == 5, "maxPool3d: input must be [N, C, D, H, W], got \(x.shape)")
     let kernels = [kernel.depth, kernel.height, kernel.width]
     let strides = [stride.depth, stride.height, stride.width]

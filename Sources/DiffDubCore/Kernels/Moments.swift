@@ -1,7 +1,7 @@
 /// Mean and biased variance of `values`, accurate to a few `Float` roundings of the spread
 /// even when `|mean|` is many orders larger than the spread (see
 /// ``meanAndVariance(_:count:)``); `(0, 0)` when empty.
-public func meanAndVariance(of values: UnsafeBufferPointer<Float>) -> (mean: Double, variance: Double) {
+package func meanAndVariance(of values: UnsafeBufferPointer<Float>) -> (mean: Double, variance: Double) {
     guard let base = values.baseAddress else { return (0, 0) }
     return meanAndVariance(base, count: values.count)
 }

@@ -7,7 +7,7 @@
 /// buffer costs one pass at memory speed (about 2 ms for 10 million values).
 package enum NonFiniteScan {
     /// The index of the first NaN or infinity in `values`, or nil when every value is finite.
-    public static func firstIndex(in values: UnsafeBufferPointer<Float>) -> Int? {
+    package static func firstIndex(in values: UnsafeBufferPointer<Float>) -> Int? {
         guard let base = values.baseAddress else { return nil }
         let n = values.count
         let mask = SIMD8<UInt32>(repeating: 0x7F80_0000)
@@ -29,7 +29,7 @@ package enum NonFiniteScan {
     }
 
     /// The index of the first NaN or infinity in `values`, or nil when every value is finite.
-    public static func firstIndex(in values: [Float]) -> Int? {
+    package static func firstIndex(in values: [Float]) -> Int? {
         values.withUnsafeBufferPointer { firstIndex(in: $0) }
     }
 }

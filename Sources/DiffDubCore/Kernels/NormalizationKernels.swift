@@ -5,7 +5,7 @@ import Foundation
 /// positions (``meanAndVariance(of:)``: two vectorised passes, block sums combined in
 /// `Double`), then `y = (x - mean) / sqrt(var + eps) * weight[c] + bias[c]` (`weight`,
 /// `bias` `[C]`, optional).
-public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+package func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
     groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps, scale: nil, shift: nil, silu: false)
 }
 
@@ -15,7 +15,7 @@ public func groupNorm(_ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, 
 /// `scale` and `shift` are `[N, C]` (any shape with `N * C` elements), optional (1 and 0).
 /// This is the diffusion ResBlock's `GN(h) * (1 + s) + t` with `scale = 1 + s` precomputed,
 /// and `SiLU(GN(x))` with both `nil`; one pass over the data instead of three.
-public func groupNorm(
+package func groupNorm(
     _ x: Tensor, groups: Int, weight: Tensor?, bias: Tensor?, eps: Float,
     scale: Tensor?, shift: Tensor?, silu: Bool
 ) -> Tensor {
@@ -76,7 +76,7 @@ public func groupNorm(
 /// (``meanAndVariance(of:)``, accurate enough that a tiny `eps` such as 1e-12 is honoured),
 /// then `y = (x - mean) / sqrt(var + eps) * weight + bias` with `weight`, `bias` `[D]`
 /// (optional).
-public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
+package func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -> Tensor {
     precondition(x.rank >= 1, "layerNorm: input must have rank >= 1")
     let features = x.shape[x.rank - 1]
     for (name, p) in [("weight", weight), ("bias", bias)] {
@@ -113,7 +113,7 @@ public func layerNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, eps: Float) -
 /// Batch normalisation in inference mode over axis 1 of `x` `[N, C, ...]`:
 /// `y = (x - runningMean[c]) / sqrt(runningVariance[c] + eps) * weight[c] + bias[c]`
 /// (`weight`, `bias` optional).
-public func batchNorm(
+package func batchNorm(
     _ x: Tensor, runningMean: Tensor, runningVariance: Tensor, weight: Tensor?, bias: Tensor?, eps: Float
 ) -> Tensor {
     precondition(x.rank >= 2, "batchNorm: input must be [N, C, ...], got \(x.shape)")

@@ -33,7 +33,7 @@ public enum Precision: String, Sendable, Codable, CaseIterable {
     /// ```swift
     /// let y = Precision.bf16.run { matmul(a, b) }   // bfloat16 inputs, float32 sums
     /// ```
-    public func run<Result>(_ operation: () throws -> Result) rethrows -> Result {
+    package func run<Result>(_ operation: () throws -> Result) rethrows -> Result {
         try KernelContext.$precision.withValue(self, operation: operation)
     }
 

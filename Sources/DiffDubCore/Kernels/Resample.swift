@@ -11,7 +11,7 @@ import Foundation
 /// sample (at most 0.5), `sinc(u) = sin(pi u) / (pi u)` and
 /// `kaiser(u) = I0(beta sqrt(1 - u^2)) / I0(beta)`. Each row is scaled to sum to 1 (unit DC
 /// gain). Result: `[up, 2 * halfWidth]`.
-public func kaiserSincPolyphaseBank(
+package func kaiserSincPolyphaseBank(
     up: Int, cutoff: Double, halfWidth: Int, beta: Double
 ) -> Tensor {
     precondition(up >= 1 && halfWidth >= 1 && cutoff > 0 && cutoff <= 0.5)
@@ -45,7 +45,7 @@ public func kaiserSincPolyphaseBank(
 /// (see ``kaiserSincPolyphaseBank(up:cutoff:halfWidth:beta:)``):
 /// `y[m] = sum_k x[q + k] bank[p][k + W - 1]`, `k = -W + 1 ... W`, `m down = q up + p`,
 /// samples outside the input taken as zero. Returns `[outputCount]`.
-public func polyphaseResample(
+package func polyphaseResample(
     _ input: Tensor, bank: Tensor, up: Int, down: Int, outputCount: Int
 ) -> Tensor {
     precondition(bank.rank == 2 && bank.shape[0] == up && bank.shape[1] % 2 == 0)

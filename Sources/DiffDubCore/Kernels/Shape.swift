@@ -1,6 +1,6 @@
 /// Concatenation along `axis` (negative counts from the end): every other extent must agree;
 /// the result's `axis` extent is the sum of the inputs'.
-public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
+package func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     precondition(!tensors.isEmpty, "concat: no tensors")
     let first = tensors[0]
     let axis = resolvedAxis(axis, rank: first.rank, "concat")
@@ -28,7 +28,7 @@ public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
 
 /// The elements `range` of `axis` (negative counts from the end) as a contiguous copy:
 /// `y[..., i, ...] = x[..., range.lowerBound + i, ...]`.
-public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
+package func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
     let axis = resolvedAxis(axis, rank: x.rank, "slice")
     precondition(
         range.lowerBound >= 0 && range.upperBound <= x.shape[axis],
@@ -48,7 +48,7 @@ public func slice(_ x: Tensor, axis: Int, _ range: Range<Int>) -> Tensor {
 /// Axes permuted as a contiguous copy: result axis `i` is source axis `permutation[i]`, so
 /// `y.shape[i] = x.shape[permutation[i]]` and `y[i0, i1, ...] = x[j]` with
 /// `j[permutation[k]] = i_k`.
-public func permuted(_ x: Tensor, _ permutation: [Int]) -> Tensor {
+package func permuted(_ x: Tensor, _ permutation: [Int]) -> Tensor {
     precondition(
         permutation.count == x.rank && Set(permutation) == Set(0..<x.rank),
         "permuted: \(permutation) is not a permutation of the axes of \(x.shape)")

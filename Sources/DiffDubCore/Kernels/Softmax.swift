@@ -2,7 +2,7 @@ import Foundation
 
 /// Numerically stable softmax over the last axis `D`:
 /// `y[..., i] = exp(x[..., i] - m) / sum_j exp(x[..., j] - m)` with `m = max_j x[..., j]`.
-public func softmax(_ x: Tensor) -> Tensor {
+package func softmax(_ x: Tensor) -> Tensor {
     precondition(x.rank >= 1, "softmax: input must have rank >= 1")
     var result = x
     let features = x.shape[x.rank - 1]

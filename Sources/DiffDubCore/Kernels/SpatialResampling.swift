@@ -1,6 +1,6 @@
 /// Nearest-neighbour 2x upsampling: `x` `[N, C, H, W]` -> `[N, C, 2H, 2W]` with
 /// `y[n, c, i, j] = x[n, c, i / 2, j / 2]`.
-public func upsampleNearest2x(_ x: Tensor) -> Tensor {
+package func upsampleNearest2x(_ x: Tensor) -> Tensor {
     precondition(x.rank == 4, "upsampleNearest2x: input must be [N, C, H, W], got \(x.shape)")
     let (height, width) = (x.shape[2], x.shape[3])
     let planes = x.shape[0] * x.shape[1]
@@ -23,7 +23,7 @@ public func upsampleNearest2x(_ x: Tensor) -> Tensor {
 
 /// 2x2 average pooling with stride 2: `x` `[N, C, H, W]` (H, W even) -> `[N, C, H/2, W/2]`
 /// with `y[n, c, i, j] = (x[2i, 2j] + x[2i, 2j+1] + x[2i+1, 2j] + x[2i+1, 2j+1]) / 4`.
-public func avgPool2x2(_ x: Tensor) -> Tensor {
+package func avgPool2x2(_ x: Tensor) -> Tensor {
     precondition(
         x.rank == 4 && x.shape[2] % 2 == 0 && x.shape[3] % 2 == 0,
         "avgPool2x2: input must be [N, C, H, W] with even H and W, got \(x.shape)")
@@ -47,7 +47,7 @@ public func avgPool2x2(_ x: Tensor) -> Tensor {
 
 /// Spatial mean: `x` `[N, C, H, W]` -> `[N, C]` with `y[n, c] = mean_{i, j} x[n, c, i, j]`
 /// (accumulated in `Double`).
-public func globalAveragePool(_ x: Tensor) -> Tensor {
+package func globalAveragePool(_ x: Tensor) -> Tensor {
     precondition(x.rank == 4, "globalAveragePool: input must be [N, C, H, W], got \(x.shape)")
     let plane = x.shape[2] * x.shape[3]
     let planes = x.shape[0] * x.shape[1]
@@ -71,7 +71,7 @@ public func globalAveragePool(_ x: Tensor) -> Tensor {
 ///
 /// - Precondition: `padding <= kernelSize / 2`, as PyTorch requires, so every window holds at
 ///   least one input element.
-public func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int, padding: Int = 0) -> Tensor {
+package func maxPool2d(_ x: Tensor, kernelSize: Int, stride: Int, padding: Int = 0) -> Tensor {
     precondition(x.rank == 4, "maxPool2d: input must be [N, C, H, W], got \(x.shape)")
     precondition(
         kernelSize >= 1 && stride >= 1 && padding >= 0 && padding <= kernelSize / 2,

@@ -2,19 +2,19 @@
 /// has one). Stride, padding and groups are not stored in a checkpoint: the model passes them.
 package struct Conv1d: Sendable {
     /// `[out, in / groups, k]`.
-    public let weight: Tensor
+    package let weight: Tensor
     /// `[out]`, if the layer has one.
-    public let bias: Tensor?
+    package let bias: Tensor?
     /// Step between output positions.
-    public let stride: Int
+    package let stride: Int
     /// Zero padding on both ends.
-    public let padding: Int
+    package let padding: Int
     /// Number of channel groups (`in` for depthwise).
-    public let groups: Int
+    package let groups: Int
 
     /// Binds `weight` (and `bias`) of a convolution `in -> out` with kernel `kernel` under
     /// `weights`; random weights are uniform in `±1/sqrt(in / groups * kernel)`.
-    public init(
+    package init(
         _ weights: WeightBinder, in inChannels: Int, out outChannels: Int, kernel: Int, stride: Int = 1,
         padding: Int = 0, groups: Int = 1, bias hasBias: Bool = true
     ) throws {
@@ -32,12 +32,12 @@ package struct Conv1d: Sendable {
     }
 
     /// Kernel width.
-    public var kernelSize: Int { weight.shape[2] }
+    package var kernelSize: Int { weight.shape[2] }
     /// Output channels.
-    public var outChannels: Int { weight.shape[0] }
+    package var outChannels: Int { weight.shape[0] }
 
     /// Convolves `[N, in, L]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         conv1d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
     }
 }

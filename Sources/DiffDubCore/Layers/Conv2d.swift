@@ -2,15 +2,15 @@
 /// `[out, in, k, k]` and `bias` `[out]` (when the layer has one).
 package struct Conv2d: Sendable {
     /// `[out, in, k, k]`.
-    public let weight: Tensor
+    package let weight: Tensor
     /// `[out]`, if the layer has one.
-    public let bias: Tensor?
+    package let bias: Tensor?
     /// Zero padding on every side.
-    public let padding: Int
+    package let padding: Int
 
     /// Binds `weight` `[out, in, k, k]` (and `bias` `[out]`) under `weights`; `padding`
     /// defaults to `k / 2`. Random weights are uniform in `±1/sqrt(in k k)`.
-    public init(
+    package init(
         _ weights: WeightBinder, in inChannels: Int, out outChannels: Int, kernel: Int, padding: Int? = nil,
         bias hasBias: Bool = true
     ) throws {
@@ -21,25 +21,25 @@ package struct Conv2d: Sendable {
     }
 
     /// A layer from tensors in memory.
-    public init(weight: Tensor, bias: Tensor?, padding: Int? = nil) {
+    package init(weight: Tensor, bias: Tensor?, padding: Int? = nil) {
         self.weight = weight
         self.bias = bias
         self.padding = padding ?? weight.shape[2] / 2
     }
 
     /// Input channels.
-    public var inChannels: Int { weight.shape[1] }
+    package var inChannels: Int { weight.shape[1] }
     /// Output channels.
-    public var outChannels: Int { weight.shape[0] }
+    package var outChannels: Int { weight.shape[0] }
 
     /// Convolves `[N, in, H, W]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         conv2d(x, weight: weight, bias: bias, padding: padding)
     }
 
     /// `self(x) + residual` in one pass over the output (``conv2d(_:weight:bias:padding:adding:)``):
     /// the convolution that closes a residual block.
-    public func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
         conv2d(x, weight: weight, bias: bias, padding: padding, adding: residual)
     }
 }

@@ -1,28 +1,28 @@
 /// `torch.nn.Linear`: keys `weight` `[out, in]` and `bias` `[out]` (when the layer has one).
 package struct Linear: Sendable {
     /// `[out, in]`.
-    public let weight: Tensor
+    package let weight: Tensor
     /// `[out]`, if the layer has one.
-    public let bias: Tensor?
+    package let bias: Tensor?
 
     /// Binds `weight` `[out, in]` (and `bias` `[out]`) under `weights`; random weights are
     /// uniform in `±1/sqrt(in)`.
-    public init(_ weights: WeightBinder, in inFeatures: Int, out outFeatures: Int, bias hasBias: Bool = true) throws {
+    package init(_ weights: WeightBinder, in inFeatures: Int, out outFeatures: Int, bias hasBias: Bool = true) throws {
         self.weight = try weights.tensor("weight", shape: [outFeatures, inFeatures], .fanIn(inFeatures))
         self.bias = hasBias ? try weights.tensor("bias", shape: [outFeatures], .fanIn(inFeatures)) : nil
     }
 
     /// A layer from tensors in memory.
-    public init(weight: Tensor, bias: Tensor?) {
+    package init(weight: Tensor, bias: Tensor?) {
         self.weight = weight
         self.bias = bias
     }
 
     /// Input features.
-    public var inFeatures: Int { weight.shape[1] }
+    package var inFeatures: Int { weight.shape[1] }
     /// Output features.
-    public var outFeatures: Int { weight.shape[0] }
+    package var outFeatures: Int { weight.shape[0] }
 
     /// `x W^T + b` over the last axis of `x`.
-    public func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
+    package func callAsFunction(_ x: Tensor) -> Tensor { linear(x, weight: weight, bias: bias) }
 }

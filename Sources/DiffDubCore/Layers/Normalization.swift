@@ -1,17 +1,17 @@
 /// `torch.nn.GroupNorm`: keys `weight` and `bias` `[C]`.
 package struct GroupNorm: Sendable {
     /// Per-channel scale.
-    public let weight: Tensor
+    package let weight: Tensor
     /// Per-channel shift.
-    public let bias: Tensor
+    package let bias: Tensor
     /// Number of channel groups.
-    public let groups: Int
+    package let groups: Int
     /// Added to the variance.
-    public let eps: Float
+    package let eps: Float
 
     /// Binds the affine parameters `weight` and `bias` `[channels]` (random: ones and zeros);
     /// `groups` must divide `channels`.
-    public init(_ weights: WeightBinder, channels: Int, groups: Int, eps: Float = 1e-5) throws {
+    package init(_ weights: WeightBinder, channels: Int, groups: Int, eps: Float = 1e-5) throws {
         guard groups >= 1, channels % groups == 0 else {
             throw WeightError.invalidConfiguration(
                 "'\(weights.key("weight"))': \(channels) channels cannot be divided into \(groups) groups",
@@ -24,10 +24,10 @@ package struct GroupNorm: Sendable {
     }
 
     /// Channels.
-    public var channels: Int { weight.shape[0] }
+    package var channels: Int { weight.shape[0] }
 
     /// Normalises `[N, C, ...]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         groupNorm(x, groups: groups, weight: weight, bias: bias, eps: eps)
     }
 }
@@ -35,21 +35,21 @@ package struct GroupNorm: Sendable {
 /// `torch.nn.LayerNorm` over the last axis: keys `weight` and `bias` `[C]`.
 package struct LayerNorm: Sendable {
     /// Per-feature scale.
-    public let weight: Tensor
+    package let weight: Tensor
     /// Per-feature shift.
-    public let bias: Tensor
+    package let bias: Tensor
     /// Added to the variance (espnet's conformer uses 1e-12, PyTorch's default is 1e-5).
-    public let eps: Float
+    package let eps: Float
 
     /// Binds the affine parameters `weight` and `bias` `[width]` (random: ones and zeros).
-    public init(_ weights: WeightBinder, width: Int, eps: Float) throws {
+    package init(_ weights: WeightBinder, width: Int, eps: Float) throws {
         self.weight = try weights.tensor("weight", shape: [width], .ones)
         self.bias = try weights.tensor("bias", shape: [width], .zeros)
         self.eps = eps
     }
 
     /// Normalises the last axis of `x`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         layerNorm(x, weight: weight, bias: bias, eps: eps)
     }
 }
@@ -58,19 +58,19 @@ package struct LayerNorm: Sendable {
 /// `running_var` `[C]` (and `num_batches_tracked`, which inference ignores).
 package struct BatchNorm1d: Sendable {
     /// Per-channel scale.
-    public let weight: Tensor
+    package let weight: Tensor
     /// Per-channel shift.
-    public let bias: Tensor
+    package let bias: Tensor
     /// Running mean.
-    public let runningMean: Tensor
+    package let runningMean: Tensor
     /// Running (biased) variance.
-    public let runningVariance: Tensor
+    package let runningVariance: Tensor
     /// Added to the variance.
-    public let eps: Float
+    package let eps: Float
 
     /// Binds the parameters and running statistics, all `[channels]` (random: scale and
     /// variance ones, shift and mean zeros); `num_batches_tracked` is skipped.
-    public init(_ weights: WeightBinder, channels: Int, eps: Float = 1e-5) throws {
+    package init(_ weights: WeightBinder, channels: Int, eps: Float = 1e-5) throws {
         self.weight = try weights.tensor("weight", shape: [channels], .ones)
         self.bias = try weights.tensor("bias", shape: [channels], .zeros)
         self.runningMean = try weights.tensor("running_mean", shape: [channels], .zeros)
@@ -80,7 +80,7 @@ package struct BatchNorm1d: Sendable {
     }
 
     /// Normalises axis 1 of `[N, C, L]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         batchNorm(
             x, runningMean: runningMean, runningVariance: runningVariance, weight: weight, bias: bias,
             eps: eps)

@@ -13,29 +13,29 @@
 /// ```
 package struct ConformerBlock: Sendable {
     /// espnet's LayerNorm epsilon.
-    public static let layerNormEpsilon: Float = 1e-12
+    package static let layerNormEpsilon: Float = 1e-12
 
     /// `feed_forward_macaron`.
-    public let feedForwardMacaron: PositionwiseFeedForward
+    package let feedForwardMacaron: PositionwiseFeedForward
     /// `self_attn`.
-    public let selfAttention: RelPositionMultiHeadAttention
+    package let selfAttention: RelPositionMultiHeadAttention
     /// `conv_module`.
-    public let convolution: ConvolutionModule
+    package let convolution: ConvolutionModule
     /// `feed_forward`.
-    public let feedForward: PositionwiseFeedForward
+    package let feedForward: PositionwiseFeedForward
     /// `norm_ff_macaron`.
-    public let normFeedForwardMacaron: LayerNorm
+    package let normFeedForwardMacaron: LayerNorm
     /// `norm_mha`.
-    public let normAttention: LayerNorm
+    package let normAttention: LayerNorm
     /// `norm_conv`.
-    public let normConvolution: LayerNorm
+    package let normConvolution: LayerNorm
     /// `norm_ff`.
-    public let normFeedForward: LayerNorm
+    package let normFeedForward: LayerNorm
     /// `norm_final`.
-    public let normFinal: LayerNorm
+    package let normFinal: LayerNorm
 
     /// Binds one block under `weights` (e.g. `speech_encoder.encoders.2`).
-    public init(_ weights: WeightBinder, configuration: LipLatentPredictorConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: LipLatentPredictorConfiguration) throws {
         let width = configuration.latentWidth
         feedForwardMacaron = try PositionwiseFeedForward(
             weights.scoped("feed_forward_macaron"), width: width, units: configuration.linearUnits)
@@ -56,7 +56,7 @@ package struct ConformerBlock: Sendable {
     }
 
     /// `x` `[B, T, d]` with the relative positional table `positions` `[1, 2T - 1, d]`.
-    public func callAsFunction(_ x: Tensor, positions: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor, positions: Tensor) -> Tensor {
         var x = normFeedForwardMacaron(x + feedForwardMacaron(x) * 0.5)
         x = normAttention(x + selfAttention(x, positions: positions))
         x = normConvolution(x + convolution(x))

@@ -8,12 +8,12 @@
 /// then every block in order.
 package struct ConformerEncoder: Sendable {
     /// `encoders.N`.
-    public let blocks: [ConformerBlock]
+    package let blocks: [ConformerBlock]
     /// Model width `d`.
-    public let width: Int
+    package let width: Int
 
     /// Binds `blockCount` blocks under `weights` (e.g. the binder of `speech_encoder`).
-    public init(_ weights: WeightBinder, blockCount: Int, configuration: LipLatentPredictorConfiguration) throws {
+    package init(_ weights: WeightBinder, blockCount: Int, configuration: LipLatentPredictorConfiguration) throws {
         let encoders = weights.scoped("encoders")
         blocks = try (0..<blockCount).map { index in
             try ConformerBlock(encoders.scoped(String(index)), configuration: configuration)
@@ -22,7 +22,7 @@ package struct ConformerEncoder: Sendable {
     }
 
     /// `[B, L, d]` -> `[B, L, d]` for any `L >= 1`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         let positions = RelativePositionalEncoding.embedding(length: x.shape[1], width: width)
         var x = x * Float(width).squareRoot()
         for block in blocks {

@@ -15,16 +15,16 @@
 /// depthwise convolution and the batch norm see the `[B, d, T]` layout.
 package struct ConvolutionModule: Sendable {
     /// `pointwise_conv1`: `d -> 2d`, kernel 1.
-    public let pointwiseConv1: Conv1d
+    package let pointwiseConv1: Conv1d
     /// `depthwise_conv`: kernel `k`, one channel per group.
-    public let depthwiseConv: Conv1d
+    package let depthwiseConv: Conv1d
     /// `norm`.
-    public let norm: BatchNorm1d
+    package let norm: BatchNorm1d
     /// `pointwise_conv2`: `d -> d`, kernel 1.
-    public let pointwiseConv2: Conv1d
+    package let pointwiseConv2: Conv1d
 
     /// Binds the module under `weights` for width `width` and kernel `kernelSize` (odd).
-    public init(_ weights: WeightBinder, width: Int, kernelSize: Int) throws {
+    package init(_ weights: WeightBinder, width: Int, kernelSize: Int) throws {
         pointwiseConv1 = try Conv1d(weights.scoped("pointwise_conv1"), in: width, out: 2 * width, kernel: 1)
         depthwiseConv = try Conv1d(
             weights.scoped("depthwise_conv"), in: width, out: width, kernel: kernelSize,
@@ -34,7 +34,7 @@ package struct ConvolutionModule: Sendable {
     }
 
     /// `[B, T, d]` -> `[B, T, d]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         let width = x.shape[2]
         let expanded = linear(
             x, weight: pointwiseConv1.weight.reshaped([2 * width, width]), bias: pointwiseConv1.bias)

@@ -10,17 +10,17 @@
 /// No activation and no residual connection.
 package struct CrossAttention: Sendable {
     /// PyTorch's `LayerNorm` default epsilon, used by `norm1`.
-    public static let layerNormEpsilon: Float = 1e-5
+    package static let layerNormEpsilon: Float = 1e-5
 
     /// `self_attn`.
-    public let attention: MultiheadAttention
+    package let attention: MultiheadAttention
     /// `linear1`.
-    public let linear1: Linear
+    package let linear1: Linear
     /// `norm1`.
-    public let norm1: LayerNorm
+    package let norm1: LayerNorm
 
     /// Binds the layer under `weights` for width `width` and `heads` attention heads.
-    public init(_ weights: WeightBinder, width: Int, heads: Int) throws {
+    package init(_ weights: WeightBinder, width: Int, heads: Int) throws {
         attention = try MultiheadAttention(weights.scoped("self_attn"), width: width, heads: heads)
         linear1 = try Linear(weights.scoped("linear1"), in: width, out: width)
         norm1 = try LayerNorm(weights.scoped("norm1"), width: width, eps: CrossAttention.layerNormEpsilon)
@@ -32,7 +32,7 @@ package struct CrossAttention: Sendable {
     }
 
     /// `speech` `[B, T, d]` attending to `reference` `[B, R, d]` -> `[B, T, d]`.
-    public func callAsFunction(speech: Tensor, reference: Tensor) -> Tensor {
+    package func callAsFunction(speech: Tensor, reference: Tensor) -> Tensor {
         norm1(linear1(attention(query: speech, memory: reference)))
     }
 }

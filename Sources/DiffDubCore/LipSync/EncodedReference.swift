@@ -10,8 +10,8 @@ public struct EncodedReference: Sendable {
     init(latents: Tensor) { self.latents = latents }
 
     /// Number of reference sets (1 when shared).
-    public var batchSize: Int { latents.shape[0] }
+    package var batchSize: Int { latents.shape[0] }
 
     /// Number of reference latents `R`.
-    public var count: Int { latents.shape[1] }
+    package var count: Int { latents.shape[1] }
 }

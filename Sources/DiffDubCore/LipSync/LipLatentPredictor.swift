@@ -23,9 +23,9 @@ public struct LipLatentPredictor: Sendable {
     public static let checkpointPrefix = "seq2seq.encoder."
 
     /// The sizes, inferred from the checkpoint.
-    public let configuration: LipLatentPredictorConfiguration
+    package let configuration: LipLatentPredictorConfiguration
     /// `weights` `[layers]`: logits of the Hubert layer weighting.
-    public let layerWeights: Tensor
+    package let layerWeights: Tensor
     /// `down_sample_audio_nar`: `Conv1d(audio -> d, k 3, stride 2, padding 1)`.
     package let downSampleAudio: Conv1d
     /// `reference_encoder`.
@@ -72,7 +72,7 @@ public struct LipLatentPredictor: Sendable {
     /// and the binder's ``WeightBinder/boundStateDict`` is a checkpoint of it.
     ///
     /// - Throws: ``WeightError`` naming the first missing, mis-shaped or unused key.
-    public init(_ weights: WeightBinder, configuration: LipLatentPredictorConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: LipLatentPredictorConfiguration) throws {
         let width = configuration.latentWidth
         self.configuration = configuration
         layerWeights = try weights.tensor(

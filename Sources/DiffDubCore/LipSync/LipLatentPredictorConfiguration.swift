@@ -12,30 +12,30 @@
 ///
 /// The cross-attention's head count is not stored in a checkpoint (`in_proj_weight` is
 /// `[3 latent, latent]` for any head count); the original always uses 8.
-public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Codable {
+package struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Codable {
     /// Number of Hubert hidden states weighed together (25 for Hubert-large).
-    public var hubertLayers: Int
+    package var hubertLayers: Int
     /// Width of one Hubert hidden state (1024 for Hubert-large).
-    public var audioWidth: Int
+    package var audioWidth: Int
     /// Width of a lip latent and of every conformer (512 released).
-    public var latentWidth: Int
+    package var latentWidth: Int
     /// Heads of each conformer's relative-position self-attention (2 released).
-    public var attentionHeads: Int
+    package var attentionHeads: Int
     /// Hidden width of the conformer feed-forward modules (512 released).
-    public var linearUnits: Int
+    package var linearUnits: Int
     /// Kernel of the conformer convolution module's depthwise convolution (13 released, odd).
-    public var convolutionKernelSize: Int
+    package var convolutionKernelSize: Int
     /// Heads of the reference cross-attention (8 in the original; not recorded in checkpoints).
-    public var crossAttentionHeads: Int
+    package var crossAttentionHeads: Int
     /// Conformer blocks of `reference_encoder` (2 released).
-    public var referenceEncoderBlocks: Int
+    package var referenceEncoderBlocks: Int
     /// Conformer blocks of `speech_encoder` (4 released).
-    public var speechEncoderBlocks: Int
+    package var speechEncoderBlocks: Int
     /// Conformer blocks of `coarse_decoder` (4 released).
-    public var coarseDecoderBlocks: Int
+    package var coarseDecoderBlocks: Int
 
     /// A configuration with the given sizes; defaults are the released model's.
-    public init(
+    package init(
         hubertLayers: Int = 25, audioWidth: Int = 1024, latentWidth: Int = 512, attentionHeads: Int = 2,
         linearUnits: Int = 512, convolutionKernelSize: Int = 13, crossAttentionHeads: Int = 8,
         referenceEncoderBlocks: Int = 2, speechEncoderBlocks: Int = 4, coarseDecoderBlocks: Int = 4
@@ -54,17 +54,17 @@ public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Co
 
     /// The released DiffDub stage-2 model: Hubert-large features (25 x 1024) to 512-d lip
     /// latents, 2 heads, 512 linear units, kernel 13, blocks 2 / 4 / 4, 8 cross-attention heads.
-    public static let released = LipLatentPredictorConfiguration()
+    package static let released = LipLatentPredictorConfiguration()
 
     /// Per-head width of the conformer attention.
-    public var attentionHeadWidth: Int { latentWidth / attentionHeads }
+    package var attentionHeadWidth: Int { latentWidth / attentionHeads }
 
     /// Reads the sizes off the tensor shapes under `weights` (a binder at the predictor's root,
     /// where `down_sample_audio_nar.weight` lives). Nothing is marked as used.
     ///
     /// - Throws: ``WeightError`` when a tensor the sizes come from is missing or malformed, or
     ///   the sizes are inconsistent.
-    public init(inferringFrom weights: WeightBinder, crossAttentionHeads: Int = 8) throws {
+    package init(inferringFrom weights: WeightBinder, crossAttentionHeads: Int = 8) throws {
         let source = weights.sourceName
         func invalid(_ message: String) -> WeightError {
             .invalidConfiguration(message, source: source)
@@ -119,7 +119,7 @@ public struct LipLatentPredictorConfiguration: Sendable, Equatable, Hashable, Co
     /// divisible by both head counts, an odd convolution kernel.
     ///
     /// - Throws: ``WeightError/invalidConfiguration(_:source:)`` naming `source`.
-    public func validate(source: String = "configuration") throws {
+    package func validate(source: String = "configuration") throws {
         func fail(_ message: String) -> WeightError { .invalidConfiguration(message, source: source) }
         let sizes = [
             hubertLayers, audioWidth, latentWidth, attentionHeads, linearUnits, convolutionKernelSize,

@@ -5,17 +5,17 @@
 /// original's forward pass.
 package struct LipLatentTrace: Sendable {
     /// `sum_l softmax(weights)[l] * hubert[l]`: `[B, T, audio]`.
-    public var weightedSum: Tensor
+    package var weightedSum: Tensor
     /// `down_sample_audio_nar` output: `[B, T', latent]`.
-    public var downsampled: Tensor
+    package var downsampled: Tensor
     /// `reference_encoder` output: `[B or 1, R, latent]`.
-    public var referenceEncoded: Tensor
+    package var referenceEncoded: Tensor
     /// `cross_attention` output: `[B, T', latent]`.
-    public var crossAttended: Tensor
+    package var crossAttended: Tensor
     /// `speech_encoder` output: `[B, T', latent]`.
-    public var speechEncoded: Tensor
+    package var speechEncoded: Tensor
     /// `coarse_decoder` output: `[B, T', latent]`.
-    public var decoded: Tensor
+    package var decoded: Tensor
     /// `out_proj` output, the lip latents: `[B, T', latent]`.
-    public var output: Tensor
+    package var output: Tensor
 }

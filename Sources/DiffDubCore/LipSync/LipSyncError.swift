@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Every message says what was expected and what was found; callers that read the arrays from
 /// files prefix the file name (the CLI does).
-public enum LipSyncError: LocalizedError, CustomStringConvertible, Equatable {
+package enum LipSyncError: LocalizedError, CustomStringConvertible, Equatable {
     /// A rank-2 `[T, A]` array: one hidden state (usually the last layer), where stage 2 needs
     /// every hidden state of the Hubert model.
     case hubertLastLayerOnly(shape: [Int], layers: Int)
@@ -27,7 +27,7 @@ public enum LipSyncError: LocalizedError, CustomStringConvertible, Equatable {
     case batchMismatch(hubert: Int, reference: Int)
 
     /// Whether the error is about the reference latents (otherwise it is about the Hubert features).
-    public var concernsReference: Bool {
+    package var concernsReference: Bool {
         switch self {
         case .referenceRank, .referenceWidth, .emptyReference: true
         case .hubertLastLayerOnly, .hubertRank, .hubertLayerCount, .hubertWidth, .emptyHubert,
@@ -37,10 +37,10 @@ public enum LipSyncError: LocalizedError, CustomStringConvertible, Equatable {
     }
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line saying what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case .hubertLastLayerOnly(let shape, let layers):
             "Hubert features have shape \(shape), a single hidden state; stage 2 weighs all \(layers) "

@@ -6,24 +6,24 @@
 /// heads concatenated, then `out_proj`.
 package struct MultiheadAttention: Sendable {
     /// Query rows of `in_proj_weight`.
-    public let queryWeight: Tensor
+    package let queryWeight: Tensor
     /// Key rows of `in_proj_weight`.
-    public let keyWeight: Tensor
+    package let keyWeight: Tensor
     /// Value rows of `in_proj_weight`.
-    public let valueWeight: Tensor
+    package let valueWeight: Tensor
     /// Query part of `in_proj_bias`.
-    public let queryBias: Tensor
+    package let queryBias: Tensor
     /// Key part of `in_proj_bias`.
-    public let keyBias: Tensor
+    package let keyBias: Tensor
     /// Value part of `in_proj_bias`.
-    public let valueBias: Tensor
+    package let valueBias: Tensor
     /// `out_proj`.
-    public let outProjection: Linear
+    package let outProjection: Linear
     /// Number of heads.
-    public let heads: Int
+    package let heads: Int
 
     /// Binds the projections under `weights` for width `width` and `heads` heads.
-    public init(_ weights: WeightBinder, width: Int, heads: Int) throws {
+    package init(_ weights: WeightBinder, width: Int, heads: Int) throws {
         let inWeight = try weights.tensor("in_proj_weight", shape: [3 * width, width], .fanIn(width))
         let inBias = try weights.tensor("in_proj_bias", shape: [3 * width], .fanIn(width))
         queryWeight = slice(inWeight, axis: 0, 0..<width)
@@ -37,7 +37,7 @@ package struct MultiheadAttention: Sendable {
     }
 
     /// Attends `query` `[B, Tq, d]` to `memory` `[B, Tk, d]` (keys and values) -> `[B, Tq, d]`.
-    public func callAsFunction(query: Tensor, memory: Tensor) -> Tensor {
+    package func callAsFunction(query: Tensor, memory: Tensor) -> Tensor {
         let (batch, queryLength, width) = (query.shape[0], query.shape[1], query.shape[2])
         let headWidth = width / heads
         /// `[B, L, d]` -> `[B * heads, L, d / heads]`.

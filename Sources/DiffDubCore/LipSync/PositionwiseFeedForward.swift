@@ -2,18 +2,18 @@
 /// last axis (dropout is the identity at inference). Keys `w_1`, `w_2`.
 package struct PositionwiseFeedForward: Sendable {
     /// `w_1`: `[units, d]`.
-    public let w1: Linear
+    package let w1: Linear
     /// `w_2`: `[d, units]`.
-    public let w2: Linear
+    package let w2: Linear
 
     /// Binds `w_1` and `w_2` under `weights`, checking them against `width` and `units`.
-    public init(_ weights: WeightBinder, width: Int, units: Int) throws {
+    package init(_ weights: WeightBinder, width: Int, units: Int) throws {
         w1 = try Linear(weights.scoped("w_1"), in: width, out: units)
         w2 = try Linear(weights.scoped("w_2"), in: units, out: width)
     }
 
     /// `[..., d]` -> `[..., d]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         w2(silu(w1(x)))
     }
 }

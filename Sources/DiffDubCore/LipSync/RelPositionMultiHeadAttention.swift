@@ -17,24 +17,24 @@
 /// heads concatenated head-major, then `linear_out`.
 package struct RelPositionMultiHeadAttention: Sendable {
     /// `linear_q`.
-    public let linearQ: Linear
+    package let linearQ: Linear
     /// `linear_k`.
-    public let linearK: Linear
+    package let linearK: Linear
     /// `linear_v`.
-    public let linearV: Linear
+    package let linearV: Linear
     /// `linear_out`.
-    public let linearOut: Linear
+    package let linearOut: Linear
     /// `linear_pos` (no bias).
-    public let linearPos: Linear
+    package let linearPos: Linear
     /// `pos_bias_u` `[heads, d_k]`: added to the queries for the content term.
-    public let posBiasU: Tensor
+    package let posBiasU: Tensor
     /// `pos_bias_v` `[heads, d_k]`: added to the queries for the position term.
-    public let posBiasV: Tensor
+    package let posBiasV: Tensor
     /// Number of heads.
-    public let heads: Int
+    package let heads: Int
 
     /// Binds the projections and biases under `weights` for width `width` and `heads` heads.
-    public init(_ weights: WeightBinder, width: Int, heads: Int) throws {
+    package init(_ weights: WeightBinder, width: Int, heads: Int) throws {
         linearQ = try Linear(weights.scoped("linear_q"), in: width, out: width)
         linearK = try Linear(weights.scoped("linear_k"), in: width, out: width)
         linearV = try Linear(weights.scoped("linear_v"), in: width, out: width)
@@ -46,7 +46,7 @@ package struct RelPositionMultiHeadAttention: Sendable {
     }
 
     /// Attends `x` `[B, T, d]` to itself with relative positions `positions` `[1, 2T - 1, d]`.
-    public func callAsFunction(_ x: Tensor, positions: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor, positions: Tensor) -> Tensor {
         let (batch, length, width) = (x.shape[0], x.shape[1], x.shape[2])
         let headWidth = width / heads
         /// `[B, L, d]` -> `[B, heads, L, d_k]`.
@@ -76,7 +76,7 @@ package struct RelPositionMultiHeadAttention: Sendable {
 /// Done as the original does it, with a zero column, a reshape and two slices:
 /// pad to `[T, 2T]`, view as `[2T, T]`, drop the first row, view as `[T, 2T - 1]`, keep the
 /// first `T` columns.
-public func relativeShift(_ scores: Tensor) -> Tensor {
+package func relativeShift(_ scores: Tensor) -> Tensor {
     let rank = scores.rank
     precondition(rank >= 2, "relativeShift: scores \(scores.shape)")
     let length = scores.shape[rank - 2]

@@ -13,7 +13,7 @@ package enum RelativePositionalEncoding {
     /// The `[1, 2 length - 1, width]` table for an input of `length` frames.
     ///
     /// - Precondition: `length >= 1`, `width` even.
-    public static func embedding(length: Int, width: Int) -> Tensor {
+    package static func embedding(length: Int, width: Int) -> Tensor {
         precondition(
             length >= 1 && width >= 2 && width % 2 == 0, "relative positions: length \(length), width \(width)")
         let logScale = Float(-(log(10000.0) / Double(width)))

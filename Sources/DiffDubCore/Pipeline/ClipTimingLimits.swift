@@ -23,7 +23,7 @@ public struct ClipTimingLimits: Sendable, Hashable, Codable {
     public var maximumGap: Double
 
     /// The end of a refusal that reading at the source's own rate avoids.
-    public static let sourceRateHint = "; dubbing at the clip's own rate (DubbingOptions.frameRate .source) follows its timing"
+    package static let sourceRateHint = "; dubbing at the clip's own rate (DubbingOptions.frameRate .source) follows its timing"
 
     /// The default limits.
     public static let standard = ClipTimingLimits()
@@ -51,7 +51,7 @@ public struct ClipTimingLimits: Sendable, Hashable, Codable {
     /// Checks the limits themselves: positive, and the gap finite.
     ///
     /// - Throws: ``DubbingError/invalidOption(name:value:reason:)`` naming the limit.
-    public func validate() throws {
+    package func validate() throws {
         guard maximumFrames >= 1 else {
             throw DubbingError.invalidOption(
                 name: "timingLimits.maximumFrames", value: "\(maximumFrames)", reason: "must be at least 1")
@@ -71,7 +71,7 @@ public struct ClipTimingLimits: Sendable, Hashable, Codable {
     /// in all and, when the rate resamples it (`followsSource` false), its longest gap.
     ///
     /// - Throws: ``TimelineError/clipTooStretched(input:reason:)`` naming the bound exceeded.
-    public func check(_ timing: StreamTiming, input: String, rate: FrameRate, followsSource: Bool) throws {
+    package func check(_ timing: StreamTiming, input: String, rate: FrameRate, followsSource: Bool) throws {
         guard timing.frameCount > 0 else { return }
         let resampled = timing.framesAt(rate)
         guard resampled.isFinite else {

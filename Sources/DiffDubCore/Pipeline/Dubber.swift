@@ -36,7 +36,7 @@ public struct Dubber: Sendable {
     public var imageSize: Int { renderer.imageSize }
 
     /// Shape of the noise image `x_T`: `[1, 3, S, S]`.
-    public var noiseShape: [Int] { [1, 3, imageSize, imageSize] }
+    package var noiseShape: [Int] { [1, 3, imageSize, imageSize] }
 
     // MARK: - The three steps
 
@@ -44,7 +44,7 @@ public struct Dubber: Sendable {
     ///
     /// - Throws: ``DubbingError/maskFailed(frame:reason:)`` when a face's landmarks give no
     ///   crop.
-    public func referenceLatents(of faces: [FaceFrame], batchSize: Int = 8, precision: Precision = .fp32) throws -> Tensor {
+    package func referenceLatents(of faces: [FaceFrame], batchSize: Int = 8, precision: Precision = .fp32) throws -> Tensor {
         var crops: [RGBImage] = []
         for (i, face) in faces.enumerated() {
             do {
@@ -63,7 +63,7 @@ public struct Dubber: Sendable {
 
     /// Lip latents `[F, style]`, `F = ceil(T / 2)`, for Hubert features `[layers, T, A]` (or
     /// `[1, layers, T, A]`) and reference latents `[R, style]`.
-    public func lipLatents(hubert: Tensor, referenceLatents: Tensor) throws -> Tensor {
+    package func lipLatents(hubert: Tensor, referenceLatents: Tensor) throws -> Tensor {
         let features = hubert.rank == 4 && hubert.shape[0] == 1 ? hubert.reshaped(Array(hubert.shape.dropFirst())) : hubert
         return try lipPredictor.predict(hubert: features, reference: referenceLatents)
     }
@@ -71,7 +71,7 @@ public struct Dubber: Sendable {
     /// Renders `faces` (at model resolution) with one lip latent each (`latents` `[N, style]`),
     /// `reference` as `x_ref` and the shared `noise` `[1, 3, S, S]`; returns the `S x S`
     /// frames exactly as the original writes them (`uint8(trunc(255 * (x + 1) / 2))`).
-    public func render(
+    package func render(
         faces: [FaceFrame], latents: Tensor, reference: FaceFrame, noise: Tensor, steps: Int,
         sampler: any Sampler = DDIMSampler(), precision: Precision = .fp32, progress: SamplingProgress? = nil
     ) throws -> [RGBImage] {
@@ -88,7 +88,7 @@ public struct Dubber: Sendable {
 
     /// The number of lip latents (25 fps output frames) stage 2 gives for `hubertFrames`
     /// Hubert frames (50 Hz): `ceil(T / 2)`.
-    public func latentCount(hubertFrames: Int) -> Int { (max(0, hubertFrames) + 1) / 2 }
+    package func latentCount(hubertFrames: Int) -> Int { (max(0, hubertFrames) + 1) / 2 }
 
     // MARK: - A whole clip
 
@@ -115,7 +115,7 @@ public struct Dubber: Sendable {
     ///   - sourceRate: the rate `frames` are read at, for ``DubbingOptions/FrameRateChoice/source``.
     ///   - progress: reports while encoding references and predicting lip latents.
     ///   - checkCancellation: called between stages; what it throws ends the planning.
-    public func plan(
+    package func plan(
         frames source: any FrameSource, landmarks: LandmarkTrack, regions: FaceRegions? = nil, hubert: Tensor,
         noise: Tensor, options: DubbingOptions, sourceRate: FrameRate? = nil, progress: ProgressHandler? = nil,
         checkCancellation: () throws -> Void = {}
@@ -196,7 +196,7 @@ public struct Dubber: Sendable {
     /// returns the `S x S` frames exactly as the original writes them.
     ///
     /// - Parameter progress: called after every denoising step; what it throws ends the render.
-    public func render(
+    package func render(
         _ plan: DubbingPlan, frames indices: [Int], faces: [FaceFrame], progress: SamplingProgress? = nil
     ) throws -> [RGBImage] {
         precondition(indices.count == faces.count, "Dubber.render: \(indices.count) frames, \(faces.count) faces")

@@ -45,9 +45,9 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
 
     /// Accepted denoising step counts (the schedule has 1000 timesteps; see
     /// ``NoiseSchedule/respaced(steps:)`` for the counts it accepts).
-    public static let stepsRange = 1...1000
+    package static let stepsRange = 1...1000
     /// Accepted frames per UNet call.
-    public static let batchSizeRange = 1...256
+    package static let batchSizeRange = 1...256
 
     /// The output frame rate of a run.
     public enum FrameRateChoice: String, Sendable, Hashable, Codable, CaseIterable {
@@ -143,7 +143,7 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
     ///
     /// - Throws: ``TimelineError/tooManyFrames(count:limit:)``,
     ///   ``DubbingError/frameRangeOutsideOutput(range:frames:)``.
-    public func checkOutput(_ timeline: OutputTimeline) throws {
+    package func checkOutput(_ timeline: OutputTimeline) throws {
         guard timeline.frameCount <= timingLimits.maximumFrames else {
             throw TimelineError.tooManyFrames(count: timeline.frameCount, limit: timingLimits.maximumFrames)
         }

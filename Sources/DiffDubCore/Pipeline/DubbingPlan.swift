@@ -9,7 +9,7 @@ public struct PlannedFrame: Sendable, Hashable, Codable {
     public var landmarks: FaceLandmarks?
 
     /// A planned frame.
-    public init(source: Int, region: FaceRegion?, landmarks: FaceLandmarks?) {
+    package init(source: Int, region: FaceRegion?, landmarks: FaceLandmarks?) {
         self.source = source
         self.region = region
         self.landmarks = landmarks
@@ -52,7 +52,7 @@ public struct DubbingPlan: Sendable {
     public var warnings: [String]
 
     /// A plan from its parts (see the properties).
-    public init(
+    package init(
         imageSize: Int, firstFrame: Int, frames: [PlannedFrame], lipLatents: Tensor, reference: FaceFrame,
         noise: Tensor, options: DubbingOptions, frameRate: FrameRate = .model, latentCount: Int, inputFrameCount: Int?,
         warnings: [String]
@@ -81,7 +81,7 @@ public struct DubbingPlan: Sendable {
     /// This is the one definition of the batches, shared by a whole dub and by a job's shards:
     /// a batch never crosses a multiple of the batch size, so any range of whole blocks is
     /// rendered in the same batches as the whole clip and every frame comes out identical.
-    public func batches(in frames: Range<Int>) -> [[Int]] {
+    package func batches(in frames: Range<Int>) -> [[Int]] {
         var batches: [[Int]] = []
         var current: [Int] = []
         for index in frames {
@@ -112,7 +112,7 @@ public struct DubbingPlan: Sendable {
     /// when the frame has no face.
     ///
     /// - Throws: ``DubbingError`` when the face square does not fit `input`.
-    public func face(ofFrame index: Int, input: RGBImage) throws -> FaceFrame? {
+    package func face(ofFrame index: Int, input: RGBImage) throws -> FaceFrame? {
         let planned = frame(index)
         guard let landmarks = planned.landmarks else { return nil }
         return try FaceCrop(region: planned.region, size: imageSize).face(of: input, landmarks: landmarks, index: planned.source)
@@ -122,7 +122,7 @@ public struct DubbingPlan: Sendable {
     /// model-resolution frame exactly as the original writes it), otherwise `rendered` scaled
     /// back into the face square of `input` through the feathered mouth mask. A frame without
     /// a face (`rendered` `nil`) is `input` unchanged (raw: its square at model resolution).
-    public func output(ofFrame index: Int, rendered: RGBImage?, input: RGBImage) throws -> RGBImage {
+    package func output(ofFrame index: Int, rendered: RGBImage?, input: RGBImage) throws -> RGBImage {
         let planned = frame(index)
         let crop = FaceCrop(region: planned.region, size: imageSize)
         guard let rendered, let face = try face(ofFrame: index, input: input) else {

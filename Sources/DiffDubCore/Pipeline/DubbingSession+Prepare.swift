@@ -64,7 +64,7 @@ extension DubbingSession {
     /// frames whose mouth mask would be empty at the renderer's size are kept unchanged.
     ///
     /// - Throws: ``DubbingError/missingModel(_:)`` when the session has no face analyzer.
-    public func trackFaces(
+    package func trackFaces(
         in source: any FrameSource, tracking: FaceTrackingOptions, faceRegion: FaceRegion? = nil,
         progress: ProgressHandler? = nil
     ) throws -> FaceTrack {

@@ -13,7 +13,7 @@ public struct DubbingSummary: Sendable, Equatable {
     public var framesWithoutFace: [Int]
 
     /// What running `plan` in full did.
-    public init(plan: DubbingPlan) {
+    package init(plan: DubbingPlan) {
         latentCount = plan.latentCount
         inputFrameCount = plan.inputFrameCount
         renderedFrames = plan.outputFrames

@@ -23,5 +23,5 @@ public struct FaceFrame: Sendable {
     }
 
     /// The mouth mask (1 = regenerated) at this frame's size.
-    public var mouthMask: GrayImage { FaceMask.mouthMask(landmarks: landmarks, size: image.height) }
+    package var mouthMask: GrayImage { FaceMask.mouthMask(landmarks: landmarks, size: image.height) }
 }

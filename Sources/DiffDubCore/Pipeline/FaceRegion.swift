@@ -19,7 +19,7 @@ public struct FaceRegion: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The largest coordinate or side accepted (pixels): far above any frame a run reads, and
     /// small enough that `x + size` cannot overflow.
-    public static let maximumCoordinate = 1 << 20
+    package static let maximumCoordinate = 1 << 20
 
     /// Parses `X,Y,SIZE` (integers, X and Y in `0...maximumCoordinate`, SIZE in
     /// `1...maximumCoordinate`).
@@ -34,7 +34,7 @@ public struct FaceRegion: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Checks that x and y lie in `0...maximumCoordinate` and the size in `1...maximumCoordinate`.
     ///
     /// - Throws: ``DubbingError/invalidOption(name:value:reason:)`` naming the option `name`.
-    public func validate(name: String) throws {
+    package func validate(name: String) throws {
         let limit = Self.maximumCoordinate
         guard (0...limit).contains(x), (0...limit).contains(y), (1...limit).contains(size) else {
             throw DubbingError.invalidOption(
@@ -44,7 +44,7 @@ public struct FaceRegion: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Whether the region lies inside a `height x width` frame (`false` for a region with a
     /// negative coordinate or too large to add up).
-    public func fits(height: Int, width: Int) -> Bool {
+    package func fits(height: Int, width: Int) -> Bool {
         guard x >= 0, y >= 0, size > 0 else { return false }
         let (right, rightOverflow) = x.addingReportingOverflow(size)
         let (bottom, bottomOverflow) = y.addingReportingOverflow(size)

@@ -16,7 +16,7 @@ public enum FaceRegions: Sendable, Hashable, Codable {
 
     /// The region of frame `index` in a `height x width` frame: the whole frame for ``whole``
     /// (`nil` unless square), the fixed square, or the frame's own; `nil` when there is none.
-    public func region(forFrame index: Int, height: Int, width: Int) -> FaceRegion? {
+    package func region(forFrame index: Int, height: Int, width: Int) -> FaceRegion? {
         switch self {
         case .whole: height == width && height > 0 ? FaceRegion(x: 0, y: 0, size: height) : nil
         case .fixed(let region): region
@@ -25,7 +25,7 @@ public enum FaceRegions: Sendable, Hashable, Codable {
     }
 
     /// Whether frame `index` has no region of its own in a ``perFrame(_:)`` list (no face).
-    public func hasNoRegion(atFrame index: Int) -> Bool {
+    package func hasNoRegion(atFrame index: Int) -> Bool {
         if case .perFrame(let all) = self { return index < 0 || index >= all.count || all[index] == nil }
         return false
     }

@@ -33,7 +33,7 @@ public struct FrameRange: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The frames of this slice within a clip of `count` frames (may be empty).
-    public func clamped(toCount count: Int) -> Range<Int> {
+    package func clamped(toCount count: Int) -> Range<Int> {
         let lower = min(start, count)
         let upper = min(end ?? count, count)
         return lower..<max(lower, upper)

@@ -10,7 +10,7 @@ public enum LandmarkTrack: Sendable {
     case detected([FaceLandmarks?])
 
     /// The landmarks of frame `index`, or `nil` when the track is too short.
-    public func landmarks(forFrame index: Int) -> FaceLandmarks? {
+    package func landmarks(forFrame index: Int) -> FaceLandmarks? {
         switch self {
         case .perFrame(let all): index < all.count ? all[index] : nil
         case .fixed(let landmarks): landmarks
@@ -20,13 +20,13 @@ public enum LandmarkTrack: Sendable {
 
     /// Whether frame `index` is covered by the track but has no face (``detected(_:)`` with a
     /// `nil` entry): such frames are not rendered.
-    public func hasNoFace(atFrame index: Int) -> Bool {
+    package func hasNoFace(atFrame index: Int) -> Bool {
         if case .detected(let all) = self, index >= 0, index < all.count { return all[index] == nil }
         return false
     }
 
     /// Number of frames covered, `nil` for unlimited.
-    public var count: Int? {
+    package var count: Int? {
         switch self {
         case .perFrame(let all): all.count
         case .fixed: nil

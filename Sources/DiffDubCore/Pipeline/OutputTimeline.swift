@@ -45,24 +45,24 @@ public enum OutputFrameRate: Sendable, Hashable, Codable {
 /// Examples: 125 frames at 25 fps and 175 latents (7 s) give 175 frames (`speech`) or 125
 /// (`shortest`); 150 frames at 30 fps and 125 latents (5 s) at ``OutputFrameRate/source(_:)``
 /// give 150 frames in both fits.
-public struct OutputTimeline: Sendable, Hashable {
+package struct OutputTimeline: Sendable, Hashable {
     /// Lip latents (`N`, 25 per second of speech).
-    public let latentCount: Int
+    package let latentCount: Int
     /// Source frames at the output rate (`n`), `nil` for a still image.
-    public let sourceFrameCount: Int?
+    package let sourceFrameCount: Int?
     /// How the length is chosen.
-    public let fit: TimelineFit
+    package let fit: TimelineFit
     /// The rate of the output frames (25/1 or the source's).
-    public let frameRate: FrameRate
+    package let frameRate: FrameRate
     /// Output frames (`F`).
-    public let frameCount: Int
+    package let frameCount: Int
 
     /// The timeline for `latentCount` latents and a source of `sourceFrameCount` frames read
     /// at `frameRate`'s rate (`nil` for a still image).
     ///
     /// - Throws: ``TimelineError/noSpeech`` for no latents, ``TimelineError/noFrames`` for a
     ///   source with no frames.
-    public init(
+    package init(
         latentCount: Int, sourceFrameCount: Int?, fit: TimelineFit = .speech, frameRate: OutputFrameRate = .model
     ) throws {
         guard latentCount >= 1 else { throw TimelineError.noSpeech }
@@ -88,24 +88,24 @@ public struct OutputTimeline: Sendable, Hashable {
     }
 
     /// Output duration in seconds (`F / r`).
-    public var duration: Double { Double(frameCount) / frameRate.framesPerSecond }
+    package var duration: Double { Double(frameCount) / frameRate.framesPerSecond }
 
     /// Whether some output frames show source frames again (the source is shorter than the
     /// output and runs backward at its end).
-    public var revisitsSourceFrames: Bool {
+    package var revisitsSourceFrames: Bool {
         guard let n = sourceFrameCount else { return false }
         return frameCount > n
     }
 
     /// Whether the speech is cut (``TimelineFit/shortest`` with a source shorter than the
     /// speech).
-    public var cutsSpeech: Bool {
+    package var cutsSpeech: Bool {
         guard let n = sourceFrameCount else { return false }
         return fit == .shortest && n < max(1, Self.framesCovered(latentCount: latentCount, rate: frameRate))
     }
 
     /// The source frame shown in output frame `index` (`0 ..< frameCount`).
-    public func sourceFrame(forOutput index: Int) -> Int {
+    package func sourceFrame(forOutput index: Int) -> Int {
         precondition(index >= 0, "OutputTimeline: output frame \(index)")
         guard let n = sourceFrameCount else { return 0 }
         return fit == .shortest ? min(index, n - 1) : Self.pingPong(index, count: n)
@@ -113,7 +113,7 @@ public struct OutputTimeline: Sendable, Hashable {
 
     /// The ping-pong index of step `index` over `count` items: `0, 1, ..., count-1, count-2,
     /// ..., 1, 0, 1, ...`; 0 for a single item.
-    public static func pingPong(_ index: Int, count: Int) -> Int {
+    package static func pingPong(_ index: Int, count: Int) -> Int {
         precondition(index >= 0 && count >= 1, "pingPong(\(index), count: \(count))")
         guard count > 1 else { return 0 }
         let phase = index % (2 * (count - 1))
@@ -122,7 +122,7 @@ public struct OutputTimeline: Sendable, Hashable {
 
     /// Where output frame `index`'s lip latent lies: rows `lower` and `upper` (clamped to the
     /// last row) and the weight of `upper`.
-    public func latentPosition(forOutput index: Int) -> LatentPosition {
+    package func latentPosition(forOutput index: Int) -> LatentPosition {
         precondition(index >= 0, "OutputTimeline: output frame \(index)")
         let last = latentCount - 1
         let scaled = index.multipliedReportingOverflow(by: 25 * frameRate.denominator)
@@ -147,7 +147,7 @@ public struct OutputTimeline: Sendable, Hashable {
     /// (``latentPosition(forOutput:)``).
     ///
     /// - Precondition: `latents` is `[latentCount, D]`.
-    public func latents(_ latents: Tensor, forOutputs frames: Range<Int>) -> Tensor {
+    package func latents(_ latents: Tensor, forOutputs frames: Range<Int>) -> Tensor {
         precondition(
             latents.rank == 2 && latents.shape[0] == latentCount,
             "OutputTimeline: latents \(latents.shape) for a timeline of \(latentCount)")
@@ -166,22 +166,22 @@ public struct OutputTimeline: Sendable, Hashable {
     }
 
     /// The lip latent of output frame `index`: `[1, D]` (see ``latents(_:forOutputs:)``).
-    public func latent(_ latents: Tensor, forOutput index: Int) -> Tensor {
+    package func latent(_ latents: Tensor, forOutput index: Int) -> Tensor {
         self.latents(latents, forOutputs: index..<(index + 1))
     }
 }
 
 /// Where an output frame's lip latent lies between two latent rows.
-public struct LatentPosition: Sendable, Hashable {
+package struct LatentPosition: Sendable, Hashable {
     /// The row at or before the frame's time.
-    public var lower: Int
+    package var lower: Int
     /// The row after it (equal to `lower` at an exact row or past the last row).
-    public var upper: Int
+    package var upper: Int
     /// Weight of `upper`, in `[0, 1)`.
-    public var weight: Float
+    package var weight: Float
 
     /// A position between `lower` and `upper`.
-    public init(lower: Int, upper: Int, weight: Float) {
+    package init(lower: Int, upper: Int, weight: Float) {
         self.lower = lower
         self.upper = upper
         self.weight = weight
@@ -189,7 +189,7 @@ public struct LatentPosition: Sendable, Hashable {
 }
 
 /// An output timeline cannot be made.
-public enum TimelineError: Error, LocalizedError, CustomStringConvertible, Equatable {
+package enum TimelineError: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// The speech gives no lip latents.
     case noSpeech
     /// The source has no frames.
@@ -200,7 +200,7 @@ public enum TimelineError: Error, LocalizedError, CustomStringConvertible, Equat
     case clipTooStretched(input: String, reason: String)
 
     /// One line saying what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case .noSpeech: "the speech features give no lip latents (empty or too short speech)"
         case .noFrames: "the input has no frames"
@@ -211,5 +211,5 @@ public enum TimelineError: Error, LocalizedError, CustomStringConvertible, Equat
     }
 
     /// Same as ``description``.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

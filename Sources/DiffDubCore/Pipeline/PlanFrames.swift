@@ -25,7 +25,7 @@ public struct RenderSummary: Sendable, Equatable {
     public var skipped: Int
 
     /// A summary.
-    public init(rendered: Int, skipped: Int) {
+    package init(rendered: Int, skipped: Int) {
         self.rendered = rendered
         self.skipped = skipped
     }

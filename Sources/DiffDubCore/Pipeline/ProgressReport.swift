@@ -44,7 +44,7 @@ public struct ProgressReport: Sendable, Equatable {
 
     /// A report of `completed` out of `total` units (and `step` of `stepCount` steps of the
     /// next) after `elapsed` seconds.
-    public init(
+    package init(
         stage: ProgressStage, completed: Int, total: Int, step: Int? = nil, stepCount: Int? = nil, elapsed: Double
     ) {
         self.stage = stage
@@ -63,7 +63,7 @@ public struct ProgressReport: Sendable, Equatable {
     }
 
     /// Mean seconds per unit so far, or `nil` before any progress.
-    public var secondsPerUnit: Double? {
+    package var secondsPerUnit: Double? {
         fractionCompleted > 0 ? elapsed / fractionCompleted : nil
     }
 

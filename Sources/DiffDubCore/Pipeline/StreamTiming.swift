@@ -3,46 +3,46 @@ import Foundation
 /// The real timing of a decoded video stream: the presentation time of every frame, and how
 /// many frames were decoded with errors. Read by `VideoProbe.timing(_:)` (DiffDubIO) and
 /// checked against ``ClipTimingLimits``.
-public struct StreamTiming: Sendable, Hashable {
+package struct StreamTiming: Sendable, Hashable {
     /// Presentation times in seconds, ascending.
-    public let timestamps: [Double]
+    package let timestamps: [Double]
     /// Frames whose decoding reported an error (damaged pictures, concealed or dropped).
-    public let damagedFrames: Int
+    package let damagedFrames: Int
 
     /// The timing of frames shown at `timestamps` (any order; sorted here), of which
     /// `damagedFrames` were decoded with errors.
-    public init(timestamps: [Double], damagedFrames: Int = 0) {
+    package init(timestamps: [Double], damagedFrames: Int = 0) {
         self.timestamps = timestamps.sorted()
         self.damagedFrames = max(0, damagedFrames)
     }
 
     /// Decoded frames.
-    public var frameCount: Int { timestamps.count }
+    package var frameCount: Int { timestamps.count }
 
     /// The longest time between two consecutive frames (0 for fewer than two).
-    public var longestGap: Double { gaps.max() ?? 0 }
+    package var longestGap: Double { gaps.max() ?? 0 }
 
     /// The time of the frame before the longest gap.
-    public var longestGapStart: Double {
+    package var longestGapStart: Double {
         guard let index = gaps.indices.max(by: { gaps[$0] < gaps[$1] }) else { return 0 }
         return timestamps[index]
     }
 
     /// The typical time between frames: the median gap (0 for fewer than two frames).
-    public var typicalGap: Double {
+    package var typicalGap: Double {
         let sorted = gaps.sorted()
         return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
     }
 
     /// From the first frame's time to the end of the last frame (shown for the typical gap).
-    public var span: Double {
+    package var span: Double {
         guard let first = timestamps.first, let last = timestamps.last else { return 0 }
         return last - first + typicalGap
     }
 
     /// About how many frames reading the clip at `rate` gives (`span x rate`, at least the
     /// decoded count's worth of one frame each when the clip has a single frame).
-    public func framesAt(_ rate: FrameRate) -> Double {
+    package func framesAt(_ rate: FrameRate) -> Double {
         guard !timestamps.isEmpty else { return 0 }
         return max(1, (span * rate.framesPerSecond).rounded())
     }

@@ -13,18 +13,18 @@
 /// same up to rounding.)
 package struct AttentionBlock: Sendable {
     /// `norm`.
-    public let norm: GroupNorm
+    package let norm: GroupNorm
     /// `qkv`.
-    public let qkv: Conv1d
+    package let qkv: Conv1d
     /// `proj_out`.
-    public let projOut: Conv1d
+    package let projOut: Conv1d
     /// Number of heads.
-    public let heads: Int
+    package let heads: Int
     /// Channels.
-    public let channels: Int
+    package let channels: Int
 
     /// Binds an attention block over `channels` with `heads` heads.
-    public init(_ weights: WeightBinder, channels: Int, heads: Int = 1) throws {
+    package init(_ weights: WeightBinder, channels: Int, heads: Int = 1) throws {
         guard heads >= 1, channels % heads == 0 else {
             throw WeightError.invalidConfiguration(
                 "'\(weights.prefix)': \(channels) channels cannot be split into \(heads) attention heads",
@@ -38,7 +38,7 @@ package struct AttentionBlock: Sendable {
     }
 
     /// Applies the block to `[B, C, H, W]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         let shape = x.shape
         let (b, c) = (shape[0], shape[1])
         let length = shape.dropFirst(2).reduce(1, *)

@@ -11,13 +11,13 @@
 /// Shapes: images are `[N, 3, S, S]` in [-1, 1]; `S` = ``configuration``'s image size.
 public struct Renderer: Sendable {
     /// The model's hyper-parameters (inferred or given).
-    public let configuration: RendererConfiguration
+    package let configuration: RendererConfiguration
     /// The denoising UNet.
     package let unet: UNet
     /// The semantic encoder.
     package let encoder: SemanticEncoder
     /// The training noise schedule (linear, T = 1000).
-    public let schedule: NoiseSchedule
+    package let schedule: NoiseSchedule
 
     /// The key prefix of the weights inference uses in a DiffDub stage-1 checkpoint. The file
     /// also holds `model.*` (the non-EMA copy, different weights) and `x_T`; both are ignored.
@@ -58,7 +58,7 @@ public struct Renderer: Sendable {
     /// ``WeightBinder/boundStateDict`` is a checkpoint of it.
     ///
     /// - Throws: ``WeightError`` naming the first missing, mis-shaped or unused key.
-    public init(_ weights: WeightBinder, configuration: RendererConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: RendererConfiguration) throws {
         self.configuration = configuration
         unet = try UNet(weights, configuration: configuration.unet)
         encoder = try SemanticEncoder(weights.scoped("encoder"), configuration: configuration.encoder)

@@ -13,7 +13,7 @@ extension RendererConfiguration {
     /// - Parameter imageSize: the image side; when `nil` it is `16 << l` for the first level
     ///   `l` with attention (the original puts attention at resolution 16).
     /// - Throws: ``WeightError`` naming the missing key or the inconsistency.
-    public static func inferred(from weights: WeightBinder, imageSize: Int? = nil) throws
+    package static func inferred(from weights: WeightBinder, imageSize: Int? = nil) throws
         -> RendererConfiguration
     {
         let reader = ShapeReader(weights)

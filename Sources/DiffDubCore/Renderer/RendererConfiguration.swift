@@ -6,14 +6,14 @@
 /// ``released`` is the configuration of the published checkpoint.
 public struct RendererConfiguration: Codable, Sendable, Equatable {
     /// Side of the square images the model works on (256 released).
-    public var imageSize: Int
+    package var imageSize: Int
     /// The denoising UNet (`BeatGANsAutoencModel` without its encoder).
-    public var unet: UNetConfiguration
+    package var unet: UNetConfiguration
     /// The semantic encoder (`BeatGANsEncoderModel`, keys `encoder.*`).
-    public var encoder: SemanticEncoderConfiguration
+    package var encoder: SemanticEncoderConfiguration
 
     /// A configuration from its parts.
-    public init(imageSize: Int, unet: UNetConfiguration, encoder: SemanticEncoderConfiguration) {
+    package init(imageSize: Int, unet: UNetConfiguration, encoder: SemanticEncoderConfiguration) {
         self.imageSize = imageSize
         self.unet = unet
         self.encoder = encoder
@@ -28,7 +28,7 @@ public struct RendererConfiguration: Codable, Sendable, Equatable {
     /// The released DiffDub stage-1 model: image 256, channels 128, UNet multipliers
     /// 1,1,2,2,4,4, encoder multipliers 1,1,2,2,4,4,4, attention at resolution 16, two res
     /// blocks per level, 512-d time embedding and style.
-    public static let released = RendererConfiguration(
+    package static let released = RendererConfiguration(
         imageSize: 256,
         unet: UNetConfiguration(
             inChannels: 6, outChannels: 3, modelChannels: 128, channelMultipliers: [1, 1, 2, 2, 4, 4],
@@ -38,38 +38,38 @@ public struct RendererConfiguration: Codable, Sendable, Equatable {
             resBlocksPerLevel: 2, attentionLevels: [4], outChannels: 512))
 
     /// The resolutions at which the UNet has attention (`imageSize >> level`).
-    public var attentionResolutions: [Int] { unet.attentionLevels.map { imageSize >> $0 } }
+    package var attentionResolutions: [Int] { unet.attentionLevels.map { imageSize >> $0 } }
 
     /// Resolution at which the original configuration puts attention; used to infer the
     /// image size.
-    public static let attentionResolution = 16
+    package static let attentionResolution = 16
 }
 
 /// The UNet's hyper-parameters (the original's `BeatGANsUNetConfig` fields that shape
 /// tensors). Level `l` works at resolution `imageSize >> l` with
 /// `modelChannels * channelMultipliers[l]` channels.
-public struct UNetConfiguration: Codable, Sendable, Equatable {
+package struct UNetConfiguration: Codable, Sendable, Equatable {
     /// Input channels: noisy image ++ reference image (6).
-    public var inChannels: Int
+    package var inChannels: Int
     /// Output channels: the predicted noise (3).
-    public var outChannels: Int
+    package var outChannels: Int
     /// Base width (128 released); also the width of the sinusoidal timestep embedding.
-    public var modelChannels: Int
+    package var modelChannels: Int
     /// Width multiplier per level.
-    public var channelMultipliers: [Int]
+    package var channelMultipliers: [Int]
     /// Res blocks per level on the way down (one more on the way up).
-    public var resBlocksPerLevel: Int
+    package var resBlocksPerLevel: Int
     /// Levels (0-based) whose res blocks are followed by self-attention.
-    public var attentionLevels: [Int]
+    package var attentionLevels: [Int]
     /// Width of the time embedding (`time_embed` output).
-    public var embedChannels: Int
+    package var embedChannels: Int
     /// Width of the style vector `cond` (the semantic encoder's output).
-    public var styleChannels: Int
+    package var styleChannels: Int
     /// Attention heads (not stored in checkpoints; 1 in the original).
-    public var attentionHeads: Int
+    package var attentionHeads: Int
 
     /// A UNet configuration from its parts.
-    public init(
+    package init(
         inChannels: Int, outChannels: Int, modelChannels: Int, channelMultipliers: [Int],
         resBlocksPerLevel: Int, attentionLevels: [Int], embedChannels: Int, styleChannels: Int,
         attentionHeads: Int = 1
@@ -98,28 +98,28 @@ public struct UNetConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Number of resolution levels.
-    public var levels: Int { channelMultipliers.count }
+    package var levels: Int { channelMultipliers.count }
 }
 
 /// The semantic encoder's hyper-parameters (the original's `BeatGANsEncoderConfig`).
-public struct SemanticEncoderConfiguration: Codable, Sendable, Equatable {
+package struct SemanticEncoderConfiguration: Codable, Sendable, Equatable {
     /// Input channels (3: an RGB image).
-    public var inChannels: Int
+    package var inChannels: Int
     /// Base width (the UNet's).
-    public var modelChannels: Int
+    package var modelChannels: Int
     /// Width multiplier per level.
-    public var channelMultipliers: [Int]
+    package var channelMultipliers: [Int]
     /// Res blocks per level (the original's `enc_num_res_block`, 2).
-    public var resBlocksPerLevel: Int
+    package var resBlocksPerLevel: Int
     /// Levels (0-based) whose res blocks are followed by self-attention.
-    public var attentionLevels: [Int]
+    package var attentionLevels: [Int]
     /// Output width: the style / latent size.
-    public var outChannels: Int
+    package var outChannels: Int
     /// Attention heads (not stored in checkpoints; 1 in the original).
-    public var attentionHeads: Int
+    package var attentionHeads: Int
 
     /// An encoder configuration from its parts.
-    public init(
+    package init(
         inChannels: Int, modelChannels: Int, channelMultipliers: [Int], resBlocksPerLevel: Int,
         attentionLevels: [Int], outChannels: Int, attentionHeads: Int = 1
     ) {
@@ -143,5 +143,5 @@ public struct SemanticEncoderConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Number of resolution levels.
-    public var levels: Int { channelMultipliers.count }
+    package var levels: Int { channelMultipliers.count }
 }

@@ -1,5 +1,5 @@
 /// How a ``ResBlock`` changes the resolution.
-public enum Resampling: String, Codable, Sendable {
+package enum Resampling: String, Codable, Sendable {
     /// Same resolution.
     case none
     /// Nearest-neighbour 2x up-sampling.
@@ -27,40 +27,40 @@ public enum Resampling: String, Codable, Sendable {
 /// The semantic encoder's blocks are unconditioned: `return skip(x) + conv_in(...)`.
 package struct ResBlock: Sendable {
     /// Condition projections of a conditioned block.
-    public struct Conditioning: Sendable {
+    package struct Conditioning: Sendable {
         /// `emb_layers.1`: time embedding -> `[scale, shift]` (2 x out).
-        public let embLayers: Linear
+        package let embLayers: Linear
         /// `cond_emb_layers.1`: style -> scale (out).
-        public let condEmbLayers: Linear
+        package let condEmbLayers: Linear
         /// `out_layers.0`.
-        public let outNorm: GroupNorm
+        package let outNorm: GroupNorm
         /// `out_layers.3`.
-        public let outConv: Conv2d
+        package let outConv: Conv2d
         /// Index of this block's entry in a ``PreparedCondition``.
-        public let slot: Int
+        package let slot: Int
     }
 
     /// `in_layers.0`.
-    public let inNorm: GroupNorm
+    package let inNorm: GroupNorm
     /// `in_layers.2`.
-    public let inConv: Conv2d
+    package let inConv: Conv2d
     /// The conditioned part, `nil` for the encoder's blocks.
-    public let conditioning: Conditioning?
+    package let conditioning: Conditioning?
     /// `skip_connection` (1x1), `nil` when input and output widths agree.
-    public let skipConnection: Conv2d?
+    package let skipConnection: Conv2d?
     /// Up, down or none.
-    public let resampling: Resampling
+    package let resampling: Resampling
     /// Input width (including a lateral skip input).
-    public let inChannels: Int
+    package let inChannels: Int
     /// Output width.
-    public let outChannels: Int
+    package let outChannels: Int
 
     /// Binds a block taking `inChannels` (after the lateral concat) to `outChannels`.
     ///
     /// - Parameters:
     ///   - conditioning: `(embedChannels, styleChannels, slot)` for a conditioned block, `nil`
     ///     for an unconditioned one.
-    public init(
+    package init(
         _ weights: WeightBinder, inChannels: Int, outChannels: Int, resampling: Resampling = .none,
         conditioning: (embedChannels: Int, styleChannels: Int, slot: Int)?
     ) throws {
@@ -93,7 +93,7 @@ package struct ResBlock: Sendable {
     /// The style factor `1 + cond_emb_layers.1(siluStyle)` as `[N, out, 1, 1]`, where
     /// `siluStyle = SiLU(cond)` is computed once by the caller; `nil` for unconditioned blocks.
     /// ``callAsFunction(_:lateral:step:)`` reads it from the step's ``PreparedCondition``.
-    public func conditionScale(siluStyle: Tensor) -> Tensor? {
+    package func conditionScale(siluStyle: Tensor) -> Tensor? {
         guard let conditioning else { return nil }
         let c = conditioning.condEmbLayers(siluStyle) + 1
         return c.reshaped([c.shape[0], outChannels, 1, 1])
@@ -102,7 +102,7 @@ package struct ResBlock: Sendable {
     /// Applies the block to `x` `[N, C, H, W]` (and the decoder's `lateral` skip input).
     ///
     /// - Parameter step: the per-call conditioning; required for conditioned blocks.
-    public func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
+    package func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
         var x = x
         if let lateral { x = concat([x, lateral], axis: 1) }
         var h = inNorm(x, silu: true)

@@ -6,20 +6,20 @@
 /// Conv1x1 (applied as a linear map), flatten.
 package struct SemanticEncoder: Sendable {
     /// The hyper-parameters it was built with.
-    public let configuration: SemanticEncoderConfiguration
+    package let configuration: SemanticEncoderConfiguration
     /// `input_blocks`.
-    public let inputBlocks: [TimestepBlock]
+    package let inputBlocks: [TimestepBlock]
     /// `middle_block`.
-    public let middleBlock: TimestepBlock
+    package let middleBlock: TimestepBlock
     /// `out.0`.
-    public let outNorm: GroupNorm
+    package let outNorm: GroupNorm
     /// `out.3`, its `[style, C, 1, 1]` weight as `[style, C]`.
-    public let outProjection: Linear
+    package let outProjection: Linear
 
     /// Binds the encoder under `weights` (a binder at `encoder.`).
     ///
     /// - Throws: ``WeightError`` naming the first missing or mis-shaped key.
-    public init(_ weights: WeightBinder, configuration: SemanticEncoderConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: SemanticEncoderConfiguration) throws {
         self.configuration = configuration
         let plainResBlock = { (binder: WeightBinder, inChannels: Int, outChannels: Int, resampling: Resampling) in
             try ResBlock(
@@ -42,7 +42,7 @@ package struct SemanticEncoder: Sendable {
     }
 
     /// Encodes `[N, in, S, S]` images in [-1, 1] to `[N, out]` latents.
-    public func callAsFunction(_ images: Tensor) -> Tensor {
+    package func callAsFunction(_ images: Tensor) -> Tensor {
         precondition(
             images.rank == 4 && images.shape[1] == configuration.inChannels,
             "SemanticEncoder: images should be [N, \(configuration.inChannels), S, S], are \(images.shape)")

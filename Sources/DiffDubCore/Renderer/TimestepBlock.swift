@@ -2,7 +2,7 @@
 /// `TimestepEmbedSequential`): its sub-modules `0, 1, ...` applied in order.
 package struct TimestepBlock: Sendable {
     /// A sub-module.
-    public enum Layer: Sendable {
+    package enum Layer: Sendable {
         /// The stem convolution (`input_blocks.0.0`).
         case convolution(Conv2d)
         /// A res block (plain, up or down).
@@ -12,13 +12,13 @@ package struct TimestepBlock: Sendable {
     }
 
     /// The sub-modules, in key order.
-    public let layers: [Layer]
+    package let layers: [Layer]
 
     /// A block of the given layers.
-    public init(_ layers: [Layer]) { self.layers = layers }
+    package init(_ layers: [Layer]) { self.layers = layers }
 
     /// Output width of the block's last layer that changes it.
-    public var outChannels: Int? {
+    package var outChannels: Int? {
         for layer in layers.reversed() {
             switch layer {
             case .convolution(let conv): return conv.outChannels
@@ -31,7 +31,7 @@ package struct TimestepBlock: Sendable {
 
     /// Applies the layers; `lateral` goes to the res blocks that take a skip input (the first
     /// res block of a decoder block), `step` to conditioned res blocks.
-    public func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
+    package func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
         var h = x
         var lateral = lateral
         for layer in layers {

@@ -8,21 +8,21 @@ import Foundation
 /// `freqs[i] = exp(-ln(10000) * i / half)`, `emb = [cos(t freqs), sin(t freqs)]`, cos first.
 package struct TimestepEmbedding: Sendable {
     /// `time_embed.0`.
-    public let first: Linear
+    package let first: Linear
     /// `time_embed.2`.
-    public let second: Linear
+    package let second: Linear
     /// Width of the sinusoidal features (the UNet's model channels).
-    public let channels: Int
+    package let channels: Int
 
     /// Binds the two linear layers: `channels -> embedChannels -> embedChannels`.
-    public init(_ weights: WeightBinder, channels: Int, embedChannels: Int) throws {
+    package init(_ weights: WeightBinder, channels: Int, embedChannels: Int) throws {
         first = try Linear(weights.scoped("time_embed.0"), in: channels, out: embedChannels)
         second = try Linear(weights.scoped("time_embed.2"), in: embedChannels, out: embedChannels)
         self.channels = channels
     }
 
     /// The sinusoidal features `[N, dim]` of `timesteps` (zero-padded when dim is odd).
-    public static func sinusoid(_ timesteps: [Float], dim: Int, maxPeriod: Float = 10000) -> Tensor {
+    package static func sinusoid(_ timesteps: [Float], dim: Int, maxPeriod: Float = 10000) -> Tensor {
         let half = dim / 2
         let logPeriod = Float(-log(Double(maxPeriod)))
         let freqs = (0..<half).map { i in expf(logPeriod * Float(i) / Float(half)) }
@@ -38,7 +38,7 @@ package struct TimestepEmbedding: Sendable {
     }
 
     /// The embedding `[N, embed]` of `timesteps` (original timesteps, as floats).
-    public func callAsFunction(_ timesteps: [Float]) -> Tensor {
+    package func callAsFunction(_ timesteps: [Float]) -> Tensor {
         second(silu(first(Self.sinusoid(timesteps, dim: channels))))
     }
 }

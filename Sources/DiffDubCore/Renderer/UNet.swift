@@ -12,19 +12,19 @@
 /// level up; each level but the first ends with an up-sampling res block.
 package struct UNet: Sendable {
     /// The hyper-parameters it was built with.
-    public let configuration: UNetConfiguration
+    package let configuration: UNetConfiguration
     /// `time_embed.time_embed`.
-    public let timeEmbed: TimestepEmbedding
+    package let timeEmbed: TimestepEmbedding
     /// `input_blocks`.
-    public let inputBlocks: [TimestepBlock]
+    package let inputBlocks: [TimestepBlock]
     /// `middle_block`.
-    public let middleBlock: TimestepBlock
+    package let middleBlock: TimestepBlock
     /// `output_blocks`.
-    public let outputBlocks: [TimestepBlock]
+    package let outputBlocks: [TimestepBlock]
     /// `out.0`.
-    public let outNorm: GroupNorm
+    package let outNorm: GroupNorm
     /// `out.2`.
-    public let outConv: Conv2d
+    package let outConv: Conv2d
     /// Every conditioned res block, in ``ResBlock/Conditioning/slot`` order.
     private let conditionedBlocks: [ResBlock]
 
@@ -32,7 +32,7 @@ package struct UNet: Sendable {
     /// is `weights.key("input_blocks.0.0.weight")`). Keys under `encoder.` are left alone.
     ///
     /// - Throws: ``WeightError`` naming the first missing or mis-shaped key.
-    public init(_ weights: WeightBinder, configuration: UNetConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: UNetConfiguration) throws {
         self.configuration = configuration
         var conditioned: [ResBlock] = []
         let conditionedResBlock = { (binder: WeightBinder, inChannels: Int, outChannels: Int, resampling: Resampling) in
@@ -88,7 +88,7 @@ package struct UNet: Sendable {
     /// Projects the style `cond` `[N, style]` for every conditioned res block:
     /// `1 + cond_emb_layers(SiLU(cond))`. Compute it once per render and pass it to every
     /// ``callAsFunction(_:timesteps:condition:)``.
-    public func prepareCondition(_ cond: Tensor) -> PreparedCondition {
+    package func prepareCondition(_ cond: Tensor) -> PreparedCondition {
         precondition(
             cond.rank == 2 && cond.shape[1] == configuration.styleChannels,
             "UNet: cond should be [N, \(configuration.styleChannels)], is \(cond.shape)")
@@ -99,7 +99,7 @@ package struct UNet: Sendable {
 
     /// Predicts the noise: `x` `[N, in, S, S]`, one timestep per sample (original timesteps,
     /// as floats), the prepared condition of N samples -> `[N, out, S, S]`.
-    public func callAsFunction(_ x: Tensor, timesteps: [Float], condition: PreparedCondition) -> Tensor {
+    package func callAsFunction(_ x: Tensor, timesteps: [Float], condition: PreparedCondition) -> Tensor {
         precondition(
             x.rank == 4 && x.shape[1] == configuration.inChannels && x.shape[0] == timesteps.count
                 && x.shape[0] == condition.batchSize,
@@ -120,7 +120,7 @@ package struct UNet: Sendable {
     }
 
     /// Predicts the noise with a condition computed for this call only.
-    public func callAsFunction(_ x: Tensor, timesteps: [Float], cond: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor, timesteps: [Float], cond: Tensor) -> Tensor {
         self(x, timesteps: timesteps, condition: prepareCondition(cond))
     }
 }

@@ -5,12 +5,12 @@
 /// (``UNet/prepareCondition(_:)``) and passes it to every step.
 package struct PreparedCondition: Sendable {
     /// Per-block scale factors, indexed by ``ResBlock/Conditioning/slot``.
-    public let scales: [Tensor]
+    package let scales: [Tensor]
     /// Batch size N.
-    public let batchSize: Int
+    package let batchSize: Int
 
     /// A prepared condition from its per-block factors.
-    public init(scales: [Tensor], batchSize: Int) {
+    package init(scales: [Tensor], batchSize: Int) {
         self.scales = scales
         self.batchSize = batchSize
     }
@@ -20,12 +20,12 @@ package struct PreparedCondition: Sendable {
 /// all blocks, whose `emb_layers` start with a SiLU) and the prepared condition.
 package struct UNetStep: Sendable {
     /// `SiLU(time_embed(sinusoid(t)))`, `[N, embed]`.
-    public let siluTimeEmbedding: Tensor
+    package let siluTimeEmbedding: Tensor
     /// The per-block style factors.
-    public let condition: PreparedCondition
+    package let condition: PreparedCondition
 
     /// A step from its parts.
-    public init(siluTimeEmbedding: Tensor, condition: PreparedCondition) {
+    package init(siluTimeEmbedding: Tensor, condition: PreparedCondition) {
         self.siluTimeEmbedding = siluTimeEmbedding
         self.condition = condition
     }

@@ -11,20 +11,20 @@
 /// `m` sits at input time `m * inputRate / outputRate` (no delay).
 package struct BandLimitedResampler: Sendable {
     /// Input sample rate in Hz.
-    public let inputRate: Int
+    package let inputRate: Int
     /// Output sample rate in Hz.
-    public let outputRate: Int
+    package let outputRate: Int
     /// Interpolation factor `outputRate / gcd`.
-    public let up: Int
+    package let up: Int
     /// Decimation factor `inputRate / gcd`.
-    public let down: Int
+    package let down: Int
     /// The polyphase filter bank `[up, taps]` (empty when the rates are equal).
-    public let bank: Tensor
+    package let bank: Tensor
 
     /// Most coefficients of a polyphase filter bank (`up x taps`): 2^24, 64 MB, about two
     /// seconds to compute. Ordinary rates need far less (44.1 kHz to 16 kHz: 30,880; an odd
     /// rate such as 44,101 Hz: 3.1 million).
-    public static let maximumFilterCoefficients = 1 << 24
+    package static let maximumFilterCoefficients = 1 << 24
 
     /// A converter from `inputRate` to `outputRate`.
     ///
@@ -37,7 +37,7 @@ package struct BandLimitedResampler: Sendable {
     ///   filter bank would need more than ``maximumFilterCoefficients`` coefficients (an absurd
     ///   ratio such as 2147483647 Hz to 16 kHz, whose bank would take 597 GB). Checked before
     ///   anything is allocated.
-    public init(
+    package init(
         inputRate: Int, outputRate: Int, rolloff: Double = 0.92, zeroCrossings: Int = 32,
         beta: Double = 8.0
     ) throws {
@@ -75,12 +75,12 @@ package struct BandLimitedResampler: Sendable {
 
     /// Number of output samples for `inputCount` input samples:
     /// `round(inputCount * outputRate / inputRate)` (halves rounded up).
-    public func outputCount(forInputCount inputCount: Int) -> Int {
+    package func outputCount(forInputCount inputCount: Int) -> Int {
         (2 * inputCount * up + down) / (2 * down)
     }
 
     /// Resamples `samples`.
-    public func callAsFunction(_ samples: [Float]) -> [Float] {
+    package func callAsFunction(_ samples: [Float]) -> [Float] {
         guard inputRate != outputRate else { return samples }
         let input = Tensor(shape: [samples.count], scalars: samples)
         return polyphaseResample(

@@ -5,18 +5,18 @@
 /// `softmax(q_h k_h^T / sqrt(d)) v_h`; heads concatenated, then `out_proj`.
 package struct HubertAttention: Sendable {
     /// `q_proj`.
-    public let queryProjection: Linear
+    package let queryProjection: Linear
     /// `k_proj`.
-    public let keyProjection: Linear
+    package let keyProjection: Linear
     /// `v_proj`.
-    public let valueProjection: Linear
+    package let valueProjection: Linear
     /// `out_proj`.
-    public let outputProjection: Linear
+    package let outputProjection: Linear
     /// Number of heads.
-    public let heads: Int
+    package let heads: Int
 
     /// Binds the four projections (`hidden -> hidden`) under `weights`.
-    public init(_ weights: WeightBinder, hidden: Int, heads: Int) throws {
+    package init(_ weights: WeightBinder, hidden: Int, heads: Int) throws {
         queryProjection = try Linear(weights.scoped("q_proj"), in: hidden, out: hidden)
         keyProjection = try Linear(weights.scoped("k_proj"), in: hidden, out: hidden)
         valueProjection = try Linear(weights.scoped("v_proj"), in: hidden, out: hidden)
@@ -25,7 +25,7 @@ package struct HubertAttention: Sendable {
     }
 
     /// `[T, hidden]` -> `[T, hidden]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         let frames = x.shape[0]
         let hidden = queryProjection.outFeatures
         let width = hidden / heads
@@ -43,18 +43,18 @@ package struct HubertAttention: Sendable {
 /// `output_dense(gelu(intermediate_dense(x)))`.
 package struct HubertFeedForward: Sendable {
     /// `intermediate_dense`, hidden -> intermediate.
-    public let intermediateDense: Linear
+    package let intermediateDense: Linear
     /// `output_dense`, intermediate -> hidden.
-    public let outputDense: Linear
+    package let outputDense: Linear
 
     /// Binds both linear maps under `weights`.
-    public init(_ weights: WeightBinder, hidden: Int, intermediate: Int) throws {
+    package init(_ weights: WeightBinder, hidden: Int, intermediate: Int) throws {
         intermediateDense = try Linear(weights.scoped("intermediate_dense"), in: hidden, out: intermediate)
         outputDense = try Linear(weights.scoped("output_dense"), in: intermediate, out: hidden)
     }
 
     /// `[T, hidden]` -> `[T, hidden]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         outputDense(gelu(intermediateDense(x)))
     }
 }

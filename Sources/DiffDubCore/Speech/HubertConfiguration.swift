@@ -9,7 +9,7 @@
 ///   `conv_bias = false`.
 public struct HubertConfiguration: Codable, Sendable, Equatable {
     /// How the convolutional feature extractor normalises.
-    public enum FeatureExtractorNorm: String, Codable, Sendable {
+    package enum FeatureExtractorNorm: String, Codable, Sendable {
         /// GroupNorm with one group per channel after the first convolution only.
         case group
         /// LayerNorm over the channels after every convolution.
@@ -17,39 +17,39 @@ public struct HubertConfiguration: Codable, Sendable, Equatable {
     }
 
     /// Transformer width (1024 in the large model).
-    public var hiddenSize: Int
+    package var hiddenSize: Int
     /// Number of transformer layers.
-    public var numHiddenLayers: Int
+    package var numHiddenLayers: Int
     /// Attention heads per layer; divides ``hiddenSize``.
-    public var numAttentionHeads: Int
+    package var numAttentionHeads: Int
     /// Width of the feed-forward block.
-    public var intermediateSize: Int
+    package var intermediateSize: Int
     /// Output channels of each convolution of the feature extractor.
-    public var convDim: [Int]
+    package var convDim: [Int]
     /// Kernel width of each convolution of the feature extractor.
-    public var convKernel: [Int]
+    package var convKernel: [Int]
     /// Stride of each convolution of the feature extractor.
-    public var convStride: [Int]
+    package var convStride: [Int]
     /// Whether the feature-extractor convolutions have a bias.
-    public var convBias: Bool
+    package var convBias: Bool
     /// Normalisation layout of the feature extractor.
-    public var featExtractNorm: FeatureExtractorNorm
+    package var featExtractNorm: FeatureExtractorNorm
     /// Pre-norm encoder with a final LayerNorm (`true`) or post-norm encoder (`false`).
-    public var doStableLayerNorm: Bool
+    package var doStableLayerNorm: Bool
     /// Kernel width of the positional convolution.
-    public var numConvPosEmbeddings: Int
+    package var numConvPosEmbeddings: Int
     /// Channel groups of the positional convolution.
-    public var numConvPosEmbeddingGroups: Int
+    package var numConvPosEmbeddingGroups: Int
     /// Epsilon of the encoder's and the feature projection's LayerNorms.
-    public var layerNormEps: Float
+    package var layerNormEps: Float
     /// Whether the feature projection normalises before its linear map (default `true`).
-    public var featProjLayerNorm: Bool
+    package var featProjLayerNorm: Bool
     /// Whether a BatchNorm precedes the positional convolution (default `false`).
-    public var convPosBatchNorm: Bool
+    package var convPosBatchNorm: Bool
     /// Activation of the encoder (`"gelu"` is the only one supported).
-    public var hiddenAct: String
+    package var hiddenAct: String
     /// Activation of the feature extractor (`"gelu"` is the only one supported).
-    public var featExtractActivation: String
+    package var featExtractActivation: String
 
     enum CodingKeys: String, CodingKey {
         case hiddenSize = "hidden_size"
@@ -72,7 +72,7 @@ public struct HubertConfiguration: Codable, Sendable, Equatable {
     }
 
     /// A configuration from its fields; defaults are those of `chinese-hubert-large`.
-    public init(
+    package init(
         hiddenSize: Int = 1024, numHiddenLayers: Int = 24, numAttentionHeads: Int = 16,
         intermediateSize: Int = 4096,
         convDim: [Int] = Array(repeating: 512, count: 7),
@@ -131,10 +131,10 @@ public struct HubertConfiguration: Codable, Sendable, Equatable {
     public static let chineseHubertLarge = HubertConfiguration()
 
     /// Samples between consecutive output frames (the product of the strides: 320).
-    public var frameHop: Int { convStride.reduce(1, *) }
+    package var frameHop: Int { convStride.reduce(1, *) }
 
     /// Samples one output frame sees (400 for the released kernels and strides).
-    public var receptiveField: Int {
+    package var receptiveField: Int {
         var field = 1
         var jump = 1
         for (kernel, stride) in zip(convKernel, convStride) {
@@ -146,7 +146,7 @@ public struct HubertConfiguration: Codable, Sendable, Equatable {
 
     /// Number of frames the feature extractor produces from `sampleCount` samples (0 when
     /// the audio is shorter than one receptive field).
-    public func frameCount(forSampleCount sampleCount: Int) -> Int {
+    package func frameCount(forSampleCount sampleCount: Int) -> Int {
         var length = sampleCount
         for (kernel, stride) in zip(convKernel, convStride) {
             guard length >= kernel else { return 0 }
@@ -157,7 +157,7 @@ public struct HubertConfiguration: Codable, Sendable, Equatable {
 
     /// Throws ``HubertError/invalidConfiguration(_:)`` unless the fields describe a model this
     /// port runs.
-    public func validate() throws {
+    package func validate() throws {
         func fail(_ message: String) -> HubertError { .invalidConfiguration(message) }
         guard !convDim.isEmpty, convDim.count == convKernel.count, convDim.count == convStride.count else {
             throw fail(

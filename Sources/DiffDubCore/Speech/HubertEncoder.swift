@@ -12,16 +12,16 @@
 /// the ``HubertHiddenStateConvention``.
 package struct HubertEncoder: Sendable {
     /// `pos_conv_embed`.
-    public let positionalEmbedding: HubertPositionalConvEmbedding
+    package let positionalEmbedding: HubertPositionalConvEmbedding
     /// `layer_norm`: before the first layer (post-norm) or after the last (pre-norm).
-    public let layerNorm: LayerNorm
+    package let layerNorm: LayerNorm
     /// `layers`.
-    public let layers: [HubertEncoderLayer]
+    package let layers: [HubertEncoderLayer]
     /// Pre-norm order (`do_stable_layer_norm`).
-    public let isPreNorm: Bool
+    package let isPreNorm: Bool
 
     /// Binds the encoder under `weights` (the `encoder` scope).
-    public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
         positionalEmbedding = try HubertPositionalConvEmbedding(
             weights.scoped("pos_conv_embed"), configuration: configuration)
         layerNorm = try LayerNorm(
@@ -35,7 +35,7 @@ package struct HubertEncoder: Sendable {
 
     /// All hidden states `[h0, ..., hn]`, each `[T, hidden]`, for the projected features
     /// `[T, hidden]`.
-    public func hiddenStates(
+    package func hiddenStates(
         _ x: Tensor, convention: HubertHiddenStateConvention = .transformers4
     ) -> [Tensor] {
         var h = x + positionalEmbedding(x)
@@ -56,7 +56,7 @@ package struct HubertEncoder: Sendable {
 
 /// Which tensor the pre-norm ("stable layer norm") encoder reports as its last hidden state.
 /// The two major versions of HF transformers differ here; the post-norm layout is unaffected.
-public enum HubertHiddenStateConvention: Sendable, Equatable {
+package enum HubertHiddenStateConvention: Sendable, Equatable {
     /// The encoder's output after its final LayerNorm (transformers 4.x, with which DiffDub's
     /// features, and so its stage-2 training data, were computed). The default.
     case transformers4

@@ -9,18 +9,18 @@
 ///   `h = x + attention(layer_norm(x))`, then `h + feed_forward(final_layer_norm(h))`.
 package struct HubertEncoderLayer: Sendable {
     /// `attention`.
-    public let attention: HubertAttention
+    package let attention: HubertAttention
     /// `layer_norm`.
-    public let layerNorm: LayerNorm
+    package let layerNorm: LayerNorm
     /// `feed_forward`.
-    public let feedForward: HubertFeedForward
+    package let feedForward: HubertFeedForward
     /// `final_layer_norm`.
-    public let finalLayerNorm: LayerNorm
+    package let finalLayerNorm: LayerNorm
     /// Pre-norm order.
-    public let isPreNorm: Bool
+    package let isPreNorm: Bool
 
     /// Binds the layer's sub-modules under `weights`.
-    public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
         let hidden = configuration.hiddenSize
         attention = try HubertAttention(
             weights.scoped("attention"), hidden: hidden, heads: configuration.numAttentionHeads)
@@ -33,7 +33,7 @@ package struct HubertEncoderLayer: Sendable {
     }
 
     /// `[T, hidden]` -> `[T, hidden]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         if isPreNorm {
             let h = x + attention(layerNorm(x))
             return h + feedForward(finalLayerNorm(h))

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Something about a Hubert model or its input is unusable.
-public enum HubertError: LocalizedError, CustomStringConvertible, Equatable {
+package enum HubertError: LocalizedError, CustomStringConvertible, Equatable {
     /// `config.json` describes a model this port does not run.
     case invalidConfiguration(String)
     /// The audio is too short to yield one feature frame.
@@ -15,10 +15,10 @@ public enum HubertError: LocalizedError, CustomStringConvertible, Equatable {
     case unsupportedResampling(inputRate: Int, outputRate: Int, coefficients: Int, limit: Int)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line saying what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case .invalidConfiguration(let message):
             "Hubert configuration: \(message)"

@@ -11,7 +11,7 @@
 /// - *group* layout, other layers: `conv` -> GELU.
 package struct HubertFeatureConvLayer: Sendable {
     /// How this layer normalises.
-    public enum Normalization: Sendable {
+    package enum Normalization: Sendable {
         /// No normalisation.
         case none
         /// LayerNorm over the channels of each time step.
@@ -21,13 +21,13 @@ package struct HubertFeatureConvLayer: Sendable {
     }
 
     /// The convolution, `[out, in, k]`.
-    public let conv: Conv1d
+    package let conv: Conv1d
     /// The normalisation after the convolution.
-    public let normalization: Normalization
+    package let normalization: Normalization
 
     /// Binds `conv.weight` `[out, in, kernel]` (`conv.bias` when `bias`) and `layer_norm.*` if
     /// the layout has one.
-    public init(
+    package init(
         _ weights: WeightBinder, in inChannels: Int, out outChannels: Int, kernel: Int, stride: Int, bias: Bool,
         norm: HubertConfiguration.FeatureExtractorNorm, isFirst: Bool
     ) throws {
@@ -45,7 +45,7 @@ package struct HubertFeatureConvLayer: Sendable {
     }
 
     /// `[1, in, L]` -> `[1, out, (L - k) / stride + 1]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         var y = conv(x)
         switch normalization {
         case .none:
@@ -64,10 +64,10 @@ package struct HubertFeatureConvLayer: Sendable {
 /// ``HubertConfiguration/frameHop`` samples.
 package struct HubertFeatureEncoder: Sendable {
     /// `conv_layers.<i>`.
-    public let convLayers: [HubertFeatureConvLayer]
+    package let convLayers: [HubertFeatureConvLayer]
 
     /// Binds `conv_layers.0 ...` under `weights` (the `feature_extractor` scope).
-    public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
         let layers = weights.scoped("conv_layers")
         convLayers = try configuration.convStride.indices.map { i in
             try HubertFeatureConvLayer(
@@ -78,7 +78,7 @@ package struct HubertFeatureEncoder: Sendable {
     }
 
     /// `[1, L]` normalised samples -> `[1, C, frames]`.
-    public func callAsFunction(_ inputValues: Tensor) -> Tensor {
+    package func callAsFunction(_ inputValues: Tensor) -> Tensor {
         var x = inputValues.reshaped([1, 1, -1])
         for layer in convLayers { x = layer(x) }
         return x
@@ -89,12 +89,12 @@ package struct HubertFeatureEncoder: Sendable {
 /// eps `layer_norm_eps`), then `projection` (Linear conv_dim[-1] -> hidden).
 package struct HubertFeatureProjection: Sendable {
     /// `layer_norm`, when `feat_proj_layer_norm`.
-    public let layerNorm: LayerNorm?
+    package let layerNorm: LayerNorm?
     /// `projection`.
-    public let projection: Linear
+    package let projection: Linear
 
     /// Binds `layer_norm.*` (if configured) and `projection.*`.
-    public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
         let channels = configuration.convDim.last ?? 1
         layerNorm =
             configuration.featProjLayerNorm
@@ -103,7 +103,7 @@ package struct HubertFeatureProjection: Sendable {
     }
 
     /// `[T, C]` -> `[T, hidden]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         projection(layerNorm.map { $0(x) } ?? x)
     }
 }

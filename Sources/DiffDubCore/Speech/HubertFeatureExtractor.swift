@@ -11,7 +11,7 @@
 /// (`HubertFeatureExtractor(modelFolder:)`, `features(forAudioAt:)`).
 public struct HubertFeatureExtractor: Sendable {
     /// The sample rate the model expects.
-    public static let modelSampleRate = 16000
+    package static let modelSampleRate = 16000
 
     /// The encoder.
     public let model: HubertModel
@@ -25,7 +25,7 @@ public struct HubertFeatureExtractor: Sendable {
     }
 
     /// The model input for mono `samples` at `sampleRate`: resampled to 16 kHz, normalised.
-    public func inputValues(samples: [Float], sampleRate: Int) throws -> [Float] {
+    package func inputValues(samples: [Float], sampleRate: Int) throws -> [Float] {
         let resampler = try BandLimitedResampler(
             inputRate: sampleRate, outputRate: Self.modelSampleRate)
         return WaveformNormalization.zeroMeanUnitVariance(resampler(samples))
@@ -33,7 +33,7 @@ public struct HubertFeatureExtractor: Sendable {
 
     /// All hidden states stacked, `[layers + 1, T, hidden]`, for normalised 16 kHz input
     /// values, computed whole or window by window (see ``windowing``).
-    public func hiddenStates(inputValues: [Float]) throws -> Tensor {
+    package func hiddenStates(inputValues: [Float]) throws -> Tensor {
         try stackedStates(inputValues: inputValues, repeatingLastFrame: false)
     }
 

@@ -16,7 +16,7 @@ public struct HubertModel: Sendable {
     /// `encoder`.
     package let encoder: HubertEncoder
     /// Which last hidden state the pre-norm layout reports (default: transformers 4's).
-    public var hiddenStateConvention: HubertHiddenStateConvention = .transformers4
+    package var hiddenStateConvention: HubertHiddenStateConvention = .transformers4
 
     /// Builds the model from `stateDict` (HF key names, as read from `pytorch_model.bin` or
     /// `model.safetensors`), strictly: every tensor must be used, with the right shape.
@@ -27,7 +27,7 @@ public struct HubertModel: Sendable {
     /// Binds a model of `configuration` under `weights` (HF key names without prefix),
     /// strictly. The one statement of Hubert's key layout: a random model is
     /// `try HubertModel(WeightBinder(randomSeed: 7), configuration: .chineseHubertLarge)`.
-    public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
         try configuration.validate()
         self.configuration = configuration
         featureExtractor = try HubertFeatureEncoder(
@@ -44,7 +44,7 @@ public struct HubertModel: Sendable {
     /// - `masked_spec_embed` (used only for training-time masking) is dropped;
     /// - older weight-norm names `encoder.pos_conv_embed.conv.weight_g` / `weight_v` become
     ///   `...conv.parametrizations.weight.original0` / `original1`.
-    public static func sanitize(_ stateDict: StateDict) -> StateDict {
+    package static func sanitize(_ stateDict: StateDict) -> StateDict {
         var result = stateDict
         if stateDict.containsKeys(withPrefix: "hubert.") {
             result = stateDict.selecting(prefix: "hubert.")
@@ -65,7 +65,7 @@ public struct HubertModel: Sendable {
     ///
     /// - Throws: ``HubertError/audioTooShort(samples:sampleRate:minimumSamples:)`` when `L`
     ///   yields no frame.
-    public func hiddenStates(inputValues: Tensor) throws -> [Tensor] {
+    package func hiddenStates(inputValues: Tensor) throws -> [Tensor] {
         let samples = inputValues.count
         guard configuration.frameCount(forSampleCount: samples) > 0 else {
             throw HubertError.audioTooShort(

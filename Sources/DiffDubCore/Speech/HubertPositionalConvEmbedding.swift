@@ -15,18 +15,18 @@
 /// convolution.
 package struct HubertPositionalConvEmbedding: Sendable {
     /// The effective (normalised) convolution weight, `[hidden, hidden / groups, k]`.
-    public let weight: Tensor
+    package let weight: Tensor
     /// `conv.bias`, `[hidden]`.
-    public let bias: Tensor?
+    package let bias: Tensor?
     /// Channel groups of the convolution.
-    public let groups: Int
+    package let groups: Int
     /// `batch_norm`, when `conv_pos_batch_norm`.
-    public let batchNorm: BatchNorm1d?
+    package let batchNorm: BatchNorm1d?
     /// Whether the last output frame is dropped (even kernel).
-    public let dropsLastFrame: Bool
+    package let dropsLastFrame: Bool
 
     /// Binds `conv.*` (and `batch_norm.*`) under `weights` (the `encoder.pos_conv_embed` scope).
-    public init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
+    package init(_ weights: WeightBinder, configuration: HubertConfiguration) throws {
         let hidden = configuration.hiddenSize
         let groups = configuration.numConvPosEmbeddingGroups
         let kernel = configuration.numConvPosEmbeddings
@@ -49,7 +49,7 @@ package struct HubertPositionalConvEmbedding: Sendable {
     }
 
     /// `[T, hidden]` -> the position embedding `[T, hidden]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         let frames = x.shape[0]
         var y = permuted(x, [1, 0]).reshaped([1, x.shape[1], frames])
         if let batchNorm { y = batchNorm(y) }

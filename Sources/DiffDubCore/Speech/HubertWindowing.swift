@@ -14,25 +14,25 @@
 /// whole file.
 public struct HubertWindowing: Sendable, Equatable {
     /// One model call: the frames it computes (`context`) and those it contributes (`core`).
-    public struct Window: Sendable, Equatable {
+    package struct Window: Sendable, Equatable {
         /// The frames kept from this window.
-        public var core: Range<Int>
+        package var core: Range<Int>
         /// The frames computed (a superset of ``core``).
-        public var context: Range<Int>
+        package var context: Range<Int>
 
         /// A window keeping `core` out of the computed `context`.
-        public init(core: Range<Int>, context: Range<Int>) {
+        package init(core: Range<Int>, context: Range<Int>) {
             self.core = core
             self.context = context
         }
     }
 
     /// Longest input (in frames) processed in one call.
-    public var maximumWholeFrames: Int
+    package var maximumWholeFrames: Int
     /// Frames each window contributes.
-    public var windowFrames: Int
+    package var windowFrames: Int
     /// Extra frames computed on each side of a window's core.
-    public var contextFrames: Int
+    package var contextFrames: Int
 
     /// A windowing policy; the defaults are 30 s whole, then 20 s windows with 5 s context.
     public init(maximumWholeFrames: Int = 1500, windowFrames: Int = 1000, contextFrames: Int = 250) {
@@ -44,7 +44,7 @@ public struct HubertWindowing: Sendable, Equatable {
     /// The model calls for an utterance of `frameCount` frames: one whole window when it
     /// fits, otherwise consecutive cores with their context. Cores are disjoint, in order,
     /// and cover `0..<frameCount`.
-    public func windows(frameCount: Int) -> [Window] {
+    package func windows(frameCount: Int) -> [Window] {
         guard frameCount > maximumWholeFrames else {
             return [Window(core: 0..<frameCount, context: 0..<frameCount)]
         }

@@ -19,21 +19,21 @@ import Foundation
 /// NumPy does.
 package struct MFCC: Sendable {
     /// Samples per second the windows and filters are laid out for.
-    public let sampleRate: Int
+    package let sampleRate: Int
     /// Samples per analysis window (25 ms).
-    public let windowLength: Int
+    package let windowLength: Int
     /// Samples between window starts (10 ms).
-    public let hop: Int
+    package let hop: Int
     /// FFT size (the smallest power of two holding a window).
-    public let fftSize: Int
+    package let fftSize: Int
     /// Mel filters.
-    public let filterCount: Int
+    package let filterCount: Int
     /// Cepstra kept.
-    public let cepstrumCount: Int
+    package let cepstrumCount: Int
     /// Lifter coefficient (0 for none).
-    public let lifter: Int
+    package let lifter: Int
     /// Preemphasis coefficient.
-    public let preemphasis: Double
+    package let preemphasis: Double
 
     /// `[filter][bin]` triangle weights over the `fftSize / 2 + 1` bins.
     private let filters: [[Double]]
@@ -44,7 +44,7 @@ package struct MFCC: Sendable {
     /// The features of `python_speech_features.mfcc(signal, sampleRate)` with its defaults
     /// (25 ms windows every 10 ms, 26 filters from 0 Hz to Nyquist, 13 cepstra, lifter 22,
     /// preemphasis 0.97, log energy as the first coefficient).
-    public init(sampleRate: Int = 16000) {
+    package init(sampleRate: Int = 16000) {
         precondition(sampleRate >= 400, "MFCC: sample rate \(sampleRate) Hz is too low")
         self.sampleRate = sampleRate
         // round_half_up(0.025 * rate), round_half_up(0.01 * rate).
@@ -63,7 +63,7 @@ package struct MFCC: Sendable {
     }
 
     /// The number of feature frames of `sampleCount` samples.
-    public func frameCount(samples sampleCount: Int) -> Int {
+    package func frameCount(samples sampleCount: Int) -> Int {
         sampleCount <= windowLength ? 1 : 1 + (sampleCount - windowLength + hop - 1) / hop
     }
 
@@ -72,7 +72,7 @@ package struct MFCC: Sendable {
     /// (`mfcc(...)` transposed).
     ///
     /// - Precondition: `samples` is not empty.
-    public func coefficients(_ samples: [Float]) -> [Float] {
+    package func coefficients(_ samples: [Float]) -> [Float] {
         precondition(!samples.isEmpty, "MFCC: no samples")
         let frames = frameCount(samples: samples.count)
         let padded = (frames - 1) * hop + windowLength

@@ -4,7 +4,7 @@ import Foundation
 /// `|rfft(x)|^2 / size` over the `size / 2 + 1` bins (`python_speech_features.sigproc.powspec`).
 package struct RealFFT: Sendable {
     /// Points per transform (a power of two).
-    public let size: Int
+    package let size: Int
     private let cosines: [Double]
     private let sines: [Double]
     private let reversed: [Int]
@@ -12,7 +12,7 @@ package struct RealFFT: Sendable {
     /// Tables for transforms of `size` points.
     ///
     /// - Precondition: `size` is a power of two, at least 2.
-    public init(size: Int) {
+    package init(size: Int) {
         precondition(size >= 2 && size & (size - 1) == 0, "RealFFT: size \(size) is not a power of two")
         self.size = size
         cosines = (0..<(size / 2)).map { cos(2 * Double.pi * Double($0) / Double(size)) }
@@ -27,7 +27,7 @@ package struct RealFFT: Sendable {
 
     /// Writes `|X[k]|^2 / size` for `k` in `0...size / 2` into `power`, where `X` is the DFT of
     /// `frame` (`size` values).
-    public func powerSpectrum(_ frame: [Double], into power: inout [Double]) {
+    package func powerSpectrum(_ frame: [Double], into power: inout [Double]) {
         precondition(frame.count == size && power.count == size / 2 + 1, "RealFFT: wrong buffer sizes")
         var re = [Double](repeating: 0, count: size)
         var im = [Double](repeating: 0, count: size)

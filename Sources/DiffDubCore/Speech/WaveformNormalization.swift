@@ -3,11 +3,11 @@
 /// with the biased variance, over the whole utterance.
 package enum WaveformNormalization {
     /// Epsilon added to the variance (`Wav2Vec2FeatureExtractor.zero_mean_unit_var_norm`).
-    public static let epsilon: Double = 1e-7
+    package static let epsilon: Double = 1e-7
 
     /// `samples` shifted to zero mean and scaled to unit variance (statistics accumulated
     /// in `Double`). An empty input is returned as is.
-    public static func zeroMeanUnitVariance(_ samples: [Float]) -> [Float] {
+    package static func zeroMeanUnitVariance(_ samples: [Float]) -> [Float] {
         guard !samples.isEmpty else { return samples }
         let count = Double(samples.count)
         let mean = samples.reduce(0.0) { $0 + Double($1) } / count

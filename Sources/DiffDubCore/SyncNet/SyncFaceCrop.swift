@@ -4,33 +4,33 @@
 /// `2 s (1 + 0.4)` wide around the centre and from `s` above it to `s (1 + 0.8)` below it
 /// (`s`: the half side), taken from the frame padded with the value 110, resized to 224 x 224
 /// with OpenCV's bilinear resize.
-public struct SyncFaceCrop: Sendable, Equatable {
+package struct SyncFaceCrop: Sendable, Equatable {
     /// The smoothed box centre, x.
-    public var centerX: Double
+    package var centerX: Double
     /// The smoothed box centre, y.
-    public var centerY: Double
+    package var centerY: Double
     /// The smoothed half of the box's larger side.
-    public var halfSide: Double
+    package var halfSide: Double
 
     /// A crop from its smoothed centre and half side.
-    public init(centerX: Double, centerY: Double, halfSide: Double) {
+    package init(centerX: Double, centerY: Double, halfSide: Double) {
         self.centerX = centerX
         self.centerY = centerY
         self.halfSide = halfSide
     }
 
     /// `crop_scale` of `run_pipeline.py`.
-    public static let cropScale = 0.4
+    package static let cropScale = 0.4
     /// The value of the padding around the frame.
-    public static let paddingValue: UInt8 = 110
+    package static let paddingValue: UInt8 = 110
     /// The median filter's length.
-    public static let medianWindow = 13
+    package static let medianWindow = 13
     /// The shortest track whose smoothed crops are all non-empty: with fewer frames than
     /// half the median window plus one, the zero padding wins the median at the ends.
-    public static let minimumTrackLength = medianWindow / 2 + 1
+    package static let minimumTrackLength = medianWindow / 2 + 1
 
     /// The crop of every box of a track, smoothed over the track.
-    public static func crops(of boxes: [FaceBox]) -> [SyncFaceCrop] {
+    package static func crops(of boxes: [FaceBox]) -> [SyncFaceCrop] {
         let halfSides = medianFiltered(boxes.map { Double(max($0.y2 - $0.y1, $0.x2 - $0.x1)) / 2 }, window: medianWindow)
         let xs = medianFiltered(boxes.map { (Double($0.x1) + Double($0.x2)) / 2 }, window: medianWindow)
         let ys = medianFiltered(boxes.map { (Double($0.y1) + Double($0.y2)) / 2 }, window: medianWindow)
@@ -39,7 +39,7 @@ public struct SyncFaceCrop: Sendable, Equatable {
 
     /// scipy's `signal.medfilt(values, window)`: the median of the `window` values centred on
     /// each (an odd `window`), counting zeros beyond both ends.
-    public static func medianFiltered(_ values: [Double], window: Int) -> [Double] {
+    package static func medianFiltered(_ values: [Double], window: Int) -> [Double] {
         precondition(window >= 1 && window % 2 == 1, "SyncFaceCrop.medianFiltered: window \(window)")
         let half = window / 2
         return values.indices.map { i in
@@ -51,7 +51,7 @@ public struct SyncFaceCrop: Sendable, Equatable {
 
     /// The rows and columns of the frame padded by ``padding`` that the crop takes
     /// (`int()` of the window's edges, as numpy slices them; clamped to the padded frame).
-    public func window(frameHeight: Int, frameWidth: Int) -> (rows: Range<Int>, columns: Range<Int>) {
+    package func window(frameHeight: Int, frameWidth: Int) -> (rows: Range<Int>, columns: Range<Int>) {
         let s = halfSide
         let scale = Self.cropScale
         let pad = Double(padding)
@@ -66,11 +66,11 @@ public struct SyncFaceCrop: Sendable, Equatable {
     }
 
     /// The padding around the frame: `int(s (1 + 2 * 0.4))`.
-    public var padding: Int { Int(max(0, halfSide * (1 + 2 * Self.cropScale))) }
+    package var padding: Int { Int(max(0, halfSide * (1 + 2 * Self.cropScale))) }
 
     /// The 224 x 224 crop of `frame` (an empty window, from a box under a pixel wide, gives the
     /// padding value throughout).
-    public func image(of frame: RGBImage) -> RGBImage {
+    package func image(of frame: RGBImage) -> RGBImage {
         let side = SyncNetLipStack.side
         let (rows, columns) = window(frameHeight: frame.height, frameWidth: frame.width)
         guard !rows.isEmpty, !columns.isEmpty else {

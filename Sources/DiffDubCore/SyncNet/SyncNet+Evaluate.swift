@@ -2,22 +2,22 @@ import Foundation
 
 extension SyncNet {
     /// The audio rate SyncNet's MFCCs are laid out for.
-    public static let sampleRate = 16000
+    package static let sampleRate = 16000
     /// Audio samples per video frame at 25 fps (640).
-    public static let samplesPerFrame = 640
+    package static let samplesPerFrame = 640
     /// Windows whose lip embeddings are computed together (frames `window ..< window + 5` of a
     /// run of `batch + 4` frames).
-    public static let windowBatch = 16
+    package static let windowBatch = 16
 
     /// Float samples in -1...1 on the int16 scale syncnet_python computes MFCCs on
     /// (`scipy.io.wavfile` reads a 16-bit WAV as int16): `round(x * 32768)`, clipped to
     /// `-32768 ... 32767`, as ffmpeg's `pcm_s16le` encoder rounds (ties to even).
-    public static func pcm16Scaled(_ samples: [Float]) -> [Float] {
+    package static func pcm16Scaled(_ samples: [Float]) -> [Float] {
         samples.map { min(32767, max(-32768, ($0 * 32768).rounded(.toNearestOrEven))) }
     }
 
     /// The number of windows `SyncNetInstance.evaluate` scores: `min(frames, samples / 640) - 5`.
-    public static func windowCount(frames: Int, samples: Int) -> Int {
+    package static func windowCount(frames: Int, samples: Int) -> Int {
         min(frames, samples / samplesPerFrame) - 5
     }
 
@@ -51,7 +51,7 @@ extension SyncNet {
     /// computed ``windowBatch`` windows at a time.
     ///
     /// - Precondition: `frames.count >= windows + 4`, every frame 224 x 224.
-    public func lipEmbeddings(frames: [RGBImage], windows: Int) -> Tensor {
+    package func lipEmbeddings(frames: [RGBImage], windows: Int) -> Tensor {
         precondition(windows >= 1 && frames.count >= windows + 4, "SyncNet: \(windows) windows of \(frames.count) frames")
         var parts: [Tensor] = []
         var first = 0
@@ -67,7 +67,7 @@ extension SyncNet {
     /// MFCC frames `4 i ..< 4 i + 20`).
     ///
     /// - Precondition: the samples give at least `4 windows + 16` MFCC frames.
-    public func audioEmbeddings(samples: [Float], windows: Int) -> Tensor {
+    package func audioEmbeddings(samples: [Float], windows: Int) -> Tensor {
         let mfcc = MFCC(sampleRate: Self.sampleRate)
         let frames = mfcc.frameCount(samples: samples.count)
         let span = SyncNetAudioStack.frames

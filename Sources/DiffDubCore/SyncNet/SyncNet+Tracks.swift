@@ -1,12 +1,12 @@
 /// SyncNet's scores of one face track (``SyncNet/evaluate(tracks:in:samples:vshift:)``).
-public struct TrackSyncScores: Sendable {
+package struct TrackSyncScores: Sendable {
     /// The track scored.
-    public var track: FaceBoxTrack
+    package var track: FaceBoxTrack
     /// Its scores against the speech of its frames.
-    public var scores: SyncScores
+    package var scores: SyncScores
 
     /// Scores of a track.
-    public init(track: FaceBoxTrack, scores: SyncScores) {
+    package init(track: FaceBoxTrack, scores: SyncScores) {
         self.track = track
         self.scores = scores
     }
@@ -16,7 +16,7 @@ extension SyncNet {
     /// The 224 x 224 crops (``SyncFaceCrop``) of each track, in one pass over `source`.
     ///
     /// - Throws: the source's reading errors.
-    public static func faceCrops(of tracks: [FaceBoxTrack], in source: any FrameSource) throws -> [[RGBImage]] {
+    package static func faceCrops(of tracks: [FaceBoxTrack], in source: any FrameSource) throws -> [[RGBImage]] {
         let windows = tracks.map { SyncFaceCrop.crops(of: $0.boxes) }
         var crops = [[RGBImage]](repeating: [], count: tracks.count)
         guard let end = tracks.map(\.frames.upperBound).max() else { return crops }
@@ -33,7 +33,7 @@ extension SyncNet {
 
     /// The speech of `frames` (25 fps) in 16 kHz `samples`: `samples[640 first ..< 640 end]`,
     /// cut at the end of the samples, as `run_pipeline.py` cuts a track's audio.
-    public static func samples(_ samples: [Float], of frames: Range<Int>) -> [Float] {
+    package static func samples(_ samples: [Float], of frames: Range<Int>) -> [Float] {
         let start = min(frames.lowerBound * samplesPerFrame, samples.count)
         let end = min(frames.upperBound * samplesPerFrame, samples.count)
         return Array(samples[start..<end])
@@ -48,7 +48,7 @@ extension SyncNet {
     ///   - samples: its speech, mono 16 kHz on the int16 scale (``pcm16Scaled(_:)``).
     /// - Throws: ``SyncNetError/audioTooShort(seconds:needed:)`` when a track's speech is
     ///   shorter than 6 frames, and the source's reading errors.
-    public func evaluate(
+    package func evaluate(
         tracks: [FaceBoxTrack], in source: any FrameSource, samples: [Float], vshift: Int = 15
     ) throws -> [TrackSyncScores] {
         let scored = tracks.filter { $0.boxes.count >= SyncFaceCrop.minimumTrackLength }

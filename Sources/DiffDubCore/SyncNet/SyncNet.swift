@@ -24,7 +24,7 @@
 /// ```
 public struct SyncNet: Sendable {
     /// The embedding width of the published model (`num_layers_in_fc_layers`).
-    public static let embeddingWidth = 1024
+    package static let embeddingWidth = 1024
 
     /// `netcnnaud`.
     package let audioStack: SyncNetAudioStack
@@ -39,7 +39,7 @@ public struct SyncNet: Sendable {
     /// weights), strictly: ``WeightBinder/finish()`` is called, so a left-over key fails too.
     ///
     /// - Throws: ``WeightError`` naming the key of a missing, misshapen or unexpected tensor.
-    public init(_ weights: WeightBinder) throws {
+    package init(_ weights: WeightBinder) throws {
         audioStack = try SyncNetAudioStack(weights.scoped("netcnnaud"))
         audioHead = try SyncNetHead(weights.scoped("netfcaud"), embedding: Self.embeddingWidth)
         lipStack = try SyncNetLipStack(weights.scoped("netcnnlip"))
@@ -61,7 +61,7 @@ public struct SyncNet: Sendable {
     }
 
     /// Audio embeddings `[N, 1024]` of MFCC windows `[N, 1, 13, 20]` (`forward_aud`).
-    public func audioEmbeddings(mfccWindows: Tensor) -> Tensor {
+    package func audioEmbeddings(mfccWindows: Tensor) -> Tensor {
         precondition(
             mfccWindows.rank == 4 && mfccWindows.shape[1] == 1
                 && mfccWindows.shape[2] == SyncNetAudioStack.coefficients
@@ -72,7 +72,7 @@ public struct SyncNet: Sendable {
 
     /// Lip embeddings `[D - 4, 1024]` of the windows of a run of `D >= 5` frames
     /// `[1, 3, D, 224, 224]` (BGR, 0...255): row `t` is `forward_lip` of frames `t ..< t + 5`.
-    public func lipEmbeddings(frameRun: Tensor) -> Tensor {
+    package func lipEmbeddings(frameRun: Tensor) -> Tensor {
         precondition(
             frameRun.rank == 5 && frameRun.shape[0] == 1 && frameRun.shape[1] == 3
                 && frameRun.shape[2] >= SyncNetLipStack.frames && frameRun.shape[3] == SyncNetLipStack.side

@@ -13,29 +13,29 @@
 /// ```
 package struct SyncNetAudioStack: Sendable {
     /// `0`, `1`.
-    public let conv0: SyncNetConvolution
+    package let conv0: SyncNetConvolution
     /// `4`, `5`.
-    public let conv4: SyncNetConvolution
+    package let conv4: SyncNetConvolution
     /// `8`, `9`.
-    public let conv8: SyncNetConvolution
+    package let conv8: SyncNetConvolution
     /// `11`, `12`.
-    public let conv11: SyncNetConvolution
+    package let conv11: SyncNetConvolution
     /// `14`, `15`.
-    public let conv14: SyncNetConvolution
+    package let conv14: SyncNetConvolution
     /// `18`, `19`.
-    public let conv18: SyncNetConvolution
+    package let conv18: SyncNetConvolution
 
     /// MFCC coefficients per window.
-    public static let coefficients = 13
+    package static let coefficients = 13
     /// MFCC frames per window (0.2 s, five video frames at 25 fps).
-    public static let frames = 20
+    package static let frames = 20
     /// Features out.
-    public static let features = 512
+    package static let features = 512
 
     /// Binds `netcnnaud` under `weights`.
     ///
     /// - Throws: ``WeightError`` naming the key of a missing or misshapen tensor.
-    public init(_ weights: WeightBinder) throws {
+    package init(_ weights: WeightBinder) throws {
         func layer(_ index: Int, _ inChannels: Int, _ outChannels: Int, kernel: Extent3, padding: Extent3)
             throws -> SyncNetConvolution
         {
@@ -54,7 +54,7 @@ package struct SyncNetAudioStack: Sendable {
     }
 
     /// `[N, 1, 13, 20]` MFCC windows -> `[N, 512]`.
-    public func callAsFunction(_ mfcc: Tensor) -> Tensor {
+    package func callAsFunction(_ mfcc: Tensor) -> Tensor {
         let n = mfcc.shape[0]
         var x = mfcc.reshaped([n, 1, 1, mfcc.shape[2], mfcc.shape[3]])
         x = conv4(conv0(x))

@@ -10,7 +10,7 @@
 /// `[N, C, 1, H, W]`.
 package struct SyncNetConvolution: Sendable {
     /// Whether the stored weight is a `Conv2d`'s (rank 4) or a `Conv3d`'s (rank 5).
-    public enum Kind: Sendable {
+    package enum Kind: Sendable {
         /// `nn.Conv2d` (+ `BatchNorm2d`), the audio stack.
         case planar
         /// `nn.Conv3d` (+ `BatchNorm3d`), the lip stack.
@@ -18,19 +18,19 @@ package struct SyncNetConvolution: Sendable {
     }
 
     /// Folded weight `[out, in, kd, kh, kw]`.
-    public let weight: Tensor
+    package let weight: Tensor
     /// Folded bias `[out]`.
-    public let bias: Tensor
+    package let bias: Tensor
     /// Convolution stride.
-    public let stride: Extent3
+    package let stride: Extent3
     /// Zero padding.
-    public let padding: Extent3
+    package let padding: Extent3
 
     /// Binds the convolution under `conv` and its norm under `batchNorm` and folds them.
     /// Random weights: convolution uniform in `±1/sqrt(fan-in)`, norm the identity.
     ///
     /// - Throws: ``WeightError`` naming the key of a missing or misshapen tensor.
-    public init(
+    package init(
         conv: WeightBinder, batchNorm: WeightBinder, kind: Kind, in inChannels: Int, out outChannels: Int,
         kernel: Extent3, stride: Extent3 = Extent3(all: 1), padding: Extent3 = Extent3(all: 0), eps: Float = 1e-5
     ) throws {
@@ -59,10 +59,10 @@ package struct SyncNetConvolution: Sendable {
     }
 
     /// Output channels.
-    public var outChannels: Int { weight.shape[0] }
+    package var outChannels: Int { weight.shape[0] }
 
     /// Convolves, normalises and rectifies `[N, in, D, H, W]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         relu(conv3d(x, weight: weight, bias: bias, stride: stride, padding: padding))
     }
 }

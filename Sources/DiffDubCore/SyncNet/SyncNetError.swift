@@ -2,7 +2,7 @@ import Foundation
 
 /// Inputs SyncNet cannot score. Every message is one line saying what was expected and what
 /// was found; callers that read the inputs from files prefix the file name (the CLI does).
-public enum SyncNetError: LocalizedError, CustomStringConvertible, Equatable {
+package enum SyncNetError: LocalizedError, CustomStringConvertible, Equatable {
     /// Fewer frames than one window needs (5, plus one: `SyncNetInstance` scores
     /// `min(frames, audio frames) - 5` windows).
     case tooFewFrames(found: Int, needed: Int)
@@ -14,10 +14,10 @@ public enum SyncNetError: LocalizedError, CustomStringConvertible, Equatable {
     case sampleRate(found: Int)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line saying what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case .tooFewFrames(let found, let needed):
             "the clip has \(found) frame\(found == 1 ? "" : "s"); SyncNet needs at least \(needed) (windows of 5 frames at 25 fps)"

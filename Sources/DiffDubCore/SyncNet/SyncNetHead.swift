@@ -9,14 +9,14 @@
 /// ```
 package struct SyncNetHead: Sendable {
     /// `0` with `1` folded in: `[512, 512]` weight and bias.
-    public let hidden: Linear
+    package let hidden: Linear
     /// `3`: `[embedding, 512]`.
-    public let output: Linear
+    package let output: Linear
 
     /// Binds the head under `weights` (`netfcaud` or `netfclip`).
     ///
     /// - Throws: ``WeightError`` naming the key of a missing or misshapen tensor.
-    public init(_ weights: WeightBinder, features: Int = 512, embedding: Int, eps: Float = 1e-5) throws {
+    package init(_ weights: WeightBinder, features: Int = 512, embedding: Int, eps: Float = 1e-5) throws {
         let linear = try Linear(weights.scoped("0"), in: features, out: features)
         let norm = weights.scoped("1")
         let channels = [features]
@@ -34,7 +34,7 @@ package struct SyncNetHead: Sendable {
     }
 
     /// `[N, 512]` -> `[N, embedding]`.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    package func callAsFunction(_ x: Tensor) -> Tensor {
         output(relu(hidden(x)))
     }
 }

@@ -17,29 +17,29 @@
 /// `t ..< t + 5`), the same as the original's batch of windows.
 package struct SyncNetLipStack: Sendable {
     /// `0`, `1`.
-    public let conv0: SyncNetConvolution
+    package let conv0: SyncNetConvolution
     /// `4`, `5`.
-    public let conv4: SyncNetConvolution
+    package let conv4: SyncNetConvolution
     /// `8`, `9`.
-    public let conv8: SyncNetConvolution
+    package let conv8: SyncNetConvolution
     /// `11`, `12`.
-    public let conv11: SyncNetConvolution
+    package let conv11: SyncNetConvolution
     /// `14`, `15`.
-    public let conv14: SyncNetConvolution
+    package let conv14: SyncNetConvolution
     /// `18`, `19`.
-    public let conv18: SyncNetConvolution
+    package let conv18: SyncNetConvolution
 
     /// Frames per window.
-    public static let frames = 5
+    package static let frames = 5
     /// Frame side in pixels.
-    public static let side = 224
+    package static let side = 224
     /// Features out.
-    public static let features = 512
+    package static let features = 512
 
     /// Binds `netcnnlip` under `weights`.
     ///
     /// - Throws: ``WeightError`` naming the key of a missing or misshapen tensor.
-    public init(_ weights: WeightBinder) throws {
+    package init(_ weights: WeightBinder) throws {
         func layer(
             _ index: Int, _ inChannels: Int, _ outChannels: Int, kernel: Extent3, stride: Extent3 = Extent3(all: 1),
             padding: Extent3 = Extent3(all: 0)
@@ -60,7 +60,7 @@ package struct SyncNetLipStack: Sendable {
 
     /// `[N, 3, D, 224, 224]` BGR frames (0...255) -> `[N, 512, D - 4]`, the features of the
     /// `D - 4` windows of each run.
-    public func callAsFunction(_ frames: Tensor) -> Tensor {
+    package func callAsFunction(_ frames: Tensor) -> Tensor {
         let pool = Extent3(1, 3, 3)
         let halve = Extent3(1, 2, 2)
         var x = conv0(frames)

@@ -14,9 +14,9 @@
 /// `scipy.signal.medfilt` pads with zeros.)
 public struct SyncScores: Sendable, Equatable, Codable {
     /// Windows scored (`min(frames, samples / 640) - 5`).
-    public let windows: Int
+    package let windows: Int
     /// The shifts tried either way, in frames (15).
-    public let vshift: Int
+    package let vshift: Int
     /// The audio-visual offset in frames, `vshift - argmin`.
     public let offset: Int
     /// The mean distance at the best shift (LSE-D).
@@ -24,16 +24,16 @@ public struct SyncScores: Sendable, Equatable, Codable {
     /// The median of the mean distances over the shifts minus the minimum (LSE-C).
     public let confidence: Float
     /// The confidence of each window at the best shift, median filtered over 9 windows.
-    public let framewiseConfidence: [Float]
+    package let framewiseConfidence: [Float]
     /// `[windows][2 vshift + 1]` distances of each lip window to the audio windows
     /// `i - vshift ... i + vshift`.
-    public let distances: [[Float]]
+    package let distances: [[Float]]
 
     /// The scores of `lipEmbeddings` `[W, E]` against `audioEmbeddings` `[W, E]` (row `i` of each
     /// is window `i`).
     ///
     /// - Precondition: both have the same shape with at least one row; `vshift >= 0`.
-    public init(lipEmbeddings: Tensor, audioEmbeddings: Tensor, vshift: Int = 15) {
+    package init(lipEmbeddings: Tensor, audioEmbeddings: Tensor, vshift: Int = 15) {
         precondition(
             lipEmbeddings.rank == 2 && lipEmbeddings.shape == audioEmbeddings.shape && lipEmbeddings.shape[0] > 0,
             "SyncScores: embeddings \(lipEmbeddings.shape) and \(audioEmbeddings.shape) must be the same [W > 0, E]")
@@ -73,7 +73,7 @@ public struct SyncScores: Sendable, Equatable, Codable {
 
     /// `scipy.signal.medfilt(values, kernel)`: the median of each window of `kernel` (odd)
     /// values centred on it, zeros beyond the ends.
-    public static func medianFiltered(_ values: [Float], kernel: Int) -> [Float] {
+    package static func medianFiltered(_ values: [Float], kernel: Int) -> [Float] {
         precondition(kernel >= 1 && kernel % 2 == 1, "medianFiltered: kernel \(kernel) must be odd")
         let half = kernel / 2
         return values.indices.map { i in

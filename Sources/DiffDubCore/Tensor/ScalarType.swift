@@ -2,12 +2,12 @@
 ///
 /// In memory every model tensor is `Float`; the stored type says how the file encodes it
 /// and is kept so tools like `diffdub inspect` can report it.
-public enum ScalarType: String, Sendable, CaseIterable, Codable {
+package enum ScalarType: String, Sendable, CaseIterable, Codable {
     case float32, float16, bfloat16, float64
     case int64, int32, int16, int8, uint8, bool
 
     /// Bytes per element.
-    public var byteSize: Int {
+    package var byteSize: Int {
         switch self {
         case .float64, .int64: 8
         case .float32, .int32: 4
@@ -17,7 +17,7 @@ public enum ScalarType: String, Sendable, CaseIterable, Codable {
     }
 
     /// Whether the type holds floating-point values.
-    public var isFloatingPoint: Bool {
+    package var isFloatingPoint: Bool {
         switch self {
         case .float32, .float16, .bfloat16, .float64: true
         default: false

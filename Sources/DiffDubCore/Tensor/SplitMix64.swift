@@ -8,11 +8,11 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
     @usableFromInline var state: UInt64
 
     /// A generator starting from `seed`.
-    public init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.
     @inlinable
-    public mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -22,13 +22,13 @@ package struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// Uniform in `[0, 1)` with 24 random bits (every value exactly representable).
     @inlinable
-    public mutating func nextUnitFloat() -> Float {
+    package mutating func nextUnitFloat() -> Float {
         Float(next() >> 40) * (1 / Float(1 << 24))
     }
 
     /// Uniform in `[-1, 1)`.
     @inlinable
-    public mutating func nextSignedUnitFloat() -> Float {
+    package mutating func nextSignedUnitFloat() -> Float {
         2 * nextUnitFloat() - 1
     }
 }

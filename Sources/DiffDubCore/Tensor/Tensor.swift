@@ -26,7 +26,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// A tensor of the given shape with every element set to `value`.
-    public init(shape: [Int], repeating value: Float) {
+    package init(shape: [Int], repeating value: Float) {
         self.init(zeros: shape)
         if value != 0 {
             storage.baseAddress.update(repeating: value, count: count)
@@ -48,7 +48,7 @@ public struct Tensor: @unchecked Sendable {
     /// A tensor over existing storage.
     ///
     /// - Precondition: `storage.count` equals the product of `shape`.
-    public init(shape: [Int], storage: TensorStorage) {
+    package init(shape: [Int], storage: TensorStorage) {
         precondition(
             Tensor.elementCount(of: shape) == storage.count,
             "Tensor: storage of \(storage.count) elements for shape \(shape)")
@@ -57,7 +57,7 @@ public struct Tensor: @unchecked Sendable {
     }
 
     /// A rank-0 tensor holding one value.
-    public init(scalar: Float) {
+    package init(scalar: Float) {
         self.init(shape: [], repeating: scalar)
     }
 
@@ -65,7 +65,7 @@ public struct Tensor: @unchecked Sendable {
     ///
     /// - Precondition: no extent is negative.
     @inlinable
-    public static func elementCount(of shape: [Int]) -> Int {
+    package static func elementCount(of shape: [Int]) -> Int {
         var n = 1
         for extent in shape {
             precondition(extent >= 0, "negative extent in shape \(shape)")
@@ -106,7 +106,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// Calls `body` with writable elements, copying shared or read-only storage first.
     @inlinable
-    public mutating func withUnsafeMutableBufferPointer<R>(
+    package mutating func withUnsafeMutableBufferPointer<R>(
         _ body: (UnsafeMutableBufferPointer<Float>) throws -> R
     ) rethrows -> R {
         makeUniquelyWritable()

@@ -12,11 +12,11 @@ import Darwin
 /// *borrowed* from another object that keeps the memory alive, such as a memory-mapped
 /// checkpoint file. Borrowed storage is read-only: a ``Tensor`` that wants to write into it
 /// copies it first (see ``Tensor/withUnsafeMutableBufferPointer(_:)``).
-public final class TensorStorage: @unchecked Sendable {
+@usableFromInline package final class TensorStorage: @unchecked Sendable {
     /// First element.
-    public let baseAddress: UnsafeMutablePointer<Float>
+    @usableFromInline package let baseAddress: UnsafeMutablePointer<Float>
     /// Number of `Float` elements.
-    public let count: Int
+    @usableFromInline package let count: Int
     /// Keeps borrowed memory alive; `nil` for owned storage.
     private let owner: AnyObject?
     /// The buffer pool of the run that allocated owned storage, which takes the block back.
@@ -28,10 +28,10 @@ public final class TensorStorage: @unchecked Sendable {
 
     /// Whether the memory may be written through ``baseAddress``: owned storage that no
     /// derived value depends on.
-    public var isWritable: Bool { owner == nil && !derivedLock.withLock { isFrozen } }
+    package var isWritable: Bool { owner == nil && !derivedLock.withLock { isFrozen } }
 
     /// Allocates `count` elements, zero-filled, aligned to 64 bytes.
-    public convenience init(count: Int) {
+    package convenience init(count: Int) {
         self.init(uninitializedCount: count)
         memset(baseAddress, 0, max(count, 1) * MemoryLayout<Float>.stride)
     }
@@ -39,7 +39,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `count` elements, aligned to 64 bytes (2 MiB with huge pages from 4 MiB,
     /// ``HugePageMemory``), without initialising them: for kernel outputs that are written in
     /// full before anyone reads them (no zero-fill pass, and no page touched twice).
-    public init(uninitializedCount count: Int) {
+    package init(uninitializedCount count: Int) {
         precondition(count >= 0, "negative element count")
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
         let pool = ComputeContext.current.pool
@@ -53,7 +53,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// Wraps memory owned by `owner` (for example a mapped file) without copying.
     ///
     /// The memory must stay valid and unchanged for as long as `owner` is alive.
-    public init(borrowing pointer: UnsafePointer<Float>, count: Int, owner: AnyObject) {
+    package init(borrowing pointer: UnsafePointer<Float>, count: Int, owner: AnyObject) {
         self.baseAddress = UnsafeMutablePointer(mutating: pointer)
         self.count = count
         self.owner = owner

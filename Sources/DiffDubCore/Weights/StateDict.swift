@@ -4,12 +4,12 @@
 /// ``source`` names where it came from, so every error about a key can name the file.
 public struct StateDict: Sendable {
     /// Where the tensors came from (a file path, or a description); used in errors.
-    public var source: String
+    package var source: String
     /// The records by key.
-    public private(set) var records: [String: TensorRecord]
+    package private(set) var records: [String: TensorRecord]
 
     /// A state dict over `records`.
-    public init(source: String, records: [String: TensorRecord]) {
+    package init(source: String, records: [String: TensorRecord]) {
         self.source = source
         self.records = records
     }
@@ -25,7 +25,7 @@ public struct StateDict: Sendable {
 
     /// The tensors whose key starts with `prefix`, with the prefix removed
     /// (`selecting(prefix: "ema_model.")` turns `ema_model.out.0.weight` into `out.0.weight`).
-    public func selecting(prefix: String) -> StateDict {
+    package func selecting(prefix: String) -> StateDict {
         var selected: [String: TensorRecord] = [:]
         for (key, record) in records where key.hasPrefix(prefix) {
             selected[String(key.dropFirst(prefix.count))] = record
@@ -34,17 +34,17 @@ public struct StateDict: Sendable {
     }
 
     /// Whether any key starts with `prefix`.
-    public func containsKeys(withPrefix prefix: String) -> Bool {
+    package func containsKeys(withPrefix prefix: String) -> Bool {
         records.keys.contains { $0.hasPrefix(prefix) }
     }
 
     /// Adds or replaces a record.
-    public mutating func set(_ record: TensorRecord, forKey key: String) {
+    package mutating func set(_ record: TensorRecord, forKey key: String) {
         records[key] = record
     }
 
     /// Total number of elements over all records whose stored type is floating point.
-    public var floatParameterCount: Int {
+    package var floatParameterCount: Int {
         records.values.filter { $0.scalarType.isFloatingPoint }.reduce(0) { $0 + $1.elementCount }
     }
 }

@@ -6,7 +6,7 @@
 /// elements as the file encodes them (for writing them elsewhere unchanged).
 public struct TensorRecord: Sendable {
     /// How the file stores the elements.
-    public let scalarType: ScalarType
+    package let scalarType: ScalarType
     /// The tensor's shape.
     public let shape: [Int]
     private let loader: @Sendable () throws -> Tensor
@@ -14,7 +14,7 @@ public struct TensorRecord: Sendable {
 
     /// A record whose data `loader` produces (as `Float`, in `shape`) and, when given,
     /// `storedBytes` produces as stored: row-major, little-endian elements of `scalarType`.
-    public init(
+    package init(
         scalarType: ScalarType, shape: [Int], loader: @escaping @Sendable () throws -> Tensor,
         storedBytes: (@Sendable () throws -> [UInt8])? = nil
     ) {
@@ -26,7 +26,7 @@ public struct TensorRecord: Sendable {
 
     /// A record for a tensor already in memory, stored as `scalarType` (the values are
     /// written in that type; see ``loadStoredBytes()``).
-    public init(_ tensor: Tensor, scalarType: ScalarType = .float32) {
+    package init(_ tensor: Tensor, scalarType: ScalarType = .float32) {
         self.scalarType = scalarType
         self.shape = tensor.shape
         self.loader = { tensor }
@@ -34,7 +34,7 @@ public struct TensorRecord: Sendable {
     }
 
     /// Number of elements.
-    public var elementCount: Int { Tensor.elementCount(of: shape) }
+    package var elementCount: Int { Tensor.elementCount(of: shape) }
 
     /// Reads (or maps) the data as `Float`.
     public func load() throws -> Tensor { try loader() }
@@ -43,7 +43,7 @@ public struct TensorRecord: Sendable {
     /// little-endian. Records read from a file give the file's bytes unchanged; records of
     /// tensors in memory encode their `Float` values in ``scalarType`` (rounding to nearest
     /// for float16 and bfloat16, truncating toward zero for integer types).
-    public func loadStoredBytes() throws -> [UInt8] {
+    package func loadStoredBytes() throws -> [UInt8] {
         if let bytesLoader { return try bytesLoader() }
         return ScalarEncoding.encode(try loader(), as: scalarType)
     }

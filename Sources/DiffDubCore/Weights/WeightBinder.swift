@@ -24,9 +24,9 @@
 /// let conv = try Conv2d(weights.scoped("input_blocks.0.0"), in: 6, out: 128, kernel: 3)
 /// try weights.finish()   // throws WeightError.unexpected if anything was left over
 /// ```
-public final class WeightBinder: @unchecked Sendable {
+package final class WeightBinder: @unchecked Sendable {
     /// Where a binder's tensors come from.
-    public enum Source: Sendable {
+    package enum Source: Sendable {
         /// A checkpoint's tensors, bound strictly.
         case stateDict(StateDict)
         /// Tensors created on request from a seed (see ``WeightInitialization``).
@@ -40,20 +40,20 @@ public final class WeightBinder: @unchecked Sendable {
     }
 
     /// Where the tensors come from.
-    public let source: Source
+    package let source: Source
     /// The prefix of this cursor, ending in `.` unless empty.
-    public let prefix: String
+    package let prefix: String
     private let ledger: Ledger
 
     /// A binder at the root of `stateDict` (strict binding).
-    public init(_ stateDict: StateDict) {
+    package init(_ stateDict: StateDict) {
         self.source = .stateDict(stateDict)
         self.prefix = ""
         self.ledger = Ledger()
     }
 
     /// A binder that creates every tensor a layer asks for, reproducibly from `seed`.
-    public init(randomSeed seed: UInt64) {
+    package init(randomSeed seed: UInt64) {
         self.source = .random(seed: seed)
         self.prefix = ""
         self.ledger = Ledger()
@@ -66,13 +66,13 @@ public final class WeightBinder: @unchecked Sendable {
     }
 
     /// The state dict being bound, or `nil` for random weights.
-    public var stateDict: StateDict? {
+    package var stateDict: StateDict? {
         if case .stateDict(let stateDict) = source { return stateDict }
         return nil
     }
 
     /// The file (or description) the tensors come from, as errors name it.
-    public var sourceName: String {
+    package var sourceName: String {
         switch source {
         case .stateDict(let stateDict): stateDict.source
         case .random(let seed): "random weights (seed \(seed))"
@@ -81,29 +81,29 @@ public final class WeightBinder: @unchecked Sendable {
 
     /// A binder for the sub-module `name` (`scoped("in_layers").scoped("0")` or
     /// `scoped("in_layers.0")`).
-    public func scoped(_ name: String) -> WeightBinder {
+    package func scoped(_ name: String) -> WeightBinder {
         WeightBinder(source: source, prefix: prefix + name + ".", ledger: ledger)
     }
 
     /// The full key of a local name.
-    public func key(_ name: String) -> String { prefix + name }
+    package func key(_ name: String) -> String { prefix + name }
 
     /// Whether the tensor `name` exists under this prefix (always `false` for random weights).
-    public func contains(_ name: String) -> Bool { stateDict?[prefix + name] != nil }
+    package func contains(_ name: String) -> Bool { stateDict?[prefix + name] != nil }
 
     /// Whether any key lies under the sub-module `name` (always `false` for random weights).
-    public func containsModule(_ name: String) -> Bool {
+    package func containsModule(_ name: String) -> Bool {
         stateDict?.containsKeys(withPrefix: prefix + name + ".") ?? false
     }
 
     /// The stored shape of `name`, if present (`nil` for random weights).
-    public func shape(of name: String) -> [Int]? { stateDict?[prefix + name]?.shape }
+    package func shape(of name: String) -> [Int]? { stateDict?[prefix + name]?.shape }
 
     /// The stored shape of `name`, for layers whose size only the checkpoint knows.
     ///
     /// - Throws: ``WeightError/missing(key:source:)``; for random weights
     ///   ``WeightError/invalidConfiguration(_:source:)`` (they have no stored shapes).
-    public func requireShape(of name: String) throws -> [Int] {
+    package func requireShape(of name: String) throws -> [Int] {
         guard let stateDict else {
             throw WeightError.invalidConfiguration(
                 "'\(prefix + name)' has no stored shape: a random model needs layers that state their sizes",
@@ -117,7 +117,7 @@ public final class WeightBinder: @unchecked Sendable {
 
     /// The distinct first path components below this prefix (`["0", "1", "2"]` under
     /// `input_blocks.`), numeric ones in numeric order; empty for random weights.
-    public func childNames() -> [String] {
+    package func childNames() -> [String] {
         var names: Set<String> = []
         for key in stateDict.map({ Array($0.records.keys) }) ?? [] where key.hasPrefix(prefix) {
             let rest = key.dropFirst(prefix.count)
@@ -137,7 +137,7 @@ public final class WeightBinder: @unchecked Sendable {
     ///
     /// Over a state dict it must exist with exactly that shape; over random weights it is
     /// created by `initialization`.
-    public func tensor(_ name: String, shape: [Int], _ initialization: WeightInitialization) throws -> Tensor {
+    package func tensor(_ name: String, shape: [Int], _ initialization: WeightInitialization) throws -> Tensor {
         let key = prefix + name
         guard shape.allSatisfy({ $0 >= 0 }) else {
             throw WeightError.invalidConfiguration(
@@ -176,7 +176,7 @@ public final class WeightBinder: @unchecked Sendable {
     ///
     /// Over a state dict it is marked used if present (not loaded, shape not checked); over
     /// random weights it is created, so that ``boundStateDict`` has every key of a checkpoint.
-    public func skip(
+    package func skip(
         _ name: String, shape: [Int], _ initialization: WeightInitialization, storedAs scalarType: ScalarType = .float32
     ) {
         let key = prefix + name
@@ -195,7 +195,7 @@ public final class WeightBinder: @unchecked Sendable {
 
     /// Throws ``WeightError/unexpected(keys:source:)`` if any key of the state dict under this
     /// binder's prefix was not taken or skipped (nothing to check for random weights).
-    public func finish() throws {
+    package func finish() throws {
         guard let stateDict else { return }
         let left = stateDict.records.keys.filter { $0.hasPrefix(prefix) && !ledger.taken.contains($0) }
         if !left.isEmpty {
@@ -207,7 +207,7 @@ public final class WeightBinder: @unchecked Sendable {
     /// stored type: for a checkpoint the file's records, for random weights the created
     /// tensors. Write it out (`SafeTensorsFile.write(_:to:)`) to get a checkpoint of a random
     /// model that loads like a real one.
-    public var boundStateDict: StateDict {
+    package var boundStateDict: StateDict {
         StateDict(source: sourceName, records: ledger.bound)
     }
 

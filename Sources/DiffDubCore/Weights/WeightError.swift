@@ -1,7 +1,7 @@
 import Foundation
 
 /// A checkpoint does not fit the model being built from it.
-public enum WeightError: LocalizedError, CustomStringConvertible, Equatable {
+package enum WeightError: LocalizedError, CustomStringConvertible, Equatable {
     /// The model needs `key`, the checkpoint lacks it.
     case missing(key: String, source: String)
     /// The checkpoint holds tensors the model does not use (strict binding).
@@ -14,10 +14,10 @@ public enum WeightError: LocalizedError, CustomStringConvertible, Equatable {
     case unreadable(key: String, reason: String, source: String)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line naming the file, the key and what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let key, let source):
             "\(source): missing tensor '\(key)'"

@@ -8,7 +8,7 @@
 /// - ``zeros``: normalisation shifts, running means, counters.
 ///
 /// A binder over a checkpoint ignores the initialisation; it only checks the shape.
-public enum WeightInitialization: Sendable, Hashable {
+package enum WeightInitialization: Sendable, Hashable {
     /// Uniform in `±1 / sqrt(fanIn)`.
     case fanIn(Int)
     /// All ones.

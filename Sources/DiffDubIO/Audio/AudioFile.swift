@@ -3,7 +3,7 @@ import DiffDubCore
 import Foundation
 
 /// What can go wrong reading or writing audio files.
-public enum AudioError: LocalizedError, CustomStringConvertible, Equatable {
+package enum AudioError: LocalizedError, CustomStringConvertible, Equatable {
     /// libsndfile cannot open or decode the file (missing, unknown format, corrupt).
     case unreadable(path: String, reason: String)
     /// The file decodes to no samples.
@@ -23,10 +23,10 @@ public enum AudioError: LocalizedError, CustomStringConvertible, Equatable {
     case nonFiniteSample(path: String, frame: Int, channel: Int, value: Float)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// A one-line explanation naming the file.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason):
             "\(path): cannot read audio: \(reason) (formats libsndfile decodes: WAV, FLAC, OGG, MP3, ...; convert others with `AudioExtractor`)"
@@ -63,7 +63,7 @@ public enum AudioFile {
 
     /// The audio file bytes `data` decoded to float samples (as ``read(_:)``); `path` names
     /// them in errors.
-    public static func decode(_ data: Data, path: String) throws -> AudioClip {
+    package static func decode(_ data: Data, path: String) throws -> AudioClip {
         let source = MemoryAudioSource(data)
         var callbacks = SF_VIRTUAL_IO(
             get_filelen: { MemoryAudioSource.from($0).length },

@@ -4,7 +4,7 @@ import Foundation
 /// A checkpoint file (`torch.save` zip or legacy, safetensors) could not be read.
 ///
 /// Every case names the file; the description is one line saying what is wrong.
-public enum CheckpointError: LocalizedError, CustomStringConvertible, Equatable {
+package enum CheckpointError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file could not be opened, mapped or written.
     case io(path: String, reason: String)
     /// The file is none of the formats this reader knows.
@@ -36,10 +36,10 @@ public enum CheckpointError: LocalizedError, CustomStringConvertible, Equatable 
     case forbiddenGlobal(path: String, module: String, name: String, offset: Int)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line naming the file and the problem.
-    public var description: String {
+    package var description: String {
         switch self {
         case .io(let path, let reason): "\(path): \(reason)"
         case .unrecognizedFormat(let path, let reason): "\(path): not a checkpoint this tool reads (\(reason))"

@@ -9,16 +9,16 @@ import Darwin
 /// The mapping lives as long as this object: tensors that borrow mapped memory
 /// (``DiffDubCore/TensorStorage/init(borrowing:count:owner:)``) keep it alive, so a
 /// checkpoint of any size costs address space, not resident memory, until it is read.
-public final class MappedFile: @unchecked Sendable {
+package final class MappedFile: @unchecked Sendable {
     /// The file's path (used in errors).
-    public let path: String
+    package let path: String
     /// The file's bytes (empty for an empty file).
-    public let bytes: UnsafeRawBufferPointer
+    package let bytes: UnsafeRawBufferPointer
 
     /// Maps the file at `path`.
     ///
     /// - Throws: ``CheckpointError/io(path:reason:)`` when it cannot be opened or mapped.
-    public init(path: String) throws {
+    package init(path: String) throws {
         self.path = path
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
@@ -47,7 +47,7 @@ public final class MappedFile: @unchecked Sendable {
 
     /// A copy of `data` held in memory under the name `path` (for bytes that are not in a
     /// file: fuzzing, downloads kept in memory). Readers treat it exactly like a mapped file.
-    public init(copying data: UnsafeRawBufferPointer, path: String) {
+    package init(copying data: UnsafeRawBufferPointer, path: String) {
         self.path = path
         if data.isEmpty {
             bytes = UnsafeRawBufferPointer(start: nil, count: 0)
@@ -66,7 +66,7 @@ public final class MappedFile: @unchecked Sendable {
     private var isMapped = true
 
     /// Number of bytes.
-    public var count: Int { bytes.count }
+    package var count: Int { bytes.count }
 
     deinit {
         if ownsAllocation, let base = bytes.baseAddress {

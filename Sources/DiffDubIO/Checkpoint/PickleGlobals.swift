@@ -19,9 +19,9 @@
 /// arrays (`numpy.core.multiarray.scalar`, `_reconstruct`, `numpy.dtype`, `numpy.ndarray`).
 /// These are never called: they stay inert ``PickleValue/object(_:)`` values. Python 2 module
 /// names (`__builtin__`, `copy_reg`) are read as their Python 3 names, as pickle does.
-public enum PickleGlobals {
+package enum PickleGlobals {
     /// Whether `module.name` may appear in a checkpoint's pickle.
-    public static func isAllowed(module: String, name: String) -> Bool {
+    package static func isAllowed(module: String, name: String) -> Bool {
         let module = python3Modules[module] ?? module
         if exact.contains("\(module).\(name)") { return true }
         switch module {

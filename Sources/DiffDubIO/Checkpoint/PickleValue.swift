@@ -6,7 +6,7 @@ import DiffDubCore
 /// Nothing is ever executed: a `GLOBAL` outside ``PickleGlobals`` is refused; an allowed one the
 /// reader does not rebuild stays a ``global(module:name:)``, and calling it (`REDUCE`, `NEWOBJ`)
 /// yields an ``object(_:)`` holding what the pickle would have passed to it.
-public indirect enum PickleValue: Sendable {
+package indirect enum PickleValue: Sendable {
     /// `None`.
     case none
     /// `True` / `False`.
@@ -45,7 +45,7 @@ public indirect enum PickleValue: Sendable {
     case recursive
 
     /// The value for string key `key` when this is a dict.
-    public subscript(key: String) -> PickleValue? {
+    package subscript(key: String) -> PickleValue? {
         guard case .dict(let entries) = self else { return nil }
         for entry in entries {
             if case .string(let name) = entry.key, name == key { return entry.value }
@@ -54,7 +54,7 @@ public indirect enum PickleValue: Sendable {
     }
 
     /// The integer value, when this is an int (or a bool).
-    public var intValue: Int64? {
+    package var intValue: Int64? {
         switch self {
         case .int(let value): value
         case .bool(let value): value ? 1 : 0
@@ -63,13 +63,13 @@ public indirect enum PickleValue: Sendable {
     }
 
     /// The string value, when this is a str.
-    public var stringValue: String? {
+    package var stringValue: String? {
         if case .string(let value) = self { return value }
         return nil
     }
 
     /// The elements, when this is a tuple or list.
-    public var sequence: [PickleValue]? {
+    package var sequence: [PickleValue]? {
         switch self {
         case .tuple(let items), .list(let items): items
         default: nil
@@ -79,20 +79,20 @@ public indirect enum PickleValue: Sendable {
 
 /// A call the reader did not evaluate: `callable(*arguments)` (`REDUCE`, `NEWOBJ`), then
 /// `BUILD` with ``state``, plus any items the pickle added to it (`SETITEMS`, `APPENDS`).
-public struct PickleObject: Sendable {
+package struct PickleObject: Sendable {
     /// What would have been called (usually a ``PickleValue/global(module:name:)``).
-    public var callable: PickleValue
+    package var callable: PickleValue
     /// The arguments, usually a tuple.
-    public var arguments: PickleValue
+    package var arguments: PickleValue
     /// The `BUILD` state, if any.
-    public var state: PickleValue?
+    package var state: PickleValue?
     /// Key-value pairs added by `SETITEM(S)` (dict subclasses).
-    public var entries: [(key: PickleValue, value: PickleValue)]
+    package var entries: [(key: PickleValue, value: PickleValue)]
     /// Elements added by `APPEND(S)`/`ADDITEMS` (list and set subclasses).
-    public var items: [PickleValue]
+    package var items: [PickleValue]
 
     /// An object description.
-    public init(
+    package init(
         callable: PickleValue, arguments: PickleValue, state: PickleValue? = nil,
         entries: [(key: PickleValue, value: PickleValue)] = [], items: [PickleValue] = []
     ) {
@@ -106,18 +106,18 @@ public struct PickleObject: Sendable {
 
 /// A storage named by a pickle's persistent id `('storage', type, key, location, numel[, view])`:
 /// the raw record `key` holding `elementCount` elements of `scalarType`.
-public struct TorchStorageReference: Sendable, Equatable {
+package struct TorchStorageReference: Sendable, Equatable {
     /// How the storage's elements are encoded.
-    public var scalarType: ScalarType
+    package var scalarType: ScalarType
     /// The record's key (`data/<key>` in a zip; an entry of the key list in a legacy file).
-    public var key: String
+    package var key: String
     /// Number of elements the pickle declares.
-    public var elementCount: Int
+    package var elementCount: Int
     /// Legacy views (`view_metadata`): where this storage starts inside record `key`, in elements.
-    public var viewOffset: Int
+    package var viewOffset: Int
 
     /// A reference to storage `key`.
-    public init(scalarType: ScalarType, key: String, elementCount: Int, viewOffset: Int = 0) {
+    package init(scalarType: ScalarType, key: String, elementCount: Int, viewOffset: Int = 0) {
         self.scalarType = scalarType
         self.key = key
         self.elementCount = elementCount
@@ -125,7 +125,7 @@ public struct TorchStorageReference: Sendable, Equatable {
     }
 
     /// The scalar type of torch's storage class `name` (`FloatStorage` -> `.float32`), or `nil`.
-    public static func scalarType(forStorageName name: String) -> ScalarType? {
+    package static func scalarType(forStorageName name: String) -> ScalarType? {
         switch name {
         case "FloatStorage": .float32
         case "HalfStorage": .float16
@@ -145,18 +145,18 @@ public struct TorchStorageReference: Sendable, Equatable {
 /// A tensor as `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, ...)`
 /// describes it: element `(i0, i1, ...)` is storage element
 /// `storageOffset + i0 * strides[0] + i1 * strides[1] + ...`.
-public struct TorchTensorReference: Sendable, Equatable {
+package struct TorchTensorReference: Sendable, Equatable {
     /// The storage holding the elements.
-    public var storage: TorchStorageReference
+    package var storage: TorchStorageReference
     /// Offset of element `(0, 0, ...)` in the storage, in elements.
-    public var storageOffset: Int
+    package var storageOffset: Int
     /// The tensor's shape.
-    public var shape: [Int]
+    package var shape: [Int]
     /// Element strides, one per axis.
-    public var strides: [Int]
+    package var strides: [Int]
 
     /// A tensor over `storage`.
-    public init(storage: TorchStorageReference, storageOffset: Int, shape: [Int], strides: [Int]) {
+    package init(storage: TorchStorageReference, storageOffset: Int, shape: [Int], strides: [Int]) {
         self.storage = storage
         self.storageOffset = storageOffset
         self.shape = shape
@@ -164,7 +164,7 @@ public struct TorchTensorReference: Sendable, Equatable {
     }
 
     /// Whether the strides are the row-major strides of ``shape`` (ignoring axes of extent 1).
-    public var isContiguous: Bool {
+    package var isContiguous: Bool {
         var expected = 1
         for axis in shape.indices.reversed() {
             if shape[axis] != 1 && strides[axis] != expected { return false }

@@ -7,24 +7,24 @@ import Foundation
 /// Creating one validates the whole extent against the storage (so loading never reads
 /// outside the file); ``load()`` maps contiguous, 4-byte aligned float32 data without copying
 /// and converts everything else into an owned `Float` tensor.
-public struct StoredTensor: Sendable {
+package struct StoredTensor: Sendable {
     /// The mapped file.
-    public let file: MappedFile
+    package let file: MappedFile
     /// How the elements are encoded.
-    public let scalarType: ScalarType
+    package let scalarType: ScalarType
     /// The tensor's shape.
-    public let shape: [Int]
+    package let shape: [Int]
     /// Element strides, one per axis.
-    public let strides: [Int]
+    package let strides: [Int]
     /// Byte offset of element `(0, 0, ...)` in the file.
-    public let byteOffset: Int
+    package let byteOffset: Int
 
     /// Validates a tensor of `shape`/`strides` starting `elementOffset` elements into a
     /// storage occupying `storageBytes` of `file`.
     ///
     /// - Throws: ``CheckpointError/tensorOutOfBounds(path:key:reason:)`` naming `key` when any
     ///   element would fall outside the storage.
-    public init(
+    package init(
         file: MappedFile, key: String, scalarType: ScalarType, shape: [Int], strides: [Int],
         elementOffset: Int, storageBytes: Range<Int>
     ) throws {
@@ -73,10 +73,10 @@ public struct StoredTensor: Sendable {
     }
 
     /// Number of elements.
-    public var elementCount: Int { shape.reduce(1, *) }
+    package var elementCount: Int { shape.reduce(1, *) }
 
     /// Whether the strides are row-major for ``shape`` (axes of extent 1 may have any stride).
-    public var isContiguous: Bool {
+    package var isContiguous: Bool {
         var expected = 1
         for axis in shape.indices.reversed() {
             if shape[axis] != 1 && strides[axis] != expected { return false }
@@ -87,7 +87,7 @@ public struct StoredTensor: Sendable {
 
     /// The elements as a `Float` tensor: zero-copy for contiguous aligned float32 data,
     /// converted (storage offset and strides applied) otherwise.
-    public func load() -> Tensor {
+    package func load() -> Tensor {
         let count = elementCount
         guard count > 0, let base = file.bytes.baseAddress else { return Tensor(zeros: shape) }
         let start = base + byteOffset
@@ -114,7 +114,7 @@ public struct StoredTensor: Sendable {
 
     /// The elements as stored, row-major: `elementCount * scalarType.byteSize` little-endian
     /// bytes of ``scalarType`` (strides and the storage offset applied, values unchanged).
-    public func storedBytes() -> [UInt8] {
+    package func storedBytes() -> [UInt8] {
         let count = elementCount
         let size = scalarType.byteSize
         guard count > 0, let base = file.bytes.baseAddress else { return [] }
@@ -126,7 +126,7 @@ public struct StoredTensor: Sendable {
     }
 
     /// A lazily loading record of this tensor (as `Float`, or as stored).
-    public var record: TensorRecord {
+    package var record: TensorRecord {
         let tensor = self
         return TensorRecord(
             scalarType: scalarType, shape: shape, loader: { tensor.load() }, storedBytes: { tensor.storedBytes() })

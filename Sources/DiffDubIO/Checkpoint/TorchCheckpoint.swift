@@ -13,7 +13,7 @@ import Foundation
 /// float32 tensors borrow the mapped memory without copying.
 public struct TorchCheckpoint: Sendable {
     /// The two container layouts of `torch.save`.
-    public enum Format: String, Sendable {
+    package enum Format: String, Sendable {
         /// PyTorch 1.6+: a stored zip with `<archive>/data.pkl` and `<archive>/data/<key>`.
         case zip = "torch-zip"
         /// Before 1.6: magic, protocol and sys-info pickles, the main pickle, the storage key
@@ -22,11 +22,11 @@ public struct TorchCheckpoint: Sendable {
     }
 
     /// The file's path.
-    public let path: String
+    package let path: String
     /// Which layout the file uses.
-    public let format: Format
+    package let format: Format
     /// The whole unpickled object (Lightning extras and all, unknown objects left inert).
-    public let root: PickleValue
+    package let root: PickleValue
     /// The tensors of the `state_dict` entry (or of the top-level dict when there is none).
     public let stateDict: StateDict
 
@@ -46,7 +46,7 @@ public struct TorchCheckpoint: Sendable {
     }
 
     /// Decodes the checkpoint held by `file` (mapped or in memory).
-    public static func open(_ file: MappedFile) throws -> TorchCheckpoint {
+    package static func open(_ file: MappedFile) throws -> TorchCheckpoint {
         guard file.count >= 4 else {
             throw CheckpointError.unrecognizedFormat(path: file.path, reason: "file too short")
         }
@@ -60,13 +60,13 @@ public struct TorchCheckpoint: Sendable {
     }
 
     /// The state dict of the checkpoint at `url` (see ``stateDict``); its `source` is the path.
-    public static func stateDict(contentsOf url: URL) throws -> StateDict {
+    package static func stateDict(contentsOf url: URL) throws -> StateDict {
         try open(url).stateDict
     }
 
     /// The top-level `{name: tensor}` mapping of `root`: `root['state_dict']` when it is a
     /// dict, else `root` itself. Other entries and nested dicts are ignored.
-    public static func stateDictEntries(of root: PickleValue) -> [(key: String, tensor: TorchTensorReference)] {
+    package static func stateDictEntries(of root: PickleValue) -> [(key: String, tensor: TorchTensorReference)] {
         var container = root
         switch root["state_dict"] {
         case .some(let inner) where isMapping(inner): container = inner

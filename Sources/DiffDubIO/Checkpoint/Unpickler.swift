@@ -28,21 +28,21 @@ import DiffDubCore
 /// ``maximumNesting`` nested marks and container depth, ``maximumResolvedNodes`` values built
 /// at `STOP` (shared tuples would otherwise expand exponentially), and
 /// ``maximumArgumentNodes`` values in the arguments of a persistent id or tensor rebuild.
-public struct Unpickler {
+package struct Unpickler {
     /// Most memo entries accepted (``ReaderLimits/maximumPickleMemoEntries``).
-    public static var maximumMemoEntries: Int { ReaderLimits.current.maximumPickleMemoEntries }
+    package static var maximumMemoEntries: Int { ReaderLimits.current.maximumPickleMemoEntries }
     /// Most items on the stack at once (``ReaderLimits/maximumPickleStackDepth``).
-    public static var maximumStackDepth: Int { ReaderLimits.current.maximumPickleStackDepth }
+    package static var maximumStackDepth: Int { ReaderLimits.current.maximumPickleStackDepth }
     /// Deepest nesting of `MARK`s and of containers in the result (``ReaderLimits/maximumPickleNesting``).
-    public static var maximumNesting: Int { ReaderLimits.current.maximumPickleNesting }
+    package static var maximumNesting: Int { ReaderLimits.current.maximumPickleNesting }
     /// Most values built when resolving the result: four per allowed stack item.
-    public static var maximumResolvedNodes: Int { 4 * ReaderLimits.current.maximumPickleStackDepth }
+    package static var maximumResolvedNodes: Int { 4 * ReaderLimits.current.maximumPickleStackDepth }
     /// Most values in the arguments of one persistent id or tensor rebuild (torch's have about ten).
-    public static let maximumArgumentNodes = 4096
+    package static let maximumArgumentNodes = 4096
 
     private let limits: ReaderLimits
     /// The element type of every storage a persistent id has named so far, by key.
-    public private(set) var storageTypes: [String: ScalarType] = [:]
+    package private(set) var storageTypes: [String: ScalarType] = [:]
 
     private let bytes: UnsafeRawBufferPointer
     private let baseOffset: Int
@@ -57,7 +57,7 @@ public struct Unpickler {
 
     /// A decoder of the pickle in `bytes`; `baseOffset` (where `bytes` start in the file)
     /// and `path` appear in errors.
-    public init(bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, path: String) {
+    package init(bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, path: String) {
         self.bytes = bytes
         self.baseOffset = baseOffset
         self.path = path
@@ -66,7 +66,7 @@ public struct Unpickler {
 
     /// Decodes one pickle and returns its value and the number of bytes it used (the
     /// legacy torch format stores several pickles back to back).
-    public static func load(
+    package static func load(
         _ bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, path: String
     ) throws -> (value: PickleValue, length: Int) {
         var unpickler = Unpickler(bytes: bytes, baseOffset: baseOffset, path: path)
@@ -76,7 +76,7 @@ public struct Unpickler {
 
     /// Decodes one pickle from the start; afterwards ``length`` is the number of bytes it
     /// used and ``storageTypes`` lists the storages it named.
-    public mutating func decode() throws -> PickleValue {
+    package mutating func decode() throws -> PickleValue {
         position = 0
         stack = []
         marks = []
@@ -86,7 +86,7 @@ public struct Unpickler {
     }
 
     /// Bytes used by the last ``decode()``.
-    public var length: Int { position }
+    package var length: Int { position }
 
     // MARK: - Decoding loop
 

@@ -3,13 +3,13 @@ import Foundation
 
 extension WeightFile {
     /// What ``convertToSafeTensors(_:output:)`` wrote.
-    public struct Conversion: Sendable, Equatable {
+    package struct Conversion: Sendable, Equatable {
         /// The format the input was recognised as.
-        public var inputFormat: Format
+        package var inputFormat: Format
         /// Number of tensors written.
-        public var tensorCount: Int
+        package var tensorCount: Int
         /// Bytes of tensor data written (the file adds its header).
-        public var dataBytes: Int
+        package var dataBytes: Int
     }
 
     /// Writes every tensor of the checkpoint at `input` (any format ``checkpoint(contentsOf:)``
@@ -28,7 +28,7 @@ extension WeightFile {
     ///
     /// - Throws: ``CheckpointError`` naming the file that cannot be read or written.
     @discardableResult
-    public static func convertToSafeTensors(_ input: URL, output: URL) throws -> Conversion {
+    package static func convertToSafeTensors(_ input: URL, output: URL) throws -> Conversion {
         guard input.standardizedFileURL.resolvingSymlinksInPath() != output.standardizedFileURL.resolvingSymlinksInPath()
         else {
             throw CheckpointError.io(path: output.path, reason: "the output would replace the checkpoint being converted")

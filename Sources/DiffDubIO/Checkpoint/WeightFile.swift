@@ -11,9 +11,9 @@ import Foundation
 /// aligned float32 tensors are used in place, other types are converted to `Float` when a
 /// layer takes them. `diffdub convert` writes any checkpoint as safetensors, whose later loads
 /// need no unpickling.
-public enum WeightFile {
+package enum WeightFile {
     /// The formats ``stateDict(contentsOf:)`` reads.
-    public enum Format: String, Sendable, CaseIterable {
+    package enum Format: String, Sendable, CaseIterable {
         /// `torch.save` zip (PyTorch 1.6+).
         case torchZip = "torch-zip"
         /// `torch.save` legacy (before PyTorch 1.6).
@@ -27,7 +27,7 @@ public enum WeightFile {
     /// The format of the file at `url`, from its first bytes.
     ///
     /// - Throws: ``CheckpointError/unrecognizedFormat(path:reason:)`` for anything else.
-    public static func format(of url: URL) throws -> Format {
+    package static func format(of url: URL) throws -> Format {
         let file = try MappedFile(path: url.path)
         let head = Array(file.bytes.prefix(16))
         if head.starts(with: TorchCheckpoint.zipMagic) { return .torchZip }
@@ -47,7 +47,7 @@ public enum WeightFile {
     /// The tensors of the file at `url` and its format. For torch files these are the
     /// tensors of `state_dict` (or of the top level); for `.npy` one tensor named after the
     /// file (`weights.npy` -> `weights`).
-    public static func stateDict(contentsOf url: URL) throws -> (format: Format, stateDict: StateDict) {
+    package static func stateDict(contentsOf url: URL) throws -> (format: Format, stateDict: StateDict) {
         let format = try format(of: url)
         switch format {
         case .torchZip, .torchLegacy:
@@ -68,7 +68,7 @@ public enum WeightFile {
     ///
     /// - Throws: ``CheckpointError`` when the file cannot be read, is of another format (a
     ///   `.npy` array holds one tensor, not a model), or is malformed.
-    public static func checkpoint(contentsOf url: URL) throws -> StateDict {
+    package static func checkpoint(contentsOf url: URL) throws -> StateDict {
         let (format, stateDict) = try stateDict(contentsOf: url)
         guard format != .npy else {
             throw CheckpointError.unrecognizedFormat(

@@ -11,25 +11,25 @@
 /// field is saturated) -> central directory -> each entry's local header, whose name and
 /// extra field lengths give where the data starts (`offset + 30 + name + extra`; torch pads the
 /// local extra field so that data is 64-byte aligned).
-public struct ZipArchive {
+package struct ZipArchive {
     /// One entry: where its data lies in the file.
-    public struct Entry: Sendable {
+    package struct Entry: Sendable {
         /// Name inside the archive (`stage2/data/17`).
-        public var name: String
+        package var name: String
         /// Compression method (0 = stored).
-        public var method: Int
+        package var method: Int
         /// Offset of the local header in the file.
-        public var localHeaderOffset: Int
+        package var localHeaderOffset: Int
         /// Size of the stored data.
-        public var compressedSize: Int
+        package var compressedSize: Int
         /// Size of the data once uncompressed.
-        public var uncompressedSize: Int
+        package var uncompressedSize: Int
     }
 
     /// The mapped file.
-    public let file: MappedFile
+    package let file: MappedFile
     /// The entries, in central-directory order.
-    public let entries: [Entry]
+    package let entries: [Entry]
     private let index: [String: Int]
 
     private static let endOfCentralDirectorySignature: UInt32 = 0x0605_4B50
@@ -39,7 +39,7 @@ public struct ZipArchive {
     private static let localHeaderSignature: UInt32 = 0x0403_4B50
 
     /// Reads the central directory of `file`.
-    public init(_ file: MappedFile) throws {
+    package init(_ file: MappedFile) throws {
         self.file = file
         let reader = ByteReader(file.bytes, path: file.path)
         let path = file.path
@@ -142,7 +142,7 @@ public struct ZipArchive {
     }
 
     /// The entry named `name`, if any.
-    public func entry(named name: String) -> Entry? {
+    package func entry(named name: String) -> Entry? {
         index[name].map { entries[$0] }
     }
 
@@ -150,7 +150,7 @@ public struct ZipArchive {
     ///
     /// - Throws: ``CheckpointError/compressedEntry(path:entry:method:)`` for compressed entries,
     ///   ``CheckpointError/truncated(path:what:)`` when the data reaches past the end.
-    public func dataRange(of entry: Entry) throws -> Range<Int> {
+    package func dataRange(of entry: Entry) throws -> Range<Int> {
         let path = file.path
         guard entry.method == 0 else {
             throw CheckpointError.compressedEntry(path: path, entry: entry.name, method: entry.method)

@@ -8,9 +8,9 @@ import Foundation
 /// encoder, stage 2, DDIM inpainting, paste-back, H.264/AAC muxing) in seconds, but the
 /// weights are random: the mouth region fills with noise-like texture and there is no
 /// lip-sync. Use the released checkpoints with `diffdub dub` for real results.
-public enum DubbingDemo {
+package enum DubbingDemo {
     /// The renderer configuration of the demo: 64 x 64 images, 32 channels.
-    public static let rendererConfiguration = RendererConfiguration(
+    package static let rendererConfiguration = RendererConfiguration(
         imageSize: 64,
         unet: UNetConfiguration(
             inChannels: 6, outChannels: 3, modelChannels: 32, channelMultipliers: [1, 2, 2, 2],
@@ -20,10 +20,10 @@ public enum DubbingDemo {
             resBlocksPerLevel: 2, attentionLevels: [2], outChannels: 64))
 
     /// The stage-2 configuration of the demo: 32-wide "Hubert" features, 64-wide latents.
-    public static let predictorConfiguration = LipLatentPredictorConfiguration(audioWidth: 32, latentWidth: 64)
+    package static let predictorConfiguration = LipLatentPredictorConfiguration(audioWidth: 32, latentWidth: 64)
 
     /// Small models with random weights drawn from `seed`.
-    public static func randomModels(seed: UInt64 = 0) throws -> Dubber {
+    package static func randomModels(seed: UInt64 = 0) throws -> Dubber {
         let renderer = try Renderer(WeightBinder(randomSeed: seed), configuration: rendererConfiguration)
         let predictor = try LipLatentPredictor(
             WeightBinder(randomSeed: seed &+ 1), configuration: predictorConfiguration)
@@ -34,7 +34,7 @@ public enum DubbingDemo {
     /// `output` (`.mp4`, or a folder of PNG frames), replacing an existing output only when
     /// `overwrite` (``DubbingRequest/overwrite``). The generated speech features and tone are
     /// written to a temporary folder that is removed afterwards.
-    public static func run(
+    package static func run(
         sample: URL, output: URL, steps: Int = 20, seed: UInt64 = 0, overwrite: Bool = false,
         progress: ProgressHandler? = nil
     ) async throws -> DubbingSummary {

@@ -14,7 +14,7 @@ public final class PNGFolderSink: FrameSink, @unchecked Sendable {
     /// The destination folder.
     public let url: URL
     /// What the destination may replace.
-    public let outputGuard: OutputGuard
+    package let outputGuard: OutputGuard
     private let staging: URL
     private let lock = NSLock()
     private var ended = false
@@ -37,7 +37,7 @@ public final class PNGFolderSink: FrameSink, @unchecked Sendable {
     }
 
     /// The file name of output frame `index`.
-    public static func fileName(forFrame index: Int) -> String { String(format: "%06d.png", index) }
+    package static func fileName(forFrame index: Int) -> String { String(format: "%06d.png", index) }
 
     /// Writes frame `index` into the staging folder.
     public func write(_ frame: RGBImage, index: Int) throws {
@@ -86,7 +86,7 @@ public final class VideoFileSink: FrameSink, @unchecked Sendable {
     /// The destination.
     public let url: URL
     /// What the destination may replace.
-    public let outputGuard: OutputGuard
+    package let outputGuard: OutputGuard
     private let audio: URL?
     /// The output's frame rate.
     public let rate: FrameRate

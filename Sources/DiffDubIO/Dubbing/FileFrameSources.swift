@@ -4,7 +4,7 @@ import Foundation
 /// The frames of a folder of numbered PNG files, in natural order.
 public struct FrameFolderSource: FrameSource {
     /// The listed folder.
-    public let folder: FrameFolder
+    package let folder: FrameFolder
 
     /// Lists the PNG frames of `url`.
     public init(_ url: URL) throws { folder = try FrameFolder(url) }
@@ -35,7 +35,7 @@ public struct VideoFileSource: FrameSource {
     /// The video file.
     public let url: URL
     /// Its probed properties.
-    public let info: VideoInfo
+    package let info: VideoInfo
     /// The rate frames are read at: 25/1 by default, the file's own with
     /// ``init(atSourceRateOf:)``.
     public let rate: FrameRate
@@ -77,7 +77,7 @@ public struct VideoFileSource: FrameSource {
     /// them).
     ///
     /// - Throws: ``VideoError`` when ffmpeg fails.
-    public func countFrames() throws -> Int {
+    package func countFrames() throws -> Int {
         let data = try ExternalTool.run(
             "ffmpeg",
             ["-v", "error", "-nostdin", "-i", url.path, "-map", "0:v:0", "-vf", "fps=\(rate)", "-f", "null",

@@ -2,12 +2,12 @@ import DiffDubCore
 import Foundation
 
 /// Where output frames go: a video file (by extension) or a folder of PNG frames.
-public enum FrameOutput {
+package enum FrameOutput {
     /// Extensions written as video through ffmpeg.
-    public static let videoExtensions: Set<String> = ["mp4", "mov", "mkv", "m4v"]
+    package static let videoExtensions: Set<String> = ["mp4", "mov", "mkv", "m4v"]
 
     /// Whether `url` names a video file rather than a frame folder.
-    public static func isVideo(_ url: URL) -> Bool {
+    package static func isVideo(_ url: URL) -> Bool {
         videoExtensions.contains(url.pathExtension.lowercased())
     }
 
@@ -15,7 +15,7 @@ public enum FrameOutput {
     /// `outputGuard` decides what it may replace.
     ///
     /// - Throws: ``OutputRefusal`` when `url` may not be written, the sinks' errors.
-    public static func sink(for url: URL, audio: URL?, outputGuard: OutputGuard = OutputGuard()) throws -> any FrameSink {
+    package static func sink(for url: URL, audio: URL?, outputGuard: OutputGuard = OutputGuard()) throws -> any FrameSink {
         isVideo(url)
             ? try VideoFileSink(url, audio: audio, outputGuard: outputGuard)
             : try PNGFolderSink(url, outputGuard: outputGuard)
@@ -23,7 +23,7 @@ public enum FrameOutput {
 
     /// Runs `body` with `sink` and finishes it; on any error (or cancellation) the sink
     /// discards its partial output and the error is rethrown.
-    public static func writing<Result>(to sink: any FrameSink, _ body: (any FrameSink) throws -> Result) throws -> Result {
+    package static func writing<Result>(to sink: any FrameSink, _ body: (any FrameSink) throws -> Result) throws -> Result {
         do {
             let result = try body(sink)
             try sink.finish()
@@ -35,7 +35,7 @@ public enum FrameOutput {
     }
 
     /// ``writing(to:_:)`` with the sink for `url` (``sink(for:audio:outputGuard:)``).
-    public static func writing<Result>(
+    package static func writing<Result>(
         to url: URL, audio: URL?, outputGuard: OutputGuard = OutputGuard(), _ body: (any FrameSink) throws -> Result
     ) throws -> Result {
         try writing(to: sink(for: url, audio: audio, outputGuard: outputGuard), body)

@@ -4,9 +4,9 @@ import Foundation
 /// Joins the PNG frame folders of separately rendered slices of one clip
 /// (`diffdub dub --frame-range`, frames named by their absolute number `NNNNNN.png`) into one
 /// sequence, checking that together they cover a contiguous run of frames exactly once.
-public struct FrameSlices {
+package struct FrameSlices {
     /// A problem with the slices.
-    public enum Error: LocalizedError, CustomStringConvertible, Equatable {
+    package enum Error: LocalizedError, CustomStringConvertible, Equatable {
         /// A frame number appears in two folders.
         case duplicate(frame: Int, first: String, second: String)
         /// Frames are missing between two slices.
@@ -15,10 +15,10 @@ public struct FrameSlices {
         case empty(folder: String)
 
         /// The same line as ``description``: what `localizedDescription` shows.
-        public var errorDescription: String? { description }
+        package var errorDescription: String? { description }
 
         /// One line saying what is wrong.
-        public var description: String {
+        package var description: String {
             switch self {
             case .duplicate(let frame, let first, let second):
                 "frame \(frame) is in both \(first) and \(second)"
@@ -30,10 +30,10 @@ public struct FrameSlices {
     }
 
     /// The frame files, by frame number, in order.
-    public let frames: [(index: Int, url: URL)]
+    package let frames: [(index: Int, url: URL)]
 
     /// Lists and checks the frames of `folders`.
-    public init(folders: [URL]) throws {
+    package init(folders: [URL]) throws {
         var byIndex: [Int: URL] = [:]
         for folder in folders {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
@@ -58,10 +58,10 @@ public struct FrameSlices {
     }
 
     /// The frame numbers covered.
-    public var range: Range<Int> { (frames.first?.index ?? 0)..<((frames.last?.index ?? -1) + 1) }
+    package var range: Range<Int> { (frames.first?.index ?? 0)..<((frames.last?.index ?? -1) + 1) }
 
     /// Writes every frame, in order, to `sink`.
-    public func write(to sink: any FrameSink, progress: ProgressHandler? = nil) throws {
+    package func write(to sink: any FrameSink, progress: ProgressHandler? = nil) throws {
         let tracker = try ProgressTracker(stage: .joining, total: frames.count, handler: progress)
         for (done, frame) in frames.enumerated() {
             try sink.write(try PNGFile.read(frame.url), index: frame.index)

@@ -2,10 +2,10 @@ import Foundation
 
 /// Writing files so that a failed run leaves nothing half-written: data goes to a
 /// temporary name in the destination folder and is renamed into place when complete.
-public enum AtomicFile {
+package enum AtomicFile {
     /// A temporary sibling of `url` (same folder, hidden, unique), registered in
     /// ``TemporaryFiles`` until it is committed.
-    public static func temporaryURL(for url: URL) -> URL {
+    package static func temporaryURL(for url: URL) -> URL {
         let name = ".\(url.lastPathComponent).partial-\(UUID().uuidString.prefix(8))"
         let temporary = url.deletingLastPathComponent().appendingPathComponent(name)
         TemporaryFiles.register(temporary)
@@ -13,7 +13,7 @@ public enum AtomicFile {
     }
 
     /// Writes `data` to `url` through a temporary file and a rename.
-    public static func write(_ data: Data, to url: URL) throws {
+    package static func write(_ data: Data, to url: URL) throws {
         let temporary = temporaryURL(for: url)
         do {
             try data.write(to: temporary)
@@ -30,7 +30,7 @@ public enum AtomicFile {
     /// A file replaces a file in one `rename`. A folder cannot be renamed onto a folder that
     /// holds files, so the old one is first renamed aside, the new one renamed into place, and
     /// the old one removed: at every moment `url` is either the old output or the new one.
-    public static func commit(_ temporary: URL, to url: URL) throws {
+    package static func commit(_ temporary: URL, to url: URL) throws {
         defer { TemporaryFiles.unregister(temporary) }
         guard rename(temporary.path, url.path) != 0 else { return }
         let manager = FileManager.default

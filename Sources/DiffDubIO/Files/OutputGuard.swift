@@ -45,14 +45,14 @@ public struct OutputGuard: Sendable {
 
     /// The name of the marker file inside every folder this tool writes (`.diffdub-output`);
     /// hidden, so frame listings skip it.
-    public static let markerName = ".diffdub-output"
+    package static let markerName = ".diffdub-output"
 
     /// The paths the run reads (inputs, a job folder).
     public var protected: [ProtectedPath]
     /// Whether an existing file, or a folder this tool wrote, may be replaced.
     public var overwrite: Bool
     /// The working directory the output must not replace; `nil`: the process's, read at each check.
-    public var workingDirectory: URL?
+    package var workingDirectory: URL?
 
     /// A guard protecting `protected`, replacing existing outputs only when `overwrite`.
     public init(protecting protected: [ProtectedPath] = [], overwrite: Bool = false, workingDirectory: URL? = nil) {
@@ -65,7 +65,7 @@ public struct OutputGuard: Sendable {
     /// from ``workingDirectory``.
     ///
     /// - Throws: ``OutputRefusal``.
-    public func check(path: String) throws {
+    package func check(path: String) throws {
         guard !path.isEmpty else { throw OutputRefusal.emptyPath }
         if path.hasPrefix("/") { return try check(URL(fileURLWithPath: path)) }
         let base = workingDirectory?.path ?? FileManager.default.currentDirectoryPath
@@ -75,7 +75,7 @@ public struct OutputGuard: Sendable {
     /// Checks that an output may be written at `url`.
     ///
     /// - Throws: ``OutputRefusal`` naming `url` (and what it resolves to, when that differs).
-    public func check(_ url: URL) throws { try check(url, name: url.path) }
+    package func check(_ url: URL) throws { try check(url, name: url.path) }
 
     /// ``check(_:)`` naming the path `name` in its messages.
     private func check(_ url: URL, name: String) throws {
@@ -102,21 +102,21 @@ public struct OutputGuard: Sendable {
     }
 
     /// Whether `folder` holds ``markerName`` (a regular file, not a link): a folder this tool wrote.
-    public static func isMarkedOutput(_ folder: URL) -> Bool {
+    package static func isMarkedOutput(_ folder: URL) -> Bool {
         var info = stat()
         return lstat(folder.appendingPathComponent(markerName).path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
     /// Writes ``markerName`` into `folder` (before it is renamed into place), so a later run
     /// recognises the folder as an output it may replace with ``overwrite``.
-    public static func markAsOutput(_ folder: URL) throws {
+    package static func markAsOutput(_ folder: URL) throws {
         let text = "A folder written by diffdub: a later run replaces it only when asked to overwrite.\n"
         try Data(text.utf8).write(to: folder.appendingPathComponent(markerName))
     }
 
     /// `path` made absolute, without `.` and `..`, with every symbolic link of its existing
     /// part followed (the part that does not exist is taken as written).
-    public static func resolved(_ path: String) -> String { resolved(path, followingLinks: true) }
+    package static func resolved(_ path: String) -> String { resolved(path, followingLinks: true) }
 
     // MARK: - Private
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// An output path that ``OutputGuard`` refuses, because writing there would destroy a file or
 /// folder the run did not make. Nothing is written when it is thrown.
-public enum OutputRefusal: Error, LocalizedError, CustomStringConvertible, Equatable {
+package enum OutputRefusal: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// The path is empty (it would name the working directory).
     case emptyPath
     /// The path is the working directory (`.`, or a link to it).
@@ -25,7 +25,7 @@ public enum OutputRefusal: Error, LocalizedError, CustomStringConvertible, Equat
     case notFileOrFolder(path: String)
 
     /// One line naming the path and why it is refused.
-    public var description: String {
+    package var description: String {
         switch self {
         case .emptyPath: "the output path is empty: give a file or folder name"
         case .workingDirectory(let path):
@@ -48,5 +48,5 @@ public enum OutputRefusal: Error, LocalizedError, CustomStringConvertible, Equat
     }
 
     /// The same line, for `localizedDescription`.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

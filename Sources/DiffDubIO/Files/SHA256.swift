@@ -7,7 +7,7 @@ import Foundation
 /// `w[t] = σ1(w[t-2]) + w[t-7] + σ0(w[t-15]) + w[t-16]` and runs 64 rounds over the eight
 /// working variables. The final block appends `0x80`, zero bytes and the message length in
 /// bits (big-endian, 64 bits).
-public struct SHA256: Sendable {
+package struct SHA256: Sendable {
     private static let roundConstants: [UInt32] = [
         0x428a_2f98, 0x7137_4491, 0xb5c0_fbcf, 0xe9b5_dba5, 0x3956_c25b, 0x59f1_11f1, 0x923f_82a4, 0xab1c_5ed5,
         0xd807_aa98, 0x1283_5b01, 0x2431_85be, 0x550c_7dc3, 0x72be_5d74, 0x80de_b1fe, 0x9bdc_06a7, 0xc19b_f174,
@@ -26,15 +26,15 @@ public struct SHA256: Sendable {
     private var length: UInt64 = 0
 
     /// A hash of nothing yet.
-    public init() { pending.reserveCapacity(64) }
+    package init() { pending.reserveCapacity(64) }
 
     /// Adds `data` to the message.
-    public mutating func update(_ data: Data) {
+    package mutating func update(_ data: Data) {
         data.withUnsafeBytes { update(UnsafeRawBufferPointer($0)) }
     }
 
     /// Adds `bytes` to the message.
-    public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+    package mutating func update(_ bytes: UnsafeRawBufferPointer) {
         length &+= UInt64(bytes.count)
         var offset = 0
         if !pending.isEmpty {
@@ -54,7 +54,7 @@ public struct SHA256: Sendable {
     }
 
     /// The 32-byte digest of everything added (the hash cannot be updated afterwards).
-    public mutating func finalize() -> [UInt8] {
+    package mutating func finalize() -> [UInt8] {
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
         let padding = (64 + 56 - (pending.count + 1) % 64) % 64
@@ -71,7 +71,7 @@ public struct SHA256: Sendable {
     }
 
     /// The digest of `data` as 64 lowercase hexadecimal digits.
-    public static func hexDigest(of data: Data) -> String {
+    package static func hexDigest(of data: Data) -> String {
         var hash = SHA256()
         hash.update(data)
         return hex(hash.finalize())
@@ -79,7 +79,7 @@ public struct SHA256: Sendable {
 
     /// The digest of the file at `url` as 64 lowercase hexadecimal digits, read in 1 MiB
     /// pieces (memory stays flat for any size).
-    public static func hexDigest(ofFileAt url: URL) throws -> String {
+    package static func hexDigest(ofFileAt url: URL) throws -> String {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var hash = SHA256()
@@ -88,7 +88,7 @@ public struct SHA256: Sendable {
     }
 
     /// Lowercase hexadecimal digits of `bytes`.
-    public static func hex(_ bytes: [UInt8]) -> String {
+    package static func hex(_ bytes: [UInt8]) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count * 2)

@@ -3,7 +3,7 @@ import Foundation
 /// The temporary files and folders this process has made and not yet committed or removed
 /// (``AtomicFile/temporaryURL(for:)`` registers each), so that an interrupted run can remove
 /// them: the CLI calls ``removeAll()`` from its SIGINT/SIGTERM handler before exiting.
-public enum TemporaryFiles {
+package enum TemporaryFiles {
     private final class Registry: @unchecked Sendable {
         let lock = NSLock()
         var paths: Set<String> = []
@@ -12,24 +12,24 @@ public enum TemporaryFiles {
     private static let registry = Registry()
 
     /// Records `url` as a temporary to remove if the process is interrupted.
-    public static func register(_ url: URL) {
+    package static func register(_ url: URL) {
         registry.lock.withLock { _ = registry.paths.insert(url.path) }
     }
 
     /// Forgets `url` (it was committed or removed).
-    public static func unregister(_ url: URL) {
+    package static func unregister(_ url: URL) {
         registry.lock.withLock { _ = registry.paths.remove(url.path) }
     }
 
     /// The registered paths, sorted.
-    public static var registered: [String] {
+    package static var registered: [String] {
         registry.lock.withLock { registry.paths.sorted() }
     }
 
     /// Removes every registered file or folder that still exists and forgets them all (only
     /// those inside `folder`, when given); returns the paths removed.
     @discardableResult
-    public static func removeAll(inside folder: URL? = nil) -> [String] {
+    package static func removeAll(inside folder: URL? = nil) -> [String] {
         let prefix = folder.map { $0.standardizedFileURL.path + "/" }
         let paths = registry.lock.withLock {
             let paths = registry.paths.filter { path in prefix.map { path.hasPrefix($0) } ?? true }

@@ -5,11 +5,11 @@ import Foundation
 /// `00001.png`, ...), listed in natural order: names compare by their text with runs of
 /// digits compared as numbers, so `synth_2` comes before `synth_10`, as frame-extraction
 /// tools number them.
-public struct FrameFolder: Sendable {
+package struct FrameFolder: Sendable {
     /// The folder.
-    public let url: URL
+    package let url: URL
     /// The frame files in natural order.
-    public let frames: [URL]
+    package let frames: [URL]
 
     /// Lists the files ending in `.fileExtension` (case-insensitive) in `url`, hidden files
     /// excluded.
@@ -25,7 +25,7 @@ public struct FrameFolder: Sendable {
     ///   ``ImageError/missingFrame(folder:name:)`` naming the first number missing,
     ///   ``ImageError/duplicateFrameNumber(folder:first:second:)`` for two names of one number,
     ///   ``ImageError/unreadableFolder(path:reason:)`` when the folder cannot be listed.
-    public init(_ url: URL, fileExtension: String = "png", allowingGaps: Bool = false) throws {
+    package init(_ url: URL, fileExtension: String = "png", allowingGaps: Bool = false) throws {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
@@ -85,22 +85,22 @@ public struct FrameFolder: Sendable {
     }
 
     /// Number of frames.
-    public var count: Int { frames.count }
+    package var count: Int { frames.count }
 
     /// The file names without their extension (`synth_2`), in order: the keys that match
     /// per-frame landmark files.
-    public var frameNames: [String] {
+    package var frameNames: [String] {
         frames.map { $0.deletingPathExtension().lastPathComponent }
     }
 
     /// Frame `index` decoded as RGB.
-    public func image(at index: Int) throws -> RGBImage {
+    package func image(at index: Int) throws -> RGBImage {
         try PNGFile.read(frames[index])
     }
 
     /// Natural order: digit runs compare as numbers (then by length, so `01` follows `1`),
     /// everything else by Unicode scalar value.
-    public static func naturallyPrecedes(_ a: String, _ b: String) -> Bool {
+    package static func naturallyPrecedes(_ a: String, _ b: String) -> Bool {
         let (x, y) = (chunks(a), chunks(b))
         for (p, q) in zip(x, y) where p != q {
             switch (p, q) {

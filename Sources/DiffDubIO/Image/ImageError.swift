@@ -1,7 +1,7 @@
 import Foundation
 
 /// What can go wrong reading or writing image files and frame folders.
-public enum ImageError: LocalizedError, CustomStringConvertible, Equatable {
+package enum ImageError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file could not be decoded (missing, not a PNG, corrupt); `reason` is libpng's message.
     case unreadable(path: String, reason: String)
     /// The file could not be written.
@@ -20,10 +20,10 @@ public enum ImageError: LocalizedError, CustomStringConvertible, Equatable {
     case duplicateFrameNumber(folder: String, first: String, second: String)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// A one-line explanation naming the file.
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason): "\(path): cannot read image: \(reason)"
         case .unwritable(let path, let reason): "\(path): cannot write image: \(reason)"

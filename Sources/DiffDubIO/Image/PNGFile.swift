@@ -23,7 +23,7 @@ public enum PNGFile {
     }
 
     /// The image in the PNG bytes `data`, as 8-bit RGB; `path` names them in errors.
-    public static func decode(_ data: Data, path: String) throws -> RGBImage {
+    package static func decode(_ data: Data, path: String) throws -> RGBImage {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         // libpng keeps a pointer to the bytes until the read finishes or is freed.

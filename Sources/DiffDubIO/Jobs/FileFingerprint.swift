@@ -2,16 +2,16 @@ import Foundation
 
 /// The identity of one file: size and SHA-256, so that a job can tell whether an input or a
 /// model is still the one it was prepared with.
-public struct FileFingerprint: Sendable, Hashable, Codable {
+package struct FileFingerprint: Sendable, Hashable, Codable {
     /// The file's path (absolute for inputs, a bare name inside a folder input).
-    public var path: String
+    package var path: String
     /// Size in bytes.
-    public var size: Int64
+    package var size: Int64
     /// SHA-256, lower-case hexadecimal.
-    public var sha256: String
+    package var sha256: String
 
     /// A fingerprint with the given values.
-    public init(path: String, size: Int64, sha256: String) {
+    package init(path: String, size: Int64, sha256: String) {
         self.path = path
         self.size = size
         self.sha256 = sha256
@@ -20,7 +20,7 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
     /// Reads and hashes the file at `url`, recorded under `name` (default its path).
     ///
     /// - Throws: ``JobError/damaged(path:reason:)`` when the file cannot be read.
-    public init(of url: URL, name: String? = nil) throws {
+    package init(of url: URL, name: String? = nil) throws {
         let size: Int64
         let digest: String
         do {
@@ -35,7 +35,7 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
 
     /// Why the file at `url` is not this one (`nil` when it is): missing, another size, or
     /// other content. The size is compared first, so a changed length costs no hashing.
-    public func difference(from url: URL) -> String? {
+    package func difference(from url: URL) -> String? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: url.path) else { return "missing" }
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
         if size != self.size { return "size \(size) bytes, prepared with \(self.size)" }
@@ -46,20 +46,20 @@ public struct FileFingerprint: Sendable, Hashable, Codable {
 
 /// One input of a job as prepared: a file, or a folder of files (a frame folder, a landmarks
 /// folder, a Hugging Face model folder) with each file's fingerprint.
-public struct JobInput: Sendable, Hashable, Codable {
+package struct JobInput: Sendable, Hashable, Codable {
     /// What the input is (`video`, `frames`, `stage-1 checkpoint`, ...): named in messages.
-    public var role: String
+    package var role: String
     /// The file or folder.
-    public var path: String
+    package var path: String
     /// The file's fingerprint (a file input).
-    public var file: FileFingerprint?
+    package var file: FileFingerprint?
     /// The folder's files, by name in natural order (a folder input; hidden files excluded).
-    public var files: [FileFingerprint]?
+    package var files: [FileFingerprint]?
 
     /// Fingerprints the file or folder at `url`.
     ///
     /// - Throws: ``JobError/damaged(path:reason:)`` when it cannot be read.
-    public init(role: String, url: URL) throws {
+    package init(role: String, url: URL) throws {
         self.role = role
         self.path = url.path
         var isFolder: ObjCBool = false
@@ -77,7 +77,7 @@ public struct JobInput: Sendable, Hashable, Codable {
     ///
     /// - Throws: ``JobError/changedFile(role:path:reason:)`` naming the file that differs: the
     ///   input file, or the one file of a folder that was changed, added or removed.
-    public func verify() throws {
+    package func verify() throws {
         let url = URL(fileURLWithPath: path)
         if let file {
             if let reason = file.difference(from: url) { throw JobError.changedFile(role: role, path: path, reason: reason) }

@@ -2,7 +2,7 @@ import Foundation
 
 extension JobFolder {
     /// The role of the job folder in ``OutputRefusal`` messages.
-    public static let outputGuardRole = "job folder"
+    package static let outputGuardRole = "job folder"
 
     /// Refuses an output of ``finish(output:raw:audio:overwrite:progress:)`` that would
     /// destroy the job (the folder, anything in it, a folder holding it), an input of
@@ -10,7 +10,7 @@ extension JobFolder {
     /// existing output is replaced only with `overwrite` (``OutputGuard``).
     ///
     /// - Throws: ``OutputRefusal`` naming the output and why.
-    public func checkFinishOutput(
+    package func checkFinishOutput(
         _ output: DubbingRequest.Output, request: DubbingRequest, audio: URL?, overwrite: Bool
     ) throws {
         var request = request

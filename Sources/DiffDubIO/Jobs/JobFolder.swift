@@ -22,14 +22,14 @@ public struct JobFolder: Sendable {
     public init(_ url: URL) { self.url = url }
 
     /// `manifest.json`.
-    public var manifestURL: URL { url.appendingPathComponent("manifest.json") }
+    package var manifestURL: URL { url.appendingPathComponent("manifest.json") }
     /// `plan/`.
-    public var planURL: URL { url.appendingPathComponent("plan") }
+    package var planURL: URL { url.appendingPathComponent("plan") }
     /// `frames/`.
-    public var framesURL: URL { url.appendingPathComponent("frames") }
+    package var framesURL: URL { url.appendingPathComponent("frames") }
 
     /// The file of rendered frame `index`.
-    public func frameURL(_ index: Int) -> URL {
+    package func frameURL(_ index: Int) -> URL {
         framesURL.appendingPathComponent(PNGFolderSink.fileName(forFrame: index))
     }
 
@@ -47,7 +47,7 @@ public struct JobFolder: Sendable {
     /// - Throws: ``JobError/notAJob(path:)``, ``JobError/damaged(path:reason:)``,
     ///   ``JobError/invalidField(path:field:reason:)``,
     ///   ``JobError/unsupportedFormat(path:version:supported:)``.
-    public func manifest() throws -> JobManifest {
+    package func manifest() throws -> JobManifest {
         guard isPrepared else { throw JobError.notAJob(path: url.path) }
         let data = try JobFile.contents(manifestURL, limit: JobLimits.maximumManifestBytes)
         struct Version: Decodable { var formatVersion: Int }
@@ -62,7 +62,7 @@ public struct JobFolder: Sendable {
     }
 
     /// Writes `manifest.json` (through a temporary file and a rename).
-    public func write(_ manifest: JobManifest) throws {
+    package func write(_ manifest: JobManifest) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try AtomicFile.write(try encoder.encode(manifest), to: manifestURL)
@@ -85,7 +85,7 @@ public struct JobFolder: Sendable {
     }
 
     /// Stores rendered frame `index`: PNG to a temporary name in `frames/`, then a rename.
-    public func writeFrame(_ image: RGBImage, index: Int) throws {
+    package func writeFrame(_ image: RGBImage, index: Int) throws {
         let url = frameURL(index)
         let temporary = AtomicFile.temporaryURL(for: url)
         do {
@@ -102,20 +102,20 @@ public struct JobFolder: Sendable {
     /// are refused, not converted), not a link.
     ///
     /// - Throws: ``JobError`` naming the frame file and what is wrong.
-    public func readFrame(_ index: Int) throws -> RGBImage { try JobFile.image(frameURL(index), size: nil) }
+    package func readFrame(_ index: Int) throws -> RGBImage { try JobFile.image(frameURL(index), size: nil) }
 
     /// Reads rendered frame `index`, which must be `size x size` (the job's image size), 8-bit
     /// RGB and not a link.
     ///
     /// - Throws: ``JobError/invalidField(path:field:reason:)`` naming the frame file and its
     ///   `size` or `pixel format`; ``JobError/damaged(path:reason:)``.
-    public func readFrame(_ index: Int, size: Int) throws -> RGBImage { try JobFile.image(frameURL(index), size: size) }
+    package func readFrame(_ index: Int, size: Int) throws -> RGBImage { try JobFile.image(frameURL(index), size: size) }
 
     /// Removes temporary frame files (`.NNNNNN.png.partial-*`) older than `age` seconds: left
     /// by a process that was killed while writing (writing one takes milliseconds, so an old one
     /// belongs to no live process). Returns how many were removed.
     @discardableResult
-    public func removeStalePartials(olderThan age: TimeInterval = 60) -> Int {
+    package func removeStalePartials(olderThan age: TimeInterval = 60) -> Int {
         let manager = FileManager.default
         let names = (try? manager.contentsOfDirectory(atPath: framesURL.path)) ?? []
         var removed = 0

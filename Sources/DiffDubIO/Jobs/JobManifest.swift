@@ -16,7 +16,7 @@ import Foundation
 /// `finish` chooses the output and whether to paste back.
 public struct JobManifest: Sendable, Codable {
     /// The version of the job folder layout this tool writes and reads.
-    public static let currentFormatVersion = 1
+    package static let currentFormatVersion = 1
 
     /// Layout version (``currentFormatVersion`` when written).
     public var formatVersion: Int
@@ -25,9 +25,9 @@ public struct JobManifest: Sendable, Codable {
     /// The dubbing request (paths and values).
     public var request: DubbingRequest
     /// The two checkpoints, fingerprinted (`run` checks them).
-    public var models: [JobInput]
+    package var models: [JobInput]
     /// Every other input file or folder, fingerprinted (`finish` checks those it reads).
-    public var inputs: [JobInput]
+    package var inputs: [JobInput]
     /// The first output frame (absolute number).
     public var firstFrame: Int
     /// The number of output frames.
@@ -38,7 +38,7 @@ public struct JobManifest: Sendable, Codable {
     public var blockSize: Int
 
     /// A manifest with the given values and the current format version.
-    public init(
+    package init(
         toolVersion: String, request: DubbingRequest, models: [JobInput], inputs: [JobInput], firstFrame: Int,
         frameCount: Int, imageSize: Int, blockSize: Int
     ) {
@@ -57,5 +57,5 @@ public struct JobManifest: Sendable, Codable {
     public var frames: Range<Int> { firstFrame..<(firstFrame + frameCount) }
 
     /// The fingerprinted input with this role, if any.
-    public func input(role: String) -> JobInput? { inputs.first { $0.role == role } }
+    package func input(role: String) -> JobInput? { inputs.first { $0.role == role } }
 }

@@ -19,12 +19,12 @@ import Foundation
 ///
 /// Tensors are stored as float32 `.npy` and images as PNG, so a plan read back is the plan
 /// written, bit for bit; floats in `plan.json` are written in their shortest exact form.
-public struct JobPlanStore: Sendable {
+package struct JobPlanStore: Sendable {
     /// The `plan/` folder.
-    public let url: URL
+    package let url: URL
 
     /// The store at `url` (nothing is read).
-    public init(_ url: URL) { self.url = url }
+    package init(_ url: URL) { self.url = url }
 
     /// The parts of the plan that are not tensors or images (`plan.json`).
     struct Header: Codable {
@@ -43,10 +43,10 @@ public struct JobPlanStore: Sendable {
     private var facesURL: URL { url.appendingPathComponent("faces") }
 
     /// The file of output frame `index`'s face.
-    public func faceURL(_ index: Int) -> URL { facesURL.appendingPathComponent(PNGFolderSink.fileName(forFrame: index)) }
+    package func faceURL(_ index: Int) -> URL { facesURL.appendingPathComponent(PNGFolderSink.fileName(forFrame: index)) }
 
     /// Writes `plan`'s header and tensors (not the faces: ``writeFace(_:index:)``).
-    public func write(_ plan: DubbingPlan) throws {
+    package func write(_ plan: DubbingPlan) throws {
         try FileManager.default.createDirectory(at: facesURL, withIntermediateDirectories: true)
         let header = Header(
             imageSize: plan.imageSize, firstFrame: plan.firstFrame, frames: plan.frames, options: plan.options,
@@ -61,12 +61,12 @@ public struct JobPlanStore: Sendable {
     }
 
     /// Writes the model-resolution face of output frame `index`.
-    public func writeFace(_ face: FaceFrame, index: Int) throws {
+    package func writeFace(_ face: FaceFrame, index: Int) throws {
         try PNGFile.write(face.image, to: faceURL(index), fast: true)
     }
 
     /// Writes the landmarks of every output frame's face (`nil`: no face), in output order.
-    public func writeFaceLandmarks(_ landmarks: [FaceLandmarks?]) throws {
+    package func writeFaceLandmarks(_ landmarks: [FaceLandmarks?]) throws {
         try NumPyFile.write(Self.tensor(landmarks), to: url.appendingPathComponent("face_landmarks.npy"))
     }
 
@@ -78,7 +78,7 @@ public struct JobPlanStore: Sendable {
     ///
     /// - Throws: ``JobError/invalidField(path:field:reason:)`` naming the file and the field,
     ///   ``JobError/damaged(path:reason:)`` naming the file that is missing or unreadable.
-    public func read() throws -> DubbingPlan {
+    package func read() throws -> DubbingPlan {
         try JobFile.checkFolder(url)
         let data = try JobFile.contents(headerURL, limit: JobLimits.maximumPlanBytes)
         let header = try JobJSON.decode(Header.self, from: data, path: headerURL.path)
@@ -100,7 +100,7 @@ public struct JobPlanStore: Sendable {
     /// and within ``ReaderLimits/maximumLandmarkCoordinate``.
     ///
     /// - Throws: ``JobError`` naming `face_landmarks.npy` and what is wrong.
-    public func readFaceLandmarks(frameCount: Int) throws -> Tensor {
+    package func readFaceLandmarks(frameCount: Int) throws -> Tensor {
         try JobFile.landmarks(url.appendingPathComponent("face_landmarks.npy"), shape: [frameCount, 68, 2])
     }
 
@@ -109,7 +109,7 @@ public struct JobPlanStore: Sendable {
     /// plan's size, not a link.
     ///
     /// - Throws: ``JobError`` naming the face file (or `face_landmarks.npy`) and what is wrong.
-    public func face(_ index: Int, of plan: DubbingPlan, landmarks: Tensor) throws -> FaceFrame {
+    package func face(_ index: Int, of plan: DubbingPlan, landmarks: Tensor) throws -> FaceFrame {
         let row = index - plan.firstFrame
         guard plan.outputFrames.contains(index), landmarks.shape == [plan.frames.count, 68, 2] else {
             throw JobError.invalidField(

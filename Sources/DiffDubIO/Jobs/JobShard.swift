@@ -40,12 +40,12 @@ public struct JobShard: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether output frame `frame` (absolute number) belongs to this shard, for blocks of
     /// `blockSize` frames.
-    public func owns(frame: Int, blockSize: Int) -> Bool {
+    package func owns(frame: Int, blockSize: Int) -> Bool {
         (frame / max(1, blockSize)) % count == index
     }
 
     /// This shard's blocks of `frames` (absolute numbers), each cut at multiples of `blockSize`.
-    public func blocks(of frames: Range<Int>, blockSize: Int) -> [Range<Int>] {
+    package func blocks(of frames: Range<Int>, blockSize: Int) -> [Range<Int>] {
         let size = max(1, blockSize)
         guard !frames.isEmpty else { return [] }
         var blocks: [Range<Int>] = []

@@ -34,12 +34,12 @@ public struct JobStatus: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `A-B` (inclusive) or `A` for one frame.
-    public static func format(_ range: Range<Int>) -> String {
+    package static func format(_ range: Range<Int>) -> String {
         range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound)-\(range.upperBound - 1)"
     }
 
     /// Ranges joined by commas, at most `limit` of them (then `... (N more)`).
-    public static func format(_ ranges: [Range<Int>], limit: Int = 20) -> String {
+    package static func format(_ ranges: [Range<Int>], limit: Int = 20) -> String {
         let shown = ranges.prefix(limit).map { format($0) }.joined(separator: ", ")
         return ranges.count > limit ? shown + ", ... (\(ranges.count - limit) more ranges)" : shown
     }

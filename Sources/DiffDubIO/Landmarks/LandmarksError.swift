@@ -1,7 +1,7 @@
 import Foundation
 
 /// What can go wrong reading or writing landmark files.
-public enum LandmarksError: LocalizedError, CustomStringConvertible, Equatable {
+package enum LandmarksError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file could not be read or written.
     case unreadable(path: String, reason: String)
     /// A file or entry does not hold 68 points (`line` is 1-based, `nil` for a whole file).
@@ -25,10 +25,10 @@ public enum LandmarksError: LocalizedError, CustomStringConvertible, Equatable {
     case implausibleCoordinate(path: String, line: Int, value: Float, limit: Int)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// A one-line explanation naming the file (and line).
-    public var description: String {
+    package var description: String {
         switch self {
         case .unreadable(let path, let reason): "\(path): cannot access landmarks: \(reason)"
         case .wrongPointCount(let path, let line, let found):

@@ -9,16 +9,16 @@ import Foundation
 /// - **Table** (talking_face_preprocessing's `extract_frame_landmarks.py`): one file, one line
 ///   per frame: the frame's file name then 68 pairs `x_y`, space-separated
 ///   (`000001.png 509_230 511_269 ...`). The original writes `int(x)` (truncated).
-public enum LandmarksFile {
+package enum LandmarksFile {
     // MARK: Per-frame files
 
     /// The 68 points of a per-frame file (`x y` per line; blank lines ignored).
-    public static func readPoints(_ url: URL) throws -> FaceLandmarks {
+    package static func readPoints(_ url: URL) throws -> FaceLandmarks {
         try parsePoints(try readText(url), path: url.path)
     }
 
     /// The 68 points of per-frame file text; `path` names it in errors.
-    public static func parsePoints(_ text: String, path: String) throws -> FaceLandmarks {
+    package static func parsePoints(_ text: String, path: String) throws -> FaceLandmarks {
         var values: [Float] = []
         var lastLine = 0
         let limit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
@@ -46,7 +46,7 @@ public enum LandmarksFile {
     /// `synth_2.png` (or `synth_2`), the file `synth_2.txt`.
     ///
     /// - Throws: ``LandmarksError/missingFrame(path:frame:)`` naming the first frame without a file.
-    public static func readFolder(_ folder: URL, frames: [String]) throws -> [FaceLandmarks] {
+    package static func readFolder(_ folder: URL, frames: [String]) throws -> [FaceLandmarks] {
         try frames.map { frame in
             let url = folder.appendingPathComponent(stem(frame) + ".txt")
             guard FileManager.default.fileExists(atPath: url.path) else {
@@ -58,7 +58,7 @@ public enum LandmarksFile {
 
     /// Writes a per-frame file: 68 lines `x y`, decimals as Swift prints them (shortest
     /// round-tripping form), or integers truncated toward zero when `precise` is false.
-    public static func writePoints(_ landmarks: FaceLandmarks, to url: URL, precise: Bool = true) throws {
+    package static func writePoints(_ landmarks: FaceLandmarks, to url: URL, precise: Bool = true) throws {
         let text = landmarks.points.map { "\(format($0.x, precise)) \(format($0.y, precise))\n" }.joined()
         try write(text, to: url)
     }
@@ -66,26 +66,26 @@ public enum LandmarksFile {
     // MARK: Table
 
     /// One line of a landmark table.
-    public struct Entry: Sendable, Equatable {
+    package struct Entry: Sendable, Equatable {
         /// The frame's file name as written (`000001.png`).
-        public var frame: String
+        package var frame: String
         /// Its landmarks.
-        public var landmarks: FaceLandmarks
+        package var landmarks: FaceLandmarks
 
         /// An entry for `frame`.
-        public init(frame: String, landmarks: FaceLandmarks) {
+        package init(frame: String, landmarks: FaceLandmarks) {
             self.frame = frame
             self.landmarks = landmarks
         }
     }
 
     /// The entries of a table file, in file order (blank lines ignored).
-    public static func readTable(_ url: URL) throws -> [Entry] {
+    package static func readTable(_ url: URL) throws -> [Entry] {
         try parseTable(try readText(url), path: url.path)
     }
 
     /// The entries of landmark table text; `path` names it in errors.
-    public static func parseTable(_ text: String, path: String) throws -> [Entry] {
+    package static func parseTable(_ text: String, path: String) throws -> [Entry] {
         var entries: [Entry] = []
         var seen = Set<String>()
         let limit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
@@ -122,7 +122,7 @@ public enum LandmarksFile {
     ///
     /// - Throws: ``LandmarksError/missingFrame(path:frame:)`` naming the first frame without
     ///   an entry.
-    public static func landmarks(for frames: [String], in entries: [Entry], path: String) throws
+    package static func landmarks(for frames: [String], in entries: [Entry], path: String) throws
         -> [FaceLandmarks]
     {
         var byName: [String: FaceLandmarks] = [:]
@@ -142,7 +142,7 @@ public enum LandmarksFile {
     /// Writes a table: one line `frame x_y x_y ...` per entry. With `precise == false` each
     /// value is `int(v)` (truncated toward zero), as the original's preprocessing writes them;
     /// otherwise the shortest decimal that reads back to the same `Float`.
-    public static func writeTable(_ entries: [Entry], to url: URL, precise: Bool = false) throws {
+    package static func writeTable(_ entries: [Entry], to url: URL, precise: Bool = false) throws {
         var text = ""
         for entry in entries {
             text += entry.frame

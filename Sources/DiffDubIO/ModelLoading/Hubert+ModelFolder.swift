@@ -2,17 +2,17 @@ import DiffDubCore
 import Foundation
 
 /// A Hubert model folder (as downloaded from the Hugging Face hub) cannot be used.
-public enum HubertModelFolderError: LocalizedError, CustomStringConvertible {
+package enum HubertModelFolderError: LocalizedError, CustomStringConvertible {
     /// The folder lacks `config.json` or both weight files.
     case missingFile(folder: String, expected: [String])
     /// `config.json` is not a readable Hubert configuration.
     case invalidConfiguration(path: String, reason: String)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line naming the file and what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case .missingFile(let folder, let expected):
             "\(folder): no \(expected.joined(separator: " or ")) in the Hubert model folder"

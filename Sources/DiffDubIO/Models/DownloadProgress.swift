@@ -4,7 +4,7 @@ import Foundation
 /// ten times a second, plus once when the file is complete).
 public struct DownloadProgress: Sendable, Hashable {
     /// The file being downloaded.
-    public var file: ModelFile
+    package var file: ModelFile
     /// Where it is downloaded from (the published URL or the mirror's).
     public var source: URL
     /// Bytes of the file on disk so far, including those of a resumed partial download.
@@ -19,7 +19,7 @@ public struct DownloadProgress: Sendable, Hashable {
     public var isFinished: Bool
 
     /// A report of `file` from `source`.
-    public init(
+    package init(
         file: ModelFile, source: URL, bytesReceived: Int64, totalBytes: Int64?, resumedFrom: Int64,
         elapsed: TimeInterval, isFinished: Bool
     ) {

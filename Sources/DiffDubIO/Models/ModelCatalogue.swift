@@ -18,9 +18,9 @@ import Foundation
 /// the bytes announced by the server, ``size`` and ``sha256`` when known, and that the file
 /// parses as ``kind`` says. A `nil` size or SHA-256 means the value could not be checked from
 /// where the catalogue was written; say so in a comment on the entry, never guess one.
-public struct ModelFile: Sendable, Hashable, Codable {
+package struct ModelFile: Sendable, Hashable, Codable {
     /// What a downloaded file must parse as before it is kept.
-    public enum Kind: String, Sendable, Hashable, Codable {
+    package enum Kind: String, Sendable, Hashable, Codable {
         /// A file of tensors ``WeightFile/checkpoint(contentsOf:)`` reads (`torch.save` zip or
         /// legacy, safetensors), holding at least one tensor, every tensor inside the file.
         case checkpoint
@@ -30,20 +30,20 @@ public struct ModelFile: Sendable, Hashable, Codable {
 
     /// The path inside a model folder (`stage1_state_dict.ckpt`,
     /// `chinese-hubert-large/config.json`).
-    public var relativePath: String
+    package var relativePath: String
     /// Where the file is published.
-    public var url: URL
+    package var url: URL
     /// What the file must parse as.
-    public var kind: Kind
+    package var kind: Kind
     /// The size in bytes a download must have, when published; `nil` when unknown (the server's
     /// `Content-Length` / `Content-Range` are then the only size checked).
-    public var size: Int64?
+    package var size: Int64?
     /// The SHA-256 (hex, either case) a download must have, when published; `nil` when unknown.
-    public var sha256: String?
+    package var sha256: String?
 
     /// A file stored at `relativePath`, downloaded from `url`, that must parse as `kind` and,
     /// when given, have `size` bytes and the SHA-256 `sha256`.
-    public init(
+    package init(
         relativePath: String, url: URL, kind: Kind = .checkpoint, size: Int64? = nil, sha256: String? = nil
     ) {
         self.relativePath = relativePath
@@ -54,7 +54,7 @@ public struct ModelFile: Sendable, Hashable, Codable {
     }
 
     /// The last path component (`config.json`): what a mirror serves, `BASE_URL/<file name>`.
-    public var fileName: String { (relativePath as NSString).lastPathComponent }
+    package var fileName: String { (relativePath as NSString).lastPathComponent }
 }
 
 /// The released models `diffdub` can download, by name (`diffdub models download NAME`).
@@ -89,15 +89,15 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     case syncnet
 
     /// The Hugging Face repository of the DiffDub checkpoints.
-    public static let diffDubRepository = "https://huggingface.co/taocode/diffdub/resolve/main/assets/checkpoints/"
+    package static let diffDubRepository = "https://huggingface.co/taocode/diffdub/resolve/main/assets/checkpoints/"
     /// The Hugging Face repository of chinese-hubert-large.
-    public static let hubertRepository = "https://huggingface.co/TencentGameMate/chinese-hubert-large/resolve/main/"
+    package static let hubertRepository = "https://huggingface.co/TencentGameMate/chinese-hubert-large/resolve/main/"
     /// The folder of the Hubert files inside a model folder.
-    public static let hubertFolderName = "chinese-hubert-large"
+    package static let hubertFolderName = "chinese-hubert-large"
     /// SyncNet's file name, as syncnet_python's `download_model.sh` names it.
-    public static let syncNetFileName = "syncnet_v2.model"
+    package static let syncNetFileName = "syncnet_v2.model"
     /// Where syncnet_python's `download_model.sh` fetches SyncNet (over https; the script says http).
-    public static let syncNetURL = "https://www.robots.ox.ac.uk/~vgg/software/lipsync/data/syncnet_v2.model"
+    package static let syncNetURL = "https://www.robots.ox.ac.uk/~vgg/software/lipsync/data/syncnet_v2.model"
 
     /// One line saying what the model is.
     public var summary: String {
@@ -111,7 +111,7 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     }
 
     /// The model's files.
-    public var files: [ModelFile] {
+    package var files: [ModelFile] {
         switch self {
         case .stage1:
             // Size and SHA-256 unknown: the LFS/xet pointer of
@@ -148,7 +148,7 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
 
     /// What the commands are given, relative to a model folder: the checkpoint file, or for
     /// `hubert` the model folder.
-    public var entryPath: String {
+    package var entryPath: String {
         self == .hubert ? Self.hubertFolderName : files[0].relativePath
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A model download failed. Each description is one line naming the URL or file.
-public enum ModelDownloadError: Error, LocalizedError, CustomStringConvertible, Equatable {
+package enum ModelDownloadError: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// The server answered with an HTTP status other than 200 or 206.
     case httpStatus(url: String, status: Int)
     /// The connection failed or dropped (the partial file, if any, is kept for a resume).
@@ -35,7 +35,7 @@ public enum ModelDownloadError: Error, LocalizedError, CustomStringConvertible, 
     case file(path: String, reason: String)
 
     /// One line naming the URL or file and what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case .httpStatus(let url, let status):
             "\(url): HTTP \(status) (\(HTTPURLResponseText.reason(for: status)))"
@@ -70,11 +70,11 @@ public enum ModelDownloadError: Error, LocalizedError, CustomStringConvertible, 
     }
 
     /// The same line as ``description``.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// Whether another attempt may succeed where this one stopped (a dropped or failed
     /// connection), as opposed to an answer that will not change (an HTTP error status).
-    public var isTransient: Bool {
+    package var isTransient: Bool {
         switch self {
         case .network, .incomplete, .stalled, .tooSlow: true
         case .httpStatus(_, let status): status >= 500 || status == 408 || status == 429

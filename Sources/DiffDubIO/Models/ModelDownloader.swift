@@ -36,7 +36,7 @@ import Foundation
 ///   or deleted). The final name is given with `rename(2)`, which never replaces a directory.
 public struct ModelDownloader: Sendable {
     /// The extension of an unfinished download (`stage1_state_dict.ckpt.part`).
-    public static let partialExtension = "part"
+    package static let partialExtension = "part"
 
     /// Where the files go.
     public var store: ModelStore
@@ -46,7 +46,7 @@ public struct ModelDownloader: Sendable {
     /// partial file.
     public var retries: Int = 3
     /// Seconds to wait before each further attempt.
-    public var retryDelay: TimeInterval = 1
+    package var retryDelay: TimeInterval = 1
     /// Seconds without any byte (before the response or within its body) after which an
     /// attempt ends with ``ModelDownloadError/stalled(url:seconds:received:)``; also the length
     /// of the window over which ``minimumBytesPerSecond`` is measured. Default 60 s.
@@ -64,7 +64,7 @@ public struct ModelDownloader: Sendable {
     }
 
     /// Where `file` is fetched from.
-    public func sourceURL(for file: ModelFile) -> URL {
+    package func sourceURL(for file: ModelFile) -> URL {
         guard let mirror else { return file.url }
         return mirror.appendingPathComponent(file.fileName)
     }
@@ -81,7 +81,7 @@ public struct ModelDownloader: Sendable {
     }
 
     /// Downloads `file` into the store unless it is there already.
-    public func download(_ file: ModelFile, progress: DownloadProgressHandler? = nil) async throws -> DownloadResult {
+    package func download(_ file: ModelFile, progress: DownloadProgressHandler? = nil) async throws -> DownloadResult {
         let target = store.url(for: file)
         switch PathKind.of(target) {
         case .regularFile(let size):
@@ -240,7 +240,7 @@ public struct DownloadResult: Sendable, Hashable {
     }
 
     /// The catalogue entry.
-    public var file: ModelFile
+    package var file: ModelFile
     /// Where it is now.
     public var url: URL
     /// Its size in bytes.

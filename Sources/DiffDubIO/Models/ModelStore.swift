@@ -31,13 +31,13 @@ public struct ModelStore: Sendable, Hashable {
     }
 
     /// Where `file` is (or goes) in this store.
-    public func url(for file: ModelFile) -> URL {
+    package func url(for file: ModelFile) -> URL {
         folder.appendingPathComponent(file.relativePath)
     }
 
     /// The checkpoint file (or, for `hubert`, the model folder) of `model` in this store, whether
     /// present or not.
-    public func entryURL(for model: ReleasedModel) -> URL {
+    package func entryURL(for model: ReleasedModel) -> URL {
         folder.appendingPathComponent(model.entryPath)
     }
 
@@ -51,7 +51,7 @@ public struct ModelStore: Sendable, Hashable {
     /// `Models`): the checkpoint file, or for `hubert` the model folder, of the first folder
     /// holding all its files; `nil` when none does. For `dub` to default `--stage1`, `--stage2`
     /// and `--hubert-model`.
-    public static func locate(_ model: ReleasedModel, in folders: [URL] = FaceModelFiles.searchFolders()) -> URL? {
+    package static func locate(_ model: ReleasedModel, in folders: [URL] = FaceModelFiles.searchFolders()) -> URL? {
         folders.lazy
             .map { ModelStore(folder: $0) }
             .first { $0.isComplete(model) }?
@@ -60,7 +60,7 @@ public struct ModelStore: Sendable, Hashable {
 
     /// What this store holds of `model`, file by file; with `checksums` the SHA-256 of each
     /// present file is computed (reading the whole file).
-    public func status(of model: ReleasedModel, checksums: Bool = true) throws -> [ModelFileStatus] {
+    package func status(of model: ReleasedModel, checksums: Bool = true) throws -> [ModelFileStatus] {
         try model.files.map { file in
             let url = url(for: file)
             guard isRegularFile(url) else {
@@ -97,29 +97,29 @@ public struct ModelStore: Sendable, Hashable {
 }
 
 /// One file of a model in a ``ModelStore``: present (with its size and SHA-256) or missing.
-public struct ModelFileStatus: Sendable, Hashable {
+package struct ModelFileStatus: Sendable, Hashable {
     /// The catalogue entry.
-    public var file: ModelFile
+    package var file: ModelFile
     /// Where it is (or would be).
-    public var url: URL
+    package var url: URL
     /// The size in bytes when present.
-    public var size: Int64?
+    package var size: Int64?
     /// The SHA-256 (lowercase hex) when present and computed.
-    public var sha256: String?
+    package var sha256: String?
     /// The size of an unfinished download (`<file>.part`) when the file is missing and one exists.
-    public var partialSize: Int64?
+    package var partialSize: Int64?
 
     /// Whether the file is present.
-    public var isPresent: Bool { size != nil }
+    package var isPresent: Bool { size != nil }
 
     /// Whether the file has the catalogue's size; `nil` when either is unknown.
-    public var matchesPublishedSize: Bool? {
+    package var matchesPublishedSize: Bool? {
         guard let expected = file.size, let size else { return nil }
         return expected == size
     }
 
     /// Whether the file matches the catalogue's checksum; `nil` when either is unknown.
-    public var matchesPublishedChecksum: Bool? {
+    package var matchesPublishedChecksum: Bool? {
         guard let expected = file.sha256, let sha256 else { return nil }
         return expected.lowercased() == sha256
     }

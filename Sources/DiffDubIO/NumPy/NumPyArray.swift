@@ -3,21 +3,21 @@ import Foundation
 
 /// An array read from (or to be written to) a NumPy `.npy` file: element type, shape and
 /// the raw little-endian bytes in C order.
-public struct NumPyArray: Sendable, Equatable {
+package struct NumPyArray: Sendable, Equatable {
     /// Element type.
-    public var scalarType: ScalarType
+    package var scalarType: ScalarType
     /// Shape, outermost first (empty for a scalar).
-    public var shape: [Int]
+    package var shape: [Int]
     /// `elementCount * scalarType.byteSize` bytes, little-endian, C order.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
 
     /// Number of elements.
-    public var elementCount: Int { shape.reduce(1, *) }
+    package var elementCount: Int { shape.reduce(1, *) }
 
     /// An array over raw bytes.
     ///
     /// - Precondition: `bytes.count == elementCount * scalarType.byteSize`.
-    public init(scalarType: ScalarType, shape: [Int], bytes: [UInt8]) {
+    package init(scalarType: ScalarType, shape: [Int], bytes: [UInt8]) {
         precondition(bytes.count == shape.reduce(1, *) * scalarType.byteSize, "NumPyArray: byte count")
         self.scalarType = scalarType
         self.shape = shape
@@ -25,26 +25,26 @@ public struct NumPyArray: Sendable, Equatable {
     }
 
     /// A float32 array holding `tensor`.
-    public init(_ tensor: Tensor) {
+    package init(_ tensor: Tensor) {
         self.scalarType = .float32
         self.shape = tensor.shape
         self.bytes = tensor.withUnsafeBufferPointer { Array(UnsafeRawBufferPointer($0)) }
     }
 
     /// A uint8 array (images, masks).
-    public init(uint8 values: [UInt8], shape: [Int]) {
+    package init(uint8 values: [UInt8], shape: [Int]) {
         self.init(scalarType: .uint8, shape: shape, bytes: values)
     }
 
     /// An int64 array.
-    public init(int64 values: [Int64], shape: [Int]) {
+    package init(int64 values: [Int64], shape: [Int]) {
         self.init(
             scalarType: .int64, shape: shape,
             bytes: values.withUnsafeBytes { Array($0) })
     }
 
     /// The elements converted to `Float` (any numeric type), as a tensor of ``shape``.
-    public func tensor() -> Tensor {
+    package func tensor() -> Tensor {
         var result = Tensor(zeros: shape)
         result.withUnsafeMutableBufferPointer { out in
             bytes.withUnsafeBytes { raw in
@@ -55,10 +55,10 @@ public struct NumPyArray: Sendable, Equatable {
     }
 
     /// The elements as `UInt8`, or `nil` when the array is not uint8.
-    public var uint8Values: [UInt8]? { scalarType == .uint8 ? bytes : nil }
+    package var uint8Values: [UInt8]? { scalarType == .uint8 ? bytes : nil }
 
     /// The elements as `Int64` (from any integer type), or `nil` for floating types.
-    public var int64Values: [Int64]? {
+    package var int64Values: [Int64]? {
         guard !scalarType.isFloatingPoint else { return nil }
         return tensorFreeIntegers()
     }

@@ -2,7 +2,7 @@ import DiffDubCore
 import Foundation
 
 /// A `.npy` file could not be read or written.
-public enum NumPyError: LocalizedError, CustomStringConvertible, Equatable {
+package enum NumPyError: LocalizedError, CustomStringConvertible, Equatable {
     /// The file does not start with the `\x93NUMPY` magic.
     case notNumPy(path: String)
     /// Header version other than 1.0, 2.0 or 3.0.
@@ -23,10 +23,10 @@ public enum NumPyError: LocalizedError, CustomStringConvertible, Equatable {
     case nonFinite(path: String, index: [Int], value: Float)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// One line naming the file and the problem.
-    public var description: String {
+    package var description: String {
         switch self {
         case .notNumPy(let path): "\(path): not a NumPy .npy file (bad magic)"
         case .unsupportedVersion(let path, let major, let minor):
@@ -52,10 +52,10 @@ public enum NumPyError: LocalizedError, CustomStringConvertible, Equatable {
 public enum NumPyFile {
     /// Longest header accepted, in bytes (NumPy itself writes far less;
     /// ``ReaderLimits/maximumNumPyHeaderLength``).
-    public static var maximumHeaderLength: Int { ReaderLimits.current.maximumNumPyHeaderLength }
+    package static var maximumHeaderLength: Int { ReaderLimits.current.maximumNumPyHeaderLength }
 
     /// Reads the array at `url`.
-    public static func read(_ url: URL) throws -> NumPyArray {
+    package static func read(_ url: URL) throws -> NumPyArray {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
@@ -71,7 +71,7 @@ public enum NumPyFile {
     }
 
     /// Decodes `.npy` bytes; `path` is used in errors.
-    public static func decode(_ data: Data, path: String) throws -> NumPyArray {
+    package static func decode(_ data: Data, path: String) throws -> NumPyArray {
         let (parsed, headerStart, headerLength) = try header(of: data, path: path)
         guard let scalarType = parsed.dtype.scalarType else {
             throw NumPyError.unsupportedDType(path: path, descr: parsed.dtype.name)
@@ -161,7 +161,7 @@ public enum NumPyFile {
     }
 
     /// Encodes `array` as a version 1.0 `.npy` (2.0 if the header needs it).
-    public static func encode(_ array: NumPyArray) -> Data {
+    package static func encode(_ array: NumPyArray) -> Data {
         let descr: String
         switch array.scalarType {
         case .float32: descr = "<f4"
@@ -199,7 +199,7 @@ public enum NumPyFile {
     }
 
     /// Writes `array` to `url` atomically (temporary name, then rename).
-    public static func write(_ array: NumPyArray, to url: URL) throws {
+    package static func write(_ array: NumPyArray, to url: URL) throws {
         try AtomicFile.write(encode(array), to: url)
     }
 

@@ -1,11 +1,11 @@
 import DiffDubCore
 
 /// Conversion of stored little-endian elements of any ``ScalarType`` to `Float`.
-public enum ScalarConversion {
+package enum ScalarConversion {
     /// Converts `out.count` elements of type `type` from `raw` into `out`.
     ///
     /// - Precondition: `raw.count >= out.count * type.byteSize`.
-    public static func convert(
+    package static func convert(
         _ raw: UnsafeRawBufferPointer, as type: ScalarType, into out: UnsafeMutableBufferPointer<Float>
     ) {
         let n = out.count

@@ -10,10 +10,10 @@ import Foundation
 public enum SafeTensorsFile {
     /// Longest JSON header accepted (``ReaderLimits/maximumSafeTensorsHeaderLength``, 100 MB,
     /// the limit of the reference implementation).
-    public static var maximumHeaderLength: Int { ReaderLimits.current.maximumSafeTensorsHeaderLength }
+    package static var maximumHeaderLength: Int { ReaderLimits.current.maximumSafeTensorsHeaderLength }
 
     /// The dtype names of the format for each ``ScalarType``.
-    public static func dtypeName(of type: ScalarType) -> String {
+    package static func dtypeName(of type: ScalarType) -> String {
         switch type {
         case .float32: "F32"
         case .float16: "F16"
@@ -30,7 +30,7 @@ public enum SafeTensorsFile {
 
     /// The ``ScalarType`` of a dtype name, or `nil` for types this reader does not convert
     /// (`U16`, `U32`, `U64`, `F8_*`).
-    public static func scalarType(ofDTypeName name: String) -> ScalarType? {
+    package static func scalarType(ofDTypeName name: String) -> ScalarType? {
         ScalarType.allCases.first { dtypeName(of: $0) == name }
     }
 
@@ -48,7 +48,7 @@ public enum SafeTensorsFile {
 
     /// The tensors and the `__metadata__` of the safetensors bytes held by `file` (mapped
     /// or in memory, ``MappedFile/init(copying:path:)``).
-    public static func open(_ file: MappedFile) throws -> (stateDict: StateDict, metadata: [String: String]) {
+    package static func open(_ file: MappedFile) throws -> (stateDict: StateDict, metadata: [String: String]) {
         let path = file.path
         let reader = ByteReader(file.bytes, path: path)
         guard file.count >= 8 else { throw CheckpointError.truncated(path: path, what: "no safetensors header length") }

@@ -1,14 +1,14 @@
 import Foundation
 
 /// Audio from any media file ffmpeg reads (a video's soundtrack, MP3, M4A, ...), converted.
-public enum AudioExtractor {
+package enum AudioExtractor {
     /// The first audio stream of `url` decoded to float samples at `sampleRate` with
     /// `channels` channels (`ffmpeg -vn -ac C -ar R -f f32le -`). Hubert wants 16 kHz mono,
     /// the default.
     ///
     /// - Throws: ``VideoError/decodeFailed(path:reason:)`` (no audio stream, unreadable file),
     ///   ``VideoError/toolNotFound(tool:)``.
-    public static func decode(_ url: URL, sampleRate: Int = 16000, channels: Int = 1) throws -> AudioClip {
+    package static func decode(_ url: URL, sampleRate: Int = 16000, channels: Int = 1) throws -> AudioClip {
         precondition(sampleRate > 0 && channels > 0, "AudioExtractor: \(channels) channels at \(sampleRate) Hz")
         let data = try ExternalTool.run(
             "ffmpeg",
@@ -33,7 +33,7 @@ public enum AudioExtractor {
 
     /// Writes the first audio stream of `source` as a 16-bit PCM WAV at `destination`
     /// (resampled to `sampleRate`, `channels` channels), atomically.
-    public static func extractWAV(
+    package static func extractWAV(
         from source: URL, to destination: URL, sampleRate: Int = 16000, channels: Int = 1
     ) throws {
         let temporary = AtomicFile.temporaryURL(for: destination)

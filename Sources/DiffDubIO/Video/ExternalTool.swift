@@ -1,12 +1,12 @@
 import Foundation
 
 /// Locating and running the `ffmpeg` / `ffprobe` executables.
-public enum ExternalTool {
+package enum ExternalTool {
     /// The executable `name` in the folders of `searchPath` (default: the `PATH` environment
     /// variable).
     ///
     /// - Throws: ``VideoError/toolNotFound(tool:)``, whose message says how to install it.
-    public static func locate(_ name: String, searchPath: String? = nil) throws -> URL {
+    package static func locate(_ name: String, searchPath: String? = nil) throws -> URL {
         let path = searchPath ?? ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
         for folder in path.split(separator: ":") where !folder.isEmpty {
             let candidate = URL(fileURLWithPath: String(folder)).appendingPathComponent(name)

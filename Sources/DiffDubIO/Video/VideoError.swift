@@ -1,7 +1,7 @@
 import Foundation
 
 /// What can go wrong decoding, encoding or probing media with ffmpeg.
-public enum VideoError: LocalizedError, CustomStringConvertible, Equatable {
+package enum VideoError: LocalizedError, CustomStringConvertible, Equatable {
     /// `ffmpeg` or `ffprobe` is not on `PATH`.
     case toolNotFound(tool: String)
     /// The tool could not be started.
@@ -20,10 +20,10 @@ public enum VideoError: LocalizedError, CustomStringConvertible, Equatable {
     case writerClosed(path: String)
 
     /// The same line as ``description``: what `localizedDescription` shows.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 
     /// A one-line explanation naming the file.
-    public var description: String {
+    package var description: String {
         switch self {
         case .toolNotFound(let tool):
             "\(tool) not found on PATH: video and audio conversion need it (Debian/Ubuntu: apt-get install ffmpeg)"

@@ -13,7 +13,7 @@ extension VideoProbe {
     /// frames).
     ///
     /// - Throws: ``VideoError/decodeFailed(path:reason:)`` when ffmpeg fails.
-    public static func timing(_ url: URL) throws -> StreamTiming {
+    package static func timing(_ url: URL) throws -> StreamTiming {
         let tool = try RunningTool(
             "ffmpeg",
             [

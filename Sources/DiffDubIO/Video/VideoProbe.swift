@@ -2,22 +2,22 @@ import DiffDubCore
 import Foundation
 
 /// What `ffprobe` says about a media file.
-public struct VideoInfo: Sendable, Equatable {
+package struct VideoInfo: Sendable, Equatable {
     /// Width in pixels of the decoded frames (after the display rotation ffmpeg applies).
-    public var width: Int
+    package var width: Int
     /// Height in pixels of the decoded frames.
-    public var height: Int
+    package var height: Int
     /// Average frame rate of the video stream (frames per second), 0 if unknown.
-    public var frameRate: Double
+    package var frameRate: Double
     /// The same as an exact fraction (`avg_frame_rate`, else `r_frame_rate`, e.g. `30000/1001`),
     /// `nil` if unknown. A variable-frame-rate video gives its average.
-    public var rate: FrameRate?
+    package var rate: FrameRate?
     /// Duration in seconds, if known.
-    public var duration: Double?
+    package var duration: Double?
     /// Number of frames from the container's header, if stored (not always exact).
-    public var frameCount: Int?
+    package var frameCount: Int?
     /// Whether the file has an audio stream.
-    public var hasAudio: Bool
+    package var hasAudio: Bool
     /// ffprobe's `avg_frame_rate` and `r_frame_rate` as written (`"30000/1001"`): they differ
     /// for variable-frame-rate video.
     var averageRateText: String? = nil
@@ -25,19 +25,19 @@ public struct VideoInfo: Sendable, Equatable {
 
     /// Whether the stream's frames are not evenly spaced (ffprobe's average rate differs from
     /// its base rate), as phone recordings often are.
-    public var isVariableFrameRate: Bool {
+    package var isVariableFrameRate: Bool {
         guard let averageRateText, let baseRateText, VideoProbe.rate(averageRateText) != nil else { return false }
         return VideoProbe.rate(averageRateText) != VideoProbe.rate(baseRateText)
     }
 }
 
 /// Probing media files with `ffprobe`.
-public enum VideoProbe {
+package enum VideoProbe {
     /// The first video stream's size and rate, and whether there is audio.
     ///
     /// - Throws: ``VideoError/probeFailed(path:reason:)`` for unreadable files,
     ///   ``VideoError/noVideoStream(path:)`` when there is no video.
-    public static func info(_ url: URL) throws -> VideoInfo {
+    package static func info(_ url: URL) throws -> VideoInfo {
         let data = try ExternalTool.run(
             "ffprobe",
             ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", url.path]
@@ -76,7 +76,7 @@ public enum VideoProbe {
 
     /// The exact number of frames of the first video stream, by decoding it
     /// (`ffprobe -count_frames`).
-    public static func countFrames(_ url: URL) throws -> Int {
+    package static func countFrames(_ url: URL) throws -> Int {
         let data = try ExternalTool.run(
             "ffprobe",
             [

@@ -14,9 +14,9 @@ import Foundation
 /// let native = try VideoReader(url, timing: .sourceRate)   // the file's own rate
 /// while let frame = try reader.nextFrame() { ... }
 /// ```
-public final class VideoReader {
+package final class VideoReader {
     /// Which frames a reader returns.
-    public enum Timing: Sendable, Equatable {
+    package enum Timing: Sendable, Equatable {
         /// Resampled to a constant rate (frames dropped or repeated): `-vf fps=N/D`.
         case resampled(FrameRate)
         /// At the file's own average rate (probed, ``VideoInfo/rate``), constant: a
@@ -29,19 +29,19 @@ public final class VideoReader {
     }
 
     /// The file being decoded.
-    public let url: URL
+    package let url: URL
     /// What ffprobe found (size, source rate, audio).
-    public let info: VideoInfo
+    package let info: VideoInfo
     /// Frame width in pixels.
-    public var width: Int { info.width }
+    package var width: Int { info.width }
     /// Frame height in pixels.
-    public var height: Int { info.height }
+    package var height: Int { info.height }
     /// The rate of the returned frames, or nil for ``Timing/asDecoded``.
-    public let rate: FrameRate?
+    package let rate: FrameRate?
     /// The output frame rate rounded to an integer, or nil for the source's own frames.
-    public var frameRate: Int? { rate.map { Int($0.framesPerSecond.rounded()) } }
+    package var frameRate: Int? { rate.map { Int($0.framesPerSecond.rounded()) } }
     /// Frames returned so far.
-    public private(set) var framesRead = 0
+    package private(set) var framesRead = 0
 
     private let tool: RunningTool
     private var done = false
@@ -50,7 +50,7 @@ public final class VideoReader {
     /// the rate DiffDub works at; nil keeps the decoded frames as they are).
     ///
     /// - Throws: ``VideoError`` when ffmpeg/ffprobe are missing or the file has no video.
-    public convenience init(_ url: URL, frameRate: Int? = 25) throws {
+    package convenience init(_ url: URL, frameRate: Int? = 25) throws {
         precondition(frameRate.map { $0 > 0 } ?? true, "VideoReader: frame rate \(frameRate ?? 0)")
         try self.init(url, timing: frameRate.flatMap { FrameRate(numerator: $0) }.map { .resampled($0) } ?? .asDecoded)
     }
@@ -60,7 +60,7 @@ public final class VideoReader {
     /// - Throws: ``VideoError`` when ffmpeg/ffprobe are missing or the file has no video;
     ///   ``VideoError/probeFailed(path:reason:)`` for ``Timing/sourceRate`` when the file
     ///   states no frame rate.
-    public init(_ url: URL, timing: Timing) throws {
+    package init(_ url: URL, timing: Timing) throws {
         self.url = url
         info = try VideoProbe.info(url)
         switch timing {
@@ -87,7 +87,7 @@ public final class VideoReader {
     /// The next frame, or nil after the last one.
     ///
     /// - Throws: ``VideoError/decodeFailed(path:reason:)`` if ffmpeg fails or stops inside a frame.
-    public func nextFrame() throws -> RGBImage? {
+    package func nextFrame() throws -> RGBImage? {
         guard !done else { return nil }
         let frameBytes = width * height * 3
         let data: Data
@@ -114,14 +114,14 @@ public final class VideoReader {
     }
 
     /// All remaining frames (holds them all in memory).
-    public func readAll() throws -> [RGBImage] {
+    package func readAll() throws -> [RGBImage] {
         var frames: [RGBImage] = []
         while let frame = try nextFrame() { frames.append(frame) }
         return frames
     }
 
     /// Stops decoding early (also done when the reader is released).
-    public func close() {
+    package func close() {
         guard !done else { return }
         done = true
         tool.terminate()

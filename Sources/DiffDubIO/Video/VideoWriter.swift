@@ -19,19 +19,19 @@ import Foundation
 ///
 /// Creating a writer makes the process ignore `SIGPIPE`, so that an ffmpeg that dies
 /// mid-stream gives an error instead of killing the program.
-public final class VideoWriter {
+package final class VideoWriter {
     /// The destination.
-    public let url: URL
+    package let url: URL
     /// Frame width.
-    public let width: Int
+    package let width: Int
     /// Frame height.
-    public let height: Int
+    package let height: Int
     /// Frames per second, exact (`25/1`, `30000/1001`).
-    public let rate: FrameRate
+    package let rate: FrameRate
     /// Frames per second rounded to an integer.
-    public var frameRate: Int { Int(rate.framesPerSecond.rounded()) }
+    package var frameRate: Int { Int(rate.framesPerSecond.rounded()) }
     /// Frames written so far.
-    public private(set) var framesWritten = 0
+    package private(set) var framesWritten = 0
 
     private let temporary: URL
     private let tool: RunningTool
@@ -42,7 +42,7 @@ public final class VideoWriter {
     /// lossless).
     ///
     /// - Throws: ``VideoError/toolNotFound(tool:)`` when ffmpeg is missing.
-    public convenience init(
+    package convenience init(
         _ url: URL, width: Int, height: Int, frameRate: Int = 25, audio: URL? = nil, quality: Int = 18
     ) throws {
         guard let rate = FrameRate(numerator: frameRate) else {
@@ -55,7 +55,7 @@ public final class VideoWriter {
     /// `30000/1001`), muxing `audio` if given; `quality` is x264's CRF.
     ///
     /// - Throws: ``VideoError/toolNotFound(tool:)`` when ffmpeg is missing.
-    public init(_ url: URL, width: Int, height: Int, rate: FrameRate, audio: URL? = nil, quality: Int = 18) throws {
+    package init(_ url: URL, width: Int, height: Int, rate: FrameRate, audio: URL? = nil, quality: Int = 18) throws {
         precondition(width > 0 && height > 0, "VideoWriter: \(width)x\(height) at \(rate) fps")
         signal(SIGPIPE, SIG_IGN)
         self.url = url
@@ -82,7 +82,7 @@ public final class VideoWriter {
     /// - Throws: ``VideoError/frameSizeMismatch(path:expected:found:)`` for a frame of another
     ///   size, ``VideoError/encodeFailed(path:reason:)`` if ffmpeg stopped (the writer is then
     ///   cancelled).
-    public func write(_ frame: RGBImage) throws {
+    package func write(_ frame: RGBImage) throws {
         guard !closed else { throw VideoError.writerClosed(path: url.path) }
         guard frame.width == width && frame.height == height else {
             throw VideoError.frameSizeMismatch(
@@ -102,7 +102,7 @@ public final class VideoWriter {
     /// Ends the stream, waits for ffmpeg and moves the finished file into place.
     ///
     /// - Throws: ``VideoError/encodeFailed(path:reason:)`` (nothing is left at `url` then).
-    public func finish() throws {
+    package func finish() throws {
         guard !closed else { throw VideoError.writerClosed(path: url.path) }
         closed = true
         let (ok, message) = tool.finish()
@@ -120,7 +120,7 @@ public final class VideoWriter {
 
     /// Stops encoding and removes the partial file (also done when an unfinished writer is
     /// released).
-    public func cancel() {
+    package func cancel() {
         guard !closed else { return }
         closed = true
         tool.terminate()
