@@ -22,10 +22,10 @@ public struct ComputeSettings: Sendable, Hashable, Codable {
     /// Threads of the kernels (at least 1).
     public var threads: Int
     /// Bytes of freed activation memory a run keeps for reuse (0: none).
-    public var bufferPoolBytes: Int
+    package var bufferPoolBytes: Int
     /// Whether glibc is asked, once per process, to keep large freed blocks in its heap
     /// (`mallopt`; a setting of the C library, harmless to other code; no effect elsewhere).
-    public var keepsLargeBlocksInHeap: Bool
+    package var keepsLargeBlocksInHeap: Bool
 
     /// The default pool size: 1 GiB, more than one released-size UNet call at 256 x 256
     /// frees per step.

@@ -11,18 +11,18 @@
 /// The coefficients come from the float64 schedule and are rounded to `Float`, as the
 /// original's `_extract_into_tensor(...).float()`; the element-wise math is in `Float`.
 /// The kept region is not pasted back after the last step.
-public struct DDIMSampler: Sampler {
+package struct DDIMSampler: Sampler {
     /// Whether the predicted `x0` is clamped to [-1, 1] (the original's `clip_denoised`,
     /// true for DiffDub).
-    public var clipDenoised: Bool
+    package var clipDenoised: Bool
 
     /// A DDIM sampler; `clipDenoised` defaults to the original's `True`.
-    public init(clipDenoised: Bool = true) {
+    package init(clipDenoised: Bool = true) {
         self.clipDenoised = clipDenoised
     }
 
     /// See ``Sampler/sample(from:schedule:constraint:progress:predictNoise:)``.
-    public func sample(
+    package func sample(
         from noise: Tensor, schedule: RespacedSchedule, constraint: InpaintingConstraint?,
         progress: SamplingProgress? = nil, predictNoise: NoisePredictor
     ) throws -> Tensor {

@@ -24,22 +24,22 @@ import Foundation
 /// ```
 /// With `D = x0` the update is DDIM's; the correction extrapolates `x0` along `lambda`. The
 /// coefficients come from the float64 schedule, rounded to `Float`.
-public struct DPMSolverSampler: Sampler {
+package struct DPMSolverSampler: Sampler {
     /// Whether the predicted `x0` is clamped to [-1, 1] (as DDIM's `clip_denoised`).
-    public var clipDenoised: Bool
+    package var clipDenoised: Bool
 
     /// A DPM-Solver++(2M) sampler; `clipDenoised` defaults to true, as DiffDub's DDIM.
-    public init(clipDenoised: Bool = true) {
+    package init(clipDenoised: Bool = true) {
         self.clipDenoised = clipDenoised
     }
 
     /// ``NoiseSchedule/logSNRUniform(steps:)``.
-    public func schedule(_ base: NoiseSchedule, steps: Int) throws -> RespacedSchedule {
+    package func schedule(_ base: NoiseSchedule, steps: Int) throws -> RespacedSchedule {
         try base.logSNRUniform(steps: steps)
     }
 
     /// See ``Sampler/sample(from:schedule:constraint:progress:predictNoise:)``.
-    public func sample(
+    package func sample(
         from noise: Tensor, schedule: RespacedSchedule, constraint: InpaintingConstraint?,
         progress: SamplingProgress? = nil, predictNoise: NoisePredictor
     ) throws -> Tensor {

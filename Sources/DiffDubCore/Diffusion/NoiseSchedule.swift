@@ -5,7 +5,7 @@
 /// ``linear(trainingSteps:betaStart:betaEnd:)`` over T = 1000 steps and samples with a
 /// respaced subset of them (``respaced(steps:)``). Everything is computed in float64, as the
 /// original does with NumPy.
-public struct NoiseSchedule: Sendable, Equatable {
+package struct NoiseSchedule: Sendable, Equatable {
     /// Per-step variances, `T` values in (0, 1].
     package let betas: [Double]
     /// `alpha bar`: the cumulative products of `1 - betas`.
@@ -45,7 +45,7 @@ public struct NoiseSchedule: Sendable, Equatable {
     }
 
     /// DiffDub's schedule: linear, T = 1000, betas from 1e-4 to 0.02.
-    public static let diffDub = NoiseSchedule.linear()
+    package static let diffDub = NoiseSchedule.linear()
 
     /// The stride `k` of "ddimN": the smallest integer `k` in `1..<T` with
     /// `len(range(0, T, k)) == steps`, or `nil` when there is none (the original rejects
@@ -101,7 +101,7 @@ public struct NoiseSchedule: Sendable, Equatable {
 /// Index `i` (0..<count) is a sampling step; ``timesteps``[i] is the original timestep
 /// the model is called with. ``alphasCumulative``[i] is `abar` at that step and
 /// ``alphasCumulativePrevious``[i] the value of the step before (1 for i = 0).
-public struct RespacedSchedule: Sendable, Equatable {
+package struct RespacedSchedule: Sendable, Equatable {
     /// The kept original timesteps, ascending (for "ddim20": 0, 50, ..., 950).
     package let timesteps: [Int]
     /// `abar` at each kept step (float64).

@@ -3,14 +3,14 @@
 ///
 /// `mask` is 1 where the original pixel is kept, 0 where the model generates; it broadcasts
 /// against `[N, C, H, W]` (NumPy rules: `[N or 1, 1 or C, H, W]`).
-public struct InpaintingConstraint: Sendable {
+package struct InpaintingConstraint: Sendable {
     /// `1 - mask`, precomputed once.
     package let generatedWeight: Tensor
     /// `mask * known`, precomputed once.
     package let keptPart: Tensor
 
     /// A constraint keeping `known` where `mask` is 1.
-    public init(mask: Tensor, known: Tensor) {
+    package init(mask: Tensor, known: Tensor) {
         self.generatedWeight = (mask * -1) + 1
         self.keptPart = mask * known
     }
@@ -23,15 +23,15 @@ public struct InpaintingConstraint: Sendable {
 
 /// Predicts the noise `eps` in `x` at an original timestep (0..<T): the UNet, with whatever
 /// conditioning the caller closes over.
-public typealias NoisePredictor = (_ x: Tensor, _ timestep: Int) throws -> Tensor
+package typealias NoisePredictor = (_ x: Tensor, _ timestep: Int) throws -> Tensor
 
 /// Reports sampling progress after every step: `(completedSteps, totalSteps)`. Throwing
 /// (for example `CancellationError`) stops the sampler between two steps.
-public typealias SamplingProgress = (_ completed: Int, _ total: Int) throws -> Void
+package typealias SamplingProgress = (_ completed: Int, _ total: Int) throws -> Void
 
 /// A reverse-diffusion sampler: turns noise into an image by repeatedly calling a
 /// noise predictor along a respaced schedule.
-public protocol Sampler: Sendable {
+package protocol Sampler: Sendable {
     /// The timesteps this sampler walks for `steps` model calls of `base`. By default the
     /// original's "ddimN" respacing (``NoiseSchedule/respaced(steps:)``).
     ///
@@ -50,7 +50,7 @@ public protocol Sampler: Sendable {
 
 extension Sampler {
     /// "ddimN": see ``NoiseSchedule/respaced(steps:)``.
-    public func schedule(_ base: NoiseSchedule, steps: Int) throws -> RespacedSchedule {
+    package func schedule(_ base: NoiseSchedule, steps: Int) throws -> RespacedSchedule {
         try base.respaced(steps: steps)
     }
 }

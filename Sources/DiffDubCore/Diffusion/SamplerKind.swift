@@ -6,7 +6,7 @@ public enum SamplerKind: String, CaseIterable, Sendable, Codable {
     case dpmpp2m
 
     /// A sampler of this kind with the original's clipping.
-    public var sampler: any Sampler {
+    package var sampler: any Sampler {
         switch self {
         case .ddim: DDIMSampler()
         case .dpmpp2m: DPMSolverSampler()

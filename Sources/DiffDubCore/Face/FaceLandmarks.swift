@@ -21,7 +21,7 @@ public struct FaceLandmarks: Sendable, Hashable, Codable {
     /// Landmarks from 136 interleaved values `x0, y0, x1, y1, ...` (a `[68, 2]` array).
     ///
     /// - Precondition: `values.count == 136`.
-    public init(interleaved values: [Float]) {
+    package init(interleaved values: [Float]) {
         precondition(
             values.count == 2 * FaceLandmarks.count,
             "FaceLandmarks: \(values.count) values, expected \(2 * FaceLandmarks.count)")
@@ -35,7 +35,7 @@ public struct FaceLandmarks: Sendable, Hashable, Codable {
     }
 
     /// The points as 136 interleaved values `x0, y0, x1, y1, ...`.
-    public var interleaved: [Float] { points.flatMap { [$0.x, $0.y] } }
+    package var interleaved: [Float] { points.flatMap { [$0.x, $0.y] } }
 
     /// The landmarks moved to an image resized from `sourceSize` to `targetSize` pixels:
     /// each coordinate becomes `v / sourceSize * targetSize` in float32, as the original does

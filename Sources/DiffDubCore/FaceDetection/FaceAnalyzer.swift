@@ -9,7 +9,7 @@ public struct DetectedFace: Sendable, Equatable {
     public var landmarks: FaceLandmarks
 
     /// A face from its box and landmarks.
-    public init(box: FaceBox, landmarks: FaceLandmarks) {
+    package init(box: FaceBox, landmarks: FaceLandmarks) {
         self.box = box
         self.landmarks = landmarks
     }
@@ -44,7 +44,7 @@ public struct FaceAnalyzer: Sendable {
     }
 
     /// Landmarks for given boxes (e.g. boxes detected on an earlier frame).
-    public func faces(in image: RGBImage, boxes: [FaceBox]) -> [DetectedFace] {
+    package func faces(in image: RGBImage, boxes: [FaceBox]) -> [DetectedFace] {
         boxes.compactMap { box in
             guard let region = cropRegion(of: box, height: image.height, width: image.width) else { return nil }
             let crop = image.cropped(rows: region.rows, columns: region.columns)

@@ -12,7 +12,7 @@ public struct FaceBox: Sendable, Equatable, CustomStringConvertible {
     public var score: Float
 
     /// A box from its corners and score.
-    public init(x1: Float, y1: Float, x2: Float, y2: Float, score: Float) {
+    package init(x1: Float, y1: Float, x2: Float, y2: Float, score: Float) {
         self.x1 = x1
         self.y1 = y1
         self.x2 = x2

@@ -35,7 +35,7 @@ public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     /// ``FaceTracker``: who speaks when (``SpeakerSpan``); when set, the dubbed face is the
     /// named face track of each frame's shot instead of ``choice``, and frames no span covers
     /// are kept unchanged.
-    public var speakers: [SpeakerSpan]?
+    package var speakers: [SpeakerSpan]?
 
     /// Default options.
     public init() {}

@@ -1,14 +1,14 @@
 /// Which face speaks over a run of frames: the dub follows face ``face`` (numbered per shot
 /// left to right, as ``FaceBoxTrack/face``) in ``frames`` and leaves every other face, and
 /// frames no span covers, unchanged (``FaceTrackingOptions/speakers``).
-public struct SpeakerSpan: Sendable, Hashable, Codable {
+package struct SpeakerSpan: Sendable, Hashable, Codable {
     /// The frames (at the clip's reading rate) the span covers.
-    public var frames: Range<Int>
+    package var frames: Range<Int>
     /// The face dubbed in them.
-    public var face: Int
+    package var face: Int
 
     /// A span.
-    public init(frames: Range<Int>, face: Int) {
+    package init(frames: Range<Int>, face: Int) {
         self.frames = frames
         self.face = face
     }

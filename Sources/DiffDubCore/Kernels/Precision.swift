@@ -20,7 +20,7 @@ public enum Precision: String, Sendable, Codable, CaseIterable {
     /// Whether this machine runs this precision on its own instructions (fp32: always; bf16:
     /// x86-64 with AVX512F, AVX512BW and AVX512_BF16, checked at run time) rather than in the
     /// portable emulation.
-    public var runsNatively: Bool {
+    package var runsNatively: Bool {
         switch self {
         case .fp32: return true
         case .bf16: return BF16Products.isAvailable

@@ -2,9 +2,9 @@
 ///
 /// The encoding depends only on the reference latents, so one value serves every Hubert
 /// sequence dubbed against the same reference (see ``LipLatentPredictor/encodeReference(_:)``).
-public struct EncodedReference: Sendable {
+package struct EncodedReference: Sendable {
     /// `[B, R, latent]`: one encoded set per sequence, or `B = 1`, one set shared by all.
-    public let latents: Tensor
+    package let latents: Tensor
 
     /// Wraps an encoder output `[B, R, latent]`.
     init(latents: Tensor) { self.latents = latents }

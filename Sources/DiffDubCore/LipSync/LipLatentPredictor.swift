@@ -100,7 +100,7 @@ public struct LipLatentPredictor: Sendable {
     ///
     /// - Throws: ``LipSyncError`` for another rank, a width other than the latent width, or
     ///   no latents.
-    public func encodeReference(_ reference: Tensor) throws -> EncodedReference {
+    package func encodeReference(_ reference: Tensor) throws -> EncodedReference {
         let batched = try LipSyncInputLayout.batchedReference(reference, configuration: configuration)
         return EncodedReference(latents: referenceEncoder(batched))
     }
@@ -120,7 +120,7 @@ public struct LipLatentPredictor: Sendable {
 
     /// Lip latents for Hubert features against an already encoded reference (see
     /// ``predict(hubert:reference:)`` for the layouts).
-    public func predict(hubert: Tensor, encodedReference: EncodedReference) throws -> Tensor {
+    package func predict(hubert: Tensor, encodedReference: EncodedReference) throws -> Tensor {
         let (features, hadBatchAxis) = try LipSyncInputLayout.batched(hubert, configuration: configuration)
         let output = try run(features, encodedReference).output
         return hadBatchAxis ? output : output.reshaped(Array(output.shape.dropFirst()))

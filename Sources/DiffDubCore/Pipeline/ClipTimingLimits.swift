@@ -12,15 +12,15 @@ import Foundation
 public struct ClipTimingLimits: Sendable, Hashable, Codable {
     /// Most frames of the clip read at the output rate, and most output frames (default
     /// 360,000: four hours at 25 fps).
-    public var maximumFrames: Int
+    package var maximumFrames: Int
     /// Most frames read at the output rate per decoded source frame, on average over the clip
     /// (default 250: a source frame shown for 10 s at 25 fps). At the source's own rate
     /// (``DubbingOptions/FrameRateChoice/source``) the ratio is about 1, unless the stated
     /// average rate belies the timestamps.
-    public var maximumFramesPerSourceFrame: Int
+    package var maximumFramesPerSourceFrame: Int
     /// Longest time in seconds between two consecutive frames of the source (default 10).
     /// Not checked with ``DubbingOptions/FrameRateChoice/source``.
-    public var maximumGap: Double
+    package var maximumGap: Double
 
     /// The end of a refusal that reading at the source's own rate avoids.
     package static let sourceRateHint = "; dubbing at the clip's own rate (DubbingOptions.frameRate .source) follows its timing"

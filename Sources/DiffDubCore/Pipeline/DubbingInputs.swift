@@ -37,7 +37,7 @@ public struct DubbingInputs: Sendable {
     public var noiseSeed: UInt64
     /// What reading the inputs found that the user should know (damaged video frames); they
     /// lead the plan's ``DubbingPlan/warnings``.
-    public var warnings: [String]
+    package var warnings: [String]
 
     /// Inputs with the given values; the noise defaults to seed 0.
     public init(

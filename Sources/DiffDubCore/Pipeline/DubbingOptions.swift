@@ -113,7 +113,7 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
     ///
     /// - Throws: ``DubbingError/invalidOption(name:value:reason:)`` naming the option and the
     ///   range.
-    public func validate() throws {
+    package func validate() throws {
         func refuse(_ name: String, _ value: Any, _ reason: String) -> DubbingError {
             .invalidOption(name: name, value: "\(value)", reason: reason)
         }

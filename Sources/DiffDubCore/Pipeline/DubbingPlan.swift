@@ -34,20 +34,20 @@ public struct DubbingPlan: Sendable {
     /// The output frames, in order.
     public var frames: [PlannedFrame]
     /// One lip latent per output frame: `[frames.count, style]`.
-    public var lipLatents: Tensor
+    package var lipLatents: Tensor
     /// The reference face `x_ref` of every render.
-    public var reference: FaceFrame
+    package var reference: FaceFrame
     /// `x_T` `[1, 3, S, S]`, shared by all frames.
-    public var noise: Tensor
+    package var noise: Tensor
     /// The run's options (steps, sampler, batch size, raw output).
     public var options: DubbingOptions
     /// The rate of the output frames (25/1, or the video's own with
     /// ``DubbingOptions/FrameRateChoice/source``).
     public var frameRate: FrameRate
     /// Lip latents stage 2 produced for the whole speech.
-    public var latentCount: Int
+    package var latentCount: Int
     /// The number of input frames (`nil` for a portrait).
-    public var inputFrameCount: Int?
+    package var inputFrameCount: Int?
     /// Things the user should know (the video is shorter than the speech, frames without a face).
     public var warnings: [String]
 

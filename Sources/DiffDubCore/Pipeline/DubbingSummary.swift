@@ -1,9 +1,9 @@
 /// What a dubbing run did.
 public struct DubbingSummary: Sendable, Equatable {
     /// Lip latents stage 2 produced (25 per second of speech).
-    public var latentCount: Int
+    package var latentCount: Int
     /// Frames of the input that were available (`nil` for a portrait).
-    public var inputFrameCount: Int?
+    package var inputFrameCount: Int?
     /// The output frames rendered.
     public var renderedFrames: Range<Int>
     /// Things the user should know (e.g. the video is shorter than the speech).

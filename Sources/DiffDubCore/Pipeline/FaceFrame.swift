@@ -16,7 +16,7 @@ public struct FaceFrame: Sendable {
     /// `size / face.height`, as the original does.
     ///
     /// - Precondition: `face` is square and not empty.
-    public init(face: RGBImage, landmarks: FaceLandmarks, size: Int) {
+    package init(face: RGBImage, landmarks: FaceLandmarks, size: Int) {
         precondition(face.height == face.width && face.height > 0, "FaceFrame: face is \(face.width)x\(face.height)")
         self.image = face.height == size ? face : face.resizedBilinear(height: size, width: size)
         self.landmarks = landmarks.scaled(from: face.height, to: size)

@@ -23,7 +23,7 @@ public struct FaceRegion: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Parses `X,Y,SIZE` (integers, X and Y in `0...maximumCoordinate`, SIZE in
     /// `1...maximumCoordinate`).
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: ",", omittingEmptySubsequences: false)
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard parts.count == 3, let x = parts[0], let y = parts[1], let size = parts[2] else { return nil }

@@ -1,5 +1,5 @@
 /// The square face region dubbed in each frame of a clip.
-public enum FaceRegions: Sendable, Hashable, Codable {
+package enum FaceRegions: Sendable, Hashable, Codable {
     /// The whole frame, which must be square (a pre-cropped clip).
     case whole
     /// The same square in every frame (`--crop X,Y,SIZE`, or the original's one crop per clip).
@@ -10,7 +10,7 @@ public enum FaceRegions: Sendable, Hashable, Codable {
 
     /// ``fixed(_:)`` for a region, ``whole`` for `nil` (``DubbingOptions/faceRegion``'s
     /// meaning).
-    public init(_ region: FaceRegion?) {
+    package init(_ region: FaceRegion?) {
         self = region.map { .fixed($0) } ?? .whole
     }
 

@@ -18,7 +18,7 @@ public struct FrameRange: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// Parses `START:END`, `START:` or `:END` (non-negative integers, START < END).
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2 else { return nil }
         let startText = parts[0].trimmingCharacters(in: .whitespaces)

@@ -22,7 +22,7 @@ public struct FrameRate: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// The nearest fraction with a denominator of 1001 (NTSC rates) or 1000 when within 1e-6 of
     /// one, the integer rate otherwise; `nil` for non-finite or non-positive values.
-    public init?(fps: Double) {
+    package init?(fps: Double) {
         guard fps.isFinite, fps > 0, fps < 1e6 else { return nil }
         if abs(fps.rounded() - fps) < 1e-6 {
             self.init(numerator: Int(fps.rounded()), denominator: 1)
@@ -35,7 +35,7 @@ public struct FrameRate: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Parses `N/D` (as ffprobe prints `avg_frame_rate`), `N` or a decimal such as `29.97`;
     /// `nil` for `0/0`, negative or malformed text.
-    public init?(parsing text: String) {
+    package init?(parsing text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "/", omittingEmptySubsequences: false)
         if parts.count == 2 {
             guard let n = Int(parts[0]), let d = Int(parts[1]) else { return nil }

@@ -10,7 +10,7 @@ public enum TimelineFit: String, Sendable, Codable, CaseIterable {
 }
 
 /// The rate of a dubbed output's frames.
-public enum OutputFrameRate: Sendable, Hashable, Codable {
+package enum OutputFrameRate: Sendable, Hashable, Codable {
     /// 25 frames per second, one lip latent per frame (the original's rate); the source must be
     /// read resampled to 25 fps.
     case model
@@ -19,7 +19,7 @@ public enum OutputFrameRate: Sendable, Hashable, Codable {
     case source(FrameRate)
 
     /// The rate as a fraction.
-    public var rate: FrameRate {
+    package var rate: FrameRate {
         switch self {
         case .model: .model
         case .source(let rate): rate

@@ -79,7 +79,7 @@ public struct Renderer: Sendable {
     /// Predicts the noise of one UNet call: `x` `[N, 6, S, S]` (noisy image ++ reference),
     /// `timesteps` N original timesteps, `latents` `[N, style]` -> `[N, 3, S, S]`; the large
     /// products in `precision` (bf16 is emulated where the machine lacks it, ``Precision/runsNatively``).
-    public func predictNoise(
+    package func predictNoise(
         _ x: Tensor, timesteps: [Float], latents: Tensor, precision: Precision? = nil
     ) throws -> Tensor {
         try checkImages(x, argument: "x", channels: configuration.unet.inChannels, batch: nil)
@@ -117,7 +117,7 @@ public struct Renderer: Sendable {
     /// ones.
     /// - Returns: `[N, 3, S, S]` in [0, 1]: `(x_0 + 1) / 2` (the kept region is not pasted back).
     /// - Throws: ``RendererError`` for mis-shaped inputs, ``DiffusionError`` for unsupported steps.
-    public func render(
+    package func render(
         frames: Tensor, reference: Tensor, masks: Tensor, latents: Tensor, noise: Tensor, steps: Int,
         sampler: any Sampler = DDIMSampler(), precision: Precision? = nil, progress: SamplingProgress? = nil
     ) throws -> Tensor {
@@ -154,7 +154,7 @@ public struct Renderer: Sendable {
     /// A mask in the layout ``render(frames:reference:masks:latents:noise:steps:sampler:precision:progress:)``
     /// takes, from `[S, S]`, `[N, S, S, 1 or 3]` (HWC, as the original passes it) or
     /// `[N, 1 or 3, S, S]`.
-    public static func inpaintingMask(_ mask: Tensor, imageSize s: Int) throws -> Tensor {
+    package static func inpaintingMask(_ mask: Tensor, imageSize s: Int) throws -> Tensor {
         let shape = mask.shape
         if shape == [s, s] { return mask.reshaped([1, 1, s, s]) }
         if shape.count == 4, shape[1] == s, shape[2] == s, shape[3] == 1 || shape[3] == 3 {

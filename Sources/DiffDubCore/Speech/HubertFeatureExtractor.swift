@@ -14,9 +14,9 @@ public struct HubertFeatureExtractor: Sendable {
     package static let modelSampleRate = 16000
 
     /// The encoder.
-    public let model: HubertModel
+    package let model: HubertModel
     /// How long audio is split.
-    public var windowing: HubertWindowing
+    package var windowing: HubertWindowing
 
     /// An extractor around `model`.
     public init(model: HubertModel, windowing: HubertWindowing = HubertWindowing()) {

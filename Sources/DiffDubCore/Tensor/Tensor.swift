@@ -14,10 +14,10 @@ public struct Tensor: @unchecked Sendable {
     @usableFromInline var storage: TensorStorage
 
     /// Number of elements (the product of ``shape``).
-    @inlinable public var count: Int { storage.count }
+    @inlinable package var count: Int { storage.count }
 
     /// Number of axes.
-    @inlinable public var rank: Int { shape.count }
+    @inlinable package var rank: Int { shape.count }
 
     /// A tensor of the given shape filled with zeros.
     public init(zeros shape: [Int]) {
@@ -98,7 +98,7 @@ public struct Tensor: @unchecked Sendable {
 
     /// Calls `body` with the elements, read-only.
     @inlinable
-    public func withUnsafeBufferPointer<R>(
+    package func withUnsafeBufferPointer<R>(
         _ body: (UnsafeBufferPointer<Float>) throws -> R
     ) rethrows -> R {
         try body(UnsafeBufferPointer(start: storage.baseAddress, count: count))

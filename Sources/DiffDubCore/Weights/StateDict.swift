@@ -21,7 +21,7 @@ public struct StateDict: Sendable {
     public var count: Int { records.count }
 
     /// The record stored under `key`.
-    public subscript(key: String) -> TensorRecord? { records[key] }
+    package subscript(key: String) -> TensorRecord? { records[key] }
 
     /// The tensors whose key starts with `prefix`, with the prefix removed
     /// (`selecting(prefix: "ema_model.")` turns `ema_model.out.0.weight` into `out.0.weight`).

@@ -4,11 +4,11 @@
 /// so selecting `ema_model.*` out of a file that also holds `model.*` never touches the
 /// other copy. ``load()`` converts any stored type to `Float`; ``loadStoredBytes()`` gives the
 /// elements as the file encodes them (for writing them elsewhere unchanged).
-public struct TensorRecord: Sendable {
+package struct TensorRecord: Sendable {
     /// How the file stores the elements.
     package let scalarType: ScalarType
     /// The tensor's shape.
-    public let shape: [Int]
+    package let shape: [Int]
     private let loader: @Sendable () throws -> Tensor
     private let bytesLoader: (@Sendable () throws -> [UInt8])?
 
@@ -37,7 +37,7 @@ public struct TensorRecord: Sendable {
     package var elementCount: Int { Tensor.elementCount(of: shape) }
 
     /// Reads (or maps) the data as `Float`.
-    public func load() throws -> Tensor { try loader() }
+    package func load() throws -> Tensor { try loader() }
 
     /// The elements as stored: `elementCount * scalarType.byteSize` bytes, row-major,
     /// little-endian. Records read from a file give the file's bytes unchanged; records of

@@ -22,25 +22,25 @@ public struct AudioClip: Sendable, Equatable {
     }
 
     /// Number of frames (samples per channel).
-    public var frameCount: Int { samples.count / channels }
+    package var frameCount: Int { samples.count / channels }
 
     /// Whether every sample is exactly zero (digital silence).
-    public var isSilent: Bool { !samples.contains { $0 != 0 } }
+    package var isSilent: Bool { !samples.contains { $0 != 0 } }
 
     /// Length in seconds.
-    public var duration: Double { Double(frameCount) / Double(sampleRate) }
+    package var duration: Double { Double(frameCount) / Double(sampleRate) }
 
     /// The samples of channel `channel`.
     ///
     /// - Precondition: `0 <= channel < channels`.
-    public func channel(_ channel: Int) -> [Float] {
+    package func channel(_ channel: Int) -> [Float] {
         precondition(channel >= 0 && channel < channels, "AudioClip: channel \(channel) of \(channels)")
         return stride(from: channel, to: samples.count, by: channels).map { samples[$0] }
     }
 
     /// The clip mixed down to one channel: each frame is the mean of its channels (a mono clip
     /// is returned as it is).
-    public func mono() -> AudioClip {
+    package func mono() -> AudioClip {
         guard channels > 1 else { return self }
         var mixed = [Float](repeating: 0, count: frameCount)
         let scale = 1 / Float(channels)

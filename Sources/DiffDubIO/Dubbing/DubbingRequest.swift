@@ -111,7 +111,7 @@ public struct DubbingRequest: Sendable {
         case sink(any FrameSink)
 
         /// A video for the extensions of ``FrameOutput/videoExtensions``, a frame folder otherwise.
-        public static func path(_ url: URL) -> Output {
+        package static func path(_ url: URL) -> Output {
             FrameOutput.isVideo(url) ? .video(url) : .frameFolder(url)
         }
     }

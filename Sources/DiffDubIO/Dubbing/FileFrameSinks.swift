@@ -89,7 +89,7 @@ public final class VideoFileSink: FrameSink, @unchecked Sendable {
     package let outputGuard: OutputGuard
     private let audio: URL?
     /// The output's frame rate.
-    public let rate: FrameRate
+    package let rate: FrameRate
     private let lock = NSLock()
     private var writer: VideoWriter?
 

@@ -40,7 +40,7 @@ public struct VideoFileSource: FrameSource {
     /// ``init(atSourceRateOf:)``.
     public let rate: FrameRate
     /// ``rate`` rounded to an integer.
-    public var frameRate: Int { Int(rate.framesPerSecond.rounded()) }
+    package var frameRate: Int { Int(rate.framesPerSecond.rounded()) }
 
     /// Probes `url` (ffprobe); frames are resampled to `frameRate` fps.
     public init(_ url: URL, frameRate: Int = 25) throws {

@@ -48,9 +48,9 @@ public struct OutputGuard: Sendable {
     package static let markerName = ".diffdub-output"
 
     /// The paths the run reads (inputs, a job folder).
-    public var protected: [ProtectedPath]
+    package var protected: [ProtectedPath]
     /// Whether an existing file, or a folder this tool wrote, may be replaced.
-    public var overwrite: Bool
+    package var overwrite: Bool
     /// The working directory the output must not replace; `nil`: the process's, read at each check.
     package var workingDirectory: URL?
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A job folder cannot be prepared, rendered or finished as asked.
-public enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable {
+package enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable {
     /// The folder holds no job (no `manifest.json`).
     case notAJob(path: String)
     /// The folder already holds a job (prepare never overwrites one).
@@ -22,7 +22,7 @@ public enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable 
     case incomplete(done: Int, total: Int, missing: [Range<Int>])
 
     /// One line naming the file or value and what is wrong.
-    public var description: String {
+    package var description: String {
         switch self {
         case .notAJob(let path): "\(path): not a job folder (no manifest.json)"
         case .alreadyPrepared(let path): "\(path): already holds a prepared job; use a new folder"
@@ -38,5 +38,5 @@ public enum JobError: Error, LocalizedError, CustomStringConvertible, Equatable 
     }
 
     /// The same line, for `localizedDescription`.
-    public var errorDescription: String? { description }
+    package var errorDescription: String? { description }
 }

@@ -70,7 +70,7 @@ public struct JobFolder: Sendable {
 
     /// The rendered frames present in `frames/` (complete files only: temporary names are
     /// hidden).
-    public func renderedFrames() -> Set<Int> {
+    package func renderedFrames() -> Set<Int> {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: framesURL.path)) ?? []
         var frames: Set<Int> = []
         for name in names where !name.hasPrefix(".") && name.hasSuffix(".png") {
@@ -80,7 +80,7 @@ public struct JobFolder: Sendable {
     }
 
     /// `DONE/TOTAL` and the missing ranges of the manifest's frames.
-    public func status(of manifest: JobManifest) -> JobStatus {
+    package func status(of manifest: JobManifest) -> JobStatus {
         JobStatus(frames: manifest.frames, rendered: renderedFrames())
     }
 

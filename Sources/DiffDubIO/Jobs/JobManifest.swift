@@ -19,9 +19,9 @@ public struct JobManifest: Sendable, Codable {
     package static let currentFormatVersion = 1
 
     /// Layout version (``currentFormatVersion`` when written).
-    public var formatVersion: Int
+    package var formatVersion: Int
     /// The version of the tool that prepared the job (informative).
-    public var toolVersion: String
+    package var toolVersion: String
     /// The dubbing request (paths and values).
     public var request: DubbingRequest
     /// The two checkpoints, fingerprinted (`run` checks them).
@@ -33,9 +33,9 @@ public struct JobManifest: Sendable, Codable {
     /// The number of output frames.
     public var frameCount: Int
     /// The side of the rendered frames.
-    public var imageSize: Int
+    package var imageSize: Int
     /// Frames rendered together (the request's batch size): shards own whole blocks.
-    public var blockSize: Int
+    package var blockSize: Int
 
     /// A manifest with the given values and the current format version.
     package init(

@@ -26,7 +26,7 @@ public struct JobShard: Sendable, Hashable, CustomStringConvertible {
     /// Parses `K/N`.
     ///
     /// - Throws: ``JobError/invalidShard(text:)``.
-    public init(parsing text: String) throws {
+    package init(parsing text: String) throws {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let k = Int(parts[0].trimmingCharacters(in: .whitespaces)),
             let n = Int(parts[1].trimmingCharacters(in: .whitespaces))

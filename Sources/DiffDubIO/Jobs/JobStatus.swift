@@ -9,7 +9,7 @@ public struct JobStatus: Sendable, Equatable, CustomStringConvertible {
 
     /// The status of `frames` with `rendered` present; the work follows the rendered frames
     /// (sorted once), never the length of `frames`, so a range of any size costs nothing.
-    public init(frames: Range<Int>, rendered: Set<Int>) {
+    package init(frames: Range<Int>, rendered: Set<Int>) {
         self.frames = frames
         var missing: [Range<Int>] = []
         var next = frames.lowerBound
@@ -24,7 +24,7 @@ public struct JobStatus: Sendable, Equatable, CustomStringConvertible {
     /// Number of frames.
     public var total: Int { frames.count }
     /// Number of rendered frames.
-    public var done: Int { total - missing.reduce(0) { $0 + $1.count } }
+    package var done: Int { total - missing.reduce(0) { $0 + $1.count } }
     /// Whether every frame is rendered.
     public var isComplete: Bool { missing.isEmpty }
 

@@ -9,17 +9,17 @@ import Foundation
 public struct ReaderLimits: Sendable, Equatable {
     /// Most memo entries a pickle may define (`BINPUT`, `MEMOIZE`).
     /// Environment: `DIFFDUB_MAX_PICKLE_MEMO`.
-    public var maximumPickleMemoEntries = 1 << 22
+    package var maximumPickleMemoEntries = 1 << 22
     /// Most items on the unpickler's stack at once. Environment: `DIFFDUB_MAX_PICKLE_STACK`.
-    public var maximumPickleStackDepth = 1 << 22
+    package var maximumPickleStackDepth = 1 << 22
     /// Deepest nesting of pickle `MARK`s and of containers. Environment: `DIFFDUB_MAX_PICKLE_NESTING`.
-    public var maximumPickleNesting = 512
+    package var maximumPickleNesting = 512
     /// Most entries in a zip central directory. Environment: `DIFFDUB_MAX_ZIP_ENTRIES`.
-    public var maximumZipEntries = 1 << 20
+    package var maximumZipEntries = 1 << 20
     /// Most elements of one tensor beyond what its stored bytes hold (a stride-0 view of a
     /// small storage); a tensor never has more elements than this or than its storage holds.
     /// Environment: `DIFFDUB_MAX_BROADCAST_ELEMENTS`.
-    public var maximumBroadcastElements = 1 << 24
+    package var maximumBroadcastElements = 1 << 24
     /// Longest `.npy` header, in bytes (NumPy writes under 200). Environment: `DIFFDUB_MAX_NPY_HEADER`.
     public var maximumNumPyHeaderLength = 1 << 16
     /// Longest safetensors JSON header, in bytes (the reference implementation's 100 MB).
@@ -56,7 +56,7 @@ public struct ReaderLimits: Sendable, Equatable {
     public static let defaults = ReaderLimits()
 
     /// The environment variable of each limit, and where it lives.
-    public static var environmentVariables: [(name: String, keyPath: WritableKeyPath<ReaderLimits, Int>)] {
+    package static var environmentVariables: [(name: String, keyPath: WritableKeyPath<ReaderLimits, Int>)] {
         [
         ("DIFFDUB_MAX_PICKLE_MEMO", \.maximumPickleMemoEntries),
         ("DIFFDUB_MAX_PICKLE_STACK", \.maximumPickleStackDepth),
@@ -77,7 +77,7 @@ public struct ReaderLimits: Sendable, Equatable {
 
     /// The defaults with each limit whose variable is set in `environment` to a positive
     /// integer replaced by it (other values are ignored).
-    public static func fromEnvironment(_ environment: [String: String]) -> ReaderLimits {
+    package static func fromEnvironment(_ environment: [String: String]) -> ReaderLimits {
         var limits = ReaderLimits()
         for (name, keyPath) in environmentVariables {
             if let text = environment[name], let value = Int(text.trimmingCharacters(in: .whitespaces)), value > 0 {
@@ -96,7 +96,7 @@ public struct ReaderLimits: Sendable, Equatable {
 
     /// The limits readers apply now: ``setCurrent(_:)``'s value, else ``fromEnvironment(_:)``
     /// of the process environment.
-    public static var current: ReaderLimits {
+    package static var current: ReaderLimits {
         store.lock.withLock {
             if let limits = store.limits { return limits }
             let limits = fromEnvironment(ProcessInfo.processInfo.environment)
@@ -106,7 +106,7 @@ public struct ReaderLimits: Sendable, Equatable {
     }
 
     /// Replaces the limits readers apply (for tests and for programs that take them as options).
-    public static func setCurrent(_ limits: ReaderLimits) {
+    package static func setCurrent(_ limits: ReaderLimits) {
         store.lock.withLock { store.limits = limits }
     }
 }

@@ -25,7 +25,7 @@ package enum HubertModelFolderError: LocalizedError, CustomStringConvertible {
 
 extension HubertConfiguration {
     /// Reads an HF `config.json` (extra keys are ignored).
-    public init(contentsOf url: URL) throws {
+    package init(contentsOf url: URL) throws {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -69,7 +69,7 @@ extension HubertModel {
 
     /// Loads the weights in `url` for `configuration`, through ``WeightFile/checkpoint(contentsOf:)``
     /// (torch `.bin`/`.pth`/`.ckpt`, zip or legacy, or safetensors, recognised by content).
-    public init(weightsAt url: URL, configuration: HubertConfiguration) throws {
+    package init(weightsAt url: URL, configuration: HubertConfiguration) throws {
         try self.init(stateDict: WeightFile.checkpoint(contentsOf: url), configuration: configuration)
     }
 }

@@ -6,15 +6,15 @@ public struct DownloadProgress: Sendable, Hashable {
     /// The file being downloaded.
     package var file: ModelFile
     /// Where it is downloaded from (the published URL or the mirror's).
-    public var source: URL
+    package var source: URL
     /// Bytes of the file on disk so far, including those of a resumed partial download.
     public var bytesReceived: Int64
     /// The file's size when the server announced it.
     public var totalBytes: Int64?
     /// Bytes already on disk when this attempt started (0 unless resuming).
-    public var resumedFrom: Int64
+    package var resumedFrom: Int64
     /// Seconds since this attempt's response began.
-    public var elapsed: TimeInterval
+    package var elapsed: TimeInterval
     /// Whether the file is complete.
     public var isFinished: Bool
 
@@ -33,13 +33,13 @@ public struct DownloadProgress: Sendable, Hashable {
     }
 
     /// The mean speed of this attempt, once it has run for a moment.
-    public var bytesPerSecond: Double? {
+    package var bytesPerSecond: Double? {
         guard elapsed >= 0.2, bytesReceived > resumedFrom else { return nil }
         return Double(bytesReceived - resumedFrom) / elapsed
     }
 
     /// The estimated seconds left at the mean speed, when the size is known.
-    public var estimatedRemaining: TimeInterval? {
+    package var estimatedRemaining: TimeInterval? {
         guard let totalBytes, let speed = bytesPerSecond, speed > 0 else { return nil }
         return Double(max(0, totalBytes - bytesReceived)) / speed
     }

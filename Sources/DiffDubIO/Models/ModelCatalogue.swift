@@ -100,7 +100,7 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     package static let syncNetURL = "https://www.robots.ox.ac.uk/~vgg/software/lipsync/data/syncnet_v2.model"
 
     /// One line saying what the model is.
-    public var summary: String {
+    package var summary: String {
         switch self {
         case .stage1: "DiffDub stage 1, the renderer (dub --stage1)"
         case .stage2: "DiffDub stage 2, the lip latent predictor (dub --stage2)"

@@ -44,18 +44,18 @@ public struct ModelDownloader: Sendable {
     public var mirror: URL?
     /// Further attempts after a dropped, stalled or too slow connection, each resuming the
     /// partial file.
-    public var retries: Int = 3
+    package var retries: Int = 3
     /// Seconds to wait before each further attempt.
     package var retryDelay: TimeInterval = 1
     /// Seconds without any byte (before the response or within its body) after which an
     /// attempt ends with ``ModelDownloadError/stalled(url:seconds:received:)``; also the length
     /// of the window over which ``minimumBytesPerSecond`` is measured. Default 60 s.
-    public var idleTimeout: TimeInterval = 60
+    package var idleTimeout: TimeInterval = 60
     /// The slowest transfer accepted: an attempt whose body brings fewer bytes per second than
     /// this over a window of ``idleTimeout`` seconds ends with
     /// ``ModelDownloadError/tooSlow(url:bytesPerSecond:minimum:seconds:)``. 0 turns the check
     /// off. Default 1,024 bytes/s (1 KiB/s: a 1 GB checkpoint would take twelve days).
-    public var minimumBytesPerSecond: Double = 1024
+    package var minimumBytesPerSecond: Double = 1024
 
     /// A downloader into `store`, from `mirror` when given.
     public init(store: ModelStore = ModelStore(), mirror: URL? = nil) {

@@ -26,7 +26,7 @@ public struct ModelStore: Sendable, Hashable {
     }
 
     /// `$DIFFDUB_MODELS` when set and not empty, otherwise `~/.cache/diffdub`.
-    public static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+    package static func defaultFolder(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         FaceModelFiles.searchFolders(environment: environment)[0]
     }
 

@@ -42,7 +42,7 @@ public enum SafeTensorsFile {
     }
 
     /// The tensors and the `__metadata__` of the file at `url`.
-    public static func open(_ url: URL) throws -> (stateDict: StateDict, metadata: [String: String]) {
+    package static func open(_ url: URL) throws -> (stateDict: StateDict, metadata: [String: String]) {
         try open(try MappedFile(path: url.path))
     }
 
@@ -127,7 +127,7 @@ public enum SafeTensorsFile {
 
     /// Writes `tensors` as F32 to `url` with `metadata` in `__metadata__`, atomically (as the
     /// `StateDict` overload writes).
-    public static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
+    package static func write(_ tensors: [String: Tensor], metadata: [String: String] = [:], to url: URL) throws {
         try write(
             StateDict(source: url.path, records: tensors.mapValues { TensorRecord($0) }), metadata: metadata, to: url)
     }
@@ -144,7 +144,7 @@ public enum SafeTensorsFile {
     ///
     /// - Throws: ``CheckpointError/io(path:reason:)`` naming `url`, or the error of reading
     ///   a record (naming the source file).
-    public static func write(_ stateDict: StateDict, metadata: [String: String] = [:], to url: URL) throws {
+    package static func write(_ stateDict: StateDict, metadata: [String: String] = [:], to url: URL) throws {
         let names = stateDict.keys
         var header: [String: Any] = [:]
         var offset = 0
