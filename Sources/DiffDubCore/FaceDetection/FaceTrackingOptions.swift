@@ -1,5 +1,5 @@
-/// How faces are found in a clip for dubbing (``ClipFaceTracker``: one crop per clip;
-/// ``FaceTracker``: a crop per frame that follows the face through each shot).
+/// How faces are found in a clip for dubbing (`ClipFaceTracker`: one crop per clip;
+/// `FaceTracker`: a crop per frame that follows the face through each shot).
 public struct FaceTrackingOptions: Sendable, Hashable, Codable {
     /// Which face is dubbed when a frame has several (default: the widest).
     public var choice: FaceChoice = .largest

@@ -8,7 +8,7 @@
 /// 2. per landmark `i`: `m` = arg-max cell of `cls[i]` (first of equal maxima), its
 ///    prediction `((m % w + x[i, m]) / (256 / 32), (m / w + y[i, m]) / (256 / 32))` and its
 ///    neighbours' predictions `(m % w + nbx[i*nb + k, m]) / 8` (likewise y) for slot `k`;
-/// 3. landmark `j` = mean of its own prediction and the ``PIPNetMeanFace/maxLength``
+/// 3. landmark `j` = mean of its own prediction and the `PIPNetMeanFace.maxLength`
 ///    neighbour predictions `(i, k)` that point at it;
 /// 4. normalised coordinates times the crop's width and height.
 public struct PIPNetLandmarker: Sendable {

@@ -5,11 +5,11 @@ import CBF16Kernels
 /// - `fp32`: float32 inputs and sums (the default, and the reference).
 /// - `bf16`: inputs rounded to bfloat16 (8 significant bits, to nearest even), products summed in
 ///   float32 (`vdpbf16ps`); about twice the product rate on CPUs with AVX512_BF16
-///   (``runsNatively``). Elsewhere the same arithmetic is emulated in portable code, slower than
+///   (`runsNatively`). Elsewhere the same arithmetic is emulated in portable code, slower than
 ///   fp32: a precision is a result setting, so a plan made with bf16 gives bfloat16 frames on
 ///   every machine (a job's shards on a mixed cluster agree). The 3x3
 ///   convolutions take it where it is faster than float32 Winograd F(6x6): up to
-///   ``Conv2dAlgorithm/bf16MaximumSide`` outputs per side, and above where F(6x6) would not run
+///   `Conv2dAlgorithm.bf16MaximumSide` outputs per side, and above where F(6x6) would not run
 ///   fused (Docs/PERFORMANCE.md).
 public enum Precision: String, Sendable, Codable, CaseIterable {
     /// float32 throughout.

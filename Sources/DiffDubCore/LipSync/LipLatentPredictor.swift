@@ -10,7 +10,7 @@
 /// x = coarse_decoder(speech_encoder(x))                                  conformers
 /// y = out_proj(x)                                       [ceil(T/2), d]
 /// ```
-/// Sizes are read off the checkpoint (``LipLatentPredictorConfiguration``); binding is strict:
+/// Sizes are read off the checkpoint (`LipLatentPredictorConfiguration`); binding is strict:
 /// every tensor under the prefix must be used, every needed tensor must exist with its shape.
 ///
 /// ```swift
@@ -44,9 +44,11 @@ public struct LipLatentPredictor: Sendable {
     /// the whole dict).
     ///
     /// - Parameters:
+    ///   - stateDict: the stage-2 checkpoint's tensors.
+    ///   - prefix: `"seq2seq.encoder."` for checkpoints; `""` for the encoder alone.
     ///   - crossAttentionHeads: heads of `cross_attention` (not recorded in checkpoints; 8 in
     ///     the original).
-    /// - Throws: ``WeightError`` if a tensor is missing, has an unexpected shape, or a tensor
+    /// - Throws: `WeightError` if a tensor is missing, has an unexpected shape, or a tensor
     ///   under `prefix` is left unused.
     public init(
         stateDict: StateDict, prefix: String = LipLatentPredictor.checkpointPrefix, crossAttentionHeads: Int = 8
@@ -110,10 +112,10 @@ public struct LipLatentPredictor: Sendable {
     /// - Parameters:
     ///   - hubert: every Hubert hidden state, `[layers, T, A]`, `[1, layers, T, A]` or a batch
     ///     `[B, layers, T, A]` of sequences of the same length, `T >= 1` (50 Hz).
-    ///   - reference: reference lip latents `[R, L]` or `[B, R, L]` (see ``encodeReference(_:)``).
+    ///   - reference: reference lip latents `[R, L]` or `[B, R, L]` (see `encodeReference(_:)`).
     /// - Returns: `[ceil(T / 2), L]` for `[layers, T, A]` input, `[B, ceil(T / 2), L]` for
     ///   batched input (25 Hz).
-    /// - Throws: ``LipSyncError`` for inputs of the wrong shape.
+    /// - Throws: `LipSyncError` for inputs of the wrong shape.
     public func predict(hubert: Tensor, reference: Tensor) throws -> Tensor {
         try predict(hubert: hubert, encodedReference: encodeReference(reference))
     }

@@ -7,8 +7,8 @@ import Foundation
 /// A video read at 25 fps repeats each source frame for as long as it is shown: a 10-frame
 /// clip at 0.001 fps lasts 10,000 s and would give 250,000 frames, each run through face
 /// detection. The limits are checked from the stream's real timestamps
-/// (``StreamTiming``) before any frame is converted, and the output timeline's length against
-/// ``maximumFrames`` before any model runs.
+/// (`StreamTiming`) before any frame is converted, and the output timeline's length against
+/// `maximumFrames` before any model runs.
 public struct ClipTimingLimits: Sendable, Hashable, Codable {
     /// Most frames of the clip read at the output rate, and most output frames (default
     /// 360,000: four hours at 25 fps).

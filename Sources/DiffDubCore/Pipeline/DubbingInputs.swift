@@ -33,7 +33,7 @@ public struct DubbingInputs: Sendable {
     /// `x_T` `[1, 3, S, S]` (or `[3, S, S]`), one noise image shared by all frames; `nil`:
     /// standard-normal noise from ``noiseSeed``.
     public var noise: Tensor?
-    /// The seed of the noise when ``noise`` is `nil` (``GaussianNoise``).
+    /// The seed of the noise when ``noise`` is `nil` (`GaussianNoise`).
     public var noiseSeed: UInt64
     /// What reading the inputs found that the user should know (damaged video frames); they
     /// lead the plan's ``DubbingPlan/warnings``.

@@ -11,7 +11,7 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
     public var referenceFrame: Int
     /// Number of reference latents stage 2 receives (75 = 3 s at 25 fps, as in training).
     public var referenceCount: Int
-    /// Denoising steps (default 20); see ``NoiseSchedule/respaced(steps:)`` for valid counts.
+    /// Denoising steps (default 20); see `NoiseSchedule.respaced(steps:)` for valid counts.
     public var steps: Int
     /// The sampler (default DDIM, as the original).
     public var sampler: SamplerKind
@@ -33,14 +33,14 @@ public struct DubbingOptions: Sendable, Hashable, Codable {
     public var frameRate: FrameRateChoice
     /// The arithmetic of the renderer's large products (default ``Precision/fp32``, the
     /// reference; ``Precision/bf16`` is emulated, slower, where the CPU lacks AVX512_BF16, see
-    /// ``Precision/runsNatively``).
+    /// `Precision.runsNatively`).
     public var precision: Precision
     /// `true`: a video whose decoding reports errors (damaged frames) is refused; `false`
     /// (default): it is dubbed with a warning giving the count of damaged frames.
     public var strict: Bool
     /// How far a clip's timing may stretch the dub (default ``ClipTimingLimits/standard``);
     /// frame indices (``referenceFrame``, ``frameRange``) must also lie below its
-    /// ``ClipTimingLimits/maximumFrames``.
+    /// `ClipTimingLimits.maximumFrames`.
     public var timingLimits: ClipTimingLimits
 
     /// Accepted denoising step counts (the schedule has 1000 timesteps; see

@@ -17,12 +17,12 @@ public struct PlannedFrame: Sendable, Hashable, Codable {
 }
 
 /// Everything per clip that rendering needs, computed once by
-/// ``Dubber/plan(frames:landmarks:hubert:noise:options:progress:checkCancellation:)``: which
+/// `Dubber.plan(frames:landmarks:hubert:noise:options:progress:checkCancellation:)`: which
 /// input frame and face square each output frame comes from, its lip latent, the reference
 /// face `x_ref`, the shared noise and the render settings.
 ///
-/// From a plan, every output frame is independent: ``Dubber/render(_:frames:faces:progress:)``
-/// renders any of them (on any machine, in any order) and ``output(ofFrame:rendered:input:)``
+/// From a plan, every output frame is independent: `Dubber.render(_:frames:faces:progress:)`
+/// renders any of them (on any machine, in any order) and `output(ofFrame:rendered:input:)`
 /// turns a rendered face into the output frame, so a whole dub and a job split into shards go
 /// through the same code.
 public struct DubbingPlan: Sendable {

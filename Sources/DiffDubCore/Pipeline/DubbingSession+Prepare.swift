@@ -1,7 +1,7 @@
 extension DubbingSession {
     /// Does the per-clip work of a dub and returns its plan: the speech features (from a
     /// waveform with the speech encoder), the face track (detected with the face analyzer, or
-    /// given), then ``Dubber/plan(frames:landmarks:regions:hubert:noise:options:sourceRate:progress:checkCancellation:)``:
+    /// given), then `Dubber.plan(frames:landmarks:regions:hubert:noise:options:sourceRate:progress:checkCancellation:)`:
     /// the reference and lip latents and every output frame's input frame, face square and
     /// landmarks.
     ///

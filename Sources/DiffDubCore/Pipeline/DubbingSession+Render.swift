@@ -2,7 +2,7 @@ extension DubbingSession {
     /// Renders `plan`'s output frames (all of them, or the frames of `blocks`) from `frames`
     /// into `sink`, in order: the one render loop of every dub, job shard and app.
     ///
-    /// The frames are rendered in ``DubbingPlan/batches(in:)`` (a batch never crosses a
+    /// The frames are rendered in `DubbingPlan.batches(in:)` (a batch never crosses a
     /// multiple of the batch size), so any set of whole blocks gives the same frames as the
     /// whole clip, bit for bit. A batch whose frames the sink holds already
     /// (``FrameSink/holdsFrame(_:)``) is skipped, and only the missing frames of a batch are
@@ -13,6 +13,9 @@ extension DubbingSession {
     /// ``ProgressAction/stop`` (then it throws `CancellationError`).
     ///
     /// - Parameters:
+    ///   - plan: the plan ``prepare(_:options:compute:progress:)`` made (or one read back).
+    ///   - frames: the clip's frames in input order, or the plan's faces already cropped.
+    ///   - sink: where the output frames go, numbered by output frame.
     ///   - blocks: ranges of output frame numbers (in ``DubbingPlan/outputFrames``, increasing);
     ///     `nil` for every frame.
     ///   - compute: threads and memory of the run (nothing in it changes the frames).

@@ -8,7 +8,7 @@
 /// let frames = try renderer.render(
 ///     frames: x, reference: ref, masks: keep, latents: latents, noise: xT, steps: 20)
 /// ```
-/// Shapes: images are `[N, 3, S, S]` in [-1, 1]; `S` = ``configuration``'s image size.
+/// Shapes: images are `[N, 3, S, S]` in [-1, 1]; `S` = `configuration`'s image size.
 public struct Renderer: Sendable {
     /// The model's hyper-parameters (inferred or given).
     package let configuration: RendererConfiguration
@@ -30,10 +30,12 @@ public struct Renderer: Sendable {
     /// `prefix` must be used, every tensor the model needs must exist with its shape.
     ///
     /// - Parameters:
+    ///   - stateDict: the stage-1 checkpoint's tensors.
+    ///   - configuration: the model's sizes; `nil` to infer them from the tensors' shapes.
     ///   - imageSize: overrides the inferred image size (ignored when `configuration` is given).
     ///   - prefix: `"ema_model."` for checkpoints; `""` for a state dict of the model alone.
     ///     Must end in `.` unless empty.
-    /// - Throws: ``RendererError/missingPrefix(prefix:source:)``, ``WeightError`` naming the key.
+    /// - Throws: `RendererError.missingPrefix(prefix:source:)`, `WeightError` naming the key.
     public init(
         stateDict: StateDict, prefix: String = Renderer.checkpointPrefix, imageSize: Int? = nil,
         configuration: RendererConfiguration? = nil
@@ -70,7 +72,7 @@ public struct Renderer: Sendable {
     public var imageSize: Int { configuration.imageSize }
 
     /// Encodes images `[N, 3, S, S]` in [-1, 1] to latents `[N, style]`, with the large products
-    /// in `precision` (bf16 is emulated where the machine lacks it, ``Precision/runsNatively``).
+    /// in `precision` (bf16 is emulated where the machine lacks it, `Precision.runsNatively`).
     public func encode(_ images: Tensor, precision: Precision? = nil) throws -> Tensor {
         try checkImages(images, argument: "images", channels: configuration.encoder.inChannels, batch: nil)
         return ComputeSettings().runIfUnset { Precision.using(precision) { encoder(images) } }

@@ -1,9 +1,9 @@
 /// The shape of a DiffDub stage-1 model: UNet, semantic encoder and the image size.
 ///
 /// Everything except the image size and the attention head count can be read off a
-/// checkpoint's tensor shapes (``inferred(from:imageSize:)``); the image size is inferred
+/// checkpoint's tensor shapes (`inferred(from:imageSize:)`); the image size is inferred
 /// from where attention sits (at resolution 16 in the original configuration) unless given.
-/// ``released`` is the configuration of the published checkpoint.
+/// `released` is the configuration of the published checkpoint.
 public struct RendererConfiguration: Codable, Sendable, Equatable {
     /// Side of the square images the model works on (256 released).
     package var imageSize: Int

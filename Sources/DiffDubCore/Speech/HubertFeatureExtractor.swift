@@ -1,8 +1,8 @@
 /// Speech -> DiffDub's Hubert features, in the library: what the original's separate
 /// preprocessing script (`extract_audio_features.py`) computes.
 ///
-/// Pipeline: samples at any rate -> ``BandLimitedResampler`` to 16 kHz ->
-/// ``WaveformNormalization`` (zero mean, unit variance) -> ``HubertModel`` (whole, or in
+/// Pipeline: samples at any rate -> `BandLimitedResampler` to 16 kHz ->
+/// `WaveformNormalization` (zero mean, unit variance) -> ``HubertModel`` (whole, or in
 /// overlapping windows per ``HubertWindowing`` for long audio) -> all hidden states stacked
 /// `[layers + 1, T, hidden]` -> the last frame repeated once: `[layers + 1, T + 1, hidden]`
 /// (`[25, T + 1, 1024]` for `chinese-hubert-large`, 50 frames per second).
@@ -38,9 +38,9 @@ public struct HubertFeatureExtractor: Sendable {
     }
 
     /// DiffDub's features `[layers + 1, T + 1, hidden]` for mono `samples` at `sampleRate`:
-    /// ``hiddenStates(inputValues:)`` with the last frame repeated once.
+    /// `hiddenStates(inputValues:)` with the last frame repeated once.
     ///
-    /// - Throws: ``HubertError`` when the rate is invalid or the audio yields no frame
+    /// - Throws: `HubertError` when the rate is invalid or the audio yields no frame
     ///   (shorter than 25 ms).
     public func features(samples: [Float], sampleRate: Int) throws -> Tensor {
         let values = try inputValues(samples: samples, sampleRate: sampleRate)

@@ -5,7 +5,7 @@
 ///
 /// `feature_extractor` (7 strided convolutions, 320 samples per frame) -> transpose to
 /// `[T, C]` -> `feature_projection` -> `encoder` (positional convolution + transformer).
-/// Keys are those of HF's `HubertModel.state_dict()` (after ``sanitize(_:)``).
+/// Keys are those of HF's `HubertModel.state_dict()` (after `sanitize(_:)`).
 public struct HubertModel: Sendable {
     /// The hyper-parameters.
     public let configuration: HubertConfiguration

@@ -1,10 +1,10 @@
 /// How audio longer than a model call should take is split.
 ///
-/// Up to ``maximumWholeFrames`` frames (default 1500 = 30 s at 50 Hz) the whole utterance
+/// Up to `maximumWholeFrames` frames (default 1500 = 30 s at 50 Hz) the whole utterance
 /// goes through the model at once, exactly as the original does. Beyond that, attention
 /// memory and time grow with the square of the length, so the frames are cut into *cores*
-/// of ``windowFrames`` (default 1000 = 20 s); each core is computed in a window that adds
-/// ``contextFrames`` (default 250 = 5 s) of audio on each side (clipped at the ends), and
+/// of `windowFrames` (default 1000 = 20 s); each core is computed in a window that adds
+/// `contextFrames` (default 250 = 5 s) of audio on each side (clipped at the ends), and
 /// only the core's frames are kept. Cores tile the frame range exactly, so the stitched
 /// result has the same frame count as a whole pass. Each window's frames are the same frames
 /// of the whole pass (same sample alignment: window starts are multiples of the frame hop),

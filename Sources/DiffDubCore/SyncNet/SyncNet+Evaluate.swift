@@ -26,9 +26,9 @@ extension SyncNet {
     ///
     /// - Parameters:
     ///   - frames: 224 x 224 face crops (RGB; SyncNet reads them as BGR, as OpenCV loads them).
-    ///   - samples: mono 16 kHz audio on the int16 scale (``pcm16Scaled(_:)``).
+    ///   - samples: mono 16 kHz audio on the int16 scale (`pcm16Scaled(_:)`).
     ///   - vshift: shifts tried either way, in frames.
-    /// - Throws: ``SyncNetError`` when there is not one window to score or a frame is not
+    /// - Throws: `SyncNetError` when there is not one window to score or a frame is not
     ///   224 x 224.
     public func evaluate(frames: [RGBImage], samples: [Float], vshift: Int = 15) throws -> SyncScores {
         let needed = SyncNetLipStack.frames + 1

@@ -4,10 +4,10 @@
 ///
 /// | key prefix | property | what |
 /// |---|---|---|
-/// | `netcnnaud.*` | ``audioStack`` | 13 MFCCs x 20 frames -> 512 (``SyncNetAudioStack``) |
-/// | `netfcaud.*` | ``audioHead`` | 512 -> 1024 (``SyncNetHead``) |
-/// | `netcnnlip.*` | ``lipStack`` | 5 BGR frames of 224 x 224 -> 512 (``SyncNetLipStack``) |
-/// | `netfclip.*` | ``lipHead`` | 512 -> 1024 (``SyncNetHead``) |
+/// | `netcnnaud.*` | `audioStack` | 13 MFCCs x 20 frames -> 512 (`SyncNetAudioStack`) |
+/// | `netfcaud.*` | `audioHead` | 512 -> 1024 (`SyncNetHead`) |
+/// | `netcnnlip.*` | `lipStack` | 5 BGR frames of 224 x 224 -> 512 (`SyncNetLipStack`) |
+/// | `netfclip.*` | `lipHead` | 512 -> 1024 (`SyncNetHead`) |
 ///
 /// ```
 /// forward_aud(x) = netfcaud(flatten(netcnnaud(x)))
@@ -49,7 +49,7 @@ public struct SyncNet: Sendable {
 
     /// Binds a SyncNet state dict (`syncnet_v2.model`'s keys), strictly.
     ///
-    /// - Throws: ``WeightError`` naming the key (and the file) of a missing, misshapen or
+    /// - Throws: `WeightError` naming the key (and the file) of a missing, misshapen or
     ///   unexpected tensor.
     public init(stateDict: StateDict) throws {
         guard stateDict.containsKeys(withPrefix: "netcnnlip.") || stateDict.containsKeys(withPrefix: "netcnnaud.")

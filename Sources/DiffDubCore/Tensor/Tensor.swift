@@ -1,7 +1,7 @@
 /// A dense, row-major (C order) `Float` tensor.
 ///
 /// `Tensor` is a value type with copy-on-write storage: copies share memory until one of
-/// them is mutated through ``withUnsafeMutableBufferPointer(_:)``, which copies the storage
+/// them is mutated through `withUnsafeMutableBufferPointer(_:)`, which copies the storage
 /// first when it is shared or read-only (borrowed from a mapped checkpoint). Reshaping never
 /// copies. There are no strided views: every tensor is contiguous, so kernels can hand the
 /// memory straight to BLAS.

@@ -1,7 +1,7 @@
 /// A flat mapping from checkpoint keys (`ema_model.input_blocks.0.0.weight`) to tensors,
 /// as PyTorch's `state_dict()` is.
 ///
-/// ``source`` names where it came from, so every error about a key can name the file.
+/// `source` names where it came from, so every error about a key can name the file.
 public struct StateDict: Sendable {
     /// Where the tensors came from (a file path, or a description); used in errors.
     package var source: String

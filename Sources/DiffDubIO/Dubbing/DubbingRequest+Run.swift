@@ -3,12 +3,12 @@ import Foundation
 
 extension DubbingRequest {
     /// Checks the inputs, loads the models (unless ``models`` is a session), dubs and writes the
-    /// output: ``makeSession(rendererOnly:)``, ``makeInputs(for:)``, then the session's
-    /// ``DubbingSession/prepare(_:options:compute:progress:)`` and
-    /// ``DubbingSession/render(_:from:into:blocks:compute:progress:)``.
+    /// output: `makeSession(rendererOnly:)`, `makeInputs(for:)`, then the session's
+    /// `DubbingSession.prepare(_:options:compute:progress:)` and
+    /// `DubbingSession.render(_:from:into:blocks:compute:progress:)`.
     ///
     /// The work runs on a thread of its own (the calling task is not blocked); the kernels use
-    /// ``compute``. Cancelling the calling task, or `progress` answering ``ProgressAction/stop``,
+    /// ``compute``. Cancelling the calling task, or `progress` answering `ProgressAction.stop`,
     /// stops the run at the next denoising step or frame, removes the partial output and throws
     /// `CancellationError`.
     ///
@@ -16,7 +16,7 @@ extension DubbingRequest {
     ///   rendering (called on the working thread).
     /// - Returns: what was rendered, with warnings (a video shorter than the speech, frames
     ///   without a face).
-    /// - Throws: ``DubbingRequestError``, ``DubbingError`` and the readers' errors (each names
+    /// - Throws: ``DubbingRequestError``, `DubbingError` and the readers' errors (each names
     ///   the file), `CancellationError`.
     public func run(progress: ProgressHandler? = nil) async throws -> DubbingSummary {
         try await runOnOwnThread { check in try self.runSynchronously(progress: progress, checkCancellation: check) }

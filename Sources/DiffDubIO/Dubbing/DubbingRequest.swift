@@ -17,9 +17,9 @@ import Foundation
 ///
 /// - The output path is checked before any model runs: it never replaces the working
 ///   directory, an input or a folder holding one, or a folder this tool did not write, and
-///   replaces an existing output only with ``overwrite`` (``checkOutput()``).
+///   replaces an existing output only with ``overwrite`` (`checkOutput()`).
 /// - Inputs are checked before any model runs (files, shapes, counts, NaN or infinite values),
-///   and a failure names the file and what is wrong (``DubbingRequestError``, ``DubbingError``).
+///   and a failure names the file and what is wrong (``DubbingRequestError``, `DubbingError`).
 /// - The run honours task cancellation between denoising steps; a cancelled or failed run
 ///   removes its partial output, and a finished run's output is complete.
 /// - A request that holds only values and paths is `Codable` (a job folder stores it); one that
@@ -56,7 +56,7 @@ public struct DubbingRequest: Sendable {
         /// table, or (portrait) one 68-line file.
         case file(URL)
         /// Found by FaceBoxesV2 + PIPNet, with the clip's face crop chosen automatically (unless
-        /// ``DubbingOptions/faceRegion`` is set).
+        /// `DubbingOptions.faceRegion` is set).
         case detect(FaceDetection = FaceDetection())
         /// Landmarks in memory.
         case track(LandmarkTrack)
@@ -64,9 +64,9 @@ public struct DubbingRequest: Sendable {
 
     /// The face models and settings of ``Landmarks/detect(_:)``.
     public struct FaceDetection: Sendable, Codable {
-        /// FaceBoxesV2 weights; `nil`: searched as ``FaceModelFiles`` describes.
+        /// FaceBoxesV2 weights; `nil`: searched as `FaceModelFiles` describes.
         public var detector: URL?
-        /// PIPNet weights; `nil`: searched as ``FaceModelFiles`` describes.
+        /// PIPNet weights; `nil`: searched as `FaceModelFiles` describes.
         public var landmarkModel: URL?
         /// Face choice, crop expansion, detection interval, smoothing.
         public var tracking: FaceTrackingOptions
@@ -92,7 +92,7 @@ public struct DubbingRequest: Sendable {
 
     /// Where the starting noise `x_T` (one image shared by all frames) comes from.
     public enum Noise: Sendable {
-        /// Standard-normal noise from a seed (``GaussianNoise``).
+        /// Standard-normal noise from a seed (`GaussianNoise`).
         case seed(UInt64)
         /// A `.npy` array `[1, 3, S, S]` (or `[3, S, S]`).
         case file(URL)

@@ -4,10 +4,10 @@ import Foundation
 /// Writes output frames as `NNNNNN.png` (the absolute frame number, from 000000) into a
 /// folder that appears under its final name only when the run finishes (``finish()``): frames
 /// go to a hidden temporary sibling folder first. The folder holds the marker
-/// ``OutputGuard/markerName``, so a later run recognises it as an output.
+/// `OutputGuard.markerName`, so a later run recognises it as an output.
 ///
 /// What may be at the destination is ``OutputGuard``'s decision, checked when the sink is made
-/// and again before the rename: nothing, an empty folder, or (with ``OutputGuard/overwrite``) a
+/// and again before the rename: nothing, an empty folder, or (with `OutputGuard.overwrite`) a
 /// file or a folder this tool wrote, which is replaced as a whole when the new one is
 /// complete, never mixed with it.
 public final class PNGFolderSink: FrameSink, @unchecked Sendable {
@@ -21,7 +21,7 @@ public final class PNGFolderSink: FrameSink, @unchecked Sendable {
 
     /// Checks `url` with `outputGuard` and creates the staging folder next to it.
     ///
-    /// - Throws: ``OutputRefusal`` (nothing is made), ``ImageError/unwritable(path:reason:)``
+    /// - Throws: `OutputRefusal` (nothing is made), `ImageError.unwritable(path:reason:)`
     ///   when the folder cannot be made.
     public init(_ url: URL, outputGuard: OutputGuard = OutputGuard()) throws {
         try outputGuard.check(url)
@@ -45,10 +45,10 @@ public final class PNGFolderSink: FrameSink, @unchecked Sendable {
     }
 
     /// Marks the finished folder and moves it to ``url``, replacing what was there if
-    /// ``outputGuard`` still allows it (the destination may have changed during the run).
+    /// `outputGuard` still allows it (the destination may have changed during the run).
     ///
-    /// - Throws: ``OutputRefusal`` (the staging folder stays until ``discard()``),
-    ///   ``ImageError/unwritable(path:reason:)``.
+    /// - Throws: `OutputRefusal` (the staging folder stays until ``discard()``),
+    ///   `ImageError.unwritable(path:reason:)`.
     public func finish() throws {
         try lock.withLock {
             guard !ended else { return }
@@ -81,7 +81,7 @@ public final class PNGFolderSink: FrameSink, @unchecked Sendable {
 /// through ffmpeg; the file appears under its name only when ``finish()`` succeeds.
 ///
 /// What may be at the destination is ``OutputGuard``'s decision, checked when the sink is made
-/// and again before the rename (an existing file is replaced only with ``OutputGuard/overwrite``).
+/// and again before the rename (an existing file is replaced only with `OutputGuard.overwrite`).
 public final class VideoFileSink: FrameSink, @unchecked Sendable {
     /// The destination.
     public let url: URL
@@ -96,7 +96,7 @@ public final class VideoFileSink: FrameSink, @unchecked Sendable {
     /// A sink writing `url` at `frameRate` fps with `audio` muxed in (if given), where
     /// `outputGuard` allows. ffmpeg starts with the first frame.
     ///
-    /// - Throws: ``OutputRefusal``, ``VideoError`` when ffmpeg is not installed.
+    /// - Throws: `OutputRefusal`, `VideoError` when ffmpeg is not installed.
     public convenience init(
         _ url: URL, audio: URL?, frameRate: Int = 25, outputGuard: OutputGuard = OutputGuard()
     ) throws {
@@ -105,9 +105,9 @@ public final class VideoFileSink: FrameSink, @unchecked Sendable {
     }
 
     /// A sink writing `url` at the exact `rate` (the source's, with
-    /// ``OutputFrameRate/source(_:)``) with `audio` muxed in (if given), where `outputGuard` allows.
+    /// `OutputFrameRate.source(_:)`) with `audio` muxed in (if given), where `outputGuard` allows.
     ///
-    /// - Throws: ``OutputRefusal``, ``VideoError`` when ffmpeg is not installed.
+    /// - Throws: `OutputRefusal`, `VideoError` when ffmpeg is not installed.
     public init(_ url: URL, audio: URL?, rate: FrameRate, outputGuard: OutputGuard = OutputGuard()) throws {
         try outputGuard.check(url)
         _ = try ExternalTool.locate("ffmpeg")
@@ -127,10 +127,10 @@ public final class VideoFileSink: FrameSink, @unchecked Sendable {
         }
     }
 
-    /// Finishes encoding and renames the file into place if ``outputGuard`` still allows it.
+    /// Finishes encoding and renames the file into place if `outputGuard` still allows it.
     ///
-    /// - Throws: ``OutputRefusal`` (the encoder is stopped, nothing is written),
-    ///   ``VideoError/encodeFailed(path:reason:)``.
+    /// - Throws: `OutputRefusal` (the encoder is stopped, nothing is written),
+    ///   `VideoError.encodeFailed(path:reason:)`.
     public func finish() throws {
         try lock.withLock {
             guard let writer else {

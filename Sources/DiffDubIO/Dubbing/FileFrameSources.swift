@@ -55,10 +55,10 @@ public struct VideoFileSource: FrameSource {
         self.info = try VideoProbe.info(url)
     }
 
-    /// Probes `url`; frames are read at its own average rate (``VideoInfo/rate``), every frame of
-    /// a constant-rate file exactly once (``VideoReader/Timing/sourceRate``).
+    /// Probes `url`; frames are read at its own average rate (`VideoInfo.rate`), every frame of
+    /// a constant-rate file exactly once (`VideoReader.Timing.sourceRate`).
     ///
-    /// - Throws: ``VideoError/probeFailed(path:reason:)`` when the file states no rate.
+    /// - Throws: `VideoError.probeFailed(path:reason:)` when the file states no rate.
     public init(atSourceRateOf url: URL) throws {
         let info = try VideoProbe.info(url)
         guard let rate = info.rate else {
@@ -69,7 +69,7 @@ public struct VideoFileSource: FrameSource {
         self.info = info
     }
 
-    /// Not known exactly before decoding: `nil` (see ``countFrames()``).
+    /// Not known exactly before decoding: `nil` (see `countFrames()`).
     public var frameCount: Int? { nil }
 
     /// The exact number of frames ``makeReader()`` yields, found by decoding the video once

@@ -8,16 +8,16 @@ import Foundation
 
 /// Decides whether an output may be written at a path without destroying the user's files.
 ///
-/// Outputs replace what is at their path as a whole (``AtomicFile/commit(_:to:)``), so a
+/// Outputs replace what is at their path as a whole (`AtomicFile.commit(_:to:)`), so a
 /// mistyped path could replace a folder of someone's work. The guard refuses, with one line
-/// naming the path and why (``OutputRefusal``):
+/// naming the path and why (`OutputRefusal`):
 ///
 /// - an empty path; the working directory or any folder holding it (`.`, `..`, `/`, `~`);
 /// - a protected path (an input of the run, the job folder of `finish`), a folder holding one,
 ///   or a path inside one;
 /// - an existing non-empty folder that this tool did not write: the folders it writes hold a
-///   marker file, ``markerName``, written before the folder is renamed into place;
-/// - an existing file, or a folder this tool wrote, unless ``overwrite`` is set (as ffmpeg
+///   marker file, `markerName`, written before the folder is renamed into place;
+/// - an existing file, or a folder this tool wrote, unless `overwrite` is set (as ffmpeg
 ///   without `-y`); an empty folder may be replaced;
 /// - anything else at the path (a device, a FIFO, a socket).
 ///

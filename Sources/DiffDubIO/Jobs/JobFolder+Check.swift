@@ -15,11 +15,11 @@ extension JobFolder {
         return plan
     }
 
-    /// `DONE/TOTAL` and the missing ranges, after checking the manifest (``manifest()``) and
+    /// `DONE/TOTAL` and the missing ranges, after checking the manifest (`manifest()`) and
     /// that its frame count is the number of rows of `plan/lip_latents.npy` (only the array's
     /// header is read, so this stays cheap for a job of any length).
     ///
-    /// - Throws: ``JobError`` naming the file and the field.
+    /// - Throws: `JobError` naming the file and the field.
     public func status() throws -> JobStatus {
         let manifest = try manifest()
         try JobFile.checkFolder(planURL)
@@ -46,7 +46,7 @@ extension JobFolder {
     /// (the manifest, the plan and its arrays, every face of `plan/faces/` and every rendered
     /// frame of `frames/`), without the models or the inputs; returns the status.
     ///
-    /// - Throws: ``JobError`` naming the first file that is wrong and the field.
+    /// - Throws: `JobError` naming the first file that is wrong and the field.
     public func check() throws -> JobStatus {
         let manifest = try manifest()
         let plan = try readPlan(checkedAgainst: manifest)

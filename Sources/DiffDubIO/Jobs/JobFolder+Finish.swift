@@ -16,10 +16,11 @@ extension JobFolder {
     ///   - audio: the audio to mux into a video (default: the request's).
     ///   - overwrite: whether `output` may replace an existing file or an earlier output
     ///     folder; it never replaces the job, anything in it, a folder holding it, or an input
-    ///     (``checkFinishOutput(_:request:audio:overwrite:)``, checked first).
+    ///     (`checkFinishOutput(_:request:audio:overwrite:)`, checked first).
+    ///   - progress: reports of the writing, one per frame.
     /// - Returns: the summary of the dub (frames, warnings).
-    /// - Throws: ``OutputRefusal`` naming the output, ``JobError/incomplete(done:total:missing:)``
-    ///   listing missing frames, ``JobError/changedFile(role:path:reason:)`` naming the changed file, the readers' and
+    /// - Throws: `OutputRefusal` naming the output, `JobError.incomplete(done:total:missing:)`
+    ///   listing missing frames, `JobError.changedFile(role:path:reason:)` naming the changed file, the readers' and
     ///   writers' errors, `CancellationError` (the partial output is removed).
     public func finish(
         output: DubbingRequest.Output, raw: Bool = false, audio: URL? = nil, overwrite: Bool = false,

@@ -4,16 +4,16 @@ import Foundation
 extension JobFolder {
     /// Does all of `request`'s per-clip work once and writes the job folder: reads and checks
     /// the inputs, detects faces (``DubbingRequest/Landmarks/detect(_:)``), computes the Hubert
-    /// features, the reference and lip latents (``Dubber/plan(frames:landmarks:hubert:noise:options:progress:checkCancellation:)``),
-    /// stores the plan and every output frame's model-resolution face (``JobPlanStore``), and
+    /// features, the reference and lip latents (`Dubber.plan(frames:landmarks:hubert:noise:options:progress:checkCancellation:)`),
+    /// stores the plan and every output frame's model-resolution face (`JobPlanStore`), and
     /// writes `manifest.json` last, with every input and both checkpoints fingerprinted.
     ///
-    /// The request's output and ``DubbingOptions/raw`` are not used: the job renders
+    /// The request's output and `DubbingOptions.raw` are not used: the job renders
     /// model-resolution frames, and ``finish(output:raw:audio:overwrite:progress:)`` chooses the output.
     /// Frames without a face get their (unchanged) frame at once.
     ///
     /// - Returns: the manifest written.
-    /// - Throws: ``JobError/alreadyPrepared(path:)`` when the folder holds a job or anything
+    /// - Throws: `JobError.alreadyPrepared(path:)` when the folder holds a job or anything
     ///   else; ``DubbingRequestError/notEncodable(part:)`` for a request holding parts in memory;
     ///   the request's errors; `CancellationError`. A failed or cancelled prepare removes what it
     ///   wrote.

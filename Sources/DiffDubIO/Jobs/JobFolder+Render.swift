@@ -46,7 +46,7 @@ extension JobFolder {
     /// Renders `shard`'s frames of the prepared job into `frames/`, skipping those already there.
     ///
     /// The shard's batch blocks (``JobShard``) go through the one render loop
-    /// (``DubbingSession/render(_:from:into:blocks:compute:progress:)``) with the stored plan and
+    /// (`DubbingSession.render(_:from:into:blocks:compute:progress:)`) with the stored plan and
     /// faces, so every frame is bit-identical to `dub --raw`'s with the same options (the
     /// plan's: precision included). A block whose frames all exist is skipped; otherwise its
     /// missing frames are written, each to a temporary name and renamed. The checkpoints are
@@ -54,15 +54,16 @@ extension JobFolder {
     /// read.
     ///
     /// - Parameters:
+    ///   - shard: which blocks of the plan this run renders (`K/N`, blocks round robin).
     ///   - session: models already loaded (a server rendering many jobs); `nil` loads the
     ///     manifest's checkpoints (checked against their SHA-256). A given session is trusted to
     ///     hold the job's models.
     ///   - compute: threads and memory of this process (nothing in them changes the frames).
     ///   - checkpoints: where this machine has the stage-1 and stage-2 checkpoints, when not at
     ///     the paths prepare recorded (each is still checked against the recorded SHA-256).
-    ///   - progress: one report per denoising step; ``ProgressAction/stop`` stops the shard
+    ///   - progress: one report per denoising step; `ProgressAction.stop` stops the shard
     ///     (the frames written stay: a later run continues).
-    /// - Throws: ``JobError`` (not a job, a changed checkpoint, a damaged plan), the models'
+    /// - Throws: `JobError` (not a job, a changed checkpoint, a damaged plan), the models'
     ///   errors, `CancellationError`.
     public func render(
         shard: JobShard, session: DubbingSession? = nil, compute: ComputeSettings = ComputeSettings(),

@@ -34,7 +34,7 @@ public struct JobFolder: Sendable {
     }
 
     /// Whether a manifest exists (a file or anything else under that name, a link included:
-    /// ``manifest()`` refuses what is not a regular file).
+    /// `manifest()` refuses what is not a regular file).
     public var isPrepared: Bool {
         FileManager.default.fileExists(atPath: manifestURL.path)
             || (try? FileManager.default.destinationOfSymbolicLink(atPath: manifestURL.path)) != nil

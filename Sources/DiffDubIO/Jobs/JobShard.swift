@@ -16,7 +16,7 @@ public struct JobShard: Sendable, Hashable, CustomStringConvertible {
 
     /// Shard `index` of `count`.
     ///
-    /// - Throws: ``JobError/invalidShard(text:)`` unless `0 <= index < count`.
+    /// - Throws: `JobError.invalidShard(text:)` unless `0 <= index < count`.
     public init(index: Int, count: Int) throws {
         guard count >= 1, index >= 0, index < count else { throw JobError.invalidShard(text: "\(index)/\(count)") }
         self.index = index

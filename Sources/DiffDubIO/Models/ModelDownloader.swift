@@ -16,21 +16,21 @@ import Foundation
 /// stays flat for any size), and renamed onto the target when complete and checked. A `.part`
 /// left by an earlier run is resumed with an HTTP `Range` request; a server that ignores the
 /// range (200) restarts the file from its first byte. A dropped, stalled or too slow connection
-/// is retried ``retries`` times, each attempt resuming where the last stopped; after that the
+/// is retried `retries` times, each attempt resuming where the last stopped; after that the
 /// error names the URL and the `.part` stays for the next run. Files already present are not
 /// downloaded again.
 ///
 /// A file is kept only when whole:
 /// - the response announces one `Content-Length` (not 0) and, for a resume, one
 ///   `Content-Range` that continues the `.part` to the last byte, with a total that is the
-///   catalogue's ``ModelFile/size`` when known, and the body brings exactly those bytes; a 416
+///   catalogue's `ModelFile.size` when known, and the body brings exactly those bytes; a 416
 ///   (range past the end) is taken as "complete" only when the `.part` has the announced size;
 /// - the finished `.part` has the catalogue's size and SHA-256 when known, and parses as its
-///   ``ModelFile/Kind`` (a checkpoint whose tensors lie inside the file, a JSON object).
+///   `ModelFile.Kind` (a checkpoint whose tensors lie inside the file, a JSON object).
 ///   A `.part` that fails these checks is removed (its bytes are wrong, a resume would keep
 ///   them); one that is only incomplete is kept;
 /// - a file already at the final name is kept without being read again, unless it is empty or
-///   not the published size (``ModelDownloadError/presentButWrong(path:reason:)``);
+///   not the published size (`ModelDownloadError.presentButWrong(path:reason:)`);
 /// - the `.part` and the final name must be regular files or absent: a symbolic link, a
 ///   directory, a FIFO is refused with one line and left as it is (nothing followed, written
 ///   or deleted). The final name is given with `rename(2)`, which never replaces a directory.

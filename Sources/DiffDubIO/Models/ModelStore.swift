@@ -9,7 +9,7 @@ import Foundation
 /// A folder of downloaded models (`diffdub models list|download`), and where the commands
 /// look for them.
 ///
-/// The default folder is the first one ``FaceModelFiles/searchFolders(environment:)`` searches:
+/// The default folder is the first one `FaceModelFiles.searchFolders(environment:)` searches:
 /// `$DIFFDUB_MODELS` when set, otherwise `~/.cache/diffdub`. Files keep their published names
 /// (`stage1_state_dict.ckpt`, `pipnet_resnet18_10x68x32x256_300w.pth`); the Hubert files go in
 /// the subfolder `chinese-hubert-large/`.

@@ -46,7 +46,7 @@ package enum NumPyError: LocalizedError, CustomStringConvertible, Equatable {
 }
 
 /// Reading and writing NumPy `.npy` files (format versions 1.0 to 3.0), read as NumPy reads
-/// them: the header is a Python dict literal (``NumPyHeader``), `descr` any spelling
+/// them: the header is a Python dict literal (`NumPyHeader`), `descr` any spelling
 /// `np.dtype` accepts for booleans, integers and floats (big-endian data is swapped, unsigned
 /// 16-64-bit integers widened), C or Fortran order.
 public enum NumPyFile {
@@ -139,7 +139,7 @@ public enum NumPyFile {
     }
 
     /// Reads `url` as a float32 tensor (any numeric dtype is converted) and refuses it with
-    /// ``NumPyError/nonFinite(path:index:value:)`` naming the first NaN or infinity: for inputs
+    /// `NumPyError.nonFinite(path:index:value:)` naming the first NaN or infinity: for inputs
     /// such as Hubert features, noise or latents, where one NaN would spread through the model.
     public static func readFiniteTensor(_ url: URL) throws -> Tensor {
         let tensor = try readTensor(url)
