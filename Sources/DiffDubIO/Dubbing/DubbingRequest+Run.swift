@@ -45,7 +45,7 @@ extension DubbingRequest {
     /// the face analyzer when the landmarks are detected and the speech encoder when features
     /// are computed from the audio, unless `rendererOnly` (a job shard renders from a stored
     /// plan and needs neither).
-    package func makeSession(rendererOnly: Bool = false, progress: ProgressHandler? = nil) throws -> DubbingSession {
+    public func makeSession(rendererOnly: Bool = false, progress: ProgressHandler? = nil) throws -> DubbingSession {
         let loading = try ProgressTracker(stage: .loadingModels, total: 1, handler: progress)
         let given: DubbingSession
         switch models {
@@ -76,7 +76,7 @@ extension DubbingRequest {
     /// what can be checked before any model runs: the noise's shape, the audio of a video
     /// output, the landmarks against the frames' names; a video is counted ahead (without
     /// converting pixels) so the timeline is settled before any model runs.
-    package func makeInputs(for session: DubbingSession) throws -> DubbingInputs {
+    public func makeInputs(for session: DubbingSession) throws -> DubbingInputs {
         if case .detect(let detection) = landmarks, session.faceAnalyzer == nil {
             // Fail before any long work when a face model is missing.
             _ = try FaceModelFiles.detector(detection.detector)
