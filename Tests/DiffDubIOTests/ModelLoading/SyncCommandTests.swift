@@ -269,6 +269,41 @@ struct SyncCommandTests {
         #expect(!FileManager.default.fileExists(atPath: output.path))
     }
 
+    /// `dub --speaker auto --score`: the speaker chosen per shot, the note on the input's own
+    /// sync from the same scores (face numbers as the dub's), and the output's scores, a line
+    /// per face track.
+    @Test func dubSpeakerAutoWithScoreRunsEndToEnd() throws {
+        let directory = try TemporaryDirectory()
+        let home = try TemporaryDirectory()
+        let video = try Self.twoFaceVideo(in: directory)
+        let speech = directory.url.appendingPathComponent("speech.wav")
+        try AudioExtractor.extractWAV(from: video, to: speech)
+        let output = directory.url.appendingPathComponent("out.mp4")
+        let result = try DiffDubExecutable.run(
+            [
+                "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
+                "--image-size", "32", "--video", video.path, "--hubert", Fixtures.url("pipeline/hubert.npy").path,
+                "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "2",
+                "--output", output.path, "--quiet", "--audio", speech.path, "--speaker", "auto", "--syncnet-model", Self.model,
+                "--score",
+            ], environment: ["HOME": home.url.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let errors = result.standardError.split(separator: "\n")
+        let speaker = try #require(errors.first { $0.hasPrefix("speaker: shot 0 (frames 0..<10): face ") }, "\(result.standardError)")
+        let face = try #require(Int(speaker.dropFirst("speaker: shot 0 (frames 0..<10): face ".count).prefix { $0.isNumber }))
+        #expect(speaker.contains("face \(face) of 2"))
+        // Random weights put both faces 15 frames off: the chosen face is noted.
+        let notes = errors.filter { $0.hasPrefix("note: \(video.path): face \(face) is 15 frames out of sync") }
+        #expect(notes.count == 1, "\(result.standardError)")
+        // The output's faces as the detector finds them again (the dubbed face, rendered by the
+        // random test weights, may not be found): a line per track.
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect((1...2).contains(lines.count), "\(result.standardOutput)")
+        for line in lines {
+            #expect(line.hasPrefix("\(output.path): shot 0 face ") && line.contains(": first frame 0, 10 frames, offset "), "\(line)")
+        }
+    }
+
     @Test func dubSpeakerBeyondTheFacesIsOneLine() throws {
         let directory = try TemporaryDirectory()
         let video = try Self.twoFaceVideo(in: directory)
