@@ -64,16 +64,20 @@ struct DubCommand: AsyncParsableCommand {
         request.overwrite = overwrite
         try request.outputGuard.check(path: output)  // before anything is read
         let syncNet = try scoring.model(output: output)
+        var inputScores: [TrackSyncScores]?
         if dubbing.faces.speaker == "auto" {
-            try SpeakerArguments.chooseAutomatically(&request, dubbing: dubbing, syncnetModel: scoring.syncnetModel)
+            inputScores = try SpeakerArguments.chooseAutomatically(&request, dubbing: dubbing, syncnetModel: scoring.syncnetModel)
         }
         if syncNet != nil && dubbing.audio == nil { throw CommandError("--score needs --audio: a silent output has nothing to score") }
-        if let syncNet, let video = dubbing.video,
-            let note = SyncScoringArguments.inputOffsetNote(
-                video: URL(fileURLWithPath: video), model: syncNet, detector: dubbing.faces.detector,
-                choice: dubbing.faces.tracking.choice)
-        {
-            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+        // The input's own sync, whenever a SyncNet model is at hand (a note, printed also with --quiet).
+        if let video = dubbing.video, let model = try syncNet ?? scoring.noteModel() {
+            let options = if case .detect(let detection) = request.landmarks { detection.tracking } else { dubbing.faces.tracking }
+            if let note = SyncScoringArguments.inputOffsetNote(
+                video: URL(fileURLWithPath: video), model: model, detector: dubbing.faces.detector, options: options,
+                scored: inputScores)
+            {
+                FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+            }
         }
         PrecisionNotice.warnIfUnsupported(dubbing.precision)
         if case .video = request.output, dubbing.audio == nil { warn("no --audio: the video will be silent") }

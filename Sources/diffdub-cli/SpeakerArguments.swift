@@ -32,14 +32,17 @@ enum SpeakerArguments {
     }
 
     /// Spans that dub, shot by shot, the face whose lips follow `video`'s own audio best
-    /// (highest SyncNet confidence), and a line per shot saying which face was chosen.
+    /// (highest SyncNet confidence), a line per shot saying which face was chosen, and the
+    /// scores of every track (the faces followed and numbered as the dub follows them).
     ///
     /// - Throws: ``CommandError`` when the video has no audio or no face track to score.
-    static func automatic(video: URL, model: URL, detector: String?) throws -> (spans: [SpeakerSpan], report: [String]) {
+    static func automatic(
+        video: URL, model: URL, detector: String?
+    ) throws -> (spans: [SpeakerSpan], report: [String], tracks: [TrackSyncScores]) {
         guard (try? VideoProbe.info(video))?.hasAudio == true else {
             throw CommandError("--speaker auto: \(video.path) has no audio of its own to find the speaker by")
         }
-        let tracks = try SyncScoringArguments.scores(of: video, model: model, detector: detector)
+        let tracks = try SyncScoringArguments.scores(of: video, model: model, detector: detector, options: FaceTrackingOptions())
         var spans: [SpeakerSpan] = []
         var report: [String] = []
         for shot in Set(tracks.map(\.track.shot)).sorted() {
@@ -51,13 +54,16 @@ enum SpeakerArguments {
                 "speaker: shot \(shot) (frames \(frames.lowerBound)..<\(frames.upperBound)): face \(best.track.face) of \(inShot.count) "
                     + "(LSE-C \(String(format: "%.3f", best.scores.confidence)))")
         }
-        return (spans, report)
+        return (spans, report, tracks)
     }
 
     /// `--speaker auto`: the face that speaks in each shot of the input video, put into the
     /// request's tracking options (so plans and job manifests keep the choice), reported on
-    /// standard error.
-    static func chooseAutomatically(_ request: inout DubbingRequest, dubbing: DubbingArguments, syncnetModel: String?) throws {
+    /// standard error. Returns the scores of the input's tracks against its own audio.
+    @discardableResult
+    static func chooseAutomatically(
+        _ request: inout DubbingRequest, dubbing: DubbingArguments, syncnetModel: String?
+    ) throws -> [TrackSyncScores] {
         guard let video = dubbing.video, case .detect(var detection) = request.landmarks else {
             throw CommandError("--speaker auto needs --video (and no --landmarks)")
         }
@@ -70,9 +76,10 @@ enum SpeakerArguments {
                 "--speaker auto: \(ReleasedModel.syncnet.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download syncnet` or pass --syncnet-model FILE"
             )
         }
-        let (spans, report) = try automatic(video: URL(fileURLWithPath: video), model: model, detector: dubbing.faces.detector)
+        let (spans, report, tracks) = try automatic(video: URL(fileURLWithPath: video), model: model, detector: dubbing.faces.detector)
         for line in report { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         detection.tracking.speakers = spans
         request.landmarks = .detect(detection)
+        return tracks
     }
 }

@@ -4,17 +4,29 @@ import DiffDubIO
 import Foundation
 
 extension SyncCommand {
-    /// Every face track of `video` (read at 25 fps, as `dub` reads it) scored against `audio`.
+    /// How `sync --video` (and `--score` after a dub) follows faces: as `dub` does, except that
+    /// a face the detector misses is bridged over up to 25 frames, `run_pipeline.py`'s
+    /// `num_failed_det` (`dub` bridges 3, so that a face that leaves the picture is not pasted
+    /// where it was; scoring only needs the crops to follow the face).
+    static var trackingOptions: FaceTrackingOptions {
+        var options = FaceTrackingOptions()
+        options.maximumGap = 25
+        return options
+    }
+
+    /// Every face track of `video` (read at 25 fps, as `dub` reads it), followed with
+    /// `options`, scored against `audio`.
     ///
     /// - Throws: ``CommandError`` when the video has no face track long enough to score, or its
     ///   speech is too short.
-    static func trackScores(_ video: URL, audio: URL, model: URL, detector: String?) throws -> [TrackSyncScores] {
+    static func trackScores(
+        _ video: URL, audio: URL, model: URL, detector: String?, options: FaceTrackingOptions = SyncCommand.trackingOptions
+    ) throws -> [TrackSyncScores] {
         let detectorURL = try FaceModelFiles.detector(
             ModelFolders.file(detector, named: FaceModelFiles.detectorFileName), folders: ModelFolders.all)
         let syncNet = try SyncNet(checkpoint: model)
         let faceDetector = try FaceBoxesDetector(checkpoint: detectorURL)
         let source = try VideoFileSource(video)
-        let options = FaceTrackingOptions()
         let detections = try FaceDetections.detect(in: source, detector: faceDetector, options: options)
         let tracks = detections.faceTracks(options: options)
             .filter { $0.boxes.count >= SyncFaceCrop.minimumTrackLength }

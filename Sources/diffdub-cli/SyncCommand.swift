@@ -19,7 +19,7 @@ struct SyncCommand: ParsableCommand {
             higher is better). With --video CLIP instead, every face of the video (read at 25 \
             fps) is followed shot by shot as `dub` follows a face, each track is cropped as \
             syncnet_python's run_pipeline.py crops it and scored on its own; a line per track \
-            (tracks shorter than 7 frames are left out). The audio is the clip's own track unless --audio is given (any \
+            (tracks shorter than 6 frames, the fewest SyncNet scores, are left out). The audio is the clip's own track unless --audio is given (any \
             format ffmpeg reads; resampled to 16 kHz mono). Frames are read losslessly (no JPEG \
             step). Without --model, the syncnet_v2.model that `diffdub models download syncnet` fetched is used. See Docs/SYNC.md.
 

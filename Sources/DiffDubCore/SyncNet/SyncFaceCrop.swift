@@ -1,6 +1,7 @@
 /// Where a frame of a face track is cropped for SyncNet, as syncnet_python's `run_pipeline.py`
 /// (`crop_video`) crops it: the track's box centres and half sides, each smoothed by a median
-/// filter of 13 over the track (scipy's `medfilt`, zero-padded at the ends), then a window
+/// filter of 13 over the track (scipy's `medfilt`, zero-padded at the ends; shrunk to `2 n - 1`
+/// for a track of `n < 7` frames, see ``smoothingWindow(frames:)``), then a window
 /// `2 s (1 + 0.4)` wide around the centre and from `s` above it to `s (1 + 0.8)` below it
 /// (`s`: the half side), taken from the frame padded with the value 110, resized to 224 x 224
 /// with OpenCV's bilinear resize.
@@ -25,15 +26,25 @@ package struct SyncFaceCrop: Sendable, Equatable {
     package static let paddingValue: UInt8 = 110
     /// The median filter's length.
     package static let medianWindow = 13
-    /// The shortest track whose smoothed crops are all non-empty: with fewer frames than
-    /// half the median window plus one, the zero padding wins the median at the ends.
-    package static let minimumTrackLength = medianWindow / 2 + 1
+    /// The shortest track that is scored: the fewest frames `SyncNetInstance.evaluate` gives a
+    /// window (6: it scores `frames - 5` windows of 5 frames).
+    package static let minimumTrackLength = SyncNetLipStack.frames + 1
+
+    /// The median filter's length for a track of `frames` frames: ``medianWindow`` (13), or
+    /// `2 frames - 1` when that is shorter. With 13, a track of fewer than 7 frames has more
+    /// zero padding than values in every window, so scipy's `medfilt` smooths every box to 0
+    /// and `run_pipeline.py` fails on the empty crops; `2 n - 1` is the longest window whose
+    /// padding never wins the median (from 7 frames on it is 13, as `run_pipeline.py`).
+    package static func smoothingWindow(frames: Int) -> Int {
+        max(1, min(medianWindow, 2 * frames - 1))
+    }
 
     /// The crop of every box of a track, smoothed over the track.
     package static func crops(of boxes: [FaceBox]) -> [SyncFaceCrop] {
-        let halfSides = medianFiltered(boxes.map { Double(max($0.y2 - $0.y1, $0.x2 - $0.x1)) / 2 }, window: medianWindow)
-        let xs = medianFiltered(boxes.map { (Double($0.x1) + Double($0.x2)) / 2 }, window: medianWindow)
-        let ys = medianFiltered(boxes.map { (Double($0.y1) + Double($0.y2)) / 2 }, window: medianWindow)
+        let window = smoothingWindow(frames: boxes.count)
+        let halfSides = medianFiltered(boxes.map { Double(max($0.y2 - $0.y1, $0.x2 - $0.x1)) / 2 }, window: window)
+        let xs = medianFiltered(boxes.map { (Double($0.x1) + Double($0.x2)) / 2 }, window: window)
+        let ys = medianFiltered(boxes.map { (Double($0.y1) + Double($0.y2)) / 2 }, window: window)
         return boxes.indices.map { SyncFaceCrop(centerX: xs[$0], centerY: ys[$0], halfSide: halfSides[$0]) }
     }
 

@@ -6,9 +6,25 @@ import Testing
     @Test func medianFilterPadsWithZerosAsScipy() {
         #expect(SyncFaceCrop.medianFiltered([1, 2, 3, 4, 5], window: 3) == [1, 2, 3, 4, 4])
         #expect(SyncFaceCrop.medianFiltered([Double](repeating: 10, count: 7), window: 13) == [Double](repeating: 10, count: 7))
-        // Six frames: the zeros win the median everywhere.
+        // Six frames: with 13 the zeros win the median everywhere (run_pipeline.py's empty crops).
         #expect(SyncFaceCrop.medianFiltered([Double](repeating: 10, count: 6), window: 13) == [Double](repeating: 0, count: 6))
-        #expect(SyncFaceCrop.minimumTrackLength == 7)
+        #expect(SyncFaceCrop.minimumTrackLength == 6)
+    }
+
+    @Test func shortTracksAreSmoothedOverTwiceTheirLengthLessOne() {
+        #expect((1...8).map { SyncFaceCrop.smoothingWindow(frames: $0) } == [1, 3, 5, 7, 9, 11, 13, 13])
+        #expect(SyncFaceCrop.smoothingWindow(frames: 500) == 13)
+        // Six boxes with one outlier: smoothed over 11, every crop is the steady box (the
+        // zeros at the ends never win), the outlier filtered away.
+        var boxes = [FaceBox](repeating: FaceBox(x1: 100, y1: 50, x2: 140, y2: 110, score: 1), count: 6)
+        boxes[2] = FaceBox(x1: 300, y1: 50, x2: 340, y2: 110, score: 1)
+        #expect(SyncFaceCrop.crops(of: boxes) == [SyncFaceCrop](repeating: SyncFaceCrop(centerX: 120, centerY: 80, halfSide: 30), count: 6))
+        // Seven boxes and more: scipy's medfilt of 13, as run_pipeline.py (the ends take the
+        // smallest of their 7 values).
+        let growing = (0..<7).map { FaceBox(x1: 100, y1: 50, x2: 140 + Float(2 * $0), y2: 110, score: 1) }
+        let crops = SyncFaceCrop.crops(of: growing)
+        #expect(crops.map(\.centerX) == SyncFaceCrop.medianFiltered(growing.map { (Double($0.x1) + Double($0.x2)) / 2 }, window: 13))
+        #expect(crops[0].centerX == 120 && crops[6].centerX == 120)
     }
 
     @Test func cropsAreHalfTheLargerSideSmoothedOverTheTrack() {

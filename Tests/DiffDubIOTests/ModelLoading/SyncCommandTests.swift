@@ -70,8 +70,13 @@ struct SyncCommandTests {
         stateDict.set(TensorRecord(Tensor(zeros: [128, 96, 1, 5, 5])), forKey: "netcnnlip.4.weight")
         try SafeTensorsFile.write(stateDict, to: narrow)
 
+        let five = directory.url.appendingPathComponent("five.mp4")
+        try FFmpeg.run(["-v", "error", "-i", Self.clip, "-frames:v", "5", "-c:v", "libx264", "-c:a", "aac", five.path])
+
         let cases: [([String], String)] = [
             (["--cropped", short.path], "4 frames"),
+            // Five frames give evaluate no window (min(frames, samples / 640) - 5 = 0).
+            (["--cropped", five.path], "5 frames; SyncNet needs at least 6"),
             (["--cropped", silentVideo.path], silentVideo.path),
             (["--cropped", small.path], "112x112"),
             (["--cropped", Self.clip, "--audio", blip.path], "0.24 s"),
@@ -162,14 +167,81 @@ struct SyncCommandTests {
             "-v", "error", "-f", "lavfi", "-i", "color=c=gray:s=320x240:d=0.4:r=25", "-i", Self.clip, "-map", "0:v",
             "-map", "1:a", "-t", "0.4", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-c:a", "aac", blank.path,
         ])
+        let twoFaces = try Self.twoFaceVideo(in: directory)
+        let fourFrames = directory.url.appendingPathComponent("four.mp4")
+        try FFmpeg.run(["-v", "error", "-i", twoFaces.path, "-frames:v", "4", "-c:v", "libx264", "-c:a", "aac", fourFrames.path])
+        let mute = directory.url.appendingPathComponent("mute.mp4")
+        try FFmpeg.run(["-v", "error", "-i", twoFaces.path, "-an", "-c:v", "copy", mute.path])
+        let blip = directory.url.appendingPathComponent("blip.wav")
+        try FFmpeg.run(["-v", "error", "-i", Self.clip, "-t", "0.15", "-vn", "-ac", "1", "-ar", "16000", blip.path])
         let cases: [([String], String)] = [
-            (["--video", blank.path, "--detector", Self.detector], "no face was followed"),
-            (["--video", blank.path, "--cropped", Self.clip], "one of --cropped"),
+            (["--video", blank.path, "--detector", Self.detector], "no face was followed for 6 frames or more (10 frames read)"),
+            (["--video", fourFrames.path, "--detector", Self.detector], "no face was followed for 6 frames or more (4 frames read)"),
+            (["--video", mute.path, "--detector", Self.detector], mute.path),
+            (["--video", twoFaces.path, "--detector", Self.detector, "--audio", blip.path], "SyncNet needs at least 0.24 s"),
         ]
         for (arguments, needle) in cases {
             let result = try DiffDubExecutable.run(["sync", "--model", Self.model] + arguments)
-            #expect(result.status != 0, "\(arguments)")
-            #expect(result.standardError.contains(needle), "\(result.standardError)")
+            #expect(result.status == 1, "\(arguments): \(result.standardError)")
+            #expect(result.standardError.hasPrefix("Error: ") && result.standardError.contains(needle), "\(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        }
+        let both = try DiffDubExecutable.run(["sync", "--model", Self.model, "--video", blank.path, "--cropped", Self.clip])
+        #expect(both.status != 0)
+        #expect(both.standardError.contains("one of --cropped"), "\(both.standardError)")
+    }
+
+    /// `dub` notes, before rendering and also with `--quiet`, when the input is out of sync with
+    /// its own audio, whenever a SyncNet model is found (here in the model folder, without
+    /// `--score`); without one it says nothing. Random weights give an arbitrary offset, so the
+    /// note is checked against the decision on the same scores computed here.
+    @Test func dubNotesTheInputsOwnOffsetWheneverAModelIsFound() throws {
+        let directory = try TemporaryDirectory()
+        let video = try Self.twoFaceVideo(in: directory)
+        let speech = directory.url.appendingPathComponent("speech.wav")
+        try AudioExtractor.extractWAV(from: video, to: speech)
+
+        // What the dub scores: every face as the dub follows it, against the video's own audio.
+        let source = try VideoFileSource(video)
+        let options = FaceTrackingOptions()
+        let detections = try FaceDetections.detect(
+            in: source, detector: try FaceBoxesDetector(checkpoint: URL(fileURLWithPath: Self.detector)), options: options)
+        let samples = SyncNet.pcm16Scaled(try AudioExtractor.decode(video, sampleRate: 16000, channels: 1).samples)
+        let tracks = try SyncNet(checkpoint: URL(fileURLWithPath: Self.model))
+            .evaluate(tracks: detections.faceTracks(options: options), in: source, samples: samples)
+        #expect(tracks.count == 2)
+
+        let models = try TemporaryDirectory()
+        let emptyModels = try TemporaryDirectory()
+        let home = try TemporaryDirectory()
+        try FileManager.default.copyItem(
+            at: URL(fileURLWithPath: Self.model), to: models.url.appendingPathComponent(ReleasedModel.syncNetFileName))
+        for (face, folder) in [(0, models), (1, models), (1, emptyModels)] {
+            let output = directory.url.appendingPathComponent("out\(face)\(folder === models ? "" : "-none").mp4")
+            let result = try DiffDubExecutable.run(
+                [
+                    "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
+                    "--image-size", "32", "--video", video.path, "--hubert", Fixtures.url("pipeline/hubert.npy").path,
+                    "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "2",
+                    "--output", output.path, "--quiet", "--audio", speech.path, "--face", "\(face)",
+                ], environment: ["DIFFDUB_MODELS": folder.url.path, "HOME": home.url.path])
+            #expect(result.status == 0, "\(result.standardError)")
+            #expect(FileManager.default.fileExists(atPath: output.path))
+            let notes = result.standardError.split(separator: "\n").filter { $0.hasPrefix("note: ") && $0.contains("out of sync") }
+            var dubbed = options
+            dubbed.choice = .index(face)
+            let expected =
+                folder === models
+                ? TrackSyncScores.firstOutOfSync(tracks, dubbing: dubbed) : nil
+            if let expected {
+                #expect(notes.count == 1, "face \(face): \(result.standardError)")
+                #expect(
+                    notes.first?.hasPrefix(
+                        "note: \(video.path): face \(face) is \(abs(expected.scores.offset)) frames out of sync with the video's own audio (SyncNet offset \(expected.scores.offset) in shot 0"
+                    ) == true, "\(result.standardError)")
+            } else {
+                #expect(notes.isEmpty, "face \(face): \(result.standardError)")
+            }
         }
     }
 
@@ -195,6 +267,41 @@ struct SyncCommandTests {
             #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
         }
         #expect(!FileManager.default.fileExists(atPath: output.path))
+    }
+
+    /// `dub --speaker auto --score`: the speaker chosen per shot, the note on the input's own
+    /// sync from the same scores (face numbers as the dub's), and the output's scores, a line
+    /// per face track.
+    @Test func dubSpeakerAutoWithScoreRunsEndToEnd() throws {
+        let directory = try TemporaryDirectory()
+        let home = try TemporaryDirectory()
+        let video = try Self.twoFaceVideo(in: directory)
+        let speech = directory.url.appendingPathComponent("speech.wav")
+        try AudioExtractor.extractWAV(from: video, to: speech)
+        let output = directory.url.appendingPathComponent("out.mp4")
+        let result = try DiffDubExecutable.run(
+            [
+                "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
+                "--image-size", "32", "--video", video.path, "--hubert", Fixtures.url("pipeline/hubert.npy").path,
+                "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "2",
+                "--output", output.path, "--quiet", "--audio", speech.path, "--speaker", "auto", "--syncnet-model", Self.model,
+                "--score",
+            ], environment: ["HOME": home.url.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        let errors = result.standardError.split(separator: "\n")
+        let speaker = try #require(errors.first { $0.hasPrefix("speaker: shot 0 (frames 0..<10): face ") }, "\(result.standardError)")
+        let face = try #require(Int(speaker.dropFirst("speaker: shot 0 (frames 0..<10): face ".count).prefix { $0.isNumber }))
+        #expect(speaker.contains("face \(face) of 2"))
+        // Random weights put both faces 15 frames off: the chosen face is noted.
+        let notes = errors.filter { $0.hasPrefix("note: \(video.path): face \(face) is 15 frames out of sync") }
+        #expect(notes.count == 1, "\(result.standardError)")
+        // The output's faces as the detector finds them again (the dubbed face, rendered by the
+        // random test weights, may not be found): a line per track.
+        let lines = result.standardOutput.split(separator: "\n")
+        #expect((1...2).contains(lines.count), "\(result.standardOutput)")
+        for line in lines {
+            #expect(line.hasPrefix("\(output.path): shot 0 face ") && line.contains(": first frame 0, 10 frames, offset "), "\(line)")
+        }
     }
 
     @Test func dubSpeakerBeyondTheFacesIsOneLine() throws {
