@@ -63,6 +63,25 @@ class PageBrowserTests(unittest.TestCase):
                 finally:
                     browser.quit()
 
+    def test_token_is_asked_once_and_kept(self):
+        with TemporaryFolder() as folder:
+            with Server(os.path.join(folder, "data"), token="page-test-token") as server:
+                browser = chromium(os.path.join(folder, "downloads"))
+                try:
+                    wait = WebDriverWait(browser, 60, poll_frequency=0.2)
+                    browser.get(server.base + "/")
+                    dialog = browser.find_element(By.ID, "token-dialog")
+                    wait.until(lambda b: dialog.get_attribute("open") is not None)
+                    browser.find_element(By.ID, "token-input").send_keys("page-test-token")
+                    browser.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
+                    wait.until(expected_conditions.text_to_be_present_in_element((By.ID, "health"), "connected"))
+                    # Kept: a reload asks no more.
+                    browser.refresh()
+                    wait.until(expected_conditions.text_to_be_present_in_element((By.ID, "health"), "connected"))
+                    self.assertIsNone(browser.find_element(By.ID, "token-dialog").get_attribute("open"))
+                finally:
+                    browser.quit()
+
     def run_page(self, browser, server, inputs, downloads):
         wait = WebDriverWait(browser, 300, poll_frequency=0.2)
         browser.get(server.base + "/")

@@ -31,13 +31,13 @@ enum PageAssets {
             <form id="upload" autocomplete="off">
               <label class="file">
                 <span>Video or portrait image</span>
-                <input type="file" id="clip" name="clip" accept="video/*,image/*" required>
-                <small>Any video ffmpeg reads, or one image (PNG, JPEG).</small>
+                <input type="file" id="clip" name="clip" accept="video/*,image/png" required>
+                <small>Any video ffmpeg reads, or one PNG portrait.</small>
               </label>
               <label class="file">
                 <span>Speech audio</span>
                 <input type="file" id="audio" name="audio" accept="audio/*,video/*,.wav">
-                <small>Muxed into the MP4; the features are computed from it when no .npy is given.</small>
+                <small>Muxed into the MP4; the server computes the features from it when no .npy is given (with its Hubert model).</small>
               </label>
               <label class="file">
                 <span>Hubert features <em>(optional)</em></span>
@@ -300,7 +300,9 @@ enum PageAssets {
               else if ("completed" in data || "total" in data) merge(id, { progress: data });
             };
             source.onmessage = handle;
-            for (const name of ["progress", "status", "job", "done"]) source.addEventListener(name, handle);
+            // The server names its events `job` (the whole job) and `deleted`.
+            for (const name of ["job", "progress", "status"]) source.addEventListener(name, handle);
+            source.addEventListener("deleted", () => forget(id));
             source.onerror = () => {
               // A closed stream of a finished job, or a server restart: re-read the job.
               if (source.readyState === EventSource.CLOSED) { streams.delete(id); refreshJob(id); }
@@ -383,7 +385,7 @@ enum PageAssets {
             const data = new FormData();
             const clip = $("#clip").files[0];
             if (clip) {
-              const isImage = clip.type.startsWith("image/") || /\.(png|jpe?g|webp|bmp)$/i.test(clip.name);
+              const isImage = clip.type.startsWith("image/") || /\.png$/i.test(clip.name);
               data.append(isImage ? "image" : "video", clip, clip.name);
             }
             const audio = $("#audio").files[0];
