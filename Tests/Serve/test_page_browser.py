@@ -106,14 +106,14 @@ class PageBrowserTests(unittest.TestCase):
         wait.until(expected_conditions.text_to_be_present_in_element(
             (By.CSS_SELECTOR, "#jobs li.job .status"), "done"))
         self.assertEqual(server.job(job_id)["status"], "done")
-        bar = browser.find_element(By.CSS_SELECTOR, "#jobs li.job .progress-line progress")
+        bar = browser.find_element(By.CSS_SELECTOR, f'#jobs li.job[data-id="{job_id}"] .progress-line progress')
         self.assertEqual(bar.get_attribute("value"), bar.get_attribute("max"))
 
         screenshot = os.environ.get("DIFFDUB_SERVE_SCREENSHOT")
         if screenshot:
-            browser.save_screenshot(screenshot)
+            self.take_screenshot(browser, server, inputs, screenshot)
 
-        link = browser.find_element(By.CSS_SELECTOR, "#jobs li.job a.download")
+        link = browser.find_element(By.CSS_SELECTOR, f'#jobs li.job[data-id="{job_id}"] a.download')
         self.assertTrue(link.is_displayed())
         link.click()
         path = wait_for_download(downloads)
@@ -125,6 +125,19 @@ class PageBrowserTests(unittest.TestCase):
         errors = [entry["message"] for entry in browser.get_log("browser")
                   if entry.get("level") == "SEVERE" and "Failed to load resource" not in entry.get("message", "")]
         self.assertEqual(errors, [], "the page logged script errors")
+
+    def take_screenshot(self, browser, server, inputs, path):
+        """The page with the finished job and a second one rendering (its latest frame shown)."""
+        second = server.submit(inputs, {"steps": "60"})["id"]
+        server.wait(second, lambda job: job["status"] == "rendering" and job["progress"]["completed"] >= 2)
+        wait = WebDriverWait(browser, 120, poll_frequency=0.2)
+        selector = f'#jobs li.job[data-id="{second}"] .frame'
+        wait.until(lambda b: b.find_element(By.CSS_SELECTOR, selector).is_displayed())
+        time.sleep(1)  # the picture and the bar settle
+        browser.execute_script("window.scrollTo(0, 0)")
+        browser.save_screenshot(path)
+        server.request("POST", f"/api/jobs/{second}/cancel")
+        server.wait(second, lambda job: job["status"] == "cancelled")
 
 
 if __name__ == "__main__":

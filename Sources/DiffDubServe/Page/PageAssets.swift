@@ -246,7 +246,8 @@ enum PageAssets {
             const error = $(".error", li);
             error.hidden = !job.error;
             error.textContent = job.error || "";
-            $(".options-line", li).textContent = optionsSummary(job.options);
+            const files = job.inputs && typeof job.inputs === "object" ? Object.values(job.inputs).join(", ") : "";
+            $(".options-line", li).textContent = [files, optionsSummary(job.options)].filter(Boolean).join(" · ");
 
             const base = "/api/jobs/" + encodeURIComponent(job.id);
             const preview = $(".preview img", li);
