@@ -289,7 +289,7 @@ class EventStream:
     def __iter__(self):
         data = []
         while True:
-            line = self.response.fp.readline()
+            line = self.response.readline()
             if not line:
                 return
             line = line.decode().rstrip("\r\n")
