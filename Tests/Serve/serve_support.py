@@ -11,9 +11,9 @@ import hashlib
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -66,12 +66,6 @@ def model_arguments():
         "--stage2", require_file(STAGE2, "stage-2 fixture"),
         "--landmark-model", require_file(LANDMARK_MODEL, "PIPNet fixture"),
     ]
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class TemporaryFolder:
@@ -130,7 +124,7 @@ def probe(path):
 
 
 class Server:
-    """`diffdub serve` on a free loopback port over `data`; logs go to `data/../serve-N.log`."""
+    """`diffdub serve` on a free loopback port over `data`; its output goes to `data/../serve-N.log`."""
 
     started = 0
 
@@ -147,11 +141,13 @@ class Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, timeout=120):
+        """Starts the server on a port of its choosing (`--port 0`; it prints the one it took)
+        and waits until /api/health answers."""
         Server.started += 1
-        self.port = free_port()
+        self.port = None
         os.makedirs(self.data, exist_ok=True)
         self.log_path = os.path.join(os.path.dirname(self.data.rstrip("/")), f"serve-{Server.started}.log")
-        arguments = [binary(), "serve", "--data", self.data, "--port", str(self.port)] + model_arguments() + self.extra
+        arguments = [binary(), "serve", "--data", self.data, "--port", "0"] + model_arguments() + self.extra
         if self.token:
             arguments += ["--token", self.token]
         self.log = open(self.log_path, "wb")
@@ -160,6 +156,12 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"diffdub serve exited with {self.process.returncode}:\n{self.log_text()}")
+            if self.port is None:
+                found = re.search(r"listening on http://[^ ]*:(\d+)/", self.log_text())
+                if found is None:
+                    time.sleep(0.1)
+                    continue
+                self.port = int(found.group(1))
             try:
                 status, _, body = self.request("GET", "/api/health", timeout=2)
                 if status == 200 and json.loads(body).get("status") == "ok":
