@@ -150,6 +150,8 @@ enum PageAssets {
                   tokenPromise = null;
                   resolve();
                 };
+                // Escape would leave every request waiting for a token: the dialog stays.
+                dialog.oncancel = (event) => event.preventDefault();
                 dialog.showModal();
                 input.focus();
               });
