@@ -13,6 +13,7 @@ from serve_support import Missing, Server, TemporaryFolder, make_inputs, probe, 
 
 try:
     from selenium import webdriver
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -103,8 +104,14 @@ class PageBrowserTests(unittest.TestCase):
         self.assertTrue(job_id)
         # The face-track preview shows once the job is prepared.
         wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "#jobs li.job .preview").is_displayed())
-        wait.until(expected_conditions.text_to_be_present_in_element(
-            (By.CSS_SELECTOR, "#jobs li.job .status"), "done"))
+        status = f'#jobs li.job[data-id="{job_id}"] .status'
+        try:
+            # The DOM's text (the badge shows it in capitals).
+            wait.until(lambda b: b.find_element(By.CSS_SELECTOR, status).get_attribute("textContent") == "done")
+        except TimeoutException:
+            shown = browser.find_element(By.CSS_SELECTOR, status).get_attribute("textContent")
+            raise AssertionError(
+                f"the page shows {shown!r}, not done; the API says {server.job(job_id)}\n{server.log_text()}") from None
         self.assertEqual(server.job(job_id)["status"], "done")
         bar = browser.find_element(By.CSS_SELECTOR, f'#jobs li.job[data-id="{job_id}"] .progress-line progress')
         self.assertEqual(bar.get_attribute("value"), bar.get_attribute("max"))
@@ -128,7 +135,7 @@ class PageBrowserTests(unittest.TestCase):
 
     def take_screenshot(self, browser, server, inputs, path):
         """The page with the finished job and a second one rendering (its latest frame shown)."""
-        second = server.submit(inputs, {"steps": "60"})["id"]
+        second = server.submit(inputs, {"steps": "50"})["id"]
         server.wait(second, lambda job: job["status"] == "rendering" and job["progress"]["completed"] >= 2)
         wait = WebDriverWait(browser, 120, poll_frequency=0.2)
         selector = f'#jobs li.job[data-id="{second}"] .frame'
