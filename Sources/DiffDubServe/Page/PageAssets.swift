@@ -524,12 +524,15 @@ enum PageAssets {
         .progress-text { font-size: 0.85rem; color: var(--muted); white-space: nowrap; }
         .error { color: var(--bad); margin: 0.4rem 0; }
         .options-line { font-size: 0.8rem; margin: 0.2rem 0 0.5rem; }
-        .pictures { display: flex; gap: 1rem; flex-wrap: wrap; }
-        .pictures figure { margin: 0; }
+        .pictures { display: flex; gap: 1rem; align-items: flex-start; }
+        .pictures figure { margin: 0; min-width: 0; }
         .pictures img {
-          display: block; max-height: 9rem; max-width: 100%; border-radius: 6px; border: 1px solid var(--line);
-          image-rendering: auto; background: var(--bg);
+          display: block; max-width: 100%; border-radius: 6px; border: 1px solid var(--line); background: var(--bg);
         }
+        .preview img { height: auto; max-height: 8rem; }
+        /* The renderer's frames are small (model resolution): shown large, pixels kept sharp. */
+        .frame { flex: none; }
+        .frame img { width: 8rem; height: 8rem; object-fit: contain; image-rendering: pixelated; }
         .pictures figcaption { font-size: 0.75rem; color: var(--muted); }
         .buttons { display: flex; gap: 0.5rem; margin-top: 0.6rem; }
         dialog { border: 1px solid var(--line); border-radius: 10px; background: var(--card); color: var(--ink); max-width: 24rem; }
