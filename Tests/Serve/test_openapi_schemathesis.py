@@ -42,6 +42,8 @@ class OpenAPISchemathesisTests(unittest.TestCase):
                      "--generation-database", "none", "--no-color"],
                     capture_output=True, text=True, cwd=folder, timeout=900,
                     env=dict(os.environ, SCHEMATHESIS_TELEMETRY="false"))
+                # What was tested (operations, cases, checks), in the test log.
+                print("\n".join(result.stdout.rstrip().splitlines()[-25:]))
                 self.assertEqual(
                     result.returncode, 0,
                     f"schemathesis found problems:\n{result.stdout[-6000:]}\n{result.stderr[-2000:]}")
