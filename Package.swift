@@ -53,6 +53,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         // `swift package generate-documentation` (the DocC catalogs of both libraries).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // `diffdub serve` (the DiffDubServe target only; the libraries never see these).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libpng-dev, libsndfile1-dev).
@@ -81,10 +85,22 @@ let package = Package(
             name: "DiffDubIO",
             dependencies: ["DiffDubCore", "CPNG", "CSndFile"],
             swiftSettings: projectSwiftSettings),
+        // The HTTP server of `diffdub serve`: persisted job folders under a data folder, a queue
+        // of workers over one shared session, the JSON API and the page. Only the command line
+        // depends on it, so DiffDubCore and DiffDubIO stay free of the server framework.
+        .target(
+            name: "DiffDubServe",
+            dependencies: [
+                "DiffDubCore", "DiffDubIO",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
+            swiftSettings: projectSwiftSettings),
         .executableTarget(
             name: "diffdub-cli",
             dependencies: [
-                "DiffDubCore", "DiffDubIO",
+                "DiffDubCore", "DiffDubIO", "DiffDubServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: projectSwiftSettings),
@@ -124,6 +140,15 @@ let package = Package(
             name: "DiffDubIOTests",
             dependencies: ["DiffDubCore", "DiffDubIO", "TestSupport", "IOTestSupport"],
             exclude: ["Limits/Regressions"],
+            swiftSettings: projectSwiftSettings),
+        // The server's routes through HummingbirdTesting (no socket), with the random-weight
+        // fixture models, so a whole job renders in the test.
+        .testTarget(
+            name: "DiffDubServeTests",
+            dependencies: [
+                "DiffDubCore", "DiffDubIO", "DiffDubServe", "TestSupport", "IOTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: projectSwiftSettings),
     ]
 )

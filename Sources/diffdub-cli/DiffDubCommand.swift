@@ -23,6 +23,7 @@ struct DiffDubCommand: AsyncParsableCommand {
             LandmarksCommand.self,
             ModelsCommand.self,
             SyncCommand.self,
+            ServeCommand.self,
         ])
 
     /// Runs the command; every failure prints one line, `Error: <message>` (the file and

@@ -12,22 +12,27 @@ extension JobFolder {
     /// model-resolution frames, and ``finish(output:raw:audio:overwrite:progress:)`` chooses the output.
     /// Frames without a face get their (unchanged) frame at once.
     ///
+    /// `session`: models already loaded (a server preparing many jobs) used in place of loading
+    /// the request's checkpoints and face and speech models; the manifest still records (and
+    /// fingerprints) the request's files, so the session must hold the models they name.
+    ///
     /// - Returns: the manifest written.
     /// - Throws: `JobError.alreadyPrepared(path:)` when the folder holds a job or anything
     ///   else; ``DubbingRequestError/notEncodable(part:)`` for a request holding parts in memory;
     ///   the request's errors; `CancellationError`. A failed or cancelled prepare removes what it
     ///   wrote.
-    public func prepare(_ request: DubbingRequest, toolVersion: String, progress: ProgressHandler? = nil) async throws
-        -> JobManifest
-    {
+    public func prepare(
+        _ request: DubbingRequest, session: DubbingSession? = nil, toolVersion: String, progress: ProgressHandler? = nil
+    ) async throws -> JobManifest {
         try await runOnOwnThread { check in
-            try prepareSynchronously(request, toolVersion: toolVersion, progress: progress, checkCancellation: check)
+            try prepareSynchronously(
+                request, session: session, toolVersion: toolVersion, progress: progress, checkCancellation: check)
         }
     }
 
     /// ``prepare(_:toolVersion:progress:)`` on the calling thread.
     package func prepareSynchronously(
-        _ request: DubbingRequest, toolVersion: String, progress: ProgressHandler? = nil,
+        _ request: DubbingRequest, session given: DubbingSession? = nil, toolVersion: String, progress: ProgressHandler? = nil,
         checkCancellation: @escaping () throws -> Void = {}
     ) throws -> JobManifest {
         let manager = FileManager.default
@@ -44,9 +49,11 @@ extension JobFolder {
 
         let createdFolder = !manager.fileExists(atPath: url.path)
         do {
-            let session = try stored.makeSession(progress: progress)
+            var working = stored
+            if let given { working.models = .session(given) }
+            let session = try working.makeSession(progress: progress)
             try checkCancellation()
-            let inputs = try stored.makeInputs(for: session)
+            let inputs = try working.makeInputs(for: session)
             let plan = try session.prepareSynchronously(
                 inputs, options: stored.options, compute: stored.compute, progress: progress,
                 checkCancellation: checkCancellation)

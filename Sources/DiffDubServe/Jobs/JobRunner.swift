@@ -1,0 +1,108 @@
+import DiffDubCore
+import DiffDubIO
+import Foundation
+
+/// Runs one job through its job folder, as `diffdub job prepare`, `job run` and `job finish`
+/// do, with the server's one session: prepare (skipped when the folder is prepared already),
+/// render (skipping the frames already written, so an interrupted job resumes), finish into
+/// `output.mp4` (renamed into place when complete). Every phase is written to `job.json`
+/// before it starts; progress reports update the board, and the job's stop switch answers
+/// them with ``ProgressAction/stop``.
+struct JobRunner: Sendable {
+    let board: JobBoard
+    let session: DubbingSession
+    let models: ServeModels
+    let configuration: ServeConfiguration
+
+    var data: ServeDataFolder { board.data }
+
+    /// Runs `record`'s job until it is done, fails or is stopped.
+    func run(_ record: JobRecord, control: JobControl) async {
+        let id = record.id
+        defer {
+            board.finishedRunning(id)
+            if control.stopReason == .delete { data.remove(id) }
+        }
+        do {
+            try await runPhases(record, control: control)
+            board.update(id) { record in
+                record.status = .done
+                record.progress = JobProgress(
+                    stage: "done", completed: record.progress.total, total: record.progress.total, step: nil, steps: nil,
+                    etaSeconds: 0)
+            }
+        } catch {
+            switch control.stopReason {
+            case .delete: break
+            case .cancel:
+                board.update(id) { record in
+                    record.status = .cancelled
+                    record.progress.etaSeconds = nil
+                }
+            case .shutdown:
+                board.update(id) { record in
+                    record.status = .queued
+                    record.progress = .none
+                }
+            case nil:
+                board.update(id) { record in
+                    record.status = .failed
+                    record.error = oneLineMessage(error)
+                    record.progress.etaSeconds = nil
+                }
+            }
+        }
+    }
+
+    private func runPhases(_ record: JobRecord, control: JobControl) async throws {
+        let id = record.id
+        let folder = data.jobFolder(id)
+        let request = data.request(for: record, models: models, compute: configuration.compute)
+        let board = self.board
+        let progress: ProgressHandler = { report in
+            if control.stopReason != nil { return .stop }
+            board.update(id, persist: false) { $0.progress = JobProgress(report) }
+            return .proceed
+        }
+        if !folder.isPrepared {
+            board.update(id) { record in
+                record.status = .preparing
+                record.progress = .none
+            }
+            // A prepare killed midway leaves a folder without a manifest: start it again.
+            try? FileManager.default.removeItem(at: folder.url)
+            _ = try await folder.prepare(
+                request, session: session, toolVersion: configuration.toolVersion, progress: progress)
+        }
+        if !FileManager.default.fileExists(atPath: data.previewURL(id).path) {
+            try? FacePreview.write(job: folder, request: request, to: data.previewURL(id))
+        }
+        let manifest = try folder.manifest()
+        let alreadyRendered = folder.status(of: manifest).done
+        board.update(id) { record in
+            record.status = .rendering
+            if record.renderStarted { record.resumedFrames = alreadyRendered }
+            record.renderStarted = true
+            record.progress = JobProgress(
+                stage: ProgressStage.rendering.rawValue, completed: alreadyRendered, total: manifest.frameCount, step: nil,
+                steps: nil, etaSeconds: nil)
+        }
+        _ = try await folder.render(shard: .all, session: session, compute: configuration.compute, progress: progress)
+        if control.stopReason != nil { throw CancellationError() }
+        board.update(id) { $0.status = .finishing }
+        let output = data.outputURL(id)
+        if !FileManager.default.fileExists(atPath: output.path) {
+            _ = try await folder.finish(output: .video(output), overwrite: true, progress: progress)
+        }
+    }
+
+    /// The first line of `error`'s description, with the data folder's path taken out.
+    func oneLineMessage(_ error: any Error) -> String { Self.oneLine(error, hiding: data.url.path) }
+
+    /// The first line of `error`'s description (`hiding` a path prefix from it).
+    static func oneLine(_ error: any Error, hiding path: String? = nil) -> String {
+        var text = (error as? LocalizedError)?.errorDescription ?? "\(error)"
+        if let path { text = text.replacingOccurrences(of: path + "/", with: "") }
+        return String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? "failed")
+    }
+}
