@@ -7,7 +7,7 @@ import IOTestSupport
 import TestSupport
 import Testing
 
-@testable import DiffDubServe
+import DiffDubServe
 
 /// Every route of the API and its errors, through HummingbirdTesting's router client (no
 /// socket), with the fixture models.
@@ -120,16 +120,16 @@ struct APIRoutesTests {
                 try await client.execute(uri: "/api/jobs/\(id)/\(image)", method: .get) { response in
                     #expect(response.status == .ok, "\(image)")
                     #expect(response.headers[.contentType] == "image/png")
-                    let picture = try PNGFile.decode(Data(buffer: response.body), path: image)
+                    let picture = try PNGFile.decode(Data(response.body.readableBytesView), path: image)
                     #expect(picture.width > 0)
                 }
             }
             let output = try await client.execute(uri: "/api/jobs/\(id)/output", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "video/mp4")
-                return Data(buffer: response.body)
+                return Data(response.body.readableBytesView)
             }
-            #expect(output == (try Self.dubOutput(data: data, id: id, seed: 7, steps: 3, in: root)))
+            #expect(output == (try await Self.dubOutput(data: data, id: id, seed: 7, steps: 3, in: root)))
             return id
         }
         // The job folder is one of `diffdub job`'s.
@@ -231,6 +231,22 @@ struct APIRoutesTests {
                 #expect(response.status == .notFound)
             }
             #expect(jobEntries(in: data).isEmpty)
+        }
+    }
+
+    @Test("--max-queued-jobs: a job over the bound is refused with 429 and leaves nothing", .enabled(if: ServeFixture.ffmpegAvailable))
+    func queueBound() async throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.url.appendingPathComponent("data")
+        let server = try ServeFixture.server(data: data, maxQueuedJobs: 1)
+        let form = try Self.goodForm(in: directory.url)
+        try await ServeFixture.application(server, workers: false).test(.router) { client in
+            let id = try await Self.create(client, form)
+            try await client.execute(uri: "/api/jobs", method: .post, headers: form.headers, body: form.body) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.errorMessage?.contains("--max-queued-jobs") == true)
+            }
+            #expect(jobEntries(in: data) == ["serve/\(id)"])
         }
     }
 
