@@ -68,7 +68,8 @@ struct APIRoutesTests {
         try await ServeFixture.application(server, workers: false).test(.router) { client in
             try await client.execute(uri: "/api/health", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(try response.json["status"] as? String == "ok")
+                let json = try response.json
+                #expect(json["status"] as? String == "ok")
             }
             for (path, type) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/style.css", "text/css")] {
                 try await client.execute(uri: path, method: .get) { response in
@@ -216,7 +217,8 @@ struct APIRoutesTests {
             }
             try await client.execute(uri: "/api/jobs/\(id)/cancel", method: .post) { response in
                 #expect(response.status == .accepted)
-                #expect(try response.json["status"] as? String == "cancelled")
+                let json = try response.json
+                #expect(json["status"] as? String == "cancelled")
             }
             try await client.execute(uri: "/api/jobs/\(id)/cancel", method: .post) { response in
                 #expect(response.status == .conflict)
