@@ -18,7 +18,7 @@ public struct ServeServer: Sendable {
     public let models: ServeModels
     /// The models, loaded once.
     let session: DubbingSession
-    let board: JobBoard
+    package let board: JobBoard
 
     /// Checks the configuration, creates the data folder, loads the models (unless `session`
     /// is given: models already loaded from `models`) and recovers the jobs on disk: finished

@@ -7,7 +7,7 @@ import IOTestSupport
 import TestSupport
 import Testing
 
-@testable import DiffDubServe
+import DiffDubServe
 
 /// Every route of the API and its errors, through HummingbirdTesting's router client (no
 /// socket), with the fixture models.
@@ -68,7 +68,8 @@ struct APIRoutesTests {
         try await ServeFixture.application(server, workers: false).test(.router) { client in
             try await client.execute(uri: "/api/health", method: .get) { response in
                 #expect(response.status == .ok)
-                #expect(try response.json["status"] as? String == "ok")
+                let json = try response.json
+                #expect(json["status"] as? String == "ok")
             }
             for (path, type) in [("/", "text/html"), ("/app.js", "text/javascript"), ("/style.css", "text/css")] {
                 try await client.execute(uri: path, method: .get) { response in
@@ -120,16 +121,16 @@ struct APIRoutesTests {
                 try await client.execute(uri: "/api/jobs/\(id)/\(image)", method: .get) { response in
                     #expect(response.status == .ok, "\(image)")
                     #expect(response.headers[.contentType] == "image/png")
-                    let picture = try PNGFile.decode(Data(buffer: response.body), path: image)
+                    let picture = try PNGFile.decode(Data(response.body.readableBytesView), path: image)
                     #expect(picture.width > 0)
                 }
             }
             let output = try await client.execute(uri: "/api/jobs/\(id)/output", method: .get) { response in
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType] == "video/mp4")
-                return Data(buffer: response.body)
+                return Data(response.body.readableBytesView)
             }
-            #expect(output == (try Self.dubOutput(data: data, id: id, seed: 7, steps: 3, in: root)))
+            #expect(output == (try await Self.dubOutput(data: data, id: id, seed: 7, steps: 3, in: root)))
             return id
         }
         // The job folder is one of `diffdub job`'s.
@@ -216,7 +217,8 @@ struct APIRoutesTests {
             }
             try await client.execute(uri: "/api/jobs/\(id)/cancel", method: .post) { response in
                 #expect(response.status == .accepted)
-                #expect(try response.json["status"] as? String == "cancelled")
+                let json = try response.json
+                #expect(json["status"] as? String == "cancelled")
             }
             try await client.execute(uri: "/api/jobs/\(id)/cancel", method: .post) { response in
                 #expect(response.status == .conflict)
@@ -231,6 +233,22 @@ struct APIRoutesTests {
                 #expect(response.status == .notFound)
             }
             #expect(jobEntries(in: data).isEmpty)
+        }
+    }
+
+    @Test("--max-queued-jobs: a job over the bound is refused with 429 and leaves nothing", .enabled(if: ServeFixture.ffmpegAvailable))
+    func queueBound() async throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.url.appendingPathComponent("data")
+        let server = try ServeFixture.server(data: data, maxQueuedJobs: 1)
+        let form = try Self.goodForm(in: directory.url)
+        try await ServeFixture.application(server, workers: false).test(.router) { client in
+            let id = try await Self.create(client, form)
+            try await client.execute(uri: "/api/jobs", method: .post, headers: form.headers, body: form.body) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.errorMessage?.contains("--max-queued-jobs") == true)
+            }
+            #expect(jobEntries(in: data) == ["serve/\(id)"])
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-@testable import DiffDubServe
+import DiffDubServe
 
 /// `/openapi.json` is JSON, OpenAPI 3, and lists exactly the routes the server has, each with
 /// the response codes they answer.

@@ -6,7 +6,7 @@ import HummingbirdTesting
 import IOTestSupport
 import TestSupport
 
-@testable import DiffDubServe
+import DiffDubServe
 
 /// The server of the tests: the random-weight fixture models (image size 32, the real
 /// FaceBoxesV2 and the fixture PIPNet), loaded once; a short clip of the detector's portrait
@@ -22,17 +22,22 @@ enum ServeFixture {
     static let session: DubbingSession = try! models.loadSession()
 
     /// A configuration over `data` (small bounds where a test needs them).
-    static func configuration(data: URL, token: String? = nil, maxUploadBytes: Int = 64 << 20) -> ServeConfiguration {
+    static func configuration(
+        data: URL, token: String? = nil, maxUploadBytes: Int = 64 << 20, maxQueuedJobs: Int = 100
+    ) -> ServeConfiguration {
         ServeConfiguration(
-            dataFolder: data, token: token, maxUploadBytes: maxUploadBytes, compute: ComputeSettings(threads: 2),
-            toolVersion: "test")
+            dataFolder: data, token: token, maxUploadBytes: maxUploadBytes, maxQueuedJobs: maxQueuedJobs,
+            compute: ComputeSettings(threads: 2), toolVersion: "test")
     }
 
     /// A server over `data` sharing the loaded session.
-    static func server(data: URL, token: String? = nil, maxUploadBytes: Int = 64 << 20) throws -> ServeServer {
+    static func server(
+        data: URL, token: String? = nil, maxUploadBytes: Int = 64 << 20, maxQueuedJobs: Int = 100
+    ) throws -> ServeServer {
         try ServeServer(
-            configuration: configuration(data: data, token: token, maxUploadBytes: maxUploadBytes), models: models,
-            session: session)
+            configuration: configuration(
+                data: data, token: token, maxUploadBytes: maxUploadBytes, maxQueuedJobs: maxQueuedJobs),
+            models: models, session: session)
     }
 
     /// The application with its workers (jobs run) or without (jobs stay queued).
@@ -101,7 +106,7 @@ extension TestResponse {
     /// The body as a JSON object.
     var json: [String: Any] {
         get throws {
-            guard let object = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+            guard let object = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else {
                 throw TestFailure("not a JSON object: \(String(buffer: body))")
             }
             return object

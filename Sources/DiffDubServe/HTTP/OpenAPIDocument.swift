@@ -1,9 +1,9 @@
 /// The OpenAPI 3 document of the API, served at `/openapi.json`: every route, every response
 /// code and schema (schemathesis runs against it). Kept in step with ``APIRoutes`` by
 /// `OpenAPIDocumentTests`.
-enum OpenAPIDocument {
+package enum OpenAPIDocument {
     /// The document.
-    static let json = #"""
+    package static let json = #"""
 {
   "openapi": "3.0.3",
   "info": {

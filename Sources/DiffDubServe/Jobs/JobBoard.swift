@@ -4,7 +4,7 @@ import Synchronization
 /// Every job the server knows, the queue and the running jobs' stop switches: one lock around
 /// all of it, and every change of state written to the job's `job.json` before the lock is
 /// released (progress, which changes at every step, is kept in memory only).
-final class JobBoard: Sendable {
+package final class JobBoard: Sendable {
     private struct State {
         var records: [JobID: JobRecord] = [:]
         var queue: [JobID] = []
@@ -40,7 +40,7 @@ final class JobBoard: Sendable {
     }
 
     /// The record of `id`.
-    func record(_ id: JobID) -> JobRecord? { state.withLock { $0.records[id] } }
+    package func record(_ id: JobID) -> JobRecord? { state.withLock { $0.records[id] } }
 
     /// Every record, oldest first.
     func records() -> [JobRecord] {

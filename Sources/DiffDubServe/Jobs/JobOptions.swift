@@ -33,6 +33,20 @@ public struct JobOptions: Sendable, Codable, Equatable {
     /// `dub`'s defaults.
     public init() {}
 
+    /// Every option, `speaker` as `null` when not given (the API's schema lists every key).
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(steps, forKey: .steps)
+        try container.encode(sampler, forKey: .sampler)
+        try container.encode(fit, forKey: .fit)
+        try container.encode(fps, forKey: .fps)
+        try container.encode(precision, forKey: .precision)
+        try container.encode(seed, forKey: .seed)
+        try container.encode(oneShot, forKey: .oneShot)
+        try container.encode(referenceFrame, forKey: .referenceFrame)
+        try container.encode(speaker, forKey: .speaker)
+    }
+
     /// The form field names of the options.
     public static let fieldNames: Set<String> = [
         "steps", "sampler", "fit", "fps", "precision", "seed", "one_shot", "reference_frame", "speaker",

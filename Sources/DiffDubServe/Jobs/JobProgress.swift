@@ -25,15 +25,18 @@ public struct JobProgress: Sendable, Codable, Equatable {
     /// No progress yet.
     public static let none = JobProgress(stage: nil, completed: 0, total: 0, step: nil, steps: nil, etaSeconds: nil)
 
-    /// The progress of `report`, counting `offset` units done before it (frames rendered by an
-    /// earlier run of a resumed job) in both `completed` and `total`.
-    init(_ report: ProgressReport, offset: Int = 0) {
+    /// The progress of `report`; the estimate counts only the units done since `baseline`
+    /// (the stage's first report: frames a resumed job had already written cost no time).
+    init(_ report: ProgressReport, baseline: Int = 0) {
         stage = report.stage.rawValue
-        completed = report.completed + offset
-        total = report.total + offset
+        completed = report.completed
+        total = report.total
         step = report.step
         steps = report.stepCount
-        etaSeconds = report.estimatedRemaining.map { ($0 * 10).rounded() / 10 }
+        let done = report.fractionCompleted - Double(baseline)
+        etaSeconds =
+            done > 0 ? ((report.elapsed / done * max(0, Double(report.total) - report.fractionCompleted)) * 10).rounded() / 10
+            : nil
     }
 
     init(stage: String?, completed: Int, total: Int, step: Int?, steps: Int?, etaSeconds: Double?) {

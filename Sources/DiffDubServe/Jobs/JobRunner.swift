@@ -1,6 +1,7 @@
 import DiffDubCore
 import DiffDubIO
 import Foundation
+import Synchronization
 
 /// Runs one job through its job folder, as `diffdub job prepare`, `job run` and `job finish`
 /// do, with the server's one session: prepare (skipped when the folder is prepared already),
@@ -59,9 +60,11 @@ struct JobRunner: Sendable {
         let folder = data.jobFolder(id)
         let request = data.request(for: record, models: models, compute: configuration.compute)
         let board = self.board
+        let baselines = StageBaselines()
         let progress: ProgressHandler = { report in
             if control.stopReason != nil { return .stop }
-            board.update(id, persist: false) { $0.progress = JobProgress(report) }
+            let baseline = baselines.baseline(of: report)
+            board.update(id, persist: false) { $0.progress = JobProgress(report, baseline: baseline) }
             return .proceed
         }
         if !folder.isPrepared {
@@ -104,5 +107,20 @@ struct JobRunner: Sendable {
         var text = (error as? LocalizedError)?.errorDescription ?? "\(error)"
         if let path { text = text.replacingOccurrences(of: path + "/", with: "") }
         return String(text.split(separator: "\n", omittingEmptySubsequences: true).first ?? "failed")
+    }
+}
+
+/// The units each stage had done at its first report (a resumed render starts past its
+/// written frames), for the estimate of the time left.
+final class StageBaselines: Sendable {
+    private let first = Mutex<[ProgressStage: Int]>([:])
+
+    /// The `completed` of the first report of `report`'s stage.
+    func baseline(of report: ProgressReport) -> Int {
+        first.withLock { first in
+            if let known = first[report.stage] { return known }
+            first[report.stage] = report.completed
+            return report.completed
+        }
     }
 }

@@ -58,13 +58,13 @@ public struct ServeDataFolder: Sendable {
     }
 
     /// Writes `record` as `serve/<id>/job.json` (temporary file and rename).
-    func write(_ record: JobRecord) throws {
+    package func write(_ record: JobRecord) throws {
         try AtomicFile.write(try record.json(), to: recordURL(record.id))
     }
 
     /// The records of every job (ids from folder names that are ids, whose `job.json` reads);
     /// removes uploads left half-received by an earlier run.
-    func readRecords() -> [JobRecord] {
+    package func readRecords() -> [JobRecord] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: serveURL.path)) ?? []
         var records: [JobRecord] = []
         for name in names {
@@ -109,7 +109,7 @@ public struct ServeDataFolder: Sendable {
     }
 
     /// The request `dub` would make of job `id`'s uploads and options, writing `output.mp4`.
-    func request(for record: JobRecord, models: ServeModels, compute: ComputeSettings) -> DubbingRequest {
+    package func request(for record: JobRecord, models: ServeModels, compute: ComputeSettings) -> DubbingRequest {
         let inputs = inputsURL(record.id)
         func input(_ field: String) -> URL { inputs.appendingPathComponent(Self.inputName(field: field)) }
         let frames: DubbingRequest.Frames = record.inputs["video"] != nil ? .video(input("video")) : .image(input("image"))
