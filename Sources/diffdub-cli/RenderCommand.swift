@@ -164,18 +164,16 @@ struct RenderCommand: ParsableCommand {
         }
         let started = Date()
         let quiet = quiet
-        let frames01 = try Conv2dAlgorithm.$largestWinogradTileBF16.withValue(
-            bf16WinogradTile ?? Conv2dAlgorithm.largestWinogradTileBF16
-        ) {
-            try renderer.render(
-                frames: frames, reference: references, masks: masks, latents: latents, noise: startNoise, steps: steps,
-                sampler: sampler.sampler, precision: precision
-            ) { done, total in
-                guard !quiet else { return }
-                let seconds = Date().timeIntervalSince(started)
-                FileHandle.standardError.write(
-                    Data(String(format: "\rstep %d/%d  %.1f s", done, total, seconds).utf8 + (done == total ? [10] : [])))
-            }
+        var kernels = KernelSettings(precision: precision)
+        if let bf16WinogradTile { kernels.largestWinogradTileBF16 = bf16WinogradTile }
+        let frames01 = try renderer.render(
+            frames: frames, reference: references, masks: masks, latents: latents, noise: startNoise, steps: steps,
+            sampler: sampler.sampler, kernels: kernels
+        ) { done, total in
+            guard !quiet else { return }
+            let seconds = Date().timeIntervalSince(started)
+            FileHandle.standardError.write(
+                Data(String(format: "\rstep %d/%d  %.1f s", done, total, seconds).utf8 + (done == total ? [10] : [])))
         }
         if output.lowercased().hasSuffix(".png") {
             for (index, url) in Self.imageURLs(output, count: n).enumerated() {
