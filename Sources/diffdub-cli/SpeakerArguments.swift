@@ -36,7 +36,7 @@ enum SpeakerArguments {
     ///
     /// - Throws: ``CommandError`` when the video has no audio or no face track to score.
     static func automatic(video: URL, model: URL, detector: String?) throws -> (spans: [SpeakerSpan], report: [String]) {
-        guard (try? VideoProbe.info(video))?.hasAudio == true else {
+        guard (try? VideoProbe.info(video, limits: .ofThisCommand))?.hasAudio == true else {
             throw CommandError("--speaker auto: \(video.path) has no audio of its own to find the speaker by")
         }
         let tracks = try SyncScoringArguments.scores(of: video, model: model, detector: detector)

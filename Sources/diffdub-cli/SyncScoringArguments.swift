@@ -46,7 +46,7 @@ struct SyncScoringArguments: ParsableArguments {
     /// with the video's own audio by 2 frames or more (the first such shot), `nil` otherwise
     /// (also when the video has no audio or no face track long enough to score).
     static func inputOffsetNote(video: URL, model: URL, detector: String?, choice: FaceChoice) -> String? {
-        guard let info = try? VideoProbe.info(video), info.hasAudio,
+        guard let info = try? VideoProbe.info(video, limits: .ofThisCommand), info.hasAudio,
             let tracks = try? scores(of: video, model: model, detector: detector)
         else { return nil }
         for shot in Set(tracks.map(\.track.shot)).sorted() {
