@@ -58,13 +58,9 @@ enum ConvShapesBenchmark {
                     : schedules.map { (name: "\(algorithm)/\($0)", algorithm: algorithm, schedule: $0) }
             }
             func call(_ variant: (name: String, algorithm: Conv2dAlgorithm, schedule: Conv2dTiling.WinogradSchedule)) {
-                precision.run {
-                    Conv2dTiling.$winogradSchedule.withValue(variant.schedule) {
-                        _ = conv2d(
-                            x, weight: weight, bias: nil, padding: 1, algorithm: variant.algorithm,
-                            columnBufferBytes: bytes)
-                    }
-                }
+                _ = conv2d(
+                    x, weight: weight, bias: nil, padding: 1, algorithm: variant.algorithm, columnBufferBytes: bytes,
+                    kernels: KernelSettings(precision: precision, winogradSchedule: variant.schedule))
             }
             // The first call transforms and keeps the Winograd weights; then rounds of one call
             // per algorithm, so that a change of the machine's load affects all of them alike.

@@ -39,7 +39,7 @@ enum FrameBenchmark {
         let warmUp = Date()
         _ = renderer.unet(
             GaussianNoise.sample(shape: [batch, 6, s, s], seed: 9), timesteps: Array(repeating: 950, count: batch),
-            condition: renderer.unet.prepareCondition(latents))
+            condition: renderer.unet.prepareCondition(latents), kernels: .standard)
         print(String(format: "warm-up UNet call: %.1f s", Date().timeIntervalSince(warmUp)))
         var best = Double.infinity
         var bestCPU = Double.infinity

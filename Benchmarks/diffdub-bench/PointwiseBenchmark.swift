@@ -13,7 +13,7 @@ enum PointwiseBenchmark {
     private struct Shape {
         let label: String
         let flops: Double
-        let call: () -> Tensor
+        let call: (KernelSettings) -> Tensor
     }
 
     /// The 1x1 convolutions `C -> O` at `side x side` of the UNet's skip connections (down path:
@@ -32,7 +32,7 @@ enum PointwiseBenchmark {
             return Shape(
                 label: "conv2d 1x1 \(shape.channels) -> \(shape.outChannels) at \(shape.side)^2",
                 flops: 2 * Double(shape.channels * shape.outChannels * shape.side * shape.side),
-                call: { conv2d(x, weight: weight, bias: bias, padding: 0) })
+                call: { conv2d(x, weight: weight, bias: bias, padding: 0, kernels: $0) })
         }
         for (outChannels, length) in [(1536, 256), (512, 256), (1536, 64)] {
             let x = Tensor(shape: [1, 512, length], repeating: 0.5)
@@ -41,15 +41,15 @@ enum PointwiseBenchmark {
             shapes.append(
                 Shape(
                     label: "conv1d k=1 512 -> \(outChannels) over \(length)", flops: 2 * Double(512 * outChannels * length),
-                    call: { conv1d(x, weight: weight, bias: bias) }))
+                    call: { conv1d(x, weight: weight, bias: bias, kernels: $0) }))
         }
         let q = Tensor(shape: [1, 512, 256], repeating: 0.5)
         let k = Tensor(shape: [1, 512, 256], repeating: 0.25)
         let w = Tensor(shape: [1, 256, 256], repeating: 1.0 / 256)
         shapes.append(
-            Shape(label: "matmul q^T k [256 x 512] x [512 x 256]", flops: 2 * 256 * 256 * 512, call: { matmul(q, k, transposeA: true) }))
+            Shape(label: "matmul q^T k [256 x 512] x [512 x 256]", flops: 2 * 256 * 256 * 512, call: { matmul(q, k, transposeA: true, kernels: $0) }))
         shapes.append(
-            Shape(label: "matmul v w^T [512 x 256] x [256 x 256]", flops: 2 * 512 * 256 * 256, call: { matmul(q, w, transposeB: true) }))
+            Shape(label: "matmul v w^T [512 x 256] x [256 x 256]", flops: 2 * 512 * 256 * 256, call: { matmul(q, w, transposeB: true, kernels: $0) }))
         return shapes
     }
 
@@ -60,13 +60,13 @@ enum PointwiseBenchmark {
         var totals = (packed: 0.0, sgemm: 0.0)
         for shape in shapes() where only.map({ shape.label.contains($0) }) ?? true {
             // The first calls pack and keep the weights.
-            _ = shape.call()
-            _ = PackedGEMM.$isEnabled.withValue(false) { shape.call() }
+            _ = shape.call(.standard)
+            _ = shape.call(KernelSettings(usesPackedProducts: false))
             var best = [(wall: Double, cpu: Double)](repeating: (.infinity, .infinity), count: 2)
             for _ in 0..<max(rounds, min(8 * rounds, Int(2e9 / shape.flops))) {
                 for (index, packed) in [true, false].enumerated() {
                     let (wallStart, cpuStart) = (DispatchTime.now().uptimeNanoseconds, BenchmarkSupport.cpuSeconds())
-                    _ = PackedGEMM.$isEnabled.withValue(packed) { shape.call() }
+                    _ = shape.call(KernelSettings(usesPackedProducts: packed))
                     let cpu = BenchmarkSupport.cpuSeconds() - cpuStart
                     let wall = Double(DispatchTime.now().uptimeNanoseconds - wallStart) / 1e9
                     best[index] = (min(best[index].wall, wall), min(best[index].cpu, cpu))

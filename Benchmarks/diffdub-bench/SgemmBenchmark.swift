@@ -45,7 +45,7 @@ enum SgemmBenchmark {
         for (m, n, k) in [(2048, 2048, 2048), (128, 65536, 1152)] {
             let a = Tensor(shape: [m, k], repeating: 0.5)
             let b = Tensor(shape: [k, n], repeating: 0.25)
-            let seconds = bestTime(runs: 3) { _ = Precision.bf16.run { matmul(a, b) } }
+            let seconds = bestTime(runs: 3) { _ = matmul(a, b, kernels: KernelSettings(precision: .bf16)) }
             let gflops = 2 * Double(m) * Double(n) * Double(k) / seconds / 1e9
             print(
                 String(

@@ -4,7 +4,7 @@ import Foundation
 /// The fast convolution path against the reference path on one released-size UNet call
 /// (`diffdub-bench unet-accuracy [--batch B] [--timestep T]`): random released weights, the same
 /// input once with ``Conv2dAlgorithm/automatic`` (Winograd F(4x4, 3x3) where it wins) and once
-/// with every convolution on im2col (``Conv2dAlgorithm/automaticUsesWinograd`` bound to false). Prints the
+/// with every convolution on im2col (``KernelSettings/automaticUsesWinograd`` false). Prints the
 /// max and mean absolute difference of eps and the magnitude of eps. With `--precision bf16` the
 /// fast path runs its large products in bfloat16 (``Precision/bf16``); `--layers` instead
 /// compares each Winograd tile size, in fp32 and bf16, against im2col on the UNet's 3x3 layer
@@ -14,8 +14,8 @@ enum UNetAccuracyBenchmark {
         var batch = 1
         var timestep: Float = 950
         var precision = Precision.fp32
-        var bf16Tile = Conv2dAlgorithm.largestWinogradTileBF16
-        var schedule = Conv2dTiling.winogradSchedule
+        var bf16Tile = KernelSettings.standard.largestWinogradTileBF16
+        var schedule = KernelSettings.standard.winogradSchedule
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             switch argument {
@@ -44,16 +44,13 @@ enum UNetAccuracyBenchmark {
         let timesteps = [Float](repeating: timestep, count: batch)
         let condition = renderer.unet.prepareCondition(latents)
         var clock = Date()
-        let fast = Conv2dAlgorithm.$largestWinogradTileBF16.withValue(bf16Tile) {
-            Conv2dTiling.$winogradSchedule.withValue(schedule) {
-                precision.run { renderer.unet(x, timesteps: timesteps, condition: condition) }
-            }
-        }
+        let fast = renderer.unet(
+            x, timesteps: timesteps, condition: condition,
+            kernels: KernelSettings(precision: precision, largestWinogradTileBF16: bf16Tile, winogradSchedule: schedule))
         let fastSeconds = Date().timeIntervalSince(clock)
         clock = Date()
-        let reference = Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) {
-            renderer.unet(x, timesteps: timesteps, condition: condition)
-        }
+        let reference = renderer.unet(
+            x, timesteps: timesteps, condition: condition, kernels: KernelSettings(automaticUsesWinograd: false))
         let referenceSeconds = Date().timeIntervalSince(clock)
         let (a, b) = (fast.scalars, reference.scalars)
         var maxDifference: Float = 0
@@ -88,7 +85,9 @@ enum UNetAccuracyBenchmark {
             let rms = (reference.scalars.reduce(0.0) { $0 + Double($1 * $1) } / Double(reference.count)).squareRoot()
             for algorithm in [Conv2dAlgorithm.winograd, .winograd4x4, .winograd6x6] {
                 for precision in Precision.allCases {
-                    let y = precision.run { conv2d(x, weight: w, bias: nil, padding: 1, algorithm: algorithm) }
+                    let y = conv2d(
+                        x, weight: w, bias: nil, padding: 1, algorithm: algorithm,
+                        kernels: KernelSettings(precision: precision))
                     var (worst, sum) = (Float(0), 0.0)
                     for (a, b) in zip(y.scalars, reference.scalars) {
                         worst = max(worst, abs(a - b))

@@ -20,9 +20,9 @@ enum UNetBenchmark {
         var runs = 3
         var batch = 1
         var precision = Precision.fp32
-        var bf16Tile = Conv2dAlgorithm.largestWinogradTileBF16
-        var tile = Conv2dAlgorithm.largestWinogradTile
-        var schedule = Conv2dTiling.winogradSchedule
+        var bf16Tile = KernelSettings.standard.largestWinogradTileBF16
+        var tile = KernelSettings.standard.largestWinogradTile
+        var schedule = KernelSettings.standard.winogradSchedule
         var iterator = arguments.makeIterator()
         while let argument = iterator.next() {
             switch argument {
@@ -52,6 +52,8 @@ enum UNetBenchmark {
         print(
             "precision: \(precision.rawValue) (\(precision.runsNatively ? "native" : "emulated")); fp32 Winograd tiles up to F(\(tile)x\(tile)), schedule \(schedule.rawValue); bf16 Winograd tiles up to F(\(bf16Tile)x\(bf16Tile))"
         )
+        let kernels = KernelSettings(
+            precision: precision, largestWinogradTile: tile, largestWinogradTileBF16: bf16Tile, winogradSchedule: schedule)
         var times: [Double] = []
         var cpuTimes: [Double] = []
         var ratios: [Double] = []
@@ -59,13 +61,7 @@ enum UNetBenchmark {
         for run in 0...runs {
             let clock = Date()
             let cpuStart = BenchmarkSupport.cpuSeconds()
-            let eps = Conv2dAlgorithm.$largestWinogradTileBF16.withValue(bf16Tile) {
-                Conv2dAlgorithm.$largestWinogradTile.withValue(tile) {
-                    Conv2dTiling.$winogradSchedule.withValue(schedule) {
-                        precision.run { renderer.unet(x, timesteps: timesteps, condition: condition) }
-                    }
-                }
-            }
+            let eps = renderer.unet(x, timesteps: timesteps, condition: condition, kernels: kernels)
             let seconds = Date().timeIntervalSince(clock)
             let cpu = BenchmarkSupport.cpuSeconds() - cpuStart
             precondition(eps.shape == [batch, 3, s, s])
@@ -98,11 +94,11 @@ enum UNetBenchmark {
                 effective / machine.sgemm, BenchmarkSupport.median(ratios)))
 
         let images = GaussianNoise.sample(shape: [1, 3, s, s], seed: 4)
-        _ = renderer.encoder(images)
+        _ = renderer.encoder(images, kernels: .standard)
         var encoderBest = Double.infinity
         for _ in 0..<max(1, runs) {
             let clock = Date()
-            _ = renderer.encoder(images)
+            _ = renderer.encoder(images, kernels: .standard)
             encoderBest = min(encoderBest, Date().timeIntervalSince(clock))
         }
         print(

@@ -151,7 +151,8 @@ struct DubbingArguments: ParsableArguments {
                 stage2: stage2.map(url) ?? ModelFolders.locate(.stage2) ?? url("stage2_state_dict.ckpt"), imageSize: imageSize),
             frames: frames,
             landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
-            options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount))
+            options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),
+            limits: .ofThisCommand)
     }
 
     /// The run's options these flags give.

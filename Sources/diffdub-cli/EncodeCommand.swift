@@ -58,11 +58,12 @@ struct EncodeCommand: ParsableCommand {
     }
 
     private func runModels() throws {
-        let renderer = try Renderer(checkpoint: URL(fileURLWithPath: stage1), imageSize: imageSize)
+        let renderer = try Renderer(
+            checkpoint: URL(fileURLWithPath: stage1), imageSize: imageSize, limits: .ofThisCommand)
         let s = renderer.imageSize
         let images: Tensor
         if input.lowercased().hasSuffix(".png") {
-            var image = try PNGFile.read(URL(fileURLWithPath: input))
+            var image = try PNGFile.read(URL(fileURLWithPath: input), limits: .ofThisCommand)
             if image.height != s || image.width != s { image = image.resizedBilinear(height: s, width: s) }
             images = image.normalizedTensor().reshaped([1, 3, s, s])
         } else {

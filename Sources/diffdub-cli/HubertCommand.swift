@@ -67,12 +67,12 @@ struct HubertCommand: ParsableCommand {
     }
 
     private func runModels() throws {
-        var hubert = try HubertModel(modelFolder: URL(fileURLWithPath: model))
+        var hubert = try HubertModel(modelFolder: URL(fileURLWithPath: model), limits: .ofThisCommand)
         hubert.hiddenStateConvention = transformers5LastState ? .transformers5 : .transformers4
         let framesPerSecond = Double(HubertFeatureExtractor.modelSampleRate) / Double(hubert.configuration.frameHop)
         let extractor = HubertFeatureExtractor(
             model: hubert, windowing: HubertWindowing(maximumWholeFrames: Int(wholeSeconds * framesPerSecond)))
-        let features = try extractor.features(forAudioAt: URL(fileURLWithPath: audio))
+        let features = try extractor.features(forAudioAt: URL(fileURLWithPath: audio), limits: .ofThisCommand)
         try NumPyFile.write(features, to: URL(fileURLWithPath: output))
         print("\(output): \(features.shape)")
     }

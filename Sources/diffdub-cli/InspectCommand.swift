@@ -39,7 +39,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let url = URL(fileURLWithPath: file)
-        let (format, stateDict) = try WeightFile.stateDict(contentsOf: url)
+        let (format, stateDict) = try WeightFile.stateDict(contentsOf: url, limits: .ofThisCommand)
         let selected = stateDict.keys.filter { prefix.map($0.hasPrefix) ?? true }
         let summary = InspectSummary(
             file: file, format: format.rawValue,

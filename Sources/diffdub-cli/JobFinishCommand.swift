@@ -41,7 +41,7 @@ struct JobFinishCommand: AsyncParsableCommand {
     func run() async throws {
         if output.isEmpty { throw OutputRefusal.emptyPath }
         let syncNet = try scoring.model(output: output)
-        let folder = JobFolder(URL(fileURLWithPath: job))
+        let folder = JobFolder(URL(fileURLWithPath: job), limits: .ofThisCommand)
         let destination = DubbingRequest.Output.path(URL(fileURLWithPath: output))
         let progress = ProgressPrinter.handler(quiet: quiet)
         let audio = self.audio.map { URL(fileURLWithPath: $0) }
@@ -55,7 +55,7 @@ struct JobFinishCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("wrote \(output): frames \(range.lowerBound)..<\(range.upperBound)\n".utf8))
         }
         if let syncNet {
-            guard (try? VideoProbe.info(URL(fileURLWithPath: output)))?.hasAudio == true else {
+            guard (try? VideoProbe.info(URL(fileURLWithPath: output), limits: .ofThisCommand))?.hasAudio == true else {
                 throw CommandError("--score: \(output) has no audio to score against (prepare the job with --audio)")
             }
             let tracks = try SyncScoringArguments.report(output: output, model: syncNet, detector: nil)

@@ -26,7 +26,7 @@ struct JobPrepareCommand: AsyncParsableCommand {
 
     func run() async throws {
         PrecisionNotice.warnIfUnsupported(dubbing.precision)
-        let folder = JobFolder(URL(fileURLWithPath: job))
+        let folder = JobFolder(URL(fileURLWithPath: job), limits: .ofThisCommand)
         var request = dubbing.request(output: folder.framesURL.path, raw: true)
         if dubbing.faces.speaker == "auto" {
             try SpeakerArguments.chooseAutomatically(&request, dubbing: dubbing, syncnetModel: nil)

@@ -43,7 +43,7 @@ struct JobRunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let folder = JobFolder(URL(fileURLWithPath: job))
+        let folder = JobFolder(URL(fileURLWithPath: job), limits: .ofThisCommand)
         let shard = try JobShard(parsing: shard)
         let compute = ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let progress = ProgressPrinter.handler(quiet: quiet)

@@ -18,7 +18,7 @@ struct JobStatusCommand: ParsableCommand {
     var job: String
 
     func run() throws {
-        let folder = JobFolder(URL(fileURLWithPath: job))
+        let folder = JobFolder(URL(fileURLWithPath: job), limits: .ofThisCommand)
         let status = try folder.status()
         FileHandle.standardOutput.write(Data((status.description + "\n").utf8))
         // Not an error to report: the lines above say what is missing.

@@ -47,7 +47,7 @@ struct JoinCommand: ParsableCommand {
         let progress = ProgressPrinter.handler(quiet: quiet)
         if FrameOutput.isVideo(url), audio == nil { warn("no --audio: the video will be silent") }
         try FrameOutput.writing(to: url, audio: audio.map { URL(fileURLWithPath: $0) }, outputGuard: outputGuard) { sink in
-            try joined.write(to: sink, progress: progress)
+            try joined.write(to: sink, limits: .ofThisCommand, progress: progress)
         }
         if !quiet { print("wrote \(output): frames \(joined.range.lowerBound)..<\(joined.range.upperBound)") }
     }

@@ -72,7 +72,7 @@ struct LandmarksCommand: ParsableCommand {
         let source: any FrameSource
         let names: (Int) -> String
         if let video {
-            let file = try VideoFileSource(URL(fileURLWithPath: video))
+            let file = try VideoFileSource(URL(fileURLWithPath: video), limits: .ofThisCommand)
             // A clip at a tiny rate or with a long gap would give hundreds of thousands of frames at 25 fps.
             let timing = try VideoProbe.timing(file.url)
             do {
@@ -86,16 +86,17 @@ struct LandmarksCommand: ParsableCommand {
             source = file
             names = { String(format: "%06d.png", $0 + 1) }
         } else if let frames {
-            let folder = try FrameFolderSource(URL(fileURLWithPath: frames))
+            let folder = try FrameFolderSource(URL(fileURLWithPath: frames), limits: .ofThisCommand)
             source = folder
             let list = folder.folder.frameNames
             names = { list[$0] }
         } else {
             let url = URL(fileURLWithPath: image ?? "")
-            source = StillFrame(try PNGFile.read(url), name: url.path)
+            source = StillFrame(try PNGFile.read(url, limits: .ofThisCommand), name: url.path)
             names = { _ in url.lastPathComponent }
         }
-        let analyzer = try FaceModelFiles.analyzer(detector: faces.detectorURL, landmarkModel: faces.landmarkModelURL)
+        let analyzer = try FaceModelFiles.analyzer(
+            detector: faces.detectorURL, landmarkModel: faces.landmarkModelURL, limits: .ofThisCommand)
         let clip = try ClipFaceTracker(analyzer: analyzer, options: faces.tracking)
             .track(source, progress: ProgressPrinter.handler(quiet: quiet))
         let entries = clip.landmarks.enumerated().compactMap { i, points in

@@ -62,8 +62,8 @@ struct LipLatentsCommand: ParsableCommand {
     }
 
     private func runModels() throws {
-        let predictor = try LipLatentPredictor(checkpoint: URL(fileURLWithPath: checkpoint))
-        let referenceLatents = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: reference))
+        let predictor = try LipLatentPredictor(checkpoint: URL(fileURLWithPath: checkpoint), limits: .ofThisCommand)
+        let referenceLatents = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: reference), limits: .ofThisCommand)
         guard referenceLatents.rank == 2 || (referenceLatents.rank == 3 && referenceLatents.shape[0] == 1) else {
             throw LipLatentsFailure(
                 "\(reference): reference latents have shape \(referenceLatents.shape); expected [R, L] or [1, R, L]")
@@ -74,7 +74,7 @@ struct LipLatentsCommand: ParsableCommand {
         } catch let error as LipSyncError {
             throw LipLatentsFailure("\(reference): \(error)")
         }
-        let features = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: hubert))
+        let features = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: hubert), limits: .ofThisCommand)
         let latents: Tensor
         do {
             latents = try predictor.predict(hubert: features, encodedReference: encoded)

@@ -132,7 +132,8 @@ struct RenderCommand: ParsableCommand {
     }
 
     private func runModels() throws {
-        let renderer = try Renderer(checkpoint: URL(fileURLWithPath: stage1), imageSize: imageSize)
+        let renderer = try Renderer(
+            checkpoint: URL(fileURLWithPath: stage1), imageSize: imageSize, limits: .ofThisCommand)
         let s = renderer.imageSize
         let frames = try readImages(xStart, imageSize: s, allowSingle: true)
         let n = frames.shape[0]
@@ -140,7 +141,7 @@ struct RenderCommand: ParsableCommand {
             for url in Self.imageURLs(output, count: n) { try outputGuard.check(url) }
         }
         let references = try readImages(reference, imageSize: s, allowSingle: true, batch: n)
-        let maskArray = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: mask))
+        let maskArray = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: mask), limits: .ofThisCommand)
         let masks: Tensor
         do {
             masks = try Renderer.inpaintingMask(maskArray, imageSize: s)
@@ -150,7 +151,7 @@ struct RenderCommand: ParsableCommand {
         guard masks.shape[0] == 1 || masks.shape[0] == n else {
             throw CommandError("\(mask): \(masks.shape[0]) masks for \(n) frames")
         }
-        var latents = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: latent))
+        var latents = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: latent), limits: .ofThisCommand)
         let style = renderer.configuration.unet.styleChannels
         if latents.shape == [style] { latents = latents.reshaped([1, style]) }
         guard latents.shape == [n, style] else {
@@ -164,18 +165,16 @@ struct RenderCommand: ParsableCommand {
         }
         let started = Date()
         let quiet = quiet
-        let frames01 = try Conv2dAlgorithm.$largestWinogradTileBF16.withValue(
-            bf16WinogradTile ?? Conv2dAlgorithm.largestWinogradTileBF16
-        ) {
-            try renderer.render(
-                frames: frames, reference: references, masks: masks, latents: latents, noise: startNoise, steps: steps,
-                sampler: sampler.sampler, precision: precision
-            ) { done, total in
-                guard !quiet else { return }
-                let seconds = Date().timeIntervalSince(started)
-                FileHandle.standardError.write(
-                    Data(String(format: "\rstep %d/%d  %.1f s", done, total, seconds).utf8 + (done == total ? [10] : [])))
-            }
+        var kernels = KernelSettings(precision: precision)
+        if let bf16WinogradTile { kernels.largestWinogradTileBF16 = bf16WinogradTile }
+        let frames01 = try renderer.render(
+            frames: frames, reference: references, masks: masks, latents: latents, noise: startNoise, steps: steps,
+            sampler: sampler.sampler, kernels: kernels
+        ) { done, total in
+            guard !quiet else { return }
+            let seconds = Date().timeIntervalSince(started)
+            FileHandle.standardError.write(
+                Data(String(format: "\rstep %d/%d  %.1f s", done, total, seconds).utf8 + (done == total ? [10] : [])))
         }
         if output.lowercased().hasSuffix(".png") {
             for (index, url) in Self.imageURLs(output, count: n).enumerated() {
@@ -199,7 +198,7 @@ struct RenderCommand: ParsableCommand {
 /// Reads a `.npy` image batch `[N, 3, S, S]` (or `[3, S, S]` when `allowSingle`), checking the
 /// size and, when `batch` is given, that N is 1 or `batch`.
 func readImages(_ path: String, imageSize s: Int, allowSingle: Bool, batch: Int? = nil) throws -> Tensor {
-    var images = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: path))
+    var images = try NumPyFile.readFiniteTensor(URL(fileURLWithPath: path), limits: .ofThisCommand)
     if allowSingle, images.shape == [3, s, s] { images = images.reshaped([1, 3, s, s]) }
     let shape = images.shape
     let batchOK = batch.map { shape.first == 1 || shape.first == $0 } ?? ((shape.first ?? 0) > 0)

@@ -39,7 +39,7 @@ enum SpeakerArguments {
     static func automatic(
         video: URL, model: URL, detector: String?
     ) throws -> (spans: [SpeakerSpan], report: [String], tracks: [TrackSyncScores]) {
-        guard (try? VideoProbe.info(video))?.hasAudio == true else {
+        guard (try? VideoProbe.info(video, limits: .ofThisCommand))?.hasAudio == true else {
             throw CommandError("--speaker auto: \(video.path) has no audio of its own to find the speaker by")
         }
         let tracks = try SyncScoringArguments.scores(of: video, model: model, detector: detector, options: FaceTrackingOptions())

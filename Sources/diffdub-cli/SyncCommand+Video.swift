@@ -24,9 +24,9 @@ extension SyncCommand {
     ) throws -> [TrackSyncScores] {
         let detectorURL = try FaceModelFiles.detector(
             ModelFolders.file(detector, named: FaceModelFiles.detectorFileName), folders: ModelFolders.all)
-        let syncNet = try SyncNet(checkpoint: model)
-        let faceDetector = try FaceBoxesDetector(checkpoint: detectorURL)
-        let source = try VideoFileSource(video)
+        let syncNet = try SyncNet(checkpoint: model, limits: .ofThisCommand)
+        let faceDetector = try FaceBoxesDetector(checkpoint: detectorURL, limits: .ofThisCommand)
+        let source = try VideoFileSource(video, limits: .ofThisCommand)
         let detections = try FaceDetections.detect(in: source, detector: faceDetector, options: options)
         let tracks = detections.faceTracks(options: options)
             .filter { $0.boxes.count >= SyncFaceCrop.minimumTrackLength }

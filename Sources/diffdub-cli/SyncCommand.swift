@@ -84,7 +84,7 @@ struct SyncCommand: ParsableCommand {
             return
         }
         let scores = try ComputeSettings().run {
-            let syncNet = try SyncNet(checkpoint: modelURL)
+            let syncNet = try SyncNet(checkpoint: modelURL, limits: .ofThisCommand)
             let frames = try Self.faceCrops(clipURL)
             let samples = try Self.speech(audioURL)
             do {
@@ -101,13 +101,13 @@ struct SyncCommand: ParsableCommand {
     ///
     /// - Throws: ``CommandError`` when the frames are not 224x224.
     static func faceCrops(_ url: URL) throws -> [RGBImage] {
-        let info = try VideoProbe.info(url)
+        let info = try VideoProbe.info(url, limits: .ofThisCommand)
         let side = SyncNetLipStack.side
         guard info.width == side && info.height == side else {
             throw CommandError("\(url.path): \(SyncNetError.frameSize(index: 0, width: info.width, height: info.height))")
         }
         let atRate = abs(info.frameRate - 25) < 0.01 && !info.isVariableFrameRate
-        let reader = try VideoReader(url, frameRate: atRate ? nil : 25)
+        let reader = try VideoReader(url, frameRate: atRate ? nil : 25, limits: .ofThisCommand)
         defer { reader.close() }
         return try reader.readAll()
     }

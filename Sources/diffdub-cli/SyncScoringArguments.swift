@@ -69,7 +69,7 @@ struct SyncScoringArguments: ParsableArguments {
     static func inputOffsetNote(
         video: URL, model: URL, detector: String?, options: FaceTrackingOptions, scored: [TrackSyncScores]? = nil
     ) -> String? {
-        guard let info = try? VideoProbe.info(video), info.hasAudio,
+        guard let info = try? VideoProbe.info(video, limits: .ofThisCommand), info.hasAudio,
             let tracks = scored ?? (try? scores(of: video, model: model, detector: detector, options: FaceTrackingOptions()))
         else { return nil }
         return offsetNote(tracks, video: video.path, options: options)

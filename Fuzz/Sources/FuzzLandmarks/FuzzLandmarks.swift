@@ -8,7 +8,7 @@ func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     guard let text = String(data: bytes, encoding: .utf8) else { return 0 }
     // Whatever is accepted is finite and inside the coordinate limit (issue 16: NUL bytes cut
     // numbers short, 1e30 and 3.4e38 were accepted).
-    let limit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
+    let limit = Float(ReaderLimits.standard.maximumLandmarkCoordinate)
     var accepted: [SIMD2<Float>] = []
     if let points = try? LandmarksFile.parsePoints(text, path: "fuzz.txt") { accepted += points.points }
     if let entries = try? LandmarksFile.parseTable(text, path: "fuzz.txt") {

@@ -3,10 +3,12 @@
 /// `[B, Tq, dv]`. Heads are folded into `B` by the caller.
 ///
 /// Two `sgemm` calls per batch element (scores `[Tq, Tk]`, then scores x values) around the
-/// stable row softmax; the score buffer holds one batch element at a time. Inside
-/// ``Precision/run(_:)`` with ``Precision/bf16`` the large products take bfloat16 inputs with
-/// float32 sums (``productGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``).
-package func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor, scale: Float) -> Tensor {
+/// stable row softmax; the score buffer holds one batch element at a time. With
+/// `kernels.precision` ``Precision/bf16`` the large products take bfloat16 inputs with float32
+/// sums (``productGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:kernels:)``).
+package func scaledDotProductAttention(
+    query: Tensor, key: Tensor, value: Tensor, scale: Float, kernels: KernelSettings = .standard
+) -> Tensor {
     precondition(
         query.rank == 3 && key.rank == 3 && value.rank == 3,
         "scaledDotProductAttention: query \(query.shape), key \(key.shape), value \(value.shape) must be [B, T, d]")
@@ -23,12 +25,12 @@ package func scaledDotProductAttention(query: Tensor, key: Tensor, value: Tensor
         productGEMM(
             transposeA: false, transposeB: true, m: queries, n: keys, k: depth, alpha: scale,
             a: pq + b * queries * depth, lda: depth, b: pk + b * keys * depth, ldb: depth,
-            c: scores, ldc: keys)
+            c: scores, ldc: keys, kernels: kernels)
         softmaxRows(scores, rows: queries, columns: keys)
         productGEMM(
             transposeA: false, transposeB: false, m: queries, n: valueDepth, k: keys,
             a: scores, lda: keys, b: pv + b * keys * valueDepth, ldb: valueDepth,
-            c: y + b * queries * valueDepth, ldc: valueDepth)
+            c: y + b * queries * valueDepth, ldc: valueDepth, kernels: kernels)
     }
     return result
 }

@@ -166,16 +166,16 @@ func bf16gemm(
     }
 }
 
-/// Whether a product of `m x n x k` runs on ``bf16gemm`` in this task: the task asks for bf16
-/// (``KernelContext/productsUseBF16``: the machine has it) and the product is large enough to gain
+/// Whether a product of `m x n x k` runs on ``bf16gemm`` with `kernels`: they ask for bf16
+/// (``KernelSettings/precision``; natively or emulated) and the product is large enough to gain
 /// from it (at least 8 x 16 x 16 and 2^20 multiply-adds).
-func productUsesBF16(m: Int, n: Int, k: Int) -> Bool {
-    KernelContext.productsUseBF16 && m >= 8 && n >= 16 && k >= 16 && m * n * k >= 1 << 20
+func productUsesBF16(m: Int, n: Int, k: Int, kernels: KernelSettings) -> Bool {
+    kernels.productsUseBF16 && m >= 8 && n >= 16 && k >= 16 && m * n * k >= 1 << 20
 }
 
-/// The GEMM of the large products that follow ``KernelContext/precision``: ``bf16gemm`` when
-/// ``productUsesBF16(m:n:k:)``, ``sgemm`` otherwise. Used by the attention products (the 1x1
-/// convolutions go through ``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:)``);
+/// The GEMM of the large products that follow ``KernelSettings/precision``: ``bf16gemm`` when
+/// ``productUsesBF16(m:n:k:kernels:)``, ``sgemm`` otherwise. Used by the attention products (the 1x1
+/// convolutions go through ``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:kernels:)``);
 /// arguments as ``sgemm``.
 ///
 /// The fp32 attention products stay with `sgemm`: on the packed kernel (``packedGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:)``)
@@ -184,9 +184,9 @@ func productUsesBF16(m: Int, n: Int, k: Int) -> Bool {
 func productGEMM(
     transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
     a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, kernels: KernelSettings
 ) {
-    if productUsesBF16(m: m, n: n, k: k) {
+    if productUsesBF16(m: m, n: n, k: k, kernels: kernels) {
         bf16gemm(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b,
             ldb: ldb, beta: beta, c: c, ldc: ldc)

@@ -11,19 +11,22 @@
 /// im2col matrix per group, unfolded in bands of output positions so the column buffer stays
 /// below ``Conv2dTiling/defaultColumnBufferBytes``; a pointwise convolution (`k == 1`,
 /// stride 1, no padding) multiplies the input directly
-/// (``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:)``).
+/// (``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:kernels:)``), in
+/// the precision of `kernels` (``KernelSettings``).
 package func conv1d(
-    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, groups: Int = 1
+    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0, groups: Int = 1,
+    kernels: KernelSettings = .standard
 ) -> Tensor {
     conv1d(
         x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups,
-        columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes)
+        columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes, kernels: kernels)
 }
 
-/// ``conv1d(_:weight:bias:stride:padding:groups:)`` with an explicit bound (bytes) on the im2col
-/// column buffer; the result does not depend on it.
+/// ``conv1d(_:weight:bias:stride:padding:groups:kernels:)`` with an explicit bound (bytes) on the
+/// im2col column buffer; the result does not depend on it.
 package func conv1d(
-    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int, columnBufferBytes: Int
+    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, groups: Int, columnBufferBytes: Int,
+    kernels: KernelSettings = .standard
 ) -> Tensor {
     precondition(x.rank == 3, "conv1d: input must be [N, C, L], got \(x.shape)")
     precondition(weight.rank == 3, "conv1d: weight must be [O, C/groups, k], got \(weight.shape)")
@@ -79,7 +82,7 @@ package func conv1d(
                     weights: pw + g * groupOut * patch, weightTensor: groups == 1 ? weight : nil, m: groupOut,
                     k: groupChannels, lda: patch, bias: pb.map { $0 + g * groupOut },
                     input: px + (n * channels + g * groupChannels) * length, n: outLength, ldb: length,
-                    output: y + (n * outChannels + g * groupOut) * outLength, ldc: outLength)
+                    output: y + (n * outChannels + g * groupOut) * outLength, ldc: outLength, kernels: kernels)
             }
         }
         return result

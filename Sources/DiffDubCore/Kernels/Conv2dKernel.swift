@@ -1,4 +1,4 @@
-/// How ``conv2d(_:weight:bias:padding:)`` bounds its im2col column buffer.
+/// How ``conv2d(_:weight:bias:padding:kernels:)`` bounds its im2col column buffer.
 ///
 /// For a kernel larger than 1x1 the convolution unfolds the input into a column matrix
 /// `[C * kh * kw, rows * Wo]` for a band of `rows` output rows at a time, so memory stays
@@ -20,7 +20,8 @@ package enum Conv2dTiling {
     /// 22.6, 256 -> 256 at 64^2 23.2 / 21.8 / 18.4 / 18.1 / 18.4 (one band from 9 MiB).
     package static let winogradF6BufferBytes = 12 << 20
 
-    /// How a Winograd convolution schedules its stages (benchmarks and tests bind one).
+    /// How a Winograd convolution schedules its stages (``KernelSettings/winogradSchedule``;
+    /// benchmarks and tests choose one).
     package enum WinogradSchedule: String, Sendable, CaseIterable {
         /// ``WinogradTileConvolution`` where it has enough blocks of tiles for the threads
         /// (``WinogradTileConvolution/prefersTiles(threads:)``), ``WinogradBandConvolution``
@@ -32,10 +33,6 @@ package enum Conv2dTiling {
         /// for bfloat16 products, the bfloat16 kernel) runs.
         case tiles
     }
-
-    /// The schedule of the float32 Winograd convolutions started from this task (default
-    /// ``WinogradSchedule/automatic``), float32 and bfloat16 products alike.
-    @TaskLocal package static var winogradSchedule = WinogradSchedule.automatic
 
     /// Output rows per band: as many as fit in `columnBufferBytes`, at least 1, at most
     /// `outputHeight`.
@@ -62,7 +59,7 @@ package enum Conv2dTiling {
     }
 }
 
-/// How ``conv2d(_:weight:bias:padding:algorithm:columnBufferBytes:)`` computes a convolution.
+/// How ``conv2d(_:weight:bias:padding:algorithm:columnBufferBytes:residual:kernels:)`` computes a convolution.
 package enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// Winograd for 3x3 kernels between enough channels, im2col (or a plain GEMM for 1x1)
     /// otherwise.
@@ -81,13 +78,7 @@ package enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// weights) is computed once per weight tensor and kept with it.
     case winograd6x6
 
-    /// Whether ``automatic`` may choose Winograd (default true). Bound to false
-    /// (`Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) { ... }`), every convolution
-    /// started from that task takes the im2col path: the reference a model's fast path is checked
-    /// against (`diffdub-bench unet-accuracy`). A task-local value, so other tasks are unaffected.
-    @TaskLocal package static var automaticUsesWinograd = true
-
-    /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:precision:)``):
+    /// Whether ``automatic`` takes Winograd (which one: ``automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:kernels:)``):
     /// for a 3x3 kernel with at least 32 input channels on an output of at least 16 x 16 pixels;
     /// im2col otherwise. Measured with `diffdub-bench convshapes tuned` (both threads, wall ms,
     /// im2col / F(2x2) / F(4x4) / F(6x6), packed products, AVX2 build): 128 -> 128 at 256^2
@@ -97,36 +88,25 @@ package enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// 3.4 / 1.7 ms), and F(4x4) would save another millisecond at 16^2, but their kept weight
     /// transforms (1.8x and 4x the weights) would take the released UNet's peak memory from
     /// 2.05 GB to 2.4 and 2.65 GB for 30 ms per call; 6 -> 128 at 256^2 (14 / 26 / 18 / 17) stays
-    /// with im2col. The output channel count does not enter the rule.
+    /// with im2col. The output channel count does not enter the rule. Never with
+    /// ``KernelSettings/automaticUsesWinograd`` false (every convolution on im2col: the reference
+    /// a model's fast path is checked against, `diffdub-bench unet-accuracy`).
     ///
-    /// With bfloat16 products (`precision` ``Precision/bf16``) Winograd is taken from 8 x 8
+    /// With bfloat16 products (`kernels.precision` ``Precision/bf16``) Winograd is taken from 8 x 8
     /// outputs: their F(2x2) transform in bfloat16 takes 16/9 x 2 bytes per weight, less than
     /// the float32 weights, and on a Zen 4 (one thread, best ms, im2col float32 / F(2x2)
     /// bfloat16) 512 -> 512 at 8^2 takes 3.9 / 1.1-1.2 and 768 -> 512 6.0 / 1.7-1.9.
     package static func prefersWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputPixels: Int,
-        precision: Precision = .fp32
+        kernels: KernelSettings = .standard
     ) -> Bool {
-        let smallest = precision == .bf16 ? 8 * 8 : 16 * 16
-        return automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32
+        let smallest = kernels.productsUseBF16 ? 8 * 8 : 16 * 16
+        return kernels.automaticUsesWinograd && kernelHeight == 3 && kernelWidth == 3 && channels >= 32
             && outputPixels >= smallest
     }
 
     /// Output sides from which ``automatic`` takes `F(6x6, 3x3)` over `F(4x4, 3x3)`.
     package static let winograd6x6MinimumSide = 64
-
-    /// The largest Winograd output tile (2, 4 or 6) ``automatic`` takes when the products run in
-    /// bfloat16 (default 2: F(2x2, 3x3) only). Rounding the products' inputs to bfloat16 costs
-    /// about 2^-9 of them, and the output transform amplifies it with the tile: on the UNet's 3x3
-    /// layers (`diffdub-bench unet-accuracy --layers`), max / mean |bf16 - im2col| relative to the
-    /// output's RMS is about 0.02 / 0.003 with F(2x2), 0.3 / 0.015 with F(4x4) and 0.5 / 0.03
-    /// with F(6x6) (float32: 3e-6 to 1e-4). A task-local value, so a benchmark can bind another
-    /// limit (`Conv2dAlgorithm.$largestWinogradTileBF16.withValue(4) { ... }`).
-    @TaskLocal package static var largestWinogradTileBF16 = 2
-
-    /// The largest Winograd output tile ``automatic`` takes with float32 products (default 6); a
-    /// task-local value for benchmarks.
-    @TaskLocal package static var largestWinogradTile = 6
 
     /// Output sides from which ``automatic`` takes `F(4x4, 3x3)` over `F(2x2, 3x3)`.
     package static let winograd4x4MinimumSide = 32
@@ -136,7 +116,7 @@ package enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// products, with the float32 tile (F(6x6)), where those run fused
     /// (``keepsFloat32(channels:outChannels:height:width:padding:threads:cacheBytes:)``).
     ///
-    /// bfloat16 products keep to F(2x2) for accuracy (``largestWinogradTileBF16``): 4 products
+    /// bfloat16 products keep to F(2x2) for accuracy (``KernelSettings/largestWinogradTileBF16``): 4 products
     /// per output at twice the float32 rate, against F(6x6)'s 1.78 in float32, so the bfloat16
     /// path wins only where F(6x6)'s tiles fit the image badly and its transforms cost most.
     /// Zen 4, one thread (`diffdub-bench convshapes single tuned [winograd precision=bf16]`,
@@ -167,7 +147,7 @@ package enum Conv2dAlgorithm: Sendable, CaseIterable {
     }
 
     /// The Winograd algorithm ``automatic`` runs for a layer, or nil for im2col: none unless
-    /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:precision:)``;
+    /// ``prefersWinograd(channels:outChannels:kernelHeight:kernelWidth:outputPixels:kernels:)``;
     /// `F(6x6, 3x3)` when both output sides are at least ``winograd6x6MinimumSide``, `F(4x4, 3x3)`
     /// from ``winograd4x4MinimumSide``, `F(2x2, 3x3)` below.
     ///
@@ -178,22 +158,23 @@ package enum Conv2dAlgorithm: Sendable, CaseIterable {
     /// 16.2 / 15.3, 256 -> 256 at 64^2 12.8 / 12.6, at 32^2 3.5 / 4.2. F(6x6) keeps 7.1x the
     /// weights against 4x.
     ///
-    /// With bfloat16 products (`precision` ``Precision/bf16``) the tile is chosen for accuracy as
+    /// With bfloat16 products (`kernels.precision` ``Precision/bf16``) the tile is chosen for accuracy as
     /// well: the input transform's values are rounded to 8 significant bits before the products,
     /// and the output transform amplifies that rounding the more the larger the tile (its
     /// coefficients reach 2^5 in F(6x6), 2^3 in F(4x4)); F(6x6) is taken from
-    /// tiles up to ``largestWinogradTileBF16`` only (Docs/PERFORMANCE.md has the errors per tile).
+    /// tiles up to ``KernelSettings/largestWinogradTileBF16`` only (Docs/PERFORMANCE.md has the
+    /// errors per tile); float32 tiles up to ``KernelSettings/largestWinogradTile``.
     package static func automaticWinograd(
         channels: Int, outChannels: Int, kernelHeight: Int, kernelWidth: Int, outputHeight: Int, outputWidth: Int,
-        precision: Precision = .fp32
+        kernels: KernelSettings = .standard
     ) -> Conv2dAlgorithm? {
         guard
             prefersWinograd(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                outputPixels: outputHeight * outputWidth, precision: precision)
+                outputPixels: outputHeight * outputWidth, kernels: kernels)
         else { return nil }
         let side = min(outputHeight, outputWidth)
-        let largestTile = precision == .bf16 ? largestWinogradTileBF16 : largestWinogradTile
+        let largestTile = kernels.productsUseBF16 ? kernels.largestWinogradTileBF16 : kernels.largestWinogradTile
         if side >= winograd6x6MinimumSide && largestTile >= 6 { return .winograd6x6 }
         return side >= winograd4x4MinimumSide && largestTile >= 4 ? .winograd4x4 : .winograd
     }
@@ -210,38 +191,44 @@ package enum Conv2dAlgorithm: Sendable, CaseIterable {
 /// on a large enough layer uses Winograd: `F(2x2, 3x3)` on outputs from 16 x 16, `F(4x4, 3x3)`
 /// from 32 x 32, `F(6x6, 3x3)` from 64 x 64 (16, 36 or 64 products `[O, C] x [C, tiles]` per band
 /// of tile rows; see
-/// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:precision:)``).
+/// ``Conv2dAlgorithm/automaticWinograd(channels:outChannels:kernelHeight:kernelWidth:outputHeight:outputWidth:kernels:)``).
 /// Other kernels unfold bands of output rows into
 /// a bounded column buffer (see ``Conv2dTiling``), packed with
 /// ``parallelFor(_:minimumChunk:_:)``, then multiply `[O, C*kh*kw] x [C*kh*kw, rows*Wo]`
 /// straight into the output. Matrix products use OpenBLAS threads.
 ///
-/// Inside ``Precision/run(_:)`` with ``Precision/bf16`` on a CPU that has it, the Winograd
-/// products and the 1x1 product take bfloat16 inputs with float32 sums (``BF16Products``), and
-/// the automatic rule keeps to F(2x2) (``Conv2dAlgorithm/largestWinogradTileBF16``) on outputs
-/// up to ``Conv2dAlgorithm/bf16MaximumSide`` per side, and above where float32 F(6x6) would not
-/// run fused (``Conv2dAlgorithm/keepsFloat32(channels:outChannels:height:width:padding:threads:cacheBytes:)``).
-package func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int) -> Tensor {
-    conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic)
+/// With `kernels.precision` ``Precision/bf16`` (``KernelSettings``), the Winograd products and
+/// the 1x1 product take bfloat16 inputs with float32 sums (``BF16Products``), and the automatic
+/// rule keeps to F(2x2) (``KernelSettings/largestWinogradTileBF16``) on outputs up to
+/// ``Conv2dAlgorithm/bf16MaximumSide`` per side, and above where float32 F(6x6) would not run
+/// fused (``Conv2dAlgorithm/keepsFloat32(channels:outChannels:height:width:padding:threads:cacheBytes:)``).
+package func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, kernels: KernelSettings = .standard
+) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic, kernels: kernels)
 }
 
-/// ``conv2d(_:weight:bias:padding:)`` plus `residual` (the output's shape): `conv(x) + residual`,
+/// ``conv2d(_:weight:bias:padding:kernels:)`` plus `residual` (the output's shape): `conv(x) + residual`,
 /// the sum that closes a residual block, added by the Winograd paths as they write each output
 /// row (no pass of its own over the output).
-package func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, adding residual: Tensor) -> Tensor {
-    conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic, residual: residual)
+package func conv2d(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, adding residual: Tensor,
+    kernels: KernelSettings = .standard
+) -> Tensor {
+    conv2d(x, weight: weight, bias: bias, padding: padding, algorithm: .automatic, residual: residual, kernels: kernels)
 }
 
-/// ``conv2d(_:weight:bias:padding:)`` with a chosen algorithm and an explicit bound (bytes) on
+/// ``conv2d(_:weight:bias:padding:kernels:)`` with a chosen algorithm and an explicit bound (bytes) on
 /// each scratch buffer (im2col columns, Winograd bands), plus `residual` when given (see
-/// ``conv2d(_:weight:bias:padding:adding:)``); the result does not depend on either beyond Float
+/// ``conv2d(_:weight:bias:padding:adding:kernels:)``); the result does not depend on either beyond Float
 /// rounding.
 ///
 /// - Precondition: `.winograd`, `.winograd4x4` and `.winograd6x6` need a 3x3 kernel; `residual`
 ///   has the output's shape.
 package func conv2d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, padding: Int, algorithm: Conv2dAlgorithm,
-    columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes, residual: Tensor? = nil
+    columnBufferBytes: Int = Conv2dTiling.defaultColumnBufferBytes, residual: Tensor? = nil,
+    kernels: KernelSettings = .standard
 ) -> Tensor {
     precondition(x.rank == 4, "conv2d: input must be [N, C, H, W], got \(x.shape)")
     precondition(weight.rank == 4, "conv2d: weight must be [O, C, kh, kw], got \(weight.shape)")
@@ -269,7 +256,7 @@ package func conv2d(
         algorithm == .automatic || algorithm == .im2col || isThreeByThree,
         "conv2d: Winograd needs a 3x3 kernel, weight is \(weight.shape)")
     var chosen = algorithm
-    var bf16 = KernelContext.productsUseBF16
+    var bf16 = kernels.productsUseBF16
     if algorithm == .automatic {
         if bf16 && isThreeByThree
             && Conv2dAlgorithm.keepsFloat32(
@@ -280,36 +267,37 @@ package func conv2d(
         chosen =
             Conv2dAlgorithm.automaticWinograd(
                 channels: channels, outChannels: outChannels, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                outputHeight: outHeight, outputWidth: outWidth, precision: bf16 ? .bf16 : .fp32) ?? .automatic
+                outputHeight: outHeight, outputWidth: outWidth, kernels: kernels.with(precision: bf16 ? .bf16 : .fp32))
+            ?? .automatic
     }
     switch chosen {
     case .winograd4x4:
         return convolveByBands(
-            x, weight: weight, transform: WinogradF4.self, bf16: bf16, bias: bias, padding: padding,
+            x, weight: weight, transform: WinogradF4.self, bf16: bf16, schedule: kernels.winogradSchedule, bias: bias, padding: padding,
             bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF4BufferBytes), residual: residual)
     case .winograd6x6:
         return convolveByBands(
-            x, weight: weight, transform: WinogradF6.self, bf16: bf16, bias: bias, padding: padding,
+            x, weight: weight, transform: WinogradF6.self, bf16: bf16, schedule: kernels.winogradSchedule, bias: bias, padding: padding,
             bufferBytes: min(columnBufferBytes, Conv2dTiling.winogradF6BufferBytes), residual: residual)
     case .winograd:
         return convolveByBands(
-            x, weight: weight, transform: WinogradF2.self, bf16: bf16, bias: bias, padding: padding,
+            x, weight: weight, transform: WinogradF2.self, bf16: bf16, schedule: kernels.winogradSchedule, bias: bias, padding: padding,
             bufferBytes: columnBufferBytes, residual: residual)
     case .automatic, .im2col:
         var result = convolveByColumns(
             x, weight: weight, bias: bias, stride: 1, padding: padding, columnBufferBytes: columnBufferBytes,
-            pointwiseShortcut: algorithm != .im2col)
+            pointwiseShortcut: algorithm != .im2col, kernels: kernels)
         if let residual { result += residual }
         return result
     }
 }
 
 /// The Winograd `F(m x m, 3x3)` convolution (arguments already checked) of every image of `x`
-/// with `weight`'s kept transform (float32, or bfloat16 when `bf16`), band buffers of at most
-/// `bufferBytes` each, plus `residual` when given.
+/// with `weight`'s kept transform (float32, or bfloat16 when `bf16`) on `schedule`, band buffers
+/// of at most `bufferBytes` each, plus `residual` when given.
 private func convolveByBands<Transform: WinogradTransform>(
-    _ x: Tensor, weight: Tensor, transform: Transform.Type, bf16: Bool, bias: Tensor?, padding: Int, bufferBytes: Int,
-    residual: Tensor?
+    _ x: Tensor, weight: Tensor, transform: Transform.Type, bf16: Bool, schedule: Conv2dTiling.WinogradSchedule,
+    bias: Tensor?, padding: Int, bufferBytes: Int, residual: Tensor?
 ) -> Tensor {
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     // Every image on its own: `run(input, output, bias, residual)` of one of the schedules.
@@ -326,9 +314,9 @@ private func convolveByBands<Transform: WinogradTransform>(
         return result
     }
     let weights = WinogradProductWeights<Transform>.of(weight, bf16: bf16)
-    if (bf16 || PackedProducts.isAvailable) && Conv2dTiling.winogradSchedule != .bands {
+    if (bf16 || PackedProducts.isAvailable) && schedule != .bands {
         let fused = WinogradTileConvolution(weights: weights, height: height, width: width, padding: padding)
-        if Conv2dTiling.winogradSchedule == .tiles || fused.prefersTiles(threads: Parallelism.threadCount) {
+        if schedule == .tiles || fused.prefersTiles(threads: Parallelism.threadCount) {
             return convolveImages(outChannels: fused.outChannels, outHeight: fused.outHeight, outWidth: fused.outWidth) {
                 fused.run(input: $0, output: $1, bias: $2, residual: $3)
             }
@@ -346,7 +334,8 @@ private func convolveByBands<Transform: WinogradTransform>(
 /// `weight` `[O, C, kh, kw]`, `bias` `[O]` -> `[N, O, Ho, Wo]` with
 /// `Ho = (H + 2p - kh) / stride + 1` (likewise `Wo`) and
 /// `y[n, o, i, j] = bias[o] + sum_{c, u, v} weight[o, c, u, v] * x[n, c, i*stride + u - p, j*stride + v - p]`
-/// (out-of-range input reads as zero). Stride 1 is ``conv2d(_:weight:bias:padding:)``; larger
+/// (out-of-range input reads as zero). Stride 1 is ``conv2d(_:weight:bias:padding:kernels:)`` with
+/// the standard settings; larger
 /// strides unfold bands of output rows (im2col) and multiply with `sgemm`.
 package func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int) -> Tensor {
     precondition(stride >= 1, "conv2d: stride \(stride) must be at least 1")
@@ -365,15 +354,15 @@ package func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, pad
     }
     return convolveByColumns(
         x, weight: weight, bias: bias, stride: stride, padding: padding,
-        columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes, pointwiseShortcut: true)
+        columnBufferBytes: Conv2dTiling.defaultColumnBufferBytes, pointwiseShortcut: true, kernels: .standard)
 }
 
 /// The im2col convolution (arguments already checked): one product per image for an unpadded
-/// 1x1 stride-1 kernel when `pointwiseShortcut` (``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:)``), otherwise bands of output rows unfolded into
+/// 1x1 stride-1 kernel when `pointwiseShortcut` (``pointwiseProduct(weights:weightTensor:m:k:lda:bias:input:n:ldb:output:ldc:kernels:)``), otherwise bands of output rows unfolded into
 /// `[C*kh*kw, rows*Wo]` columns and multiplied by `[O, C*kh*kw]` straight into the output.
 private func convolveByColumns(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Int, padding: Int, columnBufferBytes: Int,
-    pointwiseShortcut: Bool
+    pointwiseShortcut: Bool, kernels: KernelSettings
 ) -> Tensor {
     let (batch, channels, height, width) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (outChannels, kernelHeight, kernelWidth) = (weight.shape[0], weight.shape[2], weight.shape[3])
@@ -400,7 +389,7 @@ private func convolveByColumns(
             pointwiseProduct(
                 weights: pw, weightTensor: weight, m: outChannels, k: channels, lda: channels, bias: bias?.readPointer,
                 input: px + n * channels * inPlane, n: outPlane, ldb: inPlane, output: y + n * outChannels * outPlane,
-                ldc: outPlane)
+                ldc: outPlane, kernels: kernels)
         }
         return result
     }

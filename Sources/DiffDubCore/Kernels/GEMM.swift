@@ -6,10 +6,12 @@
 /// `[..., M, N]` with `result[i, m, n] = sum_k op(a)[i, m, k] * op(b)[i, k, n]`.
 ///
 /// When `b` is shared and `a` is not transposed, the batch axes fold into `M` and the whole
-/// product is a single `sgemm` call; otherwise there is one call per batch element. Inside a task
-/// that asks for ``Precision/bf16`` (``KernelContext``), large products take bfloat16 inputs
-/// with float32 sums (``productGEMM``).
-package func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+/// product is a single `sgemm` call; otherwise there is one call per batch element. With
+/// `kernels.precision` ``Precision/bf16`` (``KernelSettings``), large products take bfloat16
+/// inputs with float32 sums (``productGEMM(transposeA:transposeB:m:n:k:alpha:a:lda:b:ldb:beta:c:ldc:kernels:)``).
+package func matmul(
+    _ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false, kernels: KernelSettings = .standard
+) -> Tensor {
     precondition(
         a.rank >= 2 && b.rank >= 2, "matmul: operands must have rank >= 2, got \(a.shape) and \(b.shape)")
     let m = transposeA ? a.shape[a.rank - 1] : a.shape[a.rank - 2]
@@ -34,7 +36,7 @@ package func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpos
     if batchB.isEmpty && !transposeA {
         productGEMM(
             transposeA: false, transposeB: transposeB, m: batch * m, n: n, k: k,
-            a: pa, lda: lda, b: pb, ldb: ldb, c: c, ldc: n)
+            a: pa, lda: lda, b: pb, ldb: ldb, c: c, ldc: n, kernels: kernels)
         return result
     }
     let strideA = batchA.isEmpty ? 0 : m * k
@@ -42,7 +44,7 @@ package func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transpos
     for i in 0..<batch {
         productGEMM(
             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-            a: pa + i * strideA, lda: lda, b: pb + i * strideB, ldb: ldb, c: c + i * m * n, ldc: n)
+            a: pa + i * strideA, lda: lda, b: pb + i * strideB, ldb: ldb, c: c + i * m * n, ldc: n, kernels: kernels)
     }
     return result
 }

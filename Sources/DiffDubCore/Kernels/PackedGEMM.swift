@@ -23,14 +23,10 @@ package enum PackedGEMM {
     /// `A` is 64 KiB), so the blocks of `A`, `B` and `C` in use stay within L2 (512 KiB on Zen 3).
     static let rowBlock = 64
 
-    /// Whether the fp32 1x1 convolutions run on this kernel where it pays (default true; bound to
-    /// false, they call OpenBLAS `sgemm` as before: the comparison of
-    /// `diffdub-bench pointwise`). A task-local value, so other tasks are unaffected. Only builds
-    /// with ``PackedProducts/isAvailable`` use the kernel in any case (``isUsed``).
-    @TaskLocal package static var isEnabled = true
-
-    /// Whether the fp32 products of this task run on the packed kernel.
-    static var isUsed: Bool { PackedProducts.isAvailable && isEnabled }
+    /// Whether the fp32 products of a call with `kernels` run on the packed kernel: the build has
+    /// it (``PackedProducts/isAvailable``) and ``KernelSettings/usesPackedProducts`` (false: they
+    /// call OpenBLAS `sgemm` as before, the comparison of `diffdub-bench pointwise`).
+    static func isUsed(by kernels: KernelSettings) -> Bool { PackedProducts.isAvailable && kernels.usesPackedProducts }
 
     /// Columns of `C` from which the kernel beats `sgemm` (128 x 128 pixels of a 1x1 convolution).
     static let minimumColumns = 1 << 14

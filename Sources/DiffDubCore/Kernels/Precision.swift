@@ -11,6 +11,9 @@ import CBF16Kernels
 ///   convolutions take it where it is faster than float32 Winograd F(6x6): up to
 ///   `Conv2dAlgorithm.bf16MaximumSide` outputs per side, and above where F(6x6) would not run
 ///   fused (Docs/PERFORMANCE.md).
+///
+/// The kernels take it as part of a ``KernelSettings`` value handed down from the model call
+/// (``Renderer/render(frames:reference:masks:latents:noise:steps:sampler:precision:progress:)``).
 public enum Precision: String, Sendable, Codable, CaseIterable {
     /// float32 throughout.
     case fp32
@@ -26,33 +29,5 @@ public enum Precision: String, Sendable, Codable, CaseIterable {
         case .bf16: return BF16Products.isAvailable
         }
     }
-
-    /// Runs `operation` with the kernels it calls from this task (and from tasks it starts) in
-    /// this precision (a task-local binding: other tasks and threads are unaffected).
-    ///
-    /// ```swift
-    /// let y = Precision.bf16.run { matmul(a, b) }   // bfloat16 inputs, float32 sums
-    /// ```
-    package func run<Result>(_ operation: () throws -> Result) rethrows -> Result {
-        try KernelContext.$precision.withValue(self, operation: operation)
-    }
-
-    /// `operation` in `precision`, or in the precision in force when `nil`.
-    static func using<Result>(_ precision: Precision?, _ operation: () throws -> Result) rethrows -> Result {
-        guard let precision else { return try operation() }
-        return try precision.run(operation)
-    }
 }
 
-/// Settings the kernels read from the task that calls them (bound with
-/// `KernelContext.$precision.withValue(...) { ... }`, e.g. by ``Renderer``), never process-wide.
-///
-/// Kernels read them on the calling thread, before any ``parallelFor(_:minimumChunk:_:)``
-/// (task-locals are not visible on its worker threads).
-enum KernelContext {
-    /// The precision asked for; see ``productsUseBF16`` for what runs.
-    @TaskLocal static var precision: Precision = .fp32
-
-    /// Whether the large products run on bfloat16 inputs (natively or emulated).
-    static var productsUseBF16: Bool { precision == .bf16 }
-}

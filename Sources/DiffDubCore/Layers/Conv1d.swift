@@ -36,8 +36,8 @@ package struct Conv1d: Sendable {
     /// Output channels.
     package var outChannels: Int { weight.shape[0] }
 
-    /// Convolves `[N, in, L]`.
-    package func callAsFunction(_ x: Tensor) -> Tensor {
-        conv1d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups)
+    /// Convolves `[N, in, L]` with the arithmetic of `kernels`.
+    package func callAsFunction(_ x: Tensor, kernels: KernelSettings = .standard) -> Tensor {
+        conv1d(x, weight: weight, bias: bias, stride: stride, padding: padding, groups: groups, kernels: kernels)
     }
 }

@@ -32,14 +32,14 @@ package struct Conv2d: Sendable {
     /// Output channels.
     package var outChannels: Int { weight.shape[0] }
 
-    /// Convolves `[N, in, H, W]`.
-    package func callAsFunction(_ x: Tensor) -> Tensor {
-        conv2d(x, weight: weight, bias: bias, padding: padding)
+    /// Convolves `[N, in, H, W]` with the arithmetic of `kernels`.
+    package func callAsFunction(_ x: Tensor, kernels: KernelSettings = .standard) -> Tensor {
+        conv2d(x, weight: weight, bias: bias, padding: padding, kernels: kernels)
     }
 
-    /// `self(x) + residual` in one pass over the output (``conv2d(_:weight:bias:padding:adding:)``):
+    /// `self(x) + residual` in one pass over the output (``conv2d(_:weight:bias:padding:adding:kernels:)``):
     /// the convolution that closes a residual block.
-    package func callAsFunction(_ x: Tensor, adding residual: Tensor) -> Tensor {
-        conv2d(x, weight: weight, bias: bias, padding: padding, adding: residual)
+    package func callAsFunction(_ x: Tensor, adding residual: Tensor, kernels: KernelSettings = .standard) -> Tensor {
+        conv2d(x, weight: weight, bias: bias, padding: padding, adding: residual, kernels: kernels)
     }
 }

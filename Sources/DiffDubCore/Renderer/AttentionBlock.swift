@@ -37,20 +37,20 @@ package struct AttentionBlock: Sendable {
         self.channels = channels
     }
 
-    /// Applies the block to `[B, C, H, W]`.
-    package func callAsFunction(_ x: Tensor) -> Tensor {
+    /// Applies the block to `[B, C, H, W]`, its products with the arithmetic of `kernels`.
+    package func callAsFunction(_ x: Tensor, kernels: KernelSettings) -> Tensor {
         let shape = x.shape
         let (b, c) = (shape[0], shape[1])
         let length = shape.dropFirst(2).reduce(1, *)
         let flat = x.reshaped([b, c, length])
         let d = c / heads
-        let projected = qkv(norm(flat)).reshaped([b * heads, 3 * d, length])
+        let projected = qkv(norm(flat), kernels: kernels).reshaped([b * heads, 3 * d, length])
         let q = slice(projected, axis: 1, 0..<d)
         let k = slice(projected, axis: 1, d..<(2 * d))
         let v = slice(projected, axis: 1, (2 * d)..<(3 * d))
-        let scores = matmul(q, k, transposeA: true) * (1 / Float(d).squareRoot())
+        let scores = matmul(q, k, transposeA: true, kernels: kernels) * (1 / Float(d).squareRoot())
         let weights = softmax(scores)
-        let attended = matmul(v, weights, transposeB: true).reshaped([b, c, length])
-        return (flat + projOut(attended)).reshaped(shape)
+        let attended = matmul(v, weights, transposeB: true, kernels: kernels).reshaped([b, c, length])
+        return (flat + projOut(attended, kernels: kernels)).reshaped(shape)
     }
 }

@@ -72,17 +72,29 @@ public struct Renderer: Sendable {
     public var imageSize: Int { configuration.imageSize }
 
     /// Encodes images `[N, 3, S, S]` in [-1, 1] to latents `[N, style]`, with the large products
-    /// in `precision` (bf16 is emulated where the machine lacks it, `Precision.runsNatively`).
-    public func encode(_ images: Tensor, precision: Precision? = nil) throws -> Tensor {
+    /// in `precision` (bf16 is emulated where the machine lacks it, ``Precision/runsNatively``).
+    public func encode(_ images: Tensor, precision: Precision = .fp32) throws -> Tensor {
+        try encode(images, kernels: KernelSettings(precision: precision))
+    }
+
+    /// ``encode(_:precision:)`` with every kernel setting given (benchmarks compare algorithms).
+    package func encode(_ images: Tensor, kernels: KernelSettings) throws -> Tensor {
         try checkImages(images, argument: "images", channels: configuration.encoder.inChannels, batch: nil)
-        return ComputeSettings().runIfUnset { Precision.using(precision) { encoder(images) } }
+        return ComputeSettings().runIfUnset { encoder(images, kernels: kernels) }
     }
 
     /// Predicts the noise of one UNet call: `x` `[N, 6, S, S]` (noisy image ++ reference),
     /// `timesteps` N original timesteps, `latents` `[N, style]` -> `[N, 3, S, S]`; the large
     /// products in `precision` (bf16 is emulated where the machine lacks it, ``Precision/runsNatively``).
     package func predictNoise(
-        _ x: Tensor, timesteps: [Float], latents: Tensor, precision: Precision? = nil
+        _ x: Tensor, timesteps: [Float], latents: Tensor, precision: Precision = .fp32
+    ) throws -> Tensor {
+        try predictNoise(x, timesteps: timesteps, latents: latents, kernels: KernelSettings(precision: precision))
+    }
+
+    /// ``predictNoise(_:timesteps:latents:precision:)`` with every kernel setting given.
+    package func predictNoise(
+        _ x: Tensor, timesteps: [Float], latents: Tensor, kernels: KernelSettings
     ) throws -> Tensor {
         try checkImages(x, argument: "x", channels: configuration.unet.inChannels, batch: nil)
         try checkLatents(latents, batch: x.shape[0])
@@ -90,7 +102,7 @@ public struct Renderer: Sendable {
             throw RendererError.invalidShape(
                 argument: "timesteps", shape: [timesteps.count], expected: "[\(x.shape[0])]")
         }
-        return ComputeSettings().runIfUnset { Precision.using(precision) { unet(x, timesteps: timesteps, cond: latents) } }
+        return ComputeSettings().runIfUnset { unet(x, timesteps: timesteps, cond: latents, kernels: kernels) }
     }
 
     /// Renders N frames by DDIM inpainting.
@@ -110,8 +122,7 @@ public struct Renderer: Sendable {
     ///   - sampler: the sampler (DDIM with clipping by default).
     ///   - precision: the arithmetic of the UNet's large products (Winograd, 1x1 convolutions,
     ///     attention): ``Precision/fp32`` or ``Precision/bf16`` (emulated where the machine
-    ///     lacks it, ``Precision/runsNatively``); `nil` (default) for the precision of the
-    ///     calling model call, or fp32.
+    ///     lacks it, ``Precision/runsNatively``); fp32 by default.
     ///   - progress: called after every step with `(done, steps)`; what it throws (such as
     ///     `CancellationError`) ends the render between two steps.
     ///
@@ -121,7 +132,18 @@ public struct Renderer: Sendable {
     /// - Throws: ``RendererError`` for mis-shaped inputs, ``DiffusionError`` for unsupported steps.
     package func render(
         frames: Tensor, reference: Tensor, masks: Tensor, latents: Tensor, noise: Tensor, steps: Int,
-        sampler: any Sampler = DDIMSampler(), precision: Precision? = nil, progress: SamplingProgress? = nil
+        sampler: any Sampler = DDIMSampler(), precision: Precision = .fp32, progress: SamplingProgress? = nil
+    ) throws -> Tensor {
+        try render(
+            frames: frames, reference: reference, masks: masks, latents: latents, noise: noise, steps: steps,
+            sampler: sampler, kernels: KernelSettings(precision: precision), progress: progress)
+    }
+
+    /// ``render(frames:reference:masks:latents:noise:steps:sampler:precision:progress:)`` with
+    /// every kernel setting given (`diffdub render --bf16-winograd-tile`, benchmarks).
+    package func render(
+        frames: Tensor, reference: Tensor, masks: Tensor, latents: Tensor, noise: Tensor, steps: Int,
+        sampler: any Sampler = DDIMSampler(), kernels: KernelSettings, progress: SamplingProgress? = nil
     ) throws -> Tensor {
         let respaced = try sampler.schedule(schedule, steps: steps)
         try checkImages(frames, argument: "frames", channels: 3, batch: nil)
@@ -140,14 +162,12 @@ public struct Renderer: Sendable {
             let references = Self.repeated(reference, to: n)
             let condition = unet.prepareCondition(latents)
             let constraint = InpaintingConstraint(mask: masks, known: frames)
-            let sample = try Precision.using(precision) {
-                try sampler.sample(
+            let sample = try sampler.sample(
                 from: Self.repeated(noise, to: n), schedule: respaced, constraint: constraint, progress: progress
             ) { x, timestep in
                 unet(
                     concat([x, references], axis: 1), timesteps: Array(repeating: Float(timestep), count: n),
-                    condition: condition)
-                }
+                    condition: condition, kernels: kernels)
             }
             return (sample + 1) * 0.5
         }

@@ -92,7 +92,7 @@ package struct ResBlock: Sendable {
 
     /// The style factor `1 + cond_emb_layers.1(siluStyle)` as `[N, out, 1, 1]`, where
     /// `siluStyle = SiLU(cond)` is computed once by the caller; `nil` for unconditioned blocks.
-    /// ``callAsFunction(_:lateral:step:)`` reads it from the step's ``PreparedCondition``.
+    /// ``callAsFunction(_:lateral:step:kernels:)`` reads it from the step's ``PreparedCondition``.
     package func conditionScale(siluStyle: Tensor) -> Tensor? {
         guard let conditioning else { return nil }
         let c = conditioning.condEmbLayers(siluStyle) + 1
@@ -101,8 +101,12 @@ package struct ResBlock: Sendable {
 
     /// Applies the block to `x` `[N, C, H, W]` (and the decoder's `lateral` skip input).
     ///
-    /// - Parameter step: the per-call conditioning; required for conditioned blocks.
-    package func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
+    /// - Parameters:
+    ///   - step: the per-call conditioning; required for conditioned blocks.
+    ///   - kernels: the arithmetic of its convolutions.
+    package func callAsFunction(
+        _ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil, kernels: KernelSettings
+    ) -> Tensor {
         var x = x
         if let lateral { x = concat([x, lateral], axis: 1) }
         var h = inNorm(x, silu: true)
@@ -115,8 +119,8 @@ package struct ResBlock: Sendable {
             h = avgPool2x2(h)
             x = avgPool2x2(x)
         }
-        guard let conditioning else { return closing(inConv, h, skip: x) }
-        h = inConv(h)
+        guard let conditioning else { return closing(inConv, h, skip: x, kernels: kernels) }
+        h = inConv(h, kernels: kernels)
         guard let step else { preconditionFailure("a conditioned ResBlock needs the step's embeddings") }
         let n = h.shape[0]
         let e = conditioning.embLayers(step.siluTimeEmbedding)
@@ -127,7 +131,7 @@ package struct ResBlock: Sendable {
         // with the normalisation and the SiLU that follows.
         let c2 = c.reshaped([n, outChannels])
         h = conditioning.outNorm(h, scale: scale * c2, shift: shift * c2, silu: true)
-        return closing(conditioning.outConv, h, skip: x)
+        return closing(conditioning.outConv, h, skip: x, kernels: kernels)
     }
 
     /// `conv(h) + skip(x)`, the block's last step. Without a skip convolution `x` is added by the
@@ -135,10 +139,10 @@ package struct ResBlock: Sendable {
     /// one, the skip's output is made after the convolution's, as in the original, so that the
     /// two (and the convolution's input) are not all held at once, which would raise the peak
     /// memory of a render by a 256 x 256 activation.
-    private func closing(_ conv: Conv2d, _ h: Tensor, skip x: Tensor) -> Tensor {
-        guard let skipConnection else { return conv(h, adding: x) }
-        var result = conv(h)
-        result += skipConnection(x)
+    private func closing(_ conv: Conv2d, _ h: Tensor, skip x: Tensor, kernels: KernelSettings) -> Tensor {
+        guard let skipConnection else { return conv(h, adding: x, kernels: kernels) }
+        var result = conv(h, kernels: kernels)
+        result += skipConnection(x, kernels: kernels)
         return result
     }
 }

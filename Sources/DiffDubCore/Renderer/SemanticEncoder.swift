@@ -41,14 +41,15 @@ package struct SemanticEncoder: Sendable {
             weight: projection.weight.reshaped([configuration.outChannels, ch]), bias: projection.bias)
     }
 
-    /// Encodes `[N, in, S, S]` images in [-1, 1] to `[N, out]` latents.
-    package func callAsFunction(_ images: Tensor) -> Tensor {
+    /// Encodes `[N, in, S, S]` images in [-1, 1] to `[N, out]` latents, the convolutions and
+    /// attention products with the arithmetic of `kernels`.
+    package func callAsFunction(_ images: Tensor, kernels: KernelSettings) -> Tensor {
         precondition(
             images.rank == 4 && images.shape[1] == configuration.inChannels,
             "SemanticEncoder: images should be [N, \(configuration.inChannels), S, S], are \(images.shape)")
         var h = images
-        for block in inputBlocks { h = block(h) }
-        h = middleBlock(h)
+        for block in inputBlocks { h = block(h, kernels: kernels) }
+        h = middleBlock(h, kernels: kernels)
         return outProjection(globalAveragePool(outNorm(h, silu: true)))
     }
 }

@@ -30,17 +30,20 @@ package struct TimestepBlock: Sendable {
     }
 
     /// Applies the layers; `lateral` goes to the res blocks that take a skip input (the first
-    /// res block of a decoder block), `step` to conditioned res blocks.
-    package func callAsFunction(_ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil) -> Tensor {
+    /// res block of a decoder block), `step` to conditioned res blocks, `kernels` (the arithmetic)
+    /// to every layer.
+    package func callAsFunction(
+        _ x: Tensor, lateral: Tensor? = nil, step: UNetStep? = nil, kernels: KernelSettings
+    ) -> Tensor {
         var h = x
         var lateral = lateral
         for layer in layers {
             switch layer {
-            case .convolution(let conv): h = conv(h)
+            case .convolution(let conv): h = conv(h, kernels: kernels)
             case .residual(let block):
-                h = block(h, lateral: lateral, step: step)
+                h = block(h, lateral: lateral, step: step, kernels: kernels)
                 lateral = nil
-            case .attention(let block): h = block(h)
+            case .attention(let block): h = block(h, kernels: kernels)
             }
         }
         return h

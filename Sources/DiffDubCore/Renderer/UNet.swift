@@ -87,7 +87,7 @@ package struct UNet: Sendable {
 
     /// Projects the style `cond` `[N, style]` for every conditioned res block:
     /// `1 + cond_emb_layers(SiLU(cond))`. Compute it once per render and pass it to every
-    /// ``callAsFunction(_:timesteps:condition:)``.
+    /// ``callAsFunction(_:timesteps:condition:kernels:)``.
     package func prepareCondition(_ cond: Tensor) -> PreparedCondition {
         precondition(
             cond.rank == 2 && cond.shape[1] == configuration.styleChannels,
@@ -98,8 +98,11 @@ package struct UNet: Sendable {
     }
 
     /// Predicts the noise: `x` `[N, in, S, S]`, one timestep per sample (original timesteps,
-    /// as floats), the prepared condition of N samples -> `[N, out, S, S]`.
-    package func callAsFunction(_ x: Tensor, timesteps: [Float], condition: PreparedCondition) -> Tensor {
+    /// as floats), the prepared condition of N samples -> `[N, out, S, S]`; the convolutions and
+    /// attention products with the arithmetic of `kernels` (``KernelSettings``, e.g. bf16 products).
+    package func callAsFunction(
+        _ x: Tensor, timesteps: [Float], condition: PreparedCondition, kernels: KernelSettings
+    ) -> Tensor {
         precondition(
             x.rank == 4 && x.shape[1] == configuration.inChannels && x.shape[0] == timesteps.count
                 && x.shape[0] == condition.batchSize,
@@ -109,18 +112,18 @@ package struct UNet: Sendable {
         skips.reserveCapacity(inputBlocks.count)
         var h = x
         for block in inputBlocks {
-            h = block(h, step: step)
+            h = block(h, step: step, kernels: kernels)
             skips.append(h)
         }
-        h = middleBlock(h, step: step)
+        h = middleBlock(h, step: step, kernels: kernels)
         for block in outputBlocks {
-            h = block(h, lateral: skips.removeLast(), step: step)
+            h = block(h, lateral: skips.removeLast(), step: step, kernels: kernels)
         }
-        return outConv(outNorm(h, silu: true))
+        return outConv(outNorm(h, silu: true), kernels: kernels)
     }
 
     /// Predicts the noise with a condition computed for this call only.
-    package func callAsFunction(_ x: Tensor, timesteps: [Float], cond: Tensor) -> Tensor {
-        self(x, timesteps: timesteps, condition: prepareCondition(cond))
+    package func callAsFunction(_ x: Tensor, timesteps: [Float], cond: Tensor, kernels: KernelSettings) -> Tensor {
+        self(x, timesteps: timesteps, condition: prepareCondition(cond), kernels: kernels)
     }
 }

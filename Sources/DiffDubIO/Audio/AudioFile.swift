@@ -51,19 +51,20 @@ public enum AudioFile {
     /// The whole file at `url` decoded to float samples (integer formats scaled to [-1, 1)).
     ///
     /// Samples are decoded in blocks, so memory follows the audio actually present, not the
-    /// length a header claims; over ``ReaderLimits/maximumAudioSamples`` samples are refused.
-    public static func read(_ url: URL) throws -> AudioClip {
+    /// length a header claims; over `limits`' ``ReaderLimits/maximumAudioSamples`` samples are
+    /// refused (and rates or lengths outside its other audio limits).
+    public static func read(_ url: URL, limits: ReaderLimits = .standard) throws -> AudioClip {
         var info = SF_INFO()
         guard let file = sf_open(url.path, Int32(SFM_READ), &info) else {
             throw AudioError.unreadable(path: url.path, reason: String(cString: sf_strerror(nil)))
         }
         defer { sf_close(file) }
-        return try decode(file, info: info, path: url.path)
+        return try decode(file, info: info, path: url.path, limits: limits)
     }
 
-    /// The audio file bytes `data` decoded to float samples (as ``read(_:)``); `path` names
+    /// The audio file bytes `data` decoded to float samples (as ``read(_:limits:)``); `path` names
     /// them in errors.
-    package static func decode(_ data: Data, path: String) throws -> AudioClip {
+    package static func decode(_ data: Data, path: String, limits: ReaderLimits = .standard) throws -> AudioClip {
         let source = MemoryAudioSource(data)
         var callbacks = SF_VIRTUAL_IO(
             get_filelen: { MemoryAudioSource.from($0).length },
@@ -78,19 +79,20 @@ public enum AudioFile {
                 throw AudioError.unreadable(path: path, reason: String(cString: sf_strerror(nil)))
             }
             defer { sf_close(file) }
-            return try decode(file, info: info, path: path)
+            return try decode(file, info: info, path: path, limits: limits)
         }
     }
 
     /// Frames decoded per block.
     private static let blockFrames = 1 << 16
 
-    private static func decode(_ file: OpaquePointer, info: SF_INFO, path: String) throws -> AudioClip {
+    private static func decode(
+        _ file: OpaquePointer, info: SF_INFO, path: String, limits: ReaderLimits
+    ) throws -> AudioClip {
         let channels = Int(info.channels)
         guard channels > 0, channels <= 1024 else {
             throw AudioError.unreadable(path: path, reason: "\(channels) channels at \(info.samplerate) Hz")
         }
-        let limits = ReaderLimits.current
         let rate = Int(info.samplerate)
         guard rate >= limits.minimumAudioSampleRate, rate <= limits.maximumAudioSampleRate else {
             throw AudioError.unsupportedSampleRate(

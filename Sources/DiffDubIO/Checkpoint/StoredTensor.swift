@@ -23,10 +23,11 @@ package struct StoredTensor: Sendable {
     /// storage occupying `storageBytes` of `file`.
     ///
     /// - Throws: ``CheckpointError/tensorOutOfBounds(path:key:reason:)`` naming `key` when any
-    ///   element would fall outside the storage.
+    ///   element would fall outside the storage, or when a view has more elements than its
+    ///   storage and than `limits`' ``ReaderLimits/maximumBroadcastElements``.
     package init(
         file: MappedFile, key: String, scalarType: ScalarType, shape: [Int], strides: [Int],
-        elementOffset: Int, storageBytes: Range<Int>
+        elementOffset: Int, storageBytes: Range<Int>, limits: ReaderLimits = .standard
     ) throws {
         func outOfBounds(_ reason: String) -> CheckpointError {
             .tensorOutOfBounds(path: file.path, key: key, reason: reason)
@@ -54,7 +55,7 @@ package struct StoredTensor: Sendable {
                 lastIndex = sum
             }
         }
-        let broadcastLimit = ReaderLimits.current.maximumBroadcastElements
+        let broadcastLimit = limits.maximumBroadcastElements
         if elementCount > max(storageElements, broadcastLimit) {
             throw outOfBounds(
                 "shape \(shape) has \(elementCount) elements but its storage holds \(storageElements) "

@@ -33,35 +33,37 @@ public struct TorchCheckpoint: Sendable {
     /// The `torch.save` zip magic (a zip local header).
     static let zipMagic: [UInt8] = [0x50, 0x4B, 0x03, 0x04]
 
-    /// Opens and decodes `url`.
+    /// Opens and decodes `url` within `limits` (pickle, zip and tensor bounds).
     ///
-    /// - Throws: `CheckpointError` naming the file and what is wrong.
-    public static func open(_ url: URL) throws -> TorchCheckpoint {
-        try open(try MappedFile(path: url.path))
+    /// - Throws: ``CheckpointError`` naming the file and what is wrong.
+    public static func open(_ url: URL, limits: ReaderLimits = .standard) throws -> TorchCheckpoint {
+        try open(try MappedFile(path: url.path), limits: limits)
     }
 
     /// Decodes the checkpoint bytes `data`; `path` names them in errors.
-    public static func open(data: UnsafeRawBufferPointer, path: String) throws -> TorchCheckpoint {
-        try open(MappedFile(copying: data, path: path))
+    public static func open(
+        data: UnsafeRawBufferPointer, path: String, limits: ReaderLimits = .standard
+    ) throws -> TorchCheckpoint {
+        try open(MappedFile(copying: data, path: path), limits: limits)
     }
 
-    /// Decodes the checkpoint held by `file` (mapped or in memory).
-    package static func open(_ file: MappedFile) throws -> TorchCheckpoint {
+    /// Decodes the checkpoint held by `file` (mapped or in memory) within `limits`.
+    package static func open(_ file: MappedFile, limits: ReaderLimits = .standard) throws -> TorchCheckpoint {
         guard file.count >= 4 else {
             throw CheckpointError.unrecognizedFormat(path: file.path, reason: "file too short")
         }
         if Array(file.bytes.prefix(4)) == zipMagic {
-            return try readZip(file)
+            return try readZip(file, limits: limits)
         }
         if file.bytes[0] == 0x80 {
-            return try readLegacy(file)
+            return try readLegacy(file, limits: limits)
         }
         throw CheckpointError.unrecognizedFormat(path: file.path, reason: "neither a zip nor a pickle")
     }
 
     /// The state dict of the checkpoint at `url` (see ``stateDict``); its `source` is the path.
-    package static func stateDict(contentsOf url: URL) throws -> StateDict {
-        try open(url).stateDict
+    package static func stateDict(contentsOf url: URL, limits: ReaderLimits = .standard) throws -> StateDict {
+        try open(url, limits: limits).stateDict
     }
 
     /// The top-level `{name: tensor}` mapping of `root`: `root['state_dict']` when it is a
@@ -93,8 +95,8 @@ public struct TorchCheckpoint: Sendable {
 
     // MARK: - Zip format
 
-    private static func readZip(_ file: MappedFile) throws -> TorchCheckpoint {
-        let archive = try ZipArchive(file)
+    private static func readZip(_ file: MappedFile, limits: ReaderLimits) throws -> TorchCheckpoint {
+        let archive = try ZipArchive(file, limits: limits)
         let path = file.path
         let pickleEntries = archive.entries.filter { $0.name == "data.pkl" || $0.name.hasSuffix("/data.pkl") }
         guard let pickleEntry = pickleEntries.min(by: { $0.name.count < $1.name.count }) else {
@@ -110,7 +112,8 @@ public struct TorchCheckpoint: Sendable {
         }
         let pickleRange = try archive.dataRange(of: pickleEntry)
         let root = try Unpickler.load(
-            UnsafeRawBufferPointer(rebasing: file.bytes[pickleRange]), baseOffset: pickleRange.lowerBound, path: path
+            UnsafeRawBufferPointer(rebasing: file.bytes[pickleRange]), baseOffset: pickleRange.lowerBound, path: path,
+            limits: limits
         ).value
         var records: [String: TensorRecord] = [:]
         for (key, tensor) in stateDictEntries(of: root) {
@@ -118,7 +121,8 @@ public struct TorchCheckpoint: Sendable {
             guard let entry = archive.entry(named: prefix + recordName) else {
                 throw CheckpointError.missingRecord(path: path, name: recordName)
             }
-            let stored = try storedTensor(key: key, tensor, file: file, storageBytes: try archive.dataRange(of: entry))
+            let stored = try storedTensor(
+                key: key, tensor, file: file, storageBytes: try archive.dataRange(of: entry), limits: limits)
             records[key] = stored.record
         }
         return TorchCheckpoint(
@@ -127,7 +131,7 @@ public struct TorchCheckpoint: Sendable {
 
     /// Checks the declared storage size against its record, then the tensor against both.
     private static func storedTensor(
-        key: String, _ tensor: TorchTensorReference, file: MappedFile, storageBytes: Range<Int>
+        key: String, _ tensor: TorchTensorReference, file: MappedFile, storageBytes: Range<Int>, limits: ReaderLimits
     ) throws -> StoredTensor {
         let storage = tensor.storage
         let size = storage.scalarType.byteSize
@@ -145,7 +149,8 @@ public struct TorchCheckpoint: Sendable {
         }
         return try StoredTensor(
             file: file, key: key, scalarType: storage.scalarType, shape: tensor.shape, strides: tensor.strides,
-            elementOffset: elementOffset, storageBytes: storageBytes.lowerBound..<(storageBytes.lowerBound + declared))
+            elementOffset: elementOffset, storageBytes: storageBytes.lowerBound..<(storageBytes.lowerBound + declared),
+            limits: limits)
     }
 
     // MARK: - Legacy format
@@ -153,13 +158,13 @@ public struct TorchCheckpoint: Sendable {
     /// `0x1950a86a20f9469cfc6c`, little-endian, as `LONG1` stores it.
     static let legacyMagic: [UInt8] = [0x6C, 0xFC, 0x9C, 0x46, 0xF9, 0x20, 0x6A, 0xA8, 0x50, 0x19]
 
-    private static func readLegacy(_ file: MappedFile) throws -> TorchCheckpoint {
+    private static func readLegacy(_ file: MappedFile, limits: ReaderLimits) throws -> TorchCheckpoint {
         let path = file.path
         var cursor = 0
         func nextPickle() throws -> (PickleValue, Int) {
             let start = cursor
             let (value, length) = try Unpickler.load(
-                UnsafeRawBufferPointer(rebasing: file.bytes[cursor...]), baseOffset: cursor, path: path)
+                UnsafeRawBufferPointer(rebasing: file.bytes[cursor...]), baseOffset: cursor, path: path, limits: limits)
             cursor += length
             return (value, start)
         }
@@ -177,7 +182,8 @@ public struct TorchCheckpoint: Sendable {
             throw CheckpointError.bigEndian(path: path)
         }
         var main = Unpickler(
-            bytes: UnsafeRawBufferPointer(rebasing: file.bytes[cursor...]), baseOffset: cursor, path: path)
+            bytes: UnsafeRawBufferPointer(rebasing: file.bytes[cursor...]), baseOffset: cursor, path: path,
+            limits: limits)
         let root = try main.decode()
         let rootStorageTypes = main.storageTypes
         cursor += main.length
@@ -214,7 +220,7 @@ public struct TorchCheckpoint: Sendable {
             guard let region = regions[tensor.storage.key] else {
                 throw CheckpointError.missingRecord(path: path, name: "storage \(tensor.storage.key)")
             }
-            records[key] = try storedTensor(key: key, tensor, file: file, storageBytes: region).record
+            records[key] = try storedTensor(key: key, tensor, file: file, storageBytes: region, limits: limits).record
         }
         return TorchCheckpoint(
             path: path, format: .legacy, root: root, stateDict: StateDict(source: path, records: records))

@@ -23,20 +23,13 @@ import DiffDubCore
 /// values, and calling them yields an ``PickleValue/object(_:)``.
 ///
 /// Limits (a hostile file gets a ``CheckpointError/limitExceeded(path:reason:)``, never a crash,
-/// hang or unbounded allocation), from ``ReaderLimits/current``:
-/// ``maximumMemoEntries`` memo slots, ``maximumStackDepth`` stack items,
-/// ``maximumNesting`` nested marks and container depth, ``maximumResolvedNodes`` values built
-/// at `STOP` (shared tuples would otherwise expand exponentially), and
-/// ``maximumArgumentNodes`` values in the arguments of a persistent id or tensor rebuild.
+/// hang or unbounded allocation), from the ``ReaderLimits`` it is given:
+/// ``ReaderLimits/maximumPickleMemoEntries`` memo slots, ``ReaderLimits/maximumPickleStackDepth``
+/// stack items, ``ReaderLimits/maximumPickleNesting`` nested marks and container depth, four
+/// values built at `STOP` per allowed stack item (shared tuples would otherwise expand
+/// exponentially), and ``maximumArgumentNodes`` values in the arguments of a persistent id or
+/// tensor rebuild.
 package struct Unpickler {
-    /// Most memo entries accepted (``ReaderLimits/maximumPickleMemoEntries``).
-    package static var maximumMemoEntries: Int { ReaderLimits.current.maximumPickleMemoEntries }
-    /// Most items on the stack at once (``ReaderLimits/maximumPickleStackDepth``).
-    package static var maximumStackDepth: Int { ReaderLimits.current.maximumPickleStackDepth }
-    /// Deepest nesting of `MARK`s and of containers in the result (``ReaderLimits/maximumPickleNesting``).
-    package static var maximumNesting: Int { ReaderLimits.current.maximumPickleNesting }
-    /// Most values built when resolving the result: four per allowed stack item.
-    package static var maximumResolvedNodes: Int { 4 * ReaderLimits.current.maximumPickleStackDepth }
     /// Most values in the arguments of one persistent id or tensor rebuild (torch's have about ten).
     package static let maximumArgumentNodes = 4096
 
@@ -55,21 +48,21 @@ package struct Unpickler {
     /// a chain of containers hangs from it (freeing a chain recurses once per link).
     private var boxes: [PickleBox] = []
 
-    /// A decoder of the pickle in `bytes`; `baseOffset` (where `bytes` start in the file)
-    /// and `path` appear in errors.
-    package init(bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, path: String) {
+    /// A decoder of the pickle in `bytes` within `limits`; `baseOffset` (where `bytes` start in
+    /// the file) and `path` appear in errors.
+    package init(bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, path: String, limits: ReaderLimits = .standard) {
         self.bytes = bytes
         self.baseOffset = baseOffset
         self.path = path
-        self.limits = ReaderLimits.current
+        self.limits = limits
     }
 
     /// Decodes one pickle and returns its value and the number of bytes it used (the
     /// legacy torch format stores several pickles back to back).
     package static func load(
-        _ bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, path: String
+        _ bytes: UnsafeRawBufferPointer, baseOffset: Int = 0, path: String, limits: ReaderLimits = .standard
     ) throws -> (value: PickleValue, length: Int) {
-        var unpickler = Unpickler(bytes: bytes, baseOffset: baseOffset, path: path)
+        var unpickler = Unpickler(bytes: bytes, baseOffset: baseOffset, path: path, limits: limits)
         let value = try unpickler.decode()
         return (value, unpickler.position)
     }

@@ -12,7 +12,7 @@ extension WeightFile {
         package var dataBytes: Int
     }
 
-    /// Writes every tensor of the checkpoint at `input` (any format ``checkpoint(contentsOf:)``
+    /// Writes every tensor of the checkpoint at `input` (any format ``checkpoint(contentsOf:limits:)``
     /// reads) to the safetensors file `output`, with the key names unchanged.
     ///
     /// Each tensor keeps its stored type and values (float32 as F32, float16 as F16, the

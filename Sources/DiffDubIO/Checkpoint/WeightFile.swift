@@ -4,7 +4,7 @@ import Foundation
 /// Any file of tensors this package reads, recognised by its first bytes:
 /// `torch.save` zip (`.ckpt`, `.pth`, `.pt`, `.bin`), `torch.save` legacy, safetensors, `.npy`.
 ///
-/// ``checkpoint(contentsOf:)`` is the one way every model of the package reads its weights
+/// ``checkpoint(contentsOf:limits:)`` is the one way every model of the package reads its weights
 /// (`Renderer(checkpoint:)`, `LipLatentPredictor(checkpoint:)`, `HubertModel(modelFolder:)`,
 /// `FaceBoxesDetector(checkpoint:)`, `PIPNetLandmarker(checkpoint:)`): the file's name and
 /// extension do not matter, only its content. Every format is memory-mapped: contiguous,
@@ -12,7 +12,7 @@ import Foundation
 /// layer takes them. `diffdub convert` writes any checkpoint as safetensors, whose later loads
 /// need no unpickling.
 package enum WeightFile {
-    /// The formats ``stateDict(contentsOf:)`` reads.
+    /// The formats ``stateDict(contentsOf:limits:)`` reads.
     package enum Format: String, Sendable, CaseIterable {
         /// `torch.save` zip (PyTorch 1.6+).
         case torchZip = "torch-zip"
@@ -46,16 +46,18 @@ package enum WeightFile {
 
     /// The tensors of the file at `url` and its format. For torch files these are the
     /// tensors of `state_dict` (or of the top level); for `.npy` one tensor named after the
-    /// file (`weights.npy` -> `weights`).
-    package static func stateDict(contentsOf url: URL) throws -> (format: Format, stateDict: StateDict) {
+    /// file (`weights.npy` -> `weights`). Read within `limits`.
+    package static func stateDict(
+        contentsOf url: URL, limits: ReaderLimits = .standard
+    ) throws -> (format: Format, stateDict: StateDict) {
         let format = try format(of: url)
         switch format {
         case .torchZip, .torchLegacy:
-            return (format, try TorchCheckpoint.stateDict(contentsOf: url))
+            return (format, try TorchCheckpoint.stateDict(contentsOf: url, limits: limits))
         case .safetensors:
-            return (format, try SafeTensorsFile.stateDict(contentsOf: url))
+            return (format, try SafeTensorsFile.stateDict(contentsOf: url, limits: limits))
         case .npy:
-            let array = try NumPyFile.read(url)
+            let array = try NumPyFile.read(url, limits: limits)
             let record = TensorRecord(scalarType: array.scalarType, shape: array.shape) { array.tensor() }
             let name = url.deletingPathExtension().lastPathComponent
             return (format, StateDict(source: url.path, records: [name: record]))
@@ -68,8 +70,8 @@ package enum WeightFile {
     ///
     /// - Throws: ``CheckpointError`` when the file cannot be read, is of another format (a
     ///   `.npy` array holds one tensor, not a model), or is malformed.
-    package static func checkpoint(contentsOf url: URL) throws -> StateDict {
-        let (format, stateDict) = try stateDict(contentsOf: url)
+    package static func checkpoint(contentsOf url: URL, limits: ReaderLimits = .standard) throws -> StateDict {
+        let (format, stateDict) = try stateDict(contentsOf: url, limits: limits)
         guard format != .npy else {
             throw CheckpointError.unrecognizedFormat(
                 path: url.path, reason: "a NumPy array, not a model checkpoint (torch.save file or safetensors)")

@@ -38,8 +38,9 @@ package struct ZipArchive {
     private static let centralHeaderSignature: UInt32 = 0x0201_4B50
     private static let localHeaderSignature: UInt32 = 0x0403_4B50
 
-    /// Reads the central directory of `file`.
-    package init(_ file: MappedFile) throws {
+    /// Reads the central directory of `file`, of at most `limits`' ``ReaderLimits/maximumZipEntries``
+    /// entries.
+    package init(_ file: MappedFile, limits: ReaderLimits = .standard) throws {
         self.file = file
         let reader = ByteReader(file.bytes, path: file.path)
         let path = file.path
@@ -85,7 +86,7 @@ package struct ZipArchive {
         }
         // Each central header takes at least 46 bytes: a count the directory cannot hold is
         // refused before anything is allocated for it.
-        let entryLimit = ReaderLimits.current.maximumZipEntries
+        let entryLimit = limits.maximumZipEntries
         guard entryCount <= entryLimit else {
             throw CheckpointError.limitExceeded(
                 path: path, reason: "zip archive of \(entryCount) entries (limit \(entryLimit), DIFFDUB_MAX_ZIP_ENTRIES)")

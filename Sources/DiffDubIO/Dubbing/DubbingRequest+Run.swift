@@ -53,8 +53,8 @@ extension DubbingRequest {
         case .loaded(let dubber): given = DubbingSession(dubber: dubber)
         case .files(let stage1, let stage2, let imageSize):
             given = try DubbingSession(
-                renderer: Renderer(checkpoint: stage1, imageSize: imageSize),
-                lipPredictor: LipLatentPredictor(checkpoint: stage2))
+                renderer: Renderer(checkpoint: stage1, imageSize: imageSize, limits: limits),
+                lipPredictor: LipLatentPredictor(checkpoint: stage2, limits: limits))
         }
         guard !rendererOnly else {
             try loading.report(completed: 1)
@@ -62,11 +62,12 @@ extension DubbingRequest {
         }
         var faceAnalyzer = given.faceAnalyzer
         if faceAnalyzer == nil, case .detect(let detection) = landmarks {
-            faceAnalyzer = try FaceModelFiles.analyzer(detector: detection.detector, landmarkModel: detection.landmarkModel)
+            faceAnalyzer = try FaceModelFiles.analyzer(
+                detector: detection.detector, landmarkModel: detection.landmarkModel, limits: limits)
         }
         var speechEncoder = given.speechEncoder
         if speechEncoder == nil, case .hubertModel(let folder) = speech {
-            speechEncoder = try HubertFeatureExtractor(modelFolder: folder)
+            speechEncoder = try HubertFeatureExtractor(modelFolder: folder, limits: limits)
         }
         try loading.report(completed: 1)
         return DubbingSession(dubber: given.dubber, faceAnalyzer: faceAnalyzer, speechEncoder: speechEncoder)
@@ -84,17 +85,17 @@ extension DubbingRequest {
         }
         let speechInput: DubbingInputs.Speech
         switch speech {
-        case .hubertFeatures(let url): speechInput = .features(try NumPyFile.readTensor(url), name: url.path)
+        case .hubertFeatures(let url): speechInput = .features(try NumPyFile.readTensor(url, limits: limits), name: url.path)
         case .features(let tensor): speechInput = .features(tensor, name: "the Hubert features")
         case .hubertModel:
             guard let audio else { throw DubbingRequestError.audioRequired }
-            let clip = try AudioFile.read(audio)
+            let clip = try AudioFile.read(audio, limits: limits)
             guard !clip.isSilent else { throw AudioError.silent(path: audio.path) }
             speechInput = .waveform(samples: clip.mono().samples, sampleRate: clip.sampleRate, name: audio.path)
         }
         let noiseTensor = try readNoise(shape: session.dubber.noiseShape)
         if let audio, case .video = output {
-            let clip = try AudioFile.read(audio)
+            let clip = try AudioFile.read(audio, limits: limits)
             guard clip.frameCount > 0 else { throw DubbingRequestError.emptyAudio(path: audio.path) }
             guard !clip.isSilent else { throw AudioError.silent(path: audio.path) }
         }
@@ -128,7 +129,8 @@ extension DubbingRequest {
     package func trackFaces(
         in source: any FrameSource, detection: FaceDetection, imageSize: Int, progress: ProgressHandler? = nil
     ) throws -> FaceTrack {
-        let analyzer = try FaceModelFiles.analyzer(detector: detection.detector, landmarkModel: detection.landmarkModel)
+        let analyzer = try FaceModelFiles.analyzer(
+            detector: detection.detector, landmarkModel: detection.landmarkModel, limits: limits)
         var tracking = detection.tracking
         tracking.region = options.faceRegion ?? tracking.region
         return try FaceTracker(analyzer: analyzer, options: tracking).track(source, progress: progress)
@@ -205,7 +207,7 @@ extension DubbingRequest {
         case .seed(let seed):
             return GaussianNoise.sample(shape: shape, seed: seed)
         case .file(let url):
-            tensor = try NumPyFile.readTensor(url)
+            tensor = try NumPyFile.readTensor(url, limits: limits)
             input = url.path
         case .tensor(let given):
             tensor = given
@@ -222,12 +224,16 @@ extension DubbingRequest {
     func openFrames() throws -> (any FrameSource, [String]?) {
         switch frames {
         case .video(let url):
-            return (options.frameRate == .source ? try VideoFileSource(atSourceRateOf: url) : try VideoFileSource(url), nil)
+            return (
+                options.frameRate == .source
+                    ? try VideoFileSource(atSourceRateOf: url, limits: limits) : try VideoFileSource(url, limits: limits),
+                nil
+            )
         case .frameFolder(let url):
-            let source = try FrameFolderSource(url)
+            let source = try FrameFolderSource(url, limits: limits)
             return (source, source.folder.frameNames)
         case .image(let url):
-            return (StillFrame(try PNGFile.read(url), name: url.path), nil)
+            return (StillFrame(try PNGFile.read(url, limits: limits), name: url.path), nil)
         case .source(let source):
             return (source, nil)
         }
@@ -257,22 +263,22 @@ extension DubbingRequest {
                 throw DubbingRequestError.landmarksMismatch(
                     path: url.path, reason: "a portrait needs one landmarks file, not a folder")
             }
-            if let points = try? LandmarksFile.readPoints(url) { return .fixed(points) }
-            let table = try LandmarksFile.readTable(url)
+            if let points = try? LandmarksFile.readPoints(url, limits: limits) { return .fixed(points) }
+            let table = try LandmarksFile.readTable(url, limits: limits)
             guard let first = table.first else {
                 throw DubbingRequestError.landmarksMismatch(path: url.path, reason: "no landmarks in the table")
             }
             return .fixed(first.landmarks)
         }
         if isFolder.boolValue {
-            if let frameNames { return .perFrame(try LandmarksFile.readFolder(url, frames: frameNames)) }
+            if let frameNames { return .perFrame(try LandmarksFile.readFolder(url, frames: frameNames, limits: limits)) }
             // A video: the folder's .txt files in natural order stand for frames 0, 1, ...
             let names = try FileManager.default.contentsOfDirectory(atPath: url.path)
                 .filter { $0.lowercased().hasSuffix(".txt") && !$0.hasPrefix(".") }
                 .sorted(by: FrameFolder.naturallyPrecedes)
-            return .perFrame(try names.map { try LandmarksFile.readPoints(url.appendingPathComponent($0)) })
+            return .perFrame(try names.map { try LandmarksFile.readPoints(url.appendingPathComponent($0), limits: limits) })
         }
-        let table = try LandmarksFile.readTable(url)
+        let table = try LandmarksFile.readTable(url, limits: limits)
         if let frameNames {
             return .perFrame(try LandmarksFile.landmarks(for: frameNames, in: table, path: url.path))
         }

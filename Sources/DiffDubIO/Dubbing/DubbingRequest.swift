@@ -140,13 +140,17 @@ public struct DubbingRequest: Sendable {
     /// Threads and memory of the run (default: tuned for this machine); nothing in them changes
     /// the output (that is ``options``).
     public var compute: ComputeSettings
+    /// The bounds every file of the request (models, frames, landmarks, audio, arrays) is read
+    /// within (default ``ReaderLimits/standard``). Not stored with the request: the program
+    /// that runs it chooses them (the command line from its `DIFFDUB_MAX_*` environment).
+    public var limits: ReaderLimits
 
-    /// A request; `noise`, `options`, `overwrite` and `compute` default to seed 0, the
-    /// original's settings, no overwriting and the tuned compute settings.
+    /// A request; `noise`, `options`, `overwrite`, `compute` and `limits` default to seed 0, the
+    /// original's settings, no overwriting, the tuned compute settings and the standard limits.
     public init(
         models: Models, frames: Frames, landmarks: Landmarks, speech: Speech, audio: URL? = nil,
         noise: Noise = .seed(0), options: DubbingOptions = DubbingOptions(), output: Output,
-        overwrite: Bool = false, compute: ComputeSettings = ComputeSettings()
+        overwrite: Bool = false, compute: ComputeSettings = ComputeSettings(), limits: ReaderLimits = .standard
     ) {
         self.models = models
         self.frames = frames
@@ -158,5 +162,6 @@ public struct DubbingRequest: Sendable {
         self.output = output
         self.overwrite = overwrite
         self.compute = compute
+        self.limits = limits
     }
 }

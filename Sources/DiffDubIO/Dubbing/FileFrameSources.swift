@@ -6,8 +6,8 @@ public struct FrameFolderSource: FrameSource {
     /// The listed folder.
     package let folder: FrameFolder
 
-    /// Lists the PNG frames of `url`.
-    public init(_ url: URL) throws { folder = try FrameFolder(url) }
+    /// Lists the PNG frames of `url` (decoded within `limits`).
+    public init(_ url: URL, limits: ReaderLimits = .standard) throws { folder = try FrameFolder(url, limits: limits) }
 
     /// The number of files.
     public var frameCount: Int? { folder.count }
@@ -36,37 +36,41 @@ public struct VideoFileSource: FrameSource {
     public let url: URL
     /// Its probed properties.
     package let info: VideoInfo
+    /// The bounds its frames are read within (their size: ``ReaderLimits/maximumImagePixels``).
+    public let limits: ReaderLimits
     /// The rate frames are read at: 25/1 by default, the file's own with
-    /// ``init(atSourceRateOf:)``.
+    /// ``init(atSourceRateOf:limits:)``.
     public let rate: FrameRate
     /// ``rate`` rounded to an integer.
     package var frameRate: Int { Int(rate.framesPerSecond.rounded()) }
 
     /// Probes `url` (ffprobe); frames are resampled to `frameRate` fps.
-    public init(_ url: URL, frameRate: Int = 25) throws {
+    public init(_ url: URL, frameRate: Int = 25, limits: ReaderLimits = .standard) throws {
         guard let rate = FrameRate(numerator: frameRate) else { preconditionFailure("VideoFileSource: \(frameRate) fps") }
-        try self.init(url, rate: rate)
+        try self.init(url, rate: rate, limits: limits)
     }
 
     /// Probes `url`; frames are resampled to `rate`.
-    public init(_ url: URL, rate: FrameRate) throws {
+    public init(_ url: URL, rate: FrameRate, limits: ReaderLimits = .standard) throws {
         self.url = url
         self.rate = rate
-        self.info = try VideoProbe.info(url)
+        self.info = try VideoProbe.info(url, limits: limits)
+        self.limits = limits
     }
 
     /// Probes `url`; frames are read at its own average rate (`VideoInfo.rate`), every frame of
     /// a constant-rate file exactly once (`VideoReader.Timing.sourceRate`).
     ///
-    /// - Throws: `VideoError.probeFailed(path:reason:)` when the file states no rate.
-    public init(atSourceRateOf url: URL) throws {
-        let info = try VideoProbe.info(url)
+    /// - Throws: ``VideoError/probeFailed(path:reason:)`` when the file states no rate.
+    public init(atSourceRateOf url: URL, limits: ReaderLimits = .standard) throws {
+        let info = try VideoProbe.info(url, limits: limits)
         guard let rate = info.rate else {
             throw VideoError.probeFailed(path: url.path, reason: "the video stream states no frame rate")
         }
         self.url = url
         self.rate = rate
         self.info = info
+        self.limits = limits
     }
 
     /// Not known exactly before decoding: `nil` (see `countFrames()`).
@@ -93,7 +97,7 @@ public struct VideoFileSource: FrameSource {
     public var name: String { url.path }
 
     /// A fresh ffmpeg decoder.
-    public func makeReader() throws -> any FrameReader { Reader(try VideoReader(url, timing: .resampled(rate))) }
+    public func makeReader() throws -> any FrameReader { Reader(try VideoReader(url, timing: .resampled(rate), limits: limits)) }
 
     private final class Reader: FrameReader {
         let reader: VideoReader

@@ -60,11 +60,13 @@ package struct FrameSlices {
     /// The frame numbers covered.
     package var range: Range<Int> { (frames.first?.index ?? 0)..<((frames.last?.index ?? -1) + 1) }
 
-    /// Writes every frame, in order, to `sink`.
-    package func write(to sink: any FrameSink, progress: ProgressHandler? = nil) throws {
+    /// Writes every frame, in order, to `sink`, each decoded within `limits`.
+    package func write(
+        to sink: any FrameSink, limits: ReaderLimits = .standard, progress: ProgressHandler? = nil
+    ) throws {
         let tracker = try ProgressTracker(stage: .joining, total: frames.count, handler: progress)
         for (done, frame) in frames.enumerated() {
-            try sink.write(try PNGFile.read(frame.url), index: frame.index)
+            try sink.write(try PNGFile.read(frame.url, limits: limits), index: frame.index)
             if (done + 1) % 25 == 0 || done + 1 == frames.count { try tracker.report(completed: done + 1) }
         }
     }

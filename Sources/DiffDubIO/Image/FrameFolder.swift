@@ -10,9 +10,11 @@ package struct FrameFolder: Sendable {
     package let url: URL
     /// The frame files in natural order.
     package let frames: [URL]
+    /// The bounds its images are decoded within.
+    package let limits: ReaderLimits
 
     /// Lists the files ending in `.fileExtension` (case-insensitive) in `url`, hidden files
-    /// excluded.
+    /// excluded; its images are decoded within `limits`.
     ///
     /// When every name is the same text around one number (`synth_7.png`, `000123.png`), the
     /// numbers must run without a gap or a repeat: a missing frame would shift the speech
@@ -25,7 +27,9 @@ package struct FrameFolder: Sendable {
     ///   ``ImageError/missingFrame(folder:name:)`` naming the first number missing,
     ///   ``ImageError/duplicateFrameNumber(folder:first:second:)`` for two names of one number,
     ///   ``ImageError/unreadableFolder(path:reason:)`` when the folder cannot be listed.
-    package init(_ url: URL, fileExtension: String = "png", allowingGaps: Bool = false) throws {
+    package init(
+        _ url: URL, fileExtension: String = "png", allowingGaps: Bool = false, limits: ReaderLimits = .standard
+    ) throws {
         let names: [String]
         do {
             names = try FileManager.default.contentsOfDirectory(atPath: url.path)
@@ -41,6 +45,7 @@ package struct FrameFolder: Sendable {
         if !allowingGaps { try Self.checkNumbering(frameNames, folder: url.path) }
         self.url = url
         self.frames = frameNames.map { url.appendingPathComponent($0) }
+        self.limits = limits
     }
 
     /// Throws when `names` (sorted naturally) are one pattern around a number and the numbers
@@ -95,7 +100,7 @@ package struct FrameFolder: Sendable {
 
     /// Frame `index` decoded as RGB.
     package func image(at index: Int) throws -> RGBImage {
-        try PNGFile.read(frames[index])
+        try PNGFile.read(frames[index], limits: limits)
     }
 
     /// Natural order: digit runs compare as numbers (then by length, so `01` follows `1`),

@@ -2,7 +2,7 @@ import CPNG
 import Foundation
 
 extension PNGFile {
-    /// What a PNG file stores, before ``read(_:)`` converts it to 8-bit RGB: for readers that
+    /// What a PNG file stores, before ``read(_:limits:)`` converts it to 8-bit RGB: for readers that
     /// must refuse anything but the 8-bit RGB images this package writes (a job's frames).
     package struct StoredFormat: Sendable, Equatable, CustomStringConvertible {
         /// Width in pixels.

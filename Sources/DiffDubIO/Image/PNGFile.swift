@@ -11,19 +11,20 @@ import Foundation
 public enum PNGFile {
     /// The image in the PNG file at `url`, as 8-bit RGB.
     ///
-    /// - Throws: `ImageError` naming the file; images over
-    ///   ``ReaderLimits/maximumImagePixels`` are refused before their pixels are allocated.
-    public static func read(_ url: URL) throws -> RGBImage {
+    /// - Throws: ``ImageError`` naming the file; images over
+    ///   `limits`' ``ReaderLimits/maximumImagePixels`` are refused before their pixels are allocated.
+    public static func read(_ url: URL, limits: ReaderLimits = .standard) throws -> RGBImage {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         guard png_image_begin_read_from_file(&image, url.path) != 0 else {
             throw ImageError.unreadable(path: url.path, reason: message(of: &image))
         }
-        return try finishRead(&image, path: url.path)
+        return try finishRead(&image, path: url.path, limits: limits)
     }
 
-    /// The image in the PNG bytes `data`, as 8-bit RGB; `path` names them in errors.
-    package static func decode(_ data: Data, path: String) throws -> RGBImage {
+    /// The image in the PNG bytes `data`, as 8-bit RGB (within `limits`, as ``read(_:limits:)``);
+    /// `path` names them in errors.
+    package static func decode(_ data: Data, path: String, limits: ReaderLimits = .standard) throws -> RGBImage {
         var image = png_image()
         image.version = png_uint_32(PNG_IMAGE_VERSION)
         // libpng keeps a pointer to the bytes until the read finishes or is freed.
@@ -31,12 +32,12 @@ public enum PNGFile {
             guard let base = raw.baseAddress, png_image_begin_read_from_memory(&image, base, raw.count) != 0 else {
                 throw ImageError.unreadable(path: path, reason: raw.isEmpty ? "empty file" : message(of: &image))
             }
-            return try finishRead(&image, path: path)
+            return try finishRead(&image, path: path, limits: limits)
         }
     }
 
     /// Checks the size of a begun read, then decodes its pixels as RGB.
-    private static func finishRead(_ image: inout png_image, path: String) throws -> RGBImage {
+    private static func finishRead(_ image: inout png_image, path: String, limits: ReaderLimits) throws -> RGBImage {
         image.format = png_uint_32(PNG_FORMAT_RGB)
         image.flags |= png_uint_32(PNG_IMAGE_FLAG_16BIT_sRGB)
         let (width, height) = (Int(image.width), Int(image.height))
@@ -44,7 +45,7 @@ public enum PNGFile {
             png_image_free(&image)
             throw ImageError.empty(path: path)
         }
-        let limit = ReaderLimits.current.maximumImagePixels
+        let limit = limits.maximumImagePixels
         let (pixelCount, overflow) = width.multipliedReportingOverflow(by: height)
         guard !overflow, pixelCount <= limit else {
             png_image_free(&image)

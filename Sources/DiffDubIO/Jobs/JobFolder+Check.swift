@@ -9,7 +9,7 @@ extension JobFolder {
     /// - Throws: ``JobError`` naming the file and the field.
     package func readPlan(checkedAgainst manifest: JobManifest) throws -> DubbingPlan {
         try JobFile.checkFolder(framesURL)
-        let store = JobPlanStore(planURL)
+        let store = JobPlanStore(planURL, limits: limits)
         let plan = try store.read()
         try manifest.check(agreesWith: plan, path: manifestURL.path, planPath: store.headerURL.path)
         return plan
@@ -25,10 +25,10 @@ extension JobFolder {
         try JobFile.checkFolder(planURL)
         try JobFile.checkFolder(framesURL)
         let lip = planURL.appendingPathComponent("lip_latents.npy")
-        let bytes = try JobFile.prefix(lip, count: 12 + ReaderLimits.current.maximumNumPyHeaderLength)
+        let bytes = try JobFile.prefix(lip, count: 12 + limits.maximumNumPyHeaderLength)
         let shape: [Int]
         do {
-            shape = try NumPyFile.header(of: bytes, path: lip.path).0.shape
+            shape = try NumPyFile.header(of: bytes, path: lip.path, limits: limits).0.shape
         } catch let error as NumPyError {
             throw JobError.damaged(path: lip.path, reason: String(error.description.dropFirst(lip.path.count + 2)))
         }
@@ -50,7 +50,7 @@ extension JobFolder {
     public func check() throws -> JobStatus {
         let manifest = try manifest()
         let plan = try readPlan(checkedAgainst: manifest)
-        let store = JobPlanStore(planURL)
+        let store = JobPlanStore(planURL, limits: limits)
         let landmarks = try store.readFaceLandmarks(frameCount: plan.frames.count)
         let status = status(of: manifest)
         let rendered = renderedFrames()

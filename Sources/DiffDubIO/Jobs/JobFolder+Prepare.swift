@@ -59,7 +59,7 @@ extension JobFolder {
                 checkCancellation: checkCancellation)
             try checkCancellation()
             try manager.createDirectory(at: framesURL, withIntermediateDirectories: true)
-            let store = JobPlanStore(planURL)
+            let store = JobPlanStore(planURL, limits: limits)
             try store.write(plan)
             try writeFaces(
                 of: plan, from: inputs.frames, store: store, progress: progress, checkCancellation: checkCancellation)

@@ -85,7 +85,7 @@ extension JobFolder {
         var manifest = try manifest()
         checkpoints.apply(to: &manifest)
         if session == nil { for model in manifest.models { try model.verify() } }
-        let store = JobPlanStore(planURL)
+        let store = JobPlanStore(planURL, limits: limits)
         let plan = try readPlan(checkedAgainst: manifest)
         let faces = StoredFaces(store: store, landmarks: try store.readFaceLandmarks(frameCount: plan.frames.count))
         removeStalePartials()

@@ -17,9 +17,14 @@ import Foundation
 public struct JobFolder: Sendable {
     /// The folder.
     public let url: URL
+    /// The bounds its files (and, for `prepare`, the inputs of its request) are read within.
+    public let limits: ReaderLimits
 
-    /// The job folder at `url` (nothing is read).
-    public init(_ url: URL) { self.url = url }
+    /// The job folder at `url` (nothing is read), read within `limits`.
+    public init(_ url: URL, limits: ReaderLimits = .standard) {
+        self.url = url
+        self.limits = limits
+    }
 
     /// `manifest.json`.
     package var manifestURL: URL { url.appendingPathComponent("manifest.json") }
@@ -56,8 +61,9 @@ public struct JobFolder: Sendable {
             throw JobError.unsupportedFormat(
                 path: manifestURL.path, version: version.formatVersion, supported: JobManifest.currentFormatVersion)
         }
-        let manifest = try JobJSON.decode(JobManifest.self, from: data, path: manifestURL.path)
+        var manifest = try JobJSON.decode(JobManifest.self, from: data, path: manifestURL.path)
         try manifest.check(path: manifestURL.path)
+        manifest.request.limits = limits  // the request's files are read within the folder's limits
         return manifest
     }
 
@@ -102,14 +108,18 @@ public struct JobFolder: Sendable {
     /// are refused, not converted), not a link.
     ///
     /// - Throws: ``JobError`` naming the frame file and what is wrong.
-    package func readFrame(_ index: Int) throws -> RGBImage { try JobFile.image(frameURL(index), size: nil) }
+    package func readFrame(_ index: Int) throws -> RGBImage {
+        try JobFile.image(frameURL(index), size: nil, limits: limits)
+    }
 
     /// Reads rendered frame `index`, which must be `size x size` (the job's image size), 8-bit
     /// RGB and not a link.
     ///
     /// - Throws: ``JobError/invalidField(path:field:reason:)`` naming the frame file and its
     ///   `size` or `pixel format`; ``JobError/damaged(path:reason:)``.
-    package func readFrame(_ index: Int, size: Int) throws -> RGBImage { try JobFile.image(frameURL(index), size: size) }
+    package func readFrame(_ index: Int, size: Int) throws -> RGBImage {
+        try JobFile.image(frameURL(index), size: size, limits: limits)
+    }
 
     /// Removes temporary frame files (`.NNNNNN.png.partial-*`) older than `age` seconds: left
     /// by a process that was killed while writing (writing one takes milliseconds, so an old one

@@ -6,11 +6,11 @@ extension JobPlanStore.Header {
     /// counts in range (``JobLimits``), each frame's source index at least 0 and below the
     /// input's frame count (0 for a still image), each face square inside the image limits
     /// with a positive side, each face's landmarks exactly 68 finite points within
-    /// ``ReaderLimits/maximumLandmarkCoordinate``, and the options valid
+    /// `limits`' ``ReaderLimits/maximumLandmarkCoordinate``, and the options valid
     /// (``DubbingOptions/validate()``).
     ///
     /// - Throws: ``JobError/invalidField(path:field:reason:)`` naming the first bad field.
-    func check(path: String) throws {
+    func check(path: String, limits: ReaderLimits) throws {
         func refuse(_ field: String, _ reason: String) -> JobError { .invalidField(path: path, field: field, reason: reason) }
         let maximumFrames = JobLimits.maximumFrameCount
         guard imageSize >= 1, imageSize <= JobLimits.maximumImageSize else {
@@ -27,8 +27,8 @@ extension JobPlanStore.Header {
             throw refuse("inputFrameCount", "\(count), expected 1 to \(maximumFrames)")
         }
         try Self.checkOptions(options, field: "options", path: path)
-        let sideLimit = ReaderLimits.current.maximumImagePixels
-        let coordinateLimit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
+        let sideLimit = limits.maximumImagePixels
+        let coordinateLimit = Float(limits.maximumLandmarkCoordinate)
         for (i, frame) in frames.enumerated() {
             let field = "frames[\(i)]"
             if let count = inputFrameCount {

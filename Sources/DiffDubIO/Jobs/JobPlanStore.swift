@@ -22,9 +22,14 @@ import Foundation
 package struct JobPlanStore: Sendable {
     /// The `plan/` folder.
     package let url: URL
+    /// The bounds its files are read within.
+    package let limits: ReaderLimits
 
-    /// The store at `url` (nothing is read).
-    package init(_ url: URL) { self.url = url }
+    /// The store at `url` (nothing is read), read within `limits`.
+    package init(_ url: URL, limits: ReaderLimits = .standard) {
+        self.url = url
+        self.limits = limits
+    }
 
     /// The parts of the plan that are not tensors or images (`plan.json`).
     struct Header: Codable {
@@ -82,12 +87,14 @@ package struct JobPlanStore: Sendable {
         try JobFile.checkFolder(url)
         let data = try JobFile.contents(headerURL, limit: JobLimits.maximumPlanBytes)
         let header = try JobJSON.decode(Header.self, from: data, path: headerURL.path)
-        try header.check(path: headerURL.path)
+        try header.check(path: headerURL.path, limits: limits)
         let s = header.imageSize
-        let lip = try JobFile.tensor(url.appendingPathComponent("lip_latents.npy"), shape: [header.frames.count, nil])
-        let noise = try JobFile.tensor(url.appendingPathComponent("noise.npy"), shape: [1, 3, s, s])
-        let referenceImage = try JobFile.image(url.appendingPathComponent("reference.png"), size: s)
-        let referenceLandmarks = try JobFile.landmarks(url.appendingPathComponent("reference_landmarks.npy"), shape: [68, 2])
+        let lip = try JobFile.tensor(
+            url.appendingPathComponent("lip_latents.npy"), shape: [header.frames.count, nil], limits: limits)
+        let noise = try JobFile.tensor(url.appendingPathComponent("noise.npy"), shape: [1, 3, s, s], limits: limits)
+        let referenceImage = try JobFile.image(url.appendingPathComponent("reference.png"), size: s, limits: limits)
+        let referenceLandmarks = try JobFile.landmarks(
+            url.appendingPathComponent("reference_landmarks.npy"), shape: [68, 2], limits: limits)
         return DubbingPlan(
             imageSize: s, firstFrame: header.firstFrame, frames: header.frames, lipLatents: lip,
             reference: FaceFrame(image: referenceImage, landmarks: FaceLandmarks(interleaved: referenceLandmarks.scalars)),
@@ -97,11 +104,12 @@ package struct JobPlanStore: Sendable {
 
     /// The model-resolution faces of every output frame (`nil`: no face), read lazily by
     /// ``face(_:of:landmarks:)``: the landmarks of all of them, `[frameCount, 68, 2]`, finite
-    /// and within ``ReaderLimits/maximumLandmarkCoordinate``.
+    /// and within ``limits``' ``ReaderLimits/maximumLandmarkCoordinate``.
     ///
     /// - Throws: ``JobError`` naming `face_landmarks.npy` and what is wrong.
     package func readFaceLandmarks(frameCount: Int) throws -> Tensor {
-        try JobFile.landmarks(url.appendingPathComponent("face_landmarks.npy"), shape: [frameCount, 68, 2])
+        try JobFile.landmarks(
+            url.appendingPathComponent("face_landmarks.npy"), shape: [frameCount, 68, 2], limits: limits)
     }
 
     /// The face of output frame `index` of `plan`, with its landmarks from `landmarks`
@@ -118,7 +126,9 @@ package struct JobPlanStore: Sendable {
         }
         let points = slice(landmarks, axis: 0, row..<(row + 1)).scalars
         try JobFile.checkFolder(facesURL)
-        return FaceFrame(image: try JobFile.image(faceURL(index), size: plan.imageSize), landmarks: FaceLandmarks(interleaved: points))
+        return FaceFrame(
+            image: try JobFile.image(faceURL(index), size: plan.imageSize, limits: limits),
+            landmarks: FaceLandmarks(interleaved: points))
     }
 
     /// `[N, 68, 2]` from N landmark sets (`nil` rows are zeros).

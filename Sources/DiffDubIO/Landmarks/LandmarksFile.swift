@@ -12,16 +12,17 @@ import Foundation
 package enum LandmarksFile {
     // MARK: Per-frame files
 
-    /// The 68 points of a per-frame file (`x y` per line; blank lines ignored).
-    package static func readPoints(_ url: URL) throws -> FaceLandmarks {
-        try parsePoints(try readText(url), path: url.path)
+    /// The 68 points of a per-frame file (`x y` per line; blank lines ignored), within `limits`
+    /// (file size, coordinate magnitude).
+    package static func readPoints(_ url: URL, limits: ReaderLimits = .standard) throws -> FaceLandmarks {
+        try parsePoints(try readText(url, limits: limits), path: url.path, limits: limits)
     }
 
     /// The 68 points of per-frame file text; `path` names it in errors.
-    package static func parsePoints(_ text: String, path: String) throws -> FaceLandmarks {
+    package static func parsePoints(_ text: String, path: String, limits: ReaderLimits = .standard) throws -> FaceLandmarks {
         var values: [Float] = []
         var lastLine = 0
-        let limit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
+        let limit = Float(limits.maximumLandmarkCoordinate)
         for (index, line) in try lines(of: text, path: path).enumerated() {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "," })
             if fields.isEmpty { continue }
@@ -46,13 +47,15 @@ package enum LandmarksFile {
     /// `synth_2.png` (or `synth_2`), the file `synth_2.txt`.
     ///
     /// - Throws: ``LandmarksError/missingFrame(path:frame:)`` naming the first frame without a file.
-    package static func readFolder(_ folder: URL, frames: [String]) throws -> [FaceLandmarks] {
+    package static func readFolder(
+        _ folder: URL, frames: [String], limits: ReaderLimits = .standard
+    ) throws -> [FaceLandmarks] {
         try frames.map { frame in
             let url = folder.appendingPathComponent(stem(frame) + ".txt")
             guard FileManager.default.fileExists(atPath: url.path) else {
                 throw LandmarksError.missingFrame(path: url.path, frame: frame)
             }
-            return try readPoints(url)
+            return try readPoints(url, limits: limits)
         }
     }
 
@@ -80,15 +83,15 @@ package enum LandmarksFile {
     }
 
     /// The entries of a table file, in file order (blank lines ignored).
-    package static func readTable(_ url: URL) throws -> [Entry] {
-        try parseTable(try readText(url), path: url.path)
+    package static func readTable(_ url: URL, limits: ReaderLimits = .standard) throws -> [Entry] {
+        try parseTable(try readText(url, limits: limits), path: url.path, limits: limits)
     }
 
     /// The entries of landmark table text; `path` names it in errors.
-    package static func parseTable(_ text: String, path: String) throws -> [Entry] {
+    package static func parseTable(_ text: String, path: String, limits: ReaderLimits = .standard) throws -> [Entry] {
         var entries: [Entry] = []
         var seen = Set<String>()
-        let limit = Float(ReaderLimits.current.maximumLandmarkCoordinate)
+        let limit = Float(limits.maximumLandmarkCoordinate)
         for (index, line) in try lines(of: text, path: path).enumerated() {
             let fields = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
             guard let name = fields.first else { continue }
@@ -198,8 +201,8 @@ package enum LandmarksFile {
 
     /// The file's text, read up to ``ReaderLimits/maximumLandmarksFileBytes`` (a longer
     /// file, or an endless device, is refused without reading past the limit).
-    static func readText(_ url: URL) throws -> String {
-        let limit = ReaderLimits.current.maximumLandmarksFileBytes
+    static func readText(_ url: URL, limits: ReaderLimits) throws -> String {
+        let limit = limits.maximumLandmarksFileBytes
         let data: Data
         do {
             let handle = try FileHandle(forReadingFrom: url)

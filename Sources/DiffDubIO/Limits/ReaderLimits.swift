@@ -4,8 +4,12 @@ import Foundation
 /// a hostile or corrupt input gets a clean error instead of a crash, a hang or an unbounded
 /// allocation (Docs/RELIABILITY.md lists them with their reasons).
 ///
-/// Readers use `current`: the defaults, overridden by environment variables
-/// (`DIFFDUB_MAX_IMAGE_PIXELS=400000000`) read once at first use, or by `setCurrent(_:)`.
+/// A value handed to the readers (`NumPyFile.read(_:limits:)`, `PNGFile.read(_:limits:)`,
+/// `WeightFile.checkpoint(contentsOf:limits:)`, ...) and to what calls them
+/// (``DubbingRequest/limits``, ``JobFolder/limits``), never a process-wide setting: each
+/// defaults to ``standard``, and two readers in one process may use different limits at the
+/// same time. The command line builds its limits once with ``fromEnvironment(_:)``
+/// (`DIFFDUB_MAX_IMAGE_PIXELS=400000000`) and passes them down.
 public struct ReaderLimits: Sendable, Equatable {
     /// Most memo entries a pickle may define (`BINPUT`, `MEMOIZE`).
     /// Environment: `DIFFDUB_MAX_PICKLE_MEMO`.
@@ -52,8 +56,8 @@ public struct ReaderLimits: Sendable, Equatable {
     /// The built-in defaults.
     public init() {}
 
-    /// The defaults.
-    public static let defaults = ReaderLimits()
+    /// The built-in defaults, what every reader uses unless given other limits.
+    public static let standard = ReaderLimits()
 
     /// The environment variable of each limit, and where it lives.
     package static var environmentVariables: [(name: String, keyPath: WritableKeyPath<ReaderLimits, Int>)] {
@@ -85,28 +89,5 @@ public struct ReaderLimits: Sendable, Equatable {
             }
         }
         return limits
-    }
-
-    private final class Store: @unchecked Sendable {
-        let lock = NSLock()
-        var limits: ReaderLimits?
-    }
-
-    private static let store = Store()
-
-    /// The limits readers apply now: ``setCurrent(_:)``'s value, else ``fromEnvironment(_:)``
-    /// of the process environment.
-    package static var current: ReaderLimits {
-        store.lock.withLock {
-            if let limits = store.limits { return limits }
-            let limits = fromEnvironment(ProcessInfo.processInfo.environment)
-            store.limits = limits
-            return limits
-        }
-    }
-
-    /// Replaces the limits readers apply (for tests and for programs that take them as options).
-    package static func setCurrent(_ limits: ReaderLimits) {
-        store.lock.withLock { store.limits = limits }
     }
 }

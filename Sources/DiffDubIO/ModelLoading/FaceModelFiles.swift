@@ -58,9 +58,12 @@ package enum FaceModelFiles {
         try locate(landmarkModelFileName, explicit: explicit, role: landmarkModelRole)
     }
 
-    /// The analyzer from the located files.
-    package static func analyzer(detector: URL?, landmarkModel: URL?) throws -> FaceAnalyzer {
-        try FaceAnalyzer(detector: self.detector(detector), landmarkModel: self.landmarkModel(landmarkModel))
+    /// The analyzer from the located files, read within `limits`.
+    package static func analyzer(
+        detector: URL?, landmarkModel: URL?, limits: ReaderLimits = .standard
+    ) throws -> FaceAnalyzer {
+        try FaceAnalyzer(
+            detector: self.detector(detector), landmarkModel: self.landmarkModel(landmarkModel), limits: limits)
     }
 
     static func hint(for name: String) -> String {

@@ -51,8 +51,8 @@ extension HubertModel {
 
     /// Loads an HF model folder: `config.json` and `model.safetensors` or
     /// `pytorch_model.bin` (either weight-norm key naming; either file may hold either format,
-    /// see `WeightFile.checkpoint(contentsOf:)`).
-    public init(modelFolder: URL) throws {
+    /// see ``WeightFile/checkpoint(contentsOf:limits:)``), the weights read within `limits`.
+    public init(modelFolder: URL, limits: ReaderLimits = .standard) throws {
         let configuration = try HubertConfiguration(
             contentsOf: modelFolder.appendingPathComponent("config.json"))
         let manager = FileManager.default
@@ -64,20 +64,22 @@ extension HubertModel {
             throw HubertModelFolderError.missingFile(
                 folder: modelFolder.path, expected: Self.weightFileNames)
         }
-        try self.init(weightsAt: weightsURL, configuration: configuration)
+        try self.init(weightsAt: weightsURL, configuration: configuration, limits: limits)
     }
 
-    /// Loads the weights in `url` for `configuration`, through ``WeightFile/checkpoint(contentsOf:)``
+    /// Loads the weights in `url` for `configuration`, through ``WeightFile/checkpoint(contentsOf:limits:)``
     /// (torch `.bin`/`.pth`/`.ckpt`, zip or legacy, or safetensors, recognised by content).
-    package init(weightsAt url: URL, configuration: HubertConfiguration) throws {
-        try self.init(stateDict: WeightFile.checkpoint(contentsOf: url), configuration: configuration)
+    package init(weightsAt url: URL, configuration: HubertConfiguration, limits: ReaderLimits = .standard) throws {
+        try self.init(stateDict: WeightFile.checkpoint(contentsOf: url, limits: limits), configuration: configuration)
     }
 }
 
 extension HubertFeatureExtractor {
-    /// An extractor for the HF model folder `modelFolder` (see ``HubertModel/init(modelFolder:)``).
-    public init(modelFolder: URL, windowing: HubertWindowing = HubertWindowing()) throws {
-        self.init(model: try HubertModel(modelFolder: modelFolder), windowing: windowing)
+    /// An extractor for the HF model folder `modelFolder` (see ``HubertModel/init(modelFolder:limits:)``).
+    public init(
+        modelFolder: URL, windowing: HubertWindowing = HubertWindowing(), limits: ReaderLimits = .standard
+    ) throws {
+        self.init(model: try HubertModel(modelFolder: modelFolder, limits: limits), windowing: windowing)
     }
 }
 
@@ -87,8 +89,8 @@ extension HubertFeatureExtractor {
     ///
     /// - Throws: `AudioError` for an unreadable, empty or silent (all-zero) file, or one
     ///   with NaN samples.
-    public func features(forAudioAt url: URL) throws -> Tensor {
-        let audio = try AudioFile.read(url)
+    public func features(forAudioAt url: URL, limits: ReaderLimits = .standard) throws -> Tensor {
+        let audio = try AudioFile.read(url, limits: limits)
         guard !audio.isSilent else { throw AudioError.silent(path: url.path) }
         return try features(samples: audio.mono().samples, sampleRate: audio.sampleRate)
     }

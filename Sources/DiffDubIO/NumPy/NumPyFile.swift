@@ -19,7 +19,7 @@ package enum NumPyError: LocalizedError, CustomStringConvertible, Equatable {
     case unexpectedArray(path: String, reason: String)
     /// The file could not be opened or written.
     case io(path: String, reason: String)
-    /// The array holds a NaN or an infinity at `index` (``NumPyFile/readFiniteTensor(_:)``).
+    /// The array holds a NaN or an infinity at `index` (``NumPyFile/readFiniteTensor(_:limits:)``).
     case nonFinite(path: String, index: [Int], value: Float)
 
     /// The same line as ``description``: what `localizedDescription` shows.
@@ -50,29 +50,26 @@ package enum NumPyError: LocalizedError, CustomStringConvertible, Equatable {
 /// `np.dtype` accepts for booleans, integers and floats (big-endian data is swapped, unsigned
 /// 16-64-bit integers widened), C or Fortran order.
 public enum NumPyFile {
-    /// Longest header accepted, in bytes (NumPy itself writes far less;
-    /// ``ReaderLimits/maximumNumPyHeaderLength``).
-    package static var maximumHeaderLength: Int { ReaderLimits.current.maximumNumPyHeaderLength }
-
-    /// Reads the array at `url`.
-    package static func read(_ url: URL) throws -> NumPyArray {
+    /// Reads the array at `url`; its header may be at most `limits`'
+    /// ``ReaderLimits/maximumNumPyHeaderLength`` bytes (NumPy itself writes far less).
+    package static func read(_ url: URL, limits: ReaderLimits = .standard) throws -> NumPyArray {
         let data: Data
         do {
             data = try Data(contentsOf: url, options: .alwaysMapped)
         } catch {
             throw NumPyError.io(path: url.path, reason: "cannot read file (\(SystemErrorText.reason(error)))")
         }
-        return try decode(data, path: url.path)
+        return try decode(data, path: url.path, limits: limits)
     }
 
     /// Reads `url` as float32 tensor (any numeric dtype is converted).
-    public static func readTensor(_ url: URL) throws -> Tensor {
-        try read(url).tensor()
+    public static func readTensor(_ url: URL, limits: ReaderLimits = .standard) throws -> Tensor {
+        try read(url, limits: limits).tensor()
     }
 
-    /// Decodes `.npy` bytes; `path` is used in errors.
-    package static func decode(_ data: Data, path: String) throws -> NumPyArray {
-        let (parsed, headerStart, headerLength) = try header(of: data, path: path)
+    /// Decodes `.npy` bytes within `limits`; `path` is used in errors.
+    package static func decode(_ data: Data, path: String, limits: ReaderLimits = .standard) throws -> NumPyArray {
+        let (parsed, headerStart, headerLength) = try header(of: data, path: path, limits: limits)
         guard let scalarType = parsed.dtype.scalarType else {
             throw NumPyError.unsupportedDType(path: path, descr: parsed.dtype.name)
         }
@@ -93,8 +90,11 @@ public enum NumPyFile {
     }
 
     /// The header of `.npy` bytes (which may stop after it): the parsed dictionary, where the
-    /// header text starts and its length.
-    static func header(of data: Data, path: String) throws -> (NumPyHeader, start: Int, length: Int) {
+    /// header text starts and its length; a header longer than `limits`'
+    /// ``ReaderLimits/maximumNumPyHeaderLength`` is refused.
+    static func header(
+        of data: Data, path: String, limits: ReaderLimits = .standard
+    ) throws -> (NumPyHeader, start: Int, length: Int) {
         let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
         guard data.count >= 10, Array(data.prefix(6)) == magic else { throw NumPyError.notNumPy(path: path) }
         let major = data[data.startIndex + 6]
@@ -112,7 +112,7 @@ public enum NumPyFile {
         default:
             throw NumPyError.unsupportedVersion(path: path, major: major, minor: minor)
         }
-        guard headerLength <= maximumHeaderLength else {
+        guard headerLength <= limits.maximumNumPyHeaderLength else {
             throw NumPyError.malformedHeader(path: path, reason: "header of \(headerLength) bytes is too long")
         }
         guard data.count >= headerStart + headerLength else {
@@ -141,8 +141,8 @@ public enum NumPyFile {
     /// Reads `url` as a float32 tensor (any numeric dtype is converted) and refuses it with
     /// `NumPyError.nonFinite(path:index:value:)` naming the first NaN or infinity: for inputs
     /// such as Hubert features, noise or latents, where one NaN would spread through the model.
-    public static func readFiniteTensor(_ url: URL) throws -> Tensor {
-        let tensor = try readTensor(url)
+    public static func readFiniteTensor(_ url: URL, limits: ReaderLimits = .standard) throws -> Tensor {
+        let tensor = try readTensor(url, limits: limits)
         if let bad = tensor.firstNonFinite() {
             throw NumPyError.nonFinite(path: url.path, index: bad.index, value: bad.value)
         }

@@ -8,10 +8,6 @@ import Foundation
 /// then the data; offsets are relative to the first byte after the header and every tensor
 /// is contiguous, row-major, little-endian.
 public enum SafeTensorsFile {
-    /// Longest JSON header accepted (``ReaderLimits/maximumSafeTensorsHeaderLength``, 100 MB,
-    /// the limit of the reference implementation).
-    package static var maximumHeaderLength: Int { ReaderLimits.current.maximumSafeTensorsHeaderLength }
-
     /// The dtype names of the format for each ``ScalarType``.
     package static func dtypeName(of type: ScalarType) -> String {
         switch type {
@@ -37,23 +33,29 @@ public enum SafeTensorsFile {
     /// The tensors of the file at `url` as a lazily loaded state dict (source: the path).
     ///
     /// The file is memory-mapped; contiguous, aligned F32 data is not copied.
-    public static func stateDict(contentsOf url: URL) throws -> StateDict {
-        try open(url).stateDict
+    public static func stateDict(contentsOf url: URL, limits: ReaderLimits = .standard) throws -> StateDict {
+        try open(url, limits: limits).stateDict
     }
 
     /// The tensors and the `__metadata__` of the file at `url`.
-    package static func open(_ url: URL) throws -> (stateDict: StateDict, metadata: [String: String]) {
-        try open(try MappedFile(path: url.path))
+    package static func open(
+        _ url: URL, limits: ReaderLimits = .standard
+    ) throws -> (stateDict: StateDict, metadata: [String: String]) {
+        try open(try MappedFile(path: url.path), limits: limits)
     }
 
     /// The tensors and the `__metadata__` of the safetensors bytes held by `file` (mapped
-    /// or in memory, ``MappedFile/init(copying:path:)``).
-    package static func open(_ file: MappedFile) throws -> (stateDict: StateDict, metadata: [String: String]) {
+    /// or in memory, ``MappedFile/init(copying:path:)``). The JSON header may be at most `limits`'
+    /// ``ReaderLimits/maximumSafeTensorsHeaderLength`` bytes (by default 100 MB, the limit of
+    /// the reference implementation).
+    package static func open(
+        _ file: MappedFile, limits: ReaderLimits = .standard
+    ) throws -> (stateDict: StateDict, metadata: [String: String]) {
         let path = file.path
         let reader = ByteReader(file.bytes, path: path)
         guard file.count >= 8 else { throw CheckpointError.truncated(path: path, what: "no safetensors header length") }
         let headerLength = try reader.int64(0)
-        guard headerLength <= maximumHeaderLength else {
+        guard headerLength <= limits.maximumSafeTensorsHeaderLength else {
             throw CheckpointError.malformedSafeTensors(
                 path: path, reason: "header of \(headerLength) bytes is too long")
         }
@@ -103,7 +105,7 @@ public enum SafeTensorsFile {
             for axis in shape.indices.dropLast().reversed() { strides[axis] = strides[axis + 1] * shape[axis + 1] }
             let stored = try StoredTensor(
                 file: file, key: name, scalarType: type, shape: shape, strides: strides, elementOffset: 0,
-                storageBytes: (dataStart + begin)..<(dataStart + end))
+                storageBytes: (dataStart + begin)..<(dataStart + end), limits: limits)
             records[name] = stored.record
         }
         return (StateDict(source: path, records: records), metadata)

@@ -36,8 +36,9 @@ package enum VideoProbe {
     /// The first video stream's size and rate, and whether there is audio.
     ///
     /// - Throws: ``VideoError/probeFailed(path:reason:)`` for unreadable files,
-    ///   ``VideoError/noVideoStream(path:)`` when there is no video.
-    package static func info(_ url: URL) throws -> VideoInfo {
+    ///   ``VideoError/noVideoStream(path:)`` when there is no video, ``VideoError/probeFailed(path:reason:)``
+    ///   for frames larger than `limits`' ``ReaderLimits/maximumImagePixels``.
+    package static func info(_ url: URL, limits: ReaderLimits = .standard) throws -> VideoInfo {
         let data = try ExternalTool.run(
             "ffprobe",
             ["-v", "error", "-print_format", "json", "-show_streams", "-show_format", url.path]
@@ -56,7 +57,7 @@ package enum VideoProbe {
         else { throw VideoError.noVideoStream(path: url.path) }
         if abs(rotation(of: video)) % 180 == 90 { swap(&width, &height) }
         // Frames are allocated width x height x 3 bytes each: refuse sizes past the image limit.
-        let pixelLimit = ReaderLimits.current.maximumImagePixels
+        let pixelLimit = limits.maximumImagePixels
         let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
         guard width > 0, height > 0, !overflow, pixels <= pixelLimit else {
             throw VideoError.probeFailed(

@@ -50,19 +50,22 @@ package final class VideoReader {
     /// the rate DiffDub works at; nil keeps the decoded frames as they are).
     ///
     /// - Throws: ``VideoError`` when ffmpeg/ffprobe are missing or the file has no video.
-    package convenience init(_ url: URL, frameRate: Int? = 25) throws {
+    package convenience init(_ url: URL, frameRate: Int? = 25, limits: ReaderLimits = .standard) throws {
         precondition(frameRate.map { $0 > 0 } ?? true, "VideoReader: frame rate \(frameRate ?? 0)")
-        try self.init(url, timing: frameRate.flatMap { FrameRate(numerator: $0) }.map { .resampled($0) } ?? .asDecoded)
+        try self.init(
+            url, timing: frameRate.flatMap { FrameRate(numerator: $0) }.map { .resampled($0) } ?? .asDecoded,
+            limits: limits)
     }
 
     /// Opens `url` for decoding with the given timing.
     ///
     /// - Throws: ``VideoError`` when ffmpeg/ffprobe are missing or the file has no video;
     ///   ``VideoError/probeFailed(path:reason:)`` for ``Timing/sourceRate`` when the file
-    ///   states no frame rate.
-    package init(_ url: URL, timing: Timing) throws {
+    ///   states no frame rate; frames larger than `limits`' ``ReaderLimits/maximumImagePixels`` are
+    ///   refused before any is decoded.
+    package init(_ url: URL, timing: Timing, limits: ReaderLimits = .standard) throws {
         self.url = url
-        info = try VideoProbe.info(url)
+        info = try VideoProbe.info(url, limits: limits)
         switch timing {
         case .resampled(let rate): self.rate = rate
         case .asDecoded: self.rate = nil

@@ -39,6 +39,9 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
 /// against float32. On a CPU without AVX512_BF16 the kernel is the portable emulation
 /// (`BF16Products.emulatedMultiply`), which must meet the same bounds: bf16 results on every CPU.
 @Suite struct BF16ProductsTests {
+    /// The kernels' settings with bfloat16 products.
+    static let bf16 = KernelSettings(precision: .bf16)
+
     /// Shapes of at least 2^20 multiply-adds (the bf16 threshold) with every edge case.
     @Test(arguments: [
         (67, 131, 129, false, false),  // 3 rows in the last panel, 3 columns in a 16-wide panel, odd depth
@@ -51,7 +54,7 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
         let a = randomTensor(transposeA ? [k, m] : [m, k], seed: UInt64(m * 7 + k))
         let b = randomTensor(transposeB ? [n, k] : [k, n], seed: UInt64(n * 13 + k), in: -2...3)
         let fp32 = matmul(a, b, transposeA: transposeA, transposeB: transposeB)
-        let bf16 = Precision.bf16.run { matmul(a, b, transposeA: transposeA, transposeB: transposeB) }
+        let bf16 = matmul(a, b, transposeA: transposeA, transposeB: transposeB, kernels: Self.bf16)
         let (expected, magnitudes) = emulatedBF16Product(a, b, transposeA: transposeA, transposeB: transposeB)
         // Float32 sums of exact products: within a few float32 roundings of the sum of |terms|.
         var worst: Float = 0
@@ -71,7 +74,7 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
         let w = randomTensor([72, 40, 1, 1], seed: 301)
         let bias = randomTensor([72], seed: 302, in: 5...9)
         let fp32 = conv2d(x, weight: w, bias: bias, padding: 0)
-        let bf16 = Precision.bf16.run { conv2d(x, weight: w, bias: bias, padding: 0) }
+        let bf16 = conv2d(x, weight: w, bias: bias, padding: 0, kernels: Self.bf16)
         // Per image: the emulated product plus the bias.
         let plane = 37 * 29
         let wm = w.reshaped([72, 40])
@@ -96,7 +99,7 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
         let k = randomTensor([2, 256, 64], seed: 311)
         let v = randomTensor([2, 256, 48], seed: 312)
         let fp32 = scaledDotProductAttention(query: q, key: k, value: v, scale: 0.125)
-        let bf16 = Precision.bf16.run { scaledDotProductAttention(query: q, key: k, value: v, scale: 0.125) }
+        let bf16 = scaledDotProductAttention(query: q, key: k, value: v, scale: 0.125, kernels: Self.bf16)
         let difference = maxAbsDifference(bf16, fp32)
         #expect(difference > 0 && difference < 2e-2, "attention bf16 - fp32: \(difference)")
     }
@@ -117,14 +120,14 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
         let (x, w, b) = c.tensors()
         let im2col = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .im2col)
         let fp32 = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
-        let bf16 = Precision.bf16.run { conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm) }
+        let bf16 = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm, kernels: Self.bf16)
         let scale = absoluteScale(x: x, w: w, b: b, padding: c.padding)
         let difference = maxAbsDifference(bf16, im2col)
         #expect(
             difference > 1e-5 * scale && difference <= bf16WinogradTolerance(algorithm) * scale,
             "bf16 \(algorithm): max |difference| \(difference) for absolute scale \(scale) (ratio \(difference / scale))")
         // The kept bf16 transform gives the same values again.
-        let again = Precision.bf16.run { conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm) }
+        let again = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm, kernels: Self.bf16)
         #expect(again.scalars == bf16.scalars)
     }
 
@@ -138,7 +141,7 @@ func emulatedBF16Product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB:
         for (inputSide, expectsBF16) in [(side + 2, false), (side / 2, true), (8, true)] {
             let x = randomTensor([1, 32, inputSide, inputSide], seed: UInt64(311 + inputSide))
             let fp32 = conv2d(x, weight: w, bias: nil, padding: 1)
-            let bf16 = Precision.bf16.run { conv2d(x, weight: w, bias: nil, padding: 1) }
+            let bf16 = conv2d(x, weight: w, bias: nil, padding: 1, kernels: Self.bf16)
             let usedBF16 = bf16.scalars != fp32.scalars
             #expect(usedBF16 == expectsBF16, "side \(inputSide)")
         }

@@ -13,12 +13,11 @@ import Testing
         let w = randomTensor([10, 12, 3, 3], seed: 101)
         let b = randomTensor([10], seed: 102)
         let residual = randomTensor([2, 10, 23, 31], seed: 103)
-        let (fused, separate) = Conv2dTiling.$winogradSchedule.withValue(schedule) {
-            (
-                conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm, residual: residual),
-                conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm) + residual
-            )
-        }
+        let kernels = KernelSettings(winogradSchedule: schedule)
+        let (fused, separate) = (
+            conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm, residual: residual, kernels: kernels),
+            conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm, kernels: kernels) + residual
+        )
         // The same additions, one per output, in the same order.
         #expect(fused.scalars == separate.scalars)
         #expect(maxAbsDifference(separate, conv2d(x, weight: w, bias: b, padding: 1, algorithm: .im2col) + residual) < 1e-3)

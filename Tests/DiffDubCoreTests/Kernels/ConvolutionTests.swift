@@ -135,10 +135,12 @@ private func referenceConv1d(
         // bfloat16 products: from 8 x 8, not below.
         #expect(
             Conv2dAlgorithm.prefersWinograd(
-                channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 8 * 8, precision: .bf16))
+                channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 8 * 8,
+                kernels: KernelSettings(precision: .bf16)))
         #expect(
             !Conv2dAlgorithm.prefersWinograd(
-                channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 7 * 7, precision: .bf16))
+                channels: 512, outChannels: 512, kernelHeight: 3, kernelWidth: 3, outputPixels: 7 * 7,
+                kernels: KernelSettings(precision: .bf16)))
         #expect(
             Conv2dAlgorithm.prefersWinograd(
                 channels: 128, outChannels: 3, kernelHeight: 3, kernelWidth: 3, outputPixels: 256 * 256))

@@ -171,7 +171,8 @@ private func randomValues(_ count: Int, seed: UInt64) -> [Float] {
         let weight = randomTensor([45, 37, 1, 1], seed: 22)
         let bias = randomTensor([45], seed: 23)
         let packed = conv2d(x, weight: weight, bias: bias, padding: 0)
-        let reference = PackedGEMM.$isEnabled.withValue(false) { conv2d(x, weight: weight, bias: bias, padding: 0) }
+        let sgemmOnly = KernelSettings(usesPackedProducts: false)
+        let reference = conv2d(x, weight: weight, bias: bias, padding: 0, kernels: sgemmOnly)
         expectClose(packed, reference, tolerance: 1e-5)
         if PackedProducts.isAvailable { #expect(packed.scalars != reference.scalars) }  // the packed kernel ran
         let second = conv2d(slice(x, axis: 0, 1..<2), weight: weight, bias: bias, padding: 0)
@@ -182,7 +183,7 @@ private func randomValues(_ count: Int, seed: UInt64) -> [Float] {
         let filterBias = randomTensor([22], seed: 26)
         expectClose(
             conv1d(sequence, weight: filters, bias: filterBias, groups: 2),
-            PackedGEMM.$isEnabled.withValue(false) { conv1d(sequence, weight: filters, bias: filterBias, groups: 2) },
+            conv1d(sequence, weight: filters, bias: filterBias, groups: 2, kernels: sgemmOnly),
             tolerance: 1e-5)
     }
 }

@@ -41,22 +41,23 @@ import Testing
     }
 
     @Test func automaticTakesF6OnLargeOutputsF4AndF2OnSmallerOnes() {
-        let choice = { (c: Int, o: Int, k: Int, h: Int, w: Int) in
+        let choice = { (c: Int, o: Int, k: Int, h: Int, w: Int, kernels: KernelSettings) in
             Conv2dAlgorithm.automaticWinograd(
-                channels: c, outChannels: o, kernelHeight: k, kernelWidth: k, outputHeight: h, outputWidth: w)
+                channels: c, outChannels: o, kernelHeight: k, kernelWidth: k, outputHeight: h, outputWidth: w,
+                kernels: kernels)
         }
-        #expect(choice(128, 128, 3, 256, 256) == .winograd6x6)
-        #expect(choice(256, 128, 3, 128, 128) == .winograd6x6)
-        #expect(choice(256, 256, 3, 64, 64) == .winograd6x6)
-        #expect(choice(128, 3, 3, 256, 256) == .winograd6x6)
-        #expect(choice(128, 128, 3, 256, 48) == .winograd4x4)
-        #expect(choice(256, 256, 3, 32, 32) == .winograd4x4)
-        #expect(choice(512, 512, 3, 16, 16) == .winograd)
-        #expect(choice(1024, 512, 3, 16, 16) == .winograd)
-        #expect(choice(512, 512, 3, 8, 8) == nil)
-        #expect(choice(6, 128, 3, 256, 256) == nil)
-        #expect(choice(128, 128, 1, 256, 256) == nil)
-        let reference = Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) { choice(128, 128, 3, 256, 256) }
+        #expect(choice(128, 128, 3, 256, 256, .standard) == .winograd6x6)
+        #expect(choice(256, 128, 3, 128, 128, .standard) == .winograd6x6)
+        #expect(choice(256, 256, 3, 64, 64, .standard) == .winograd6x6)
+        #expect(choice(128, 3, 3, 256, 256, .standard) == .winograd6x6)
+        #expect(choice(128, 128, 3, 256, 48, .standard) == .winograd4x4)
+        #expect(choice(256, 256, 3, 32, 32, .standard) == .winograd4x4)
+        #expect(choice(512, 512, 3, 16, 16, .standard) == .winograd)
+        #expect(choice(1024, 512, 3, 16, 16, .standard) == .winograd)
+        #expect(choice(512, 512, 3, 8, 8, .standard) == nil)
+        #expect(choice(6, 128, 3, 256, 256, .standard) == nil)
+        #expect(choice(128, 128, 1, 256, 256, .standard) == nil)
+        let reference = choice(128, 128, 3, 256, 256, KernelSettings(automaticUsesWinograd: false))
         #expect(reference == nil)
         // A layer the automatic rule sends to F(6x6) (output 64 x 65: 11 tiles of 6 per side,
         // the last overhanging by 2 and 1), against im2col.

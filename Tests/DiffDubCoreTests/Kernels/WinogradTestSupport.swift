@@ -71,12 +71,13 @@ func expectWithinRounding(
 /// `algorithm` against im2col on `c`, twice (the second call uses the kept weight transform and
 /// must give the same values).
 func expectWinogradMatchesIm2col(
-    _ algorithm: Conv2dAlgorithm, _ c: WinogradCase, sourceLocation: SourceLocation = #_sourceLocation
+    _ algorithm: Conv2dAlgorithm, _ c: WinogradCase, kernels: KernelSettings = .standard,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     let (x, w, b) = c.tensors()
     let expected = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .im2col)
-    let first = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
+    let first = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm, kernels: kernels)
     expectWithinRounding(first, expected, x: x, w: w, b: b, padding: c.padding, sourceLocation: sourceLocation)
-    let second = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
+    let second = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm, kernels: kernels)
     #expect(second.scalars == first.scalars, sourceLocation: sourceLocation)
 }

@@ -27,7 +27,7 @@ import Testing
 
     @Test(arguments: algorithms, blockShapes)
     func fusedScheduleMatchesIm2col(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
-        Conv2dTiling.$winogradSchedule.withValue(.tiles) { expectWinogradMatchesIm2col(algorithm, c) }
+        expectWinogradMatchesIm2col(algorithm, c, kernels: KernelSettings(winogradSchedule: .tiles))
     }
 
     /// With bfloat16 products (blocks of 32 tiles, `V` rounded once per block): within the bf16
@@ -38,11 +38,9 @@ import Testing
     func fusedBF16ScheduleMatchesIm2colAndTheBands(_ algorithm: Conv2dAlgorithm, _ c: WinogradCase) {
         let (x, w, b) = c.tensors()
         func convolve(_ schedule: Conv2dTiling.WinogradSchedule) -> Tensor {
-            Precision.bf16.run {
-                Conv2dTiling.$winogradSchedule.withValue(schedule) {
-                    conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: algorithm)
-                }
-            }
+            conv2d(
+                x, weight: w, bias: b, padding: c.padding, algorithm: algorithm,
+                kernels: KernelSettings(precision: .bf16, winogradSchedule: schedule))
         }
         let (tiles, bands) = (convolve(.tiles), convolve(.bands))
         let im2col = conv2d(x, weight: w, bias: b, padding: c.padding, algorithm: .im2col)
@@ -64,12 +62,10 @@ import Testing
     @Test(arguments: algorithms)
     func fusedAndBandSchedulesAgreeToRounding(_ algorithm: Conv2dAlgorithm) {
         let (x, w, b) = WinogradCase(input: [1, 24, 40, 44], outChannels: 40, padding: 1, bias: true).tensors()
-        let bands = Conv2dTiling.$winogradSchedule.withValue(.bands) {
-            conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm)
-        }
-        let tiles = Conv2dTiling.$winogradSchedule.withValue(.tiles) {
-            conv2d(x, weight: w, bias: b, padding: 1, algorithm: algorithm)
-        }
+        let bands = conv2d(
+            x, weight: w, bias: b, padding: 1, algorithm: algorithm, kernels: KernelSettings(winogradSchedule: .bands))
+        let tiles = conv2d(
+            x, weight: w, bias: b, padding: 1, algorithm: algorithm, kernels: KernelSettings(winogradSchedule: .tiles))
         expectWithinRounding(tiles, bands, x: x, w: w, b: b, padding: 1)
         #expect(tiles.scalars != bands.scalars || !PackedProducts.isAvailable)
     }
@@ -79,17 +75,17 @@ import Testing
         let x = randomTensor([3, 20, 30, 26], seed: 80)
         let w = randomTensor([12, 20, 3, 3], seed: 81)
         let b = randomTensor([12], seed: 82)
-        func convolve(_ input: Tensor, threads: Int) -> Tensor {
+        func convolve(_ input: Tensor, threads: Int, _ precision: Precision) -> Tensor {
             ComputeSettings(threads: threads).run {
-                Conv2dTiling.$winogradSchedule.withValue(.tiles) {
-                    conv2d(input, weight: w, bias: b, padding: 1, algorithm: algorithm)
-                }
+                conv2d(
+                    input, weight: w, bias: b, padding: 1, algorithm: algorithm,
+                    kernels: KernelSettings(precision: precision, winogradSchedule: .tiles))
             }
         }
         for precision in [Precision.fp32, .bf16] {
-            let (one, two) = precision.run { (convolve(x, threads: 1), convolve(x, threads: 2)) }
+            let (one, two) = (convolve(x, threads: 1, precision), convolve(x, threads: 2, precision))
             #expect(one.scalars == two.scalars, "\(precision)")
-            let middle = precision.run { convolve(slice(x, axis: 0, 1..<2), threads: 2) }
+            let middle = convolve(slice(x, axis: 0, 1..<2), threads: 2, precision)
             #expect(slice(two, axis: 0, 1..<2).scalars == middle.scalars, "\(precision)")
         }
     }
@@ -114,9 +110,9 @@ import Testing
             let x = randomTensor([1, 8, 20, 20], seed: 91)
             let w = randomTensor([8, 8, 3, 3], seed: 90)
             let convolve = { (schedule: Conv2dTiling.WinogradSchedule) in
-                Conv2dTiling.$winogradSchedule.withValue(schedule) {
-                    conv2d(x, weight: w, bias: nil, padding: 1, algorithm: .winograd4x4)
-                }
+                conv2d(
+                    x, weight: w, bias: nil, padding: 1, algorithm: .winograd4x4,
+                    kernels: KernelSettings(winogradSchedule: schedule))
             }
             #expect(convolve(.tiles).scalars == convolve(.bands).scalars)
         }

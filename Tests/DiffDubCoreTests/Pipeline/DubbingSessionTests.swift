@@ -120,6 +120,29 @@ struct DubbingSessionTests {
         #expect(bf16 != fp32)
     }
 
+    /// Nothing a caller binds decides the arithmetic: the precision travels in the plan as a value
+    /// to the kernels, so the async render (on a thread of its own, ``runOnOwnThread``) and the
+    /// same plan rendered on the calling thread give the same bf16 frames, bit for bit.
+    @Test("a render on its own thread keeps its settings: the bf16 frames of the calling thread")
+    func ownThreadKeepsThePrecision() async throws {
+        let session = try Self.session()
+        let inputs = Self.inputs(seed: 7, count: 2, hubertFrames: 4)
+        var options = Self.options
+        options.precision = .bf16
+        let compute = ComputeSettings(threads: 2)
+        let plan = try await session.prepare(inputs, options: options, compute: compute)
+        let onItsThread = InMemoryFrameSink()
+        _ = try await session.render(plan, from: .clip(inputs.frames), into: onItsThread, compute: compute)
+        let here = InMemoryFrameSink()
+        _ = try session.renderSynchronously(plan, from: .clip(inputs.frames), into: here, compute: compute)
+        let fp32Plan = try await session.prepare(inputs, options: Self.options, compute: compute)
+        let fp32 = InMemoryFrameSink()
+        _ = try await session.render(fp32Plan, from: .clip(inputs.frames), into: fp32, compute: compute)
+        #expect(onItsThread.frames.count == 2)
+        #expect(onItsThread.frames.map(\.image) == here.frames.map(\.image))
+        #expect(onItsThread.frames.map(\.image) != fp32.frames.map(\.image))
+    }
+
     @Test("inputs that need a model the session lacks are refused before any work")
     func missingModels() async throws {
         var inputs = Self.inputs(seed: 6)

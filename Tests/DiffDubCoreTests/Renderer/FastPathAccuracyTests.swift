@@ -25,9 +25,8 @@ struct FastPathAccuracyTests {
         let x = GaussianNoise.sample(shape: [2, 6, 64, 64], seed: 1)
         let latents = GaussianNoise.sample(shape: [2, 64], seed: 2)
         let fast = try renderer.predictNoise(x, timesteps: [950, 200], latents: latents)
-        let reference = try Conv2dAlgorithm.$automaticUsesWinograd.withValue(false) {
-            try renderer.predictNoise(x, timesteps: [950, 200], latents: latents)
-        }
+        let reference = try renderer.predictNoise(
+            x, timesteps: [950, 200], latents: latents, kernels: KernelSettings(automaticUsesWinograd: false))
         let difference = maxAbsDifference(fast, reference)
         let magnitude = reference.scalars.map { abs($0) }.max() ?? 0
         #expect(difference < 1e-3, "max |eps difference| \(difference) (max |eps| \(magnitude))")

@@ -115,12 +115,12 @@ import Testing
     }
 
     @Test func nestingBeyondTheLimitIsRefused() throws {
-        let depth = Unpickler.maximumNesting + 10
+        let depth = ReaderLimits.standard.maximumPickleNesting + 10
         let marks =
             [0x80, 0x02] + [UInt8](repeating: 0x28, count: depth) + [UInt8](repeating: 0x74, count: depth) + [0x2E]
         #expect(
             throws: CheckpointError.limitExceeded(
-                path: "memory", reason: "more than \(Unpickler.maximumNesting) nested marks")
+                path: "memory", reason: "more than \(ReaderLimits.standard.maximumPickleNesting) nested marks")
         ) { try load(marks) }
         // Lists nested through APPEND need no marks: the depth bound applies when resolving.
         var lists: [UInt8] = [0x80, 0x02]

@@ -57,7 +57,7 @@ import Testing
 
     @Test func audioLongerThanTheLimitIsRefused() throws {
         // 1 kHz mono, 16-bit: 3 hours and 65 s (about 21.7 MB).
-        let frames = 1_000 * (ReaderLimits.defaults.maximumAudioSeconds + 65)
+        let frames = 1_000 * (ReaderLimits.standard.maximumAudioSeconds + 65)
         var bytes: [UInt8] = Array("RIFF".utf8) + le(UInt32(36 + 2 * frames)) + Array("WAVEfmt ".utf8)
         bytes += le(UInt32(16)) + le(UInt16(1)) + le(UInt16(1)) + le(UInt32(1_000)) + le(UInt32(2_000))
         bytes += le(UInt16(2)) + le(UInt16(16)) + Array("data".utf8) + le(UInt32(2 * frames))
