@@ -24,14 +24,32 @@ package struct Extent3: Sendable, Equatable {
 /// `y[n, o, t, i, j] = bias[o] + sum_{c, a, u, v} weight[o, c, a, u, v] * x[n, c, t*sd + a - pd, i*sh + u - ph, j*sw + v - pw]`
 /// (out-of-range input reads as zero).
 ///
-/// Each output depth slice `(n, t)` is a product `[O, C*kd*kh*kw] x [C*kd*kh*kw, rows*Wo]`
+/// A kernel of depth 2 or more with depth stride 1 and no depth padding, over at least 4 output
+/// slices, runs as Winograd along the depth (``Conv3dAlgorithm/temporalWinograd``: groups of 4
+/// consecutive output slices from `3 + kd` planar products instead of `4 kd`). Otherwise each
+/// output depth slice `(n, t)` is a product `[O, C*kd*kh*kw] x [C*kd*kh*kw, rows*Wo]`
 /// over bands of output rows unfolded (im2col) into a column buffer of at most
-/// `columnBufferBytes`. With at least as many slices as threads the slices run side by side,
-/// each with single-threaded products; otherwise one slice at a time with the products split
-/// over the threads.
+/// `columnBufferBytes`; when a whole output plane fits, as many consecutive slices of a volume
+/// as fit are unfolded side by side into one product (a kernel that covers the whole plane reads
+/// its weight once per tile, not once per slice). With at least as many tiles as threads the
+/// tiles run side by side, each with single-threaded products; otherwise one tile at a time with
+/// the products split over the threads.
 package func conv3d(
     _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Extent3 = Extent3(all: 1),
     padding: Extent3 = Extent3(all: 0), columnBufferBytes: Int = 4 << 20
+) -> Tensor {
+    conv3d(
+        x, weight: weight, bias: bias, stride: stride, padding: padding, algorithm: .automatic,
+        columnBufferBytes: columnBufferBytes)
+}
+
+/// ``conv3d(_:weight:bias:stride:padding:columnBufferBytes:)`` with a chosen algorithm.
+///
+/// - Precondition: ``Conv3dAlgorithm/temporalWinograd`` needs depth stride 1 and no depth
+///   padding.
+package func conv3d(
+    _ x: Tensor, weight: Tensor, bias: Tensor?, stride: Extent3 = Extent3(all: 1),
+    padding: Extent3 = Extent3(all: 0), algorithm: Conv3dAlgorithm, columnBufferBytes: Int = 4 << 20
 ) -> Tensor {
     precondition(x.rank == 5, "conv3d: input must be [N, C, D, H, W], got \(x.shape)")
     precondition(weight.rank == 5, "conv3d: weight must be [O, C, kd, kh, kw], got \(weight.shape)")
@@ -53,6 +71,27 @@ package func conv3d(
     let geometry = VolumeColumns(
         channels: x.shape[1], depth: x.shape[2], height: x.shape[3], width: x.shape[4],
         kernel: Extent3(weight.shape[2], weight.shape[3], weight.shape[4]), stride: stride, padding: padding)
+    var chosen = algorithm
+    if algorithm == .automatic {
+        if Conv3dAlgorithm.prefersTemporalWinograd(
+            kernel: geometry.kernel, stride: stride, padding: padding, outDepth: geometry.outDepth)
+        {
+            chosen = .temporalWinograd
+        }
+    }
+    switch chosen {
+    case .temporalWinograd:
+        return conv3dTemporalWinograd(x, weight: weight, bias: bias, stride: stride, padding: padding)
+    case .planarWinograd:
+        precondition(
+            geometry.kernel.depth == 1 && geometry.kernel.height == geometry.kernel.width && stride == Extent3(all: 1)
+                && padding.depth == 0,
+            "conv3d: planar Winograd needs a [O, C, 1, r, r] kernel, stride 1 and no depth padding")
+        return conv3dPlanarWinograd(
+            x, weight: weight, bias: bias, padding: padding, outputs: Conv3dAlgorithm.planarWinogradOutputs)
+    case .automatic, .im2col:
+        break
+    }
     let (batch, outChannels) = (x.shape[0], weight.shape[0])
     let (result, y) = makeUninitializedOutput(
         [batch, outChannels, geometry.outDepth, geometry.outHeight, geometry.outWidth])
@@ -60,29 +99,50 @@ package func conv3d(
     let outVolume = geometry.outDepth * outPlane
     let inVolume = geometry.channels * geometry.depth * geometry.height * geometry.width
     let patch = geometry.patch
+    let floatBytes = MemoryLayout<Float>.stride
     let tileRows = max(
-        1, min(geometry.outHeight, columnBufferBytes / max(1, patch * geometry.outWidth * MemoryLayout<Float>.stride)))
+        1, min(geometry.outHeight, columnBufferBytes / max(1, patch * geometry.outWidth * floatBytes)))
+    // Small planes: consecutive depth slices of a volume side by side in one product (their
+    // outputs lie side by side too, `[O, D*Ho*Wo]` with row stride `outVolume`), so a kernel that
+    // covers the whole plane (a product per slice with one column) reads its weight once per tile.
+    let slicesPerTile =
+        tileRows < geometry.outHeight
+        ? 1 : max(1, min(geometry.outDepth, columnBufferBytes / max(1, patch * outPlane * floatBytes)))
+    let depthTiles = (geometry.outDepth + slicesPerTile - 1) / slicesPerTile
     let px = x.readPointer
     let pw = weight.readPointer
     let pb = bias?.readPointer
-    let slices = batch * geometry.outDepth
+    let tiles = batch * depthTiles
 
-    /// One output depth slice: bias, then the bands' products (beta 1 onto the bias).
-    func convolveSlice(
-        _ s: Int, columns: UnsafeMutablePointer<Float>, parallelPack: Bool, multiply: GEMMCall
+    /// One tile of output depth slices: bias, then the products (beta 1 onto the bias), over
+    /// bands of rows for a single slice.
+    func convolveTile(
+        _ tile: Int, columns: UnsafeMutablePointer<Float>, parallelPack: Bool, multiply: GEMMCall
     ) {
-        let (n, t) = (s / geometry.outDepth, s % geometry.outDepth)
+        let (n, t0) = (tile / depthTiles, (tile % depthTiles) * slicesPerTile)
+        let count = min(slicesPerTile, geometry.outDepth - t0)
         let input = px + n * inVolume
-        let output = y + n * outChannels * outVolume + t * outPlane
+        let output = y + n * outChannels * outVolume + t0 * outPlane
         for o in 0..<outChannels {
-            (output + o * outVolume).update(repeating: pb?[o] ?? 0, count: outPlane)
+            (output + o * outVolume).update(repeating: pb?[o] ?? 0, count: count * outPlane)
+        }
+        if count > 1 {
+            let tileWidth = count * outPlane
+            for k in 0..<count {
+                geometry.pack(
+                    input: input, outDepth: t0 + k, firstRow: 0, rows: geometry.outHeight, into: columns + k * outPlane,
+                    rowStride: tileWidth, parallel: parallelPack)
+            }
+            multiply(false, false, outChannels, tileWidth, patch, 1, pw, patch, columns, tileWidth, 1, output, outVolume)
+            return
         }
         var row0 = 0
         while row0 < geometry.outHeight {
             let rows = min(tileRows, geometry.outHeight - row0)
             let tileWidth = rows * geometry.outWidth
             geometry.pack(
-                input: input, outDepth: t, firstRow: row0, rows: rows, into: columns, parallel: parallelPack)
+                input: input, outDepth: t0, firstRow: row0, rows: rows, into: columns, rowStride: tileWidth,
+                parallel: parallelPack)
             multiply(
                 false, false, outChannels, tileWidth, patch, 1, pw, patch, columns, tileWidth, 1,
                 output + row0 * geometry.outWidth, outVolume)
@@ -90,18 +150,18 @@ package func conv3d(
         }
     }
 
-    let bufferCount = patch * tileRows * geometry.outWidth
-    if slices >= Parallelism.threadCount && Parallelism.threadCount > 1 {
-        parallelFor(slices, minimumChunk: 1) { range in
+    let bufferCount = patch * max(tileRows * geometry.outWidth, slicesPerTile * outPlane)
+    if tiles >= Parallelism.threadCount && Parallelism.threadCount > 1 {
+        parallelFor(tiles, minimumChunk: 1) { range in
             let columns = UnsafeMutablePointer<Float>.allocate(capacity: bufferCount)
             defer { columns.deallocate() }
-            for s in range { convolveSlice(s, columns: columns, parallelPack: false, multiply: sgemmSingle) }
+            for tile in range { convolveTile(tile, columns: columns, parallelPack: false, multiply: sgemmSingle) }
         }
     } else {
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: bufferCount)
         defer { columns.deallocate() }
-        for s in 0..<slices {
-            convolveSlice(s, columns: columns, parallelPack: true, multiply: sgemm)
+        for tile in 0..<tiles {
+            convolveTile(tile, columns: columns, parallelPack: true, multiply: sgemm)
         }
     }
     return result
@@ -124,10 +184,11 @@ struct VolumeColumns {
     var patch: Int { channels * kernel.depth * kernel.height * kernel.width }
 
     /// `columns[((c*kd + a)*kh + u)*kw + v, r*Wo + j] =
-    /// input[c, t*sd + a - pd, (firstRow + r)*sh + u - ph, j*sw + v - pw]`, zero outside.
+    /// input[c, t*sd + a - pd, (firstRow + r)*sh + u - ph, j*sw + v - pw]`, zero outside, each
+    /// row of the column matrix `rowStride` floats after the one before (at least `rows * Wo`).
     func pack(
         input: UnsafePointer<Float>, outDepth t: Int, firstRow: Int, rows: Int,
-        into columns: UnsafeMutablePointer<Float>, parallel: Bool
+        into columns: UnsafeMutablePointer<Float>, rowStride: Int, parallel: Bool
     ) {
         let outWidth = self.outWidth
         let tileWidth = rows * outWidth
@@ -141,7 +202,7 @@ struct VolumeColumns {
                 let u = (r / kw) % kh
                 let a = (r / (kw * kh)) % kd
                 let c = r / (kw * kh * kd)
-                let target = columns + r * tileWidth
+                let target = columns + r * rowStride
                 let frame = t * stride.depth + a - padding.depth
                 guard frame >= 0 && frame < depth else {
                     target.update(repeating: 0, count: tileWidth)

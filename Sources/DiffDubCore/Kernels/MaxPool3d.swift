@@ -27,7 +27,11 @@ package func maxPool3d(_ x: Tensor, kernel: Extent3, stride: Extent3, padding: E
     let volumes = x.shape[0] * x.shape[1]
     let outVolume = outDepth * outHeight * outWidth
     let work = max(1, outVolume * kernel.depth * kernel.height * kernel.width)
+    // Per output row: the maximum over the window's frames and rows of each input column (a
+    // contiguous pass), then over the window's columns of that line.
     parallelFor(volumes, minimumChunk: max(1, elementwiseChunk / work)) { range in
+        let columnMaxima = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        defer { columnMaxima.deallocate() }
         for p in range {
             let volume = px + p * depth * height * width
             var target = y + p * outVolume
@@ -37,16 +41,18 @@ package func maxPool3d(_ x: Tensor, kernel: Extent3, stride: Extent3, padding: E
                 for i in 0..<outHeight {
                     let rowStart = max(0, i * stride.height - padding.height)
                     let rowEnd = min(height, i * stride.height - padding.height + kernel.height)
+                    columnMaxima.update(repeating: -Float.infinity, count: width)
+                    for f in frameStart..<frameEnd {
+                        for r in rowStart..<rowEnd {
+                            let line = volume + (f * height + r) * width
+                            for c in 0..<width { columnMaxima[c] = max(columnMaxima[c], line[c]) }
+                        }
+                    }
                     for j in 0..<outWidth {
                         let columnStart = max(0, j * stride.width - padding.width)
                         let columnEnd = min(width, j * stride.width - padding.width + kernel.width)
                         var best = -Float.infinity
-                        for f in frameStart..<frameEnd {
-                            for r in rowStart..<rowEnd {
-                                let line = volume + (f * height + r) * width
-                                for c in columnStart..<columnEnd { best = max(best, line[c]) }
-                            }
-                        }
+                        for c in columnStart..<columnEnd { best = max(best, columnMaxima[c]) }
                         target.pointee = best
                         target += 1
                     }

@@ -54,13 +54,17 @@ package struct SyncNetAudioStack: Sendable {
     }
 
     /// `[N, 1, 13, 20]` MFCC windows -> `[N, 512]`.
+    ///
+    /// The windows run as the depth slices of one volume `[1, 1, N, 13, 20]` (every kernel has
+    /// depth 1, so each slice stays its own window), which lets the convolutions put the small
+    /// planes of several windows into one product.
     package func callAsFunction(_ mfcc: Tensor) -> Tensor {
         let n = mfcc.shape[0]
-        var x = mfcc.reshaped([n, 1, 1, mfcc.shape[2], mfcc.shape[3]])
+        var x = mfcc.reshaped([1, 1, n, mfcc.shape[2], mfcc.shape[3]])
         x = conv4(conv0(x))
         x = maxPool3d(x, kernel: Extent3(1, 3, 3), stride: Extent3(1, 1, 2))
         x = conv14(conv11(conv8(x)))
         x = maxPool3d(x, kernel: Extent3(1, 3, 3), stride: Extent3(1, 2, 2))
-        return conv18(x).reshaped([n, Self.features])
+        return permuted(conv18(x).reshaped([Self.features, n]), [1, 0])
     }
 }
