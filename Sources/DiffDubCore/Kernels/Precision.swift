@@ -12,8 +12,8 @@ import CBF16Kernels
 ///   `Conv2dAlgorithm.bf16MaximumSide` outputs per side, and above where F(6x6) would not run
 ///   fused (Docs/PERFORMANCE.md).
 ///
-/// The kernels take it as part of a ``KernelSettings`` value handed down from the model call
-/// (``Renderer/render(frames:reference:masks:latents:noise:steps:sampler:precision:progress:)``).
+/// The kernels take it as part of a `KernelSettings` value handed down from the model call
+/// (`Renderer.render(frames:reference:masks:latents:noise:steps:sampler:precision:progress:)`).
 public enum Precision: String, Sendable, Codable, CaseIterable {
     /// float32 throughout.
     case fp32

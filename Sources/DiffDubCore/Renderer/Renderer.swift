@@ -72,7 +72,7 @@ public struct Renderer: Sendable {
     public var imageSize: Int { configuration.imageSize }
 
     /// Encodes images `[N, 3, S, S]` in [-1, 1] to latents `[N, style]`, with the large products
-    /// in `precision` (bf16 is emulated where the machine lacks it, ``Precision/runsNatively``).
+    /// in `precision` (bf16 is emulated where the machine lacks it, `Precision.runsNatively`).
     public func encode(_ images: Tensor, precision: Precision = .fp32) throws -> Tensor {
         try encode(images, kernels: KernelSettings(precision: precision))
     }

@@ -35,7 +35,7 @@ public struct TorchCheckpoint: Sendable {
 
     /// Opens and decodes `url` within `limits` (pickle, zip and tensor bounds).
     ///
-    /// - Throws: ``CheckpointError`` naming the file and what is wrong.
+    /// - Throws: `CheckpointError` naming the file and what is wrong.
     public static func open(_ url: URL, limits: ReaderLimits = .standard) throws -> TorchCheckpoint {
         try open(try MappedFile(path: url.path), limits: limits)
     }

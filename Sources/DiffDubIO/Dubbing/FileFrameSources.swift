@@ -61,7 +61,7 @@ public struct VideoFileSource: FrameSource {
     /// Probes `url`; frames are read at its own average rate (`VideoInfo.rate`), every frame of
     /// a constant-rate file exactly once (`VideoReader.Timing.sourceRate`).
     ///
-    /// - Throws: ``VideoError/probeFailed(path:reason:)`` when the file states no rate.
+    /// - Throws: `VideoError.probeFailed(path:reason:)` when the file states no rate.
     public init(atSourceRateOf url: URL, limits: ReaderLimits = .standard) throws {
         let info = try VideoProbe.info(url, limits: limits)
         guard let rate = info.rate else {

@@ -11,7 +11,7 @@ import Foundation
 public enum PNGFile {
     /// The image in the PNG file at `url`, as 8-bit RGB.
     ///
-    /// - Throws: ``ImageError`` naming the file; images over
+    /// - Throws: `ImageError` naming the file; images over
     ///   `limits`' ``ReaderLimits/maximumImagePixels`` are refused before their pixels are allocated.
     public static func read(_ url: URL, limits: ReaderLimits = .standard) throws -> RGBImage {
         var image = png_image()

@@ -8,7 +8,7 @@ import Foundation
 /// `WeightFile.checkpoint(contentsOf:limits:)`, ...) and to what calls them
 /// (``DubbingRequest/limits``, ``JobFolder/limits``), never a process-wide setting: each
 /// defaults to ``standard``, and two readers in one process may use different limits at the
-/// same time. The command line builds its limits once with ``fromEnvironment(_:)``
+/// same time. The command line builds its limits once with `fromEnvironment(_:)`
 /// (`DIFFDUB_MAX_IMAGE_PIXELS=400000000`) and passes them down.
 public struct ReaderLimits: Sendable, Equatable {
     /// Most memo entries a pickle may define (`BINPUT`, `MEMOIZE`).

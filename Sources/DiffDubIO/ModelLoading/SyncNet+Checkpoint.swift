@@ -2,7 +2,7 @@ import DiffDubCore
 import Foundation
 
 extension SyncNet {
-    /// Loads SyncNet from a model file through ``WeightFile/checkpoint(contentsOf:limits:)``:
+    /// Loads SyncNet from a model file through `WeightFile.checkpoint(contentsOf:limits:)`:
     /// syncnet_python's `syncnet_v2.model` as published (a `torch.save` state dict, legacy or
     /// zip format) or safetensors with the same keys, bound strictly.
     ///

