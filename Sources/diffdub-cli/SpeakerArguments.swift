@@ -33,28 +33,23 @@ enum SpeakerArguments {
 
     /// Spans that dub, shot by shot, the face whose lips follow `video`'s own audio best
     /// (highest SyncNet confidence), a line per shot saying which face was chosen, and the
-    /// scores of every track (the faces followed and numbered as the dub follows them).
+    /// scores of every track (``SpeakerSearch/choose(video:syncNetModel:detector:limits:compute:)``).
     ///
     /// - Throws: ``CommandError`` when the video has no audio or no face track to score.
     static func automatic(
         video: URL, model: URL, detector: String?
     ) throws -> (spans: [SpeakerSpan], report: [String], tracks: [TrackSyncScores]) {
         guard (try? VideoProbe.info(video, limits: .ofThisCommand))?.hasAudio == true else {
-            throw CommandError("--speaker auto: \(video.path) has no audio of its own to find the speaker by")
+            throw CommandError(SpeakerSearchError.noAudio(path: video.path).localizedDescription)
         }
-        let tracks = try SyncScoringArguments.scores(of: video, model: model, detector: detector, options: FaceTrackingOptions())
-        var spans: [SpeakerSpan] = []
-        var report: [String] = []
-        for shot in Set(tracks.map(\.track.shot)).sorted() {
-            let inShot = tracks.filter { $0.track.shot == shot }
-            guard let best = inShot.max(by: { $0.scores.confidence < $1.scores.confidence }) else { continue }
-            let frames = inShot.map(\.track.frames.lowerBound).min()!..<inShot.map(\.track.frames.upperBound).max()!
-            spans.append(SpeakerSpan(frames: frames, face: best.track.face))
-            report.append(
-                "speaker: shot \(shot) (frames \(frames.lowerBound)..<\(frames.upperBound)): face \(best.track.face) of \(inShot.count) "
-                    + "(LSE-C \(String(format: "%.3f", best.scores.confidence)))")
+        let detectorURL = try FaceModelFiles.detector(
+            ModelFolders.file(detector, named: FaceModelFiles.detectorFileName), folders: ModelFolders.all)
+        do {
+            let choice = try SpeakerSearch.choose(video: video, syncNetModel: model, detector: detectorURL, limits: .ofThisCommand)
+            return (choice.spans, choice.report, choice.tracks)
+        } catch let error as SpeakerSearchError {
+            throw CommandError(error.localizedDescription)
         }
-        return (spans, report, tracks)
     }
 
     /// `--speaker auto`: the face that speaks in each shot of the input video, put into the

@@ -24,21 +24,11 @@ extension SyncCommand {
     ) throws -> [TrackSyncScores] {
         let detectorURL = try FaceModelFiles.detector(
             ModelFolders.file(detector, named: FaceModelFiles.detectorFileName), folders: ModelFolders.all)
-        let syncNet = try SyncNet(checkpoint: model, limits: .ofThisCommand)
-        let faceDetector = try FaceBoxesDetector(checkpoint: detectorURL, limits: .ofThisCommand)
-        let source = try VideoFileSource(video, limits: .ofThisCommand)
-        let detections = try FaceDetections.detect(in: source, detector: faceDetector, options: options)
-        let tracks = detections.faceTracks(options: options)
-            .filter { $0.boxes.count >= SyncFaceCrop.minimumTrackLength }
-        guard !tracks.isEmpty else {
-            throw CommandError(
-                "\(video.path): no face was followed for \(SyncFaceCrop.minimumTrackLength) frames or more (\(detections.frameCount) frames read)")
-        }
-        let samples = try speech(audio)
         do {
-            return try syncNet.evaluate(tracks: tracks, in: source, samples: samples)
-        } catch let error as SyncNetError {
-            throw CommandError("\(audio.path): \(error)")
+            return try SpeakerSearch.scores(
+                of: video, audio: audio, syncNetModel: model, detector: detectorURL, options: options, limits: .ofThisCommand)
+        } catch let error as SpeakerSearchError {
+            throw CommandError(error.localizedDescription)
         }
     }
 

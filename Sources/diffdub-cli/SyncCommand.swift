@@ -114,8 +114,7 @@ struct SyncCommand: ParsableCommand {
 
     /// The first audio stream of `url` at 16 kHz mono, on the int16 scale.
     static func speech(_ url: URL) throws -> [Float] {
-        let clip = try AudioExtractor.decode(url, sampleRate: SyncNet.sampleRate, channels: 1)
-        return SyncNet.pcm16Scaled(clip.samples)
+        try SpeakerSearch.speech(url)
     }
 
     /// `{"windows": N, "offset": K, "min_dist": D, "confidence": C, "framewise_conf": [...]}`.
