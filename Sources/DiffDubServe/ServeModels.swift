@@ -4,7 +4,8 @@ import Foundation
 
 /// The model files of the server, loaded once into one ``DubbingSession`` that every job shares:
 /// both checkpoints, the face models (jobs detect their faces) and, optionally, the Hubert
-/// model (jobs with audio but no `.npy` compute their features).
+/// model (jobs with audio but no `.npy` compute their features) and the SyncNet model (jobs
+/// with `speaker` `auto`).
 public struct ServeModels: Sendable {
     /// The stage-1 checkpoint.
     public var stage1: URL
@@ -18,15 +19,22 @@ public struct ServeModels: Sendable {
     public var landmarkModel: URL
     /// A Hugging Face Hubert folder, if jobs may send audio without features.
     public var hubertModel: URL?
+    /// SyncNet weights (`syncnet_v2.model`), if jobs may ask for `speaker` `auto` (loaded by
+    /// each such job while it is prepared).
+    public var syncnetModel: URL?
 
     /// The given files.
-    public init(stage1: URL, stage2: URL, imageSize: Int? = nil, detector: URL, landmarkModel: URL, hubertModel: URL? = nil) {
+    public init(
+        stage1: URL, stage2: URL, imageSize: Int? = nil, detector: URL, landmarkModel: URL, hubertModel: URL? = nil,
+        syncnetModel: URL? = nil
+    ) {
         self.stage1 = stage1
         self.stage2 = stage2
         self.imageSize = imageSize
         self.detector = detector
         self.landmarkModel = landmarkModel
         self.hubertModel = hubertModel
+        self.syncnetModel = syncnetModel
     }
 
     /// Loads every model once.

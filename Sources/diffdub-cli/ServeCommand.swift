@@ -75,6 +75,11 @@ struct ServeCommand: AsyncParsableCommand {
         completion: .directory)
     var hubertModel: String?
 
+    @Option(
+        help: "SyncNet model for jobs with speaker=auto (default: the syncnet_v2.model `diffdub models download syncnet` fetched; without one, such jobs are refused).",
+        completion: .file())
+    var syncnetModel: String?
+
     @Option(help: "Kernel threads of each job (default: every processor).")
     var threads: Int?
 
@@ -84,6 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError(
                 "\(flag) not given and \(model.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download \(model.rawValue)` or pass \(flag) FILE")
         }
+        if let syncnetModel { try requireFile(syncnetModel, option: "--syncnet-model") }
         if let threads { try OptionRange.check("--threads", threads, OptionRange.threads) }
         if let imageSize { try OptionRange.check("--image-size", imageSize, OptionRange.imageSize) }
         guard (1...1 << 20).contains(maxUploadMb) else { throw ValidationError("--max-upload-mb: expected 1 to \(1 << 20)") }
@@ -104,7 +110,8 @@ struct ServeCommand: AsyncParsableCommand {
             detector: try FaceModelFiles.detector(ModelFolders.file(detector, named: FaceModelFiles.detectorFileName)),
             landmarkModel: try FaceModelFiles.landmarkModel(
                 ModelFolders.file(landmarkModel, named: FaceModelFiles.landmarkModelFileName)),
-            hubertModel: hubertModel.map(url) ?? ModelFolders.locate(.hubert))
+            hubertModel: hubertModel.map(url) ?? ModelFolders.locate(.hubert),
+            syncnetModel: syncnetModel.map(url) ?? ModelFolders.locate(.syncnet))
         FileHandle.standardError.write(Data("diffdub serve: loading the models\n".utf8))
         let server = try ServeServer(configuration: configuration, models: models)
         let host = self.host

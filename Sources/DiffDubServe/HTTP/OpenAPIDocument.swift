@@ -213,9 +213,19 @@ package enum OpenAPIDocument {
                     "description": "--reference-frame (default 0)"
                   },
                   "speaker": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "--speaker K: dub face K from the left (default: the widest face)"
+                    "oneOf": [
+                      {
+                        "type": "integer",
+                        "minimum": 0
+                      },
+                      {
+                        "type": "string",
+                        "enum": [
+                          "auto"
+                        ]
+                      }
+                    ],
+                    "description": "--speaker K|auto: dub face K from the left, or auto: in each shot the face whose lips follow the video's own audio best (SyncNet; needs a video with audio and the server's --syncnet-model, else 400) (default: the widest face)"
                   }
                 },
                 "additionalProperties": false
@@ -673,10 +683,20 @@ package enum OpenAPIDocument {
             "description": "--reference-frame (default 0)"
           },
           "speaker": {
-            "type": "integer",
-            "minimum": 0,
-            "description": "--speaker K: dub face K from the left (default: the widest face)",
-            "nullable": true
+            "oneOf": [
+              {
+                "type": "integer",
+                "minimum": 0,
+                "nullable": true
+              },
+              {
+                "type": "string",
+                "enum": [
+                  "auto"
+                ]
+              }
+            ],
+            "description": "--speaker K|auto: face K from the left, \"auto\" (the speaking face of each shot, see the job's speakers), or null (the widest face)"
           }
         }
       },
@@ -691,7 +711,8 @@ package enum OpenAPIDocument {
           "created",
           "options",
           "inputs",
-          "render_started"
+          "render_started",
+          "speakers"
         ],
         "properties": {
           "id": {
@@ -735,6 +756,41 @@ package enum OpenAPIDocument {
           },
           "render_started": {
             "type": "boolean"
+          },
+          "speakers": {
+            "type": "array",
+            "nullable": true,
+            "items": {
+              "$ref": "#/components/schemas/SpeakerShot"
+            },
+            "description": "with speaker auto: the face dubbed in each shot, once the job's preparation chose them (else null)"
+          }
+        }
+      },
+      "SpeakerShot": {
+        "type": "object",
+        "required": [
+          "start_frame",
+          "end_frame",
+          "face",
+          "line"
+        ],
+        "properties": {
+          "start_frame": {
+            "type": "integer",
+            "description": "the shot's first frame (25 fps)"
+          },
+          "end_frame": {
+            "type": "integer",
+            "description": "the frame after its last"
+          },
+          "face": {
+            "type": "integer",
+            "description": "the face dubbed, counted from the left"
+          },
+          "line": {
+            "type": "string",
+            "description": "what dub --speaker auto prints for the shot: speaker: shot S (frames A..<B): face F of N (LSE-C C)"
           }
         }
       }

@@ -3,7 +3,8 @@ import Foundation
 
 /// The options of a job, named as `diffdub dub`'s flags (`--steps` is `steps`, `--one-shot` /
 /// `--few-shot` is `one_shot`, `--reference-frame` is `reference_frame`, ...), with `dub`'s
-/// defaults; ``dubbingOptions`` and ``tracking`` are exactly what `dub` builds from the same flags.
+/// defaults; ``dubbingOptions`` and ``tracking(speakers:)`` are exactly what `dub` builds from
+/// the same flags.
 public struct JobOptions: Sendable, Codable, Equatable {
     /// `--steps`: denoising steps.
     public var steps: Int = 20
@@ -21,8 +22,9 @@ public struct JobOptions: Sendable, Codable, Equatable {
     public var oneShot: Bool = true
     /// `--reference-frame`.
     public var referenceFrame: Int = 0
-    /// `--speaker K`: dub face K counted from the left (`nil`: the widest face).
-    public var speaker: Int?
+    /// `--speaker K|auto`: dub face K counted from the left, or the face that speaks in each
+    /// shot (`nil`: the widest face).
+    public var speaker: SpeakerOption?
 
     enum CodingKeys: String, CodingKey {
         case steps, sampler, fit, fps, precision, seed, speaker
@@ -71,7 +73,7 @@ public struct JobOptions: Sendable, Codable, Equatable {
         seed = try value("seed", { UInt64($0) }, expected: "an integer from 0 to \(UInt64.max)") ?? seed
         oneShot = try value("one_shot", Self.parseBool, expected: "true or false") ?? oneShot
         referenceFrame = try value("reference_frame", { Int($0) }, expected: "an integer") ?? referenceFrame
-        speaker = try value("speaker", { Int($0).flatMap { $0 >= 0 ? $0 : nil } }, expected: "a face number (0 or more)")
+        speaker = try value("speaker", SpeakerOption.init, expected: "a face number (0 or more) or auto")
         try check()
     }
 
@@ -96,14 +98,19 @@ public struct JobOptions: Sendable, Codable, Equatable {
             frameRate: fps == "source" ? .source : .model, precision: precision, strict: false)
     }
 
-    /// The face tracking of `dub` with `--speaker` (or without it).
-    public var tracking: FaceTrackingOptions {
+    /// The face tracking of `dub` with `--speaker` (or without it); with `speaker` `auto`, the
+    /// faces chosen for it (`speakers`, found when the job is prepared).
+    package func tracking(speakers: [SpeakerSpan]? = nil) -> FaceTrackingOptions {
         var options = FaceTrackingOptions()
         options.choice = .largest
         options.expandRatio = 0.6
         options.detectEvery = 1
         options.smoothingRadius = 0
-        if let speaker { options.speakers = SpeakerSpan.always(speaker) }
+        switch speaker {
+        case .face(let face): options.speakers = SpeakerSpan.always(face)
+        case .automatic: options.speakers = speakers
+        case nil: break
+        }
         return options
     }
 

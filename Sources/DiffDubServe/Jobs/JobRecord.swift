@@ -23,9 +23,12 @@ public struct JobRecord: Sendable, Codable, Equatable {
     public var inputs: [String: String]
     /// Whether rendering started in an earlier run of the server (recovery counts resumed frames).
     public var renderStarted: Bool
+    /// With `speaker` `auto`: the face dubbed in each shot, once the job's preparation chose
+    /// them (`nil` before, and for every other job).
+    package var speakers: [SpeakerShot]? = nil
 
     enum CodingKeys: String, CodingKey {
-        case id, status, progress, error, created, options, inputs
+        case id, status, progress, error, created, options, inputs, speakers
         case resumedFrames = "resumed_frames"
         case renderStarted = "render_started"
     }
@@ -41,6 +44,7 @@ public struct JobRecord: Sendable, Codable, Equatable {
         try container.encode(options, forKey: .options)
         try container.encode(inputs, forKey: .inputs)
         try container.encode(renderStarted, forKey: .renderStarted)
+        try container.encode(speakers, forKey: .speakers)
     }
 
     /// The JSON of the API and of `job.json`.

@@ -4,7 +4,8 @@ import Foundation
 import Synchronization
 
 /// Runs one job through its job folder, as `diffdub job prepare`, `job run` and `job finish`
-/// do, with the server's one session: prepare (skipped when the folder is prepared already),
+/// do, with the server's one session: with `speaker` `auto`, the speaking faces chosen first
+/// (``SpeakerSearch``, kept in `job.json`); prepare (skipped when the folder is prepared already),
 /// render (skipping the frames already written, so an interrupted job resumes), finish into
 /// `output.mp4` (renamed into place when complete). Every phase is written to `job.json`
 /// before it starts; progress reports update the board, and the job's stop switch answers
@@ -56,8 +57,18 @@ struct JobRunner: Sendable {
     }
 
     private func runPhases(_ record: JobRecord, control: JobControl) async throws {
+        var record = record
         let id = record.id
         let folder = data.jobFolder(id)
+        if record.options.speaker == .automatic, record.speakers == nil {
+            board.update(id) { record in
+                record.status = .preparing
+                record.progress = .none
+            }
+            let shots = try chooseSpeakers(record)
+            record.speakers = shots
+            board.update(id) { $0.speakers = shots }
+        }
         let request = data.request(for: record, models: models, compute: configuration.compute)
         let board = self.board
         let baselines = StageBaselines()
@@ -97,6 +108,18 @@ struct JobRunner: Sendable {
         if !FileManager.default.fileExists(atPath: output.path) {
             _ = try await folder.finish(output: .video(output), overwrite: true, progress: progress)
         }
+    }
+
+    /// `speaker` `auto`: the speaking face of each shot of the job's video, as `dub --speaker
+    /// auto` chooses it (``SpeakerSearch``), a shot each.
+    private func chooseSpeakers(_ record: JobRecord) throws -> [SpeakerShot] {
+        guard let syncnetModel = models.syncnetModel else {
+            throw ServeError.badRequest("speaker auto: this server has no SyncNet model (--syncnet-model)")
+        }
+        let video = data.inputsURL(record.id).appendingPathComponent(ServeDataFolder.inputName(field: "video"))
+        let choice = try SpeakerSearch.choose(
+            video: video, syncNetModel: syncnetModel, detector: models.detector, compute: configuration.compute)
+        return SpeakerShot.shots(of: choice)
     }
 
     /// The first line of `error`'s description, with the data folder's path taken out.

@@ -108,7 +108,8 @@ public struct ServeDataFolder: Sendable {
         return total
     }
 
-    /// The request `dub` would make of job `id`'s uploads and options, writing `output.mp4`.
+    /// The request `dub` would make of job `id`'s uploads and options, writing `output.mp4`
+    /// (with `speaker` `auto`, the faces its preparation chose, ``JobRecord/speakers``).
     package func request(for record: JobRecord, models: ServeModels, compute: ComputeSettings) -> DubbingRequest {
         let inputs = inputsURL(record.id)
         func input(_ field: String) -> URL { inputs.appendingPathComponent(Self.inputName(field: field)) }
@@ -117,7 +118,7 @@ public struct ServeDataFolder: Sendable {
             if record.inputs["hubert"] != nil { .hubertFeatures(input("hubert")) }
             else { .hubertModel(models.hubertModel ?? input("hubert-model")) }
         let detection = DubbingRequest.FaceDetection(
-            detector: models.detector, landmarkModel: models.landmarkModel, tracking: record.options.tracking)
+            detector: models.detector, landmarkModel: models.landmarkModel, tracking: record.options.tracking(speakers: record.speakers?.map(\.span)))
         return DubbingRequest(
             models: .files(stage1: models.stage1, stage2: models.stage2, imageSize: models.imageSize), frames: frames,
             landmarks: .detect(detection), speech: speech, audio: record.inputs["audio"] != nil ? input("audio") : nil,

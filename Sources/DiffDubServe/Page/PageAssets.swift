@@ -62,7 +62,8 @@ enum PageAssets {
                   </label>
                   <label>Seed <input type="number" name="seed" min="0" placeholder="0"></label>
                   <label>Reference frame <input type="number" name="reference_frame" min="0" placeholder="0"></label>
-                  <label>Speaker <input type="number" name="speaker" min="0" placeholder="widest face" title="the face to dub, counted from the left (0 = leftmost)"></label>
+                  <label>Speaker <input type="text" name="speaker" list="speaker-choices" pattern="[0-9]+|auto" inputmode="text" placeholder="widest face" title="the face to dub, counted from the left (0 = leftmost), or auto: the face that speaks in each shot (needs the video's own audio)"></label>
+                  <datalist id="speaker-choices"><option value="auto"></option><option value="0"></option><option value="1"></option></datalist>
                   <label class="check"><input type="checkbox" name="one_shot" checked> One-shot (lip reference from one frame)</label>
                 </div>
               </details>

@@ -6,7 +6,8 @@ import Foundation
 /// line naming the field: one of `video` or `image`; speech as `hubert`, or `audio` with the
 /// server's Hubert model; each file read by content (ffprobe for the video, the PNG decoder,
 /// the audio decoder, the `.npy` header, shape and values against the session's stage-2
-/// model); the options through ``JobOptions/init(fields:)``.
+/// model); the options through ``JobOptions/init(fields:)``; `speaker` `auto` needs the
+/// server's SyncNet model and a video with audio.
 struct UploadCheck {
     let session: DubbingSession
     let models: ServeModels
@@ -30,10 +31,20 @@ struct UploadCheck {
                     "this server has no Hubert model (--hubert-model) to compute features from audio: send a hubert field (.npy) too")
             }
         }
+        if options.speaker == .automatic {
+            guard models.syncnetModel != nil else {
+                throw ServeError.badRequest(
+                    "speaker auto: this server has no SyncNet model (--syncnet-model, or `diffdub models download syncnet`) to find the speaker with")
+            }
+            guard form.files["video"] != nil else { throw ServeError.badRequest("speaker auto needs a video (with its own audio)") }
+        }
         if let (url, name) = form.files["video"].map({ ($0.url, $0.filename) }) {
             try field("video", name, url) {
                 let source = try VideoFileSource(url)
                 guard source.info.width > 0, source.info.height > 0 else { throw ServeError.badRequest("no picture") }
+                if options.speaker == .automatic, !source.info.hasAudio {
+                    throw ServeError.badRequest("no audio of its own to find the speaker by (speaker auto)")
+                }
             }
         }
         if let (url, name) = form.files["image"].map({ ($0.url, $0.filename) }) {
