@@ -140,10 +140,11 @@ extension APIRoutesTests {
         try FFmpeg.run(["-v", "error", "-i", twoFaces.path, "-an", "-c:v", "copy", mute.path])
         var muteForm = form
         muteForm.parts[0] = ("video", "mute.mp4", try Data(contentsOf: mute))
+        let cases = [
+            ("portrait", portrait, "speaker auto needs a video"), ("mute", muteForm, "video \"mute.mp4\": no audio of its own"),
+        ]
         try await ServeFixture.application(server, workers: false).test(.router) { client in
-            for (name, refused, message) in [
-                ("portrait", portrait, "speaker auto needs a video"), ("mute", muteForm, "video \"mute.mp4\": no audio of its own"),
-            ] {
+            for (name, refused, message) in cases {
                 try await client.execute(uri: "/api/jobs", method: .post, headers: refused.headers, body: refused.body) { response in
                     #expect(response.status == .badRequest, "\(name): \(String(buffer: response.body))")
                     #expect(response.errorMessage?.contains(message) == true, "\(name): \(response.errorMessage ?? "")")
