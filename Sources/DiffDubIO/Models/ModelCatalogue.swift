@@ -142,7 +142,17 @@ public enum ReleasedModel: String, CaseIterable, Sendable, Codable {
                     url: URL(string: FaceModelFiles.landmarkModelURL)!, kind: .checkpoint,
                     sha256: "d51c5c5de391770e2ebd491a9af659f32f07e6edc61ec0e5f727e2d1689a781f")
             ]
-        case .syncnet: [ModelFile(relativePath: Self.syncNetFileName, url: URL(string: Self.syncNetURL)!)]
+        case .syncnet:
+            // Size and SHA-256 as pinned by several projects that verify the same file before
+            // scoring with it (evaluation scripts that check `data/syncnet_v2.model` of
+            // syncnet_python, and a pipeline that stores it under its SHA-256); the Oxford page
+            // publishes neither. The file itself could not be fetched from here to recompute them.
+            [
+                ModelFile(
+                    relativePath: Self.syncNetFileName, url: URL(string: Self.syncNetURL)!, kind: .checkpoint,
+                    size: 54_573_114,
+                    sha256: "961e8696f888fce4f3f3a6c3d5b3267cf5b343100b238e79b2659bff2c605442")
+            ]
         }
     }
 

@@ -319,6 +319,8 @@ import Testing
         #expect(ReleasedModel.syncnet.entryPath == "syncnet_v2.model")
         #expect(ReleasedModel.hubert.files.map(\.kind) == [.jsonObject, .checkpoint])
         #expect(ReleasedModel.pipnet.files[0].sha256 != nil, "the pipnet entry pins a SHA-256")
+        #expect(ReleasedModel.syncnet.files[0].sha256 != nil, "the syncnet entry pins a SHA-256")
+        #expect(ReleasedModel.syncnet.files[0].size == 54_573_114, "the syncnet entry pins its size")
         #expect(ReleasedModel.allCases.flatMap(\.files).filter { $0.relativePath.hasSuffix("config.json") }.count == 1)
         for file in ReleasedModel.allCases.flatMap(\.files) {
             if let sha256 = file.sha256 {
