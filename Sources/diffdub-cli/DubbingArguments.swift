@@ -6,15 +6,7 @@ import Foundation
 /// The inputs and options of a dub, shared by `diffdub dub` and `diffdub job prepare`: the
 /// models, the clip, landmarks (or face detection), speech, noise and the run's options.
 struct DubbingArguments: ParsableArguments {
-    @Option(
-        help: "The stage-1 checkpoint (default: stage1_state_dict.ckpt in the model folder, see diffdub models).",
-        completion: .file())
-    var stage1: String?
-
-    @Option(
-        help: "The stage-2 checkpoint (default: stage2_state_dict.ckpt in the model folder, see diffdub models).",
-        completion: .file())
-    var stage2: String?
+    @OptionGroup var models: RendererModelArguments
 
     @Option(help: "Input video (any format ffmpeg reads; resampled to 25 fps).", completion: .file())
     var video: String?
@@ -57,9 +49,6 @@ struct DubbingArguments: ParsableArguments {
     @Option(help: "Sampler: ddim (the original's) or dpmpp2m (DPM-Solver++(2M); 10 steps in place of 20).")
     var sampler: SamplerKind = .ddim
 
-    @Option(help: "Image size of the renderer (default: what the stage-1 checkpoint implies).")
-    var imageSize: Int?
-
     @Option(help: "Frames rendered per model call.")
     var batch: Int = 1
 
@@ -90,11 +79,6 @@ struct DubbingArguments: ParsableArguments {
     var faces: FaceDetectionOptions
 
     func validate() throws {
-        for (flag, given, model) in [("--stage1", stage1, ReleasedModel.stage1), ("--stage2", stage2, ReleasedModel.stage2)]
-        where given == nil && ModelFolders.locate(model) == nil {
-            throw ValidationError(
-                "\(flag) not given and \(model.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download \(model.rawValue)` or pass \(flag) FILE")
-        }
         let inputs = [video, frames, image].compactMap { $0 }
         guard inputs.count == 1 else { throw ValidationError("give exactly one of --video, --frames, --image") }
         switch (hubert, hubertModel) {
@@ -104,7 +88,6 @@ struct DubbingArguments: ParsableArguments {
         default: break
         }
         if let threads { try OptionRange.check("--threads", threads, OptionRange.threads) }
-        if let imageSize { try OptionRange.check("--image-size", imageSize, OptionRange.imageSize) }
         if let frameRange, FrameRange(parsing: frameRange) == nil {
             throw ValidationError("--frame-range \(frameRange): expected START:END with 0 <= START < END (integers)")
         }
@@ -146,9 +129,7 @@ struct DubbingArguments: ParsableArguments {
                         detector: faces.detectorURL, landmarkModel: faces.landmarkModelURL, tracking: faces.tracking))
             }
         return DubbingRequest(
-            models: .files(
-                stage1: stage1.map(url) ?? ModelFolders.locate(.stage1) ?? url("stage1_state_dict.ckpt"),
-                stage2: stage2.map(url) ?? ModelFolders.locate(.stage2) ?? url("stage2_state_dict.ckpt"), imageSize: imageSize),
+            models: models.models,
             frames: frames,
             landmarks: landmarks, speech: speech, audio: audio.map(url), noise: noise.map { .file(url($0)) } ?? .seed(seed),
             options: options, output: .path(url(output)), compute: ComputeSettings(threads: threads ?? ProcessInfo.processInfo.activeProcessorCount),

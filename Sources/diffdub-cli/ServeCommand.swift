@@ -51,18 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Most GB the data folder may hold; uploads beyond it are refused (507).")
     var maxDiskGb = 100
 
-    @Option(
-        help: "The stage-1 checkpoint (default: stage1_state_dict.ckpt in the model folder, see diffdub models).",
-        completion: .file())
-    var stage1: String?
-
-    @Option(
-        help: "The stage-2 checkpoint (default: stage2_state_dict.ckpt in the model folder, see diffdub models).",
-        completion: .file())
-    var stage2: String?
-
-    @Option(help: "Image size of the renderer (default: what the stage-1 checkpoint implies).")
-    var imageSize: Int?
+    @OptionGroup var models: RendererModelArguments
 
     @Option(help: "FaceBoxesV2 weights (default: faceboxesv2.pth from the model folders, see Docs/FACES.md).", completion: .file())
     var detector: String?
@@ -84,14 +73,8 @@ struct ServeCommand: AsyncParsableCommand {
     var threads: Int?
 
     func validate() throws {
-        for (flag, given, model) in [("--stage1", stage1, ReleasedModel.stage1), ("--stage2", stage2, ReleasedModel.stage2)]
-        where given == nil && ModelFolders.locate(model) == nil {
-            throw ValidationError(
-                "\(flag) not given and \(model.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download \(model.rawValue)` or pass \(flag) FILE")
-        }
         if let syncnetModel { try requireFile(syncnetModel, option: "--syncnet-model") }
         if let threads { try OptionRange.check("--threads", threads, OptionRange.threads) }
-        if let imageSize { try OptionRange.check("--image-size", imageSize, OptionRange.imageSize) }
         guard (1...1 << 20).contains(maxUploadMb) else { throw ValidationError("--max-upload-mb: expected 1 to \(1 << 20)") }
         guard (1...1 << 20).contains(maxDiskGb) else { throw ValidationError("--max-disk-gb: expected 1 to \(1 << 20)") }
     }
@@ -105,8 +88,7 @@ struct ServeCommand: AsyncParsableCommand {
             toolVersion: DiffDubCommand.configuration.version)
         try configuration.validate()  // before the models load
         let models = ServeModels(
-            stage1: stage1.map(url) ?? ModelFolders.locate(.stage1) ?? url("stage1_state_dict.ckpt"),
-            stage2: stage2.map(url) ?? ModelFolders.locate(.stage2) ?? url("stage2_state_dict.ckpt"), imageSize: imageSize,
+            stage1: self.models.stage1URL, stage2: self.models.stage2URL, imageSize: self.models.imageSize,
             detector: try FaceModelFiles.detector(ModelFolders.file(detector, named: FaceModelFiles.detectorFileName)),
             landmarkModel: try FaceModelFiles.landmarkModel(
                 ModelFolders.file(landmarkModel, named: FaceModelFiles.landmarkModelFileName)),

@@ -2,6 +2,60 @@
 /// code and schema (schemathesis runs against it). Kept in step with ``APIRoutes`` by
 /// `OpenAPIDocumentTests`.
 package enum OpenAPIDocument {
+    /// The result-changing options every job takes (`steps` .. `reference_frame`, `speaker` apart
+    /// since it differs): the same fields in the upload form and in the `Options` schema of a job.
+    private static let optionFields = #"""
+"steps": {
+  "type": "integer",
+  "description": "--steps: denoising steps (default 20)"
+},
+"sampler": {
+  "type": "string",
+  "enum": [
+    "ddim",
+    "dpmpp2m"
+  ],
+  "description": "--sampler (default ddim)"
+},
+"fit": {
+  "type": "string",
+  "enum": [
+    "speech",
+    "shortest"
+  ],
+  "description": "--fit (default speech)"
+},
+"fps": {
+  "type": "string",
+  "enum": [
+    "25",
+    "source"
+  ],
+  "description": "--fps (default 25)"
+},
+"precision": {
+  "type": "string",
+  "enum": [
+    "fp32",
+    "bf16"
+  ],
+  "description": "--precision (default fp32)"
+},
+"seed": {
+  "type": "integer",
+  "minimum": 0,
+  "description": "--seed of the starting noise (default 0)"
+},
+"one_shot": {
+  "type": "boolean",
+  "description": "true: --one-shot (default); false: --few-shot"
+},
+"reference_frame": {
+  "type": "integer",
+  "minimum": 0,
+  "description": "--reference-frame (default 0)"
+},
+"""#
     /// The document.
     package static let json = #"""
 {
@@ -162,56 +216,7 @@ package enum OpenAPIDocument {
                     "format": "binary",
                     "description": "Hubert features .npy [25, T, 1024] or [1, 25, T, 1024] at 50 Hz"
                   },
-                  "steps": {
-                    "type": "integer",
-                    "description": "--steps: denoising steps (default 20)"
-                  },
-                  "sampler": {
-                    "type": "string",
-                    "enum": [
-                      "ddim",
-                      "dpmpp2m"
-                    ],
-                    "description": "--sampler (default ddim)"
-                  },
-                  "fit": {
-                    "type": "string",
-                    "enum": [
-                      "speech",
-                      "shortest"
-                    ],
-                    "description": "--fit (default speech)"
-                  },
-                  "fps": {
-                    "type": "string",
-                    "enum": [
-                      "25",
-                      "source"
-                    ],
-                    "description": "--fps (default 25)"
-                  },
-                  "precision": {
-                    "type": "string",
-                    "enum": [
-                      "fp32",
-                      "bf16"
-                    ],
-                    "description": "--precision (default fp32)"
-                  },
-                  "seed": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "--seed of the starting noise (default 0)"
-                  },
-                  "one_shot": {
-                    "type": "boolean",
-                    "description": "true: --one-shot (default); false: --few-shot"
-                  },
-                  "reference_frame": {
-                    "type": "integer",
-                    "minimum": 0,
-                    "description": "--reference-frame (default 0)"
-                  },
+                  \#(optionFields)
                   "speaker": {
                     "oneOf": [
                       {
@@ -632,56 +637,7 @@ package enum OpenAPIDocument {
           "speaker"
         ],
         "properties": {
-          "steps": {
-            "type": "integer",
-            "description": "--steps: denoising steps (default 20)"
-          },
-          "sampler": {
-            "type": "string",
-            "enum": [
-              "ddim",
-              "dpmpp2m"
-            ],
-            "description": "--sampler (default ddim)"
-          },
-          "fit": {
-            "type": "string",
-            "enum": [
-              "speech",
-              "shortest"
-            ],
-            "description": "--fit (default speech)"
-          },
-          "fps": {
-            "type": "string",
-            "enum": [
-              "25",
-              "source"
-            ],
-            "description": "--fps (default 25)"
-          },
-          "precision": {
-            "type": "string",
-            "enum": [
-              "fp32",
-              "bf16"
-            ],
-            "description": "--precision (default fp32)"
-          },
-          "seed": {
-            "type": "integer",
-            "minimum": 0,
-            "description": "--seed of the starting noise (default 0)"
-          },
-          "one_shot": {
-            "type": "boolean",
-            "description": "true: --one-shot (default); false: --few-shot"
-          },
-          "reference_frame": {
-            "type": "integer",
-            "minimum": 0,
-            "description": "--reference-frame (default 0)"
-          },
+          \#(optionFields)
           "speaker": {
             "oneOf": [
               {
