@@ -134,7 +134,7 @@ struct SyncCommandTests {
         let found = detections.faceTracks(options: options)
         #expect(found.count == 2)
         #expect(found[0].boxes[0].center.x < 640 && found[1].boxes[0].center.x > 640)
-        let crops = try SyncNet.faceCrops(of: [found[1]], in: source)[0]
+        let crops = try SyncFaceCrop.images(of: found[1], in: source)
         let frames = directory.url.appendingPathComponent("crops")
         try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
         for (i, crop) in crops.enumerated() {
