@@ -66,19 +66,12 @@ struct DubCommand: AsyncParsableCommand {
         let syncNet = try scoring.model(output: output)
         var inputScores: [TrackSyncScores]?
         if dubbing.faces.speaker == "auto" {
-            inputScores = try SpeakerArguments.chooseAutomatically(&request, dubbing: dubbing, syncnetModel: scoring.syncnetModel)
+            inputScores = try SpeakerArguments.chooseAutomatically(&request, dubbing: dubbing, syncNet: scoring.syncNet)
         }
         if syncNet != nil && dubbing.audio == nil { throw CommandError("--score needs --audio: a silent output has nothing to score") }
         // The input's own sync, whenever a SyncNet model is at hand (a note, printed also with --quiet).
-        if let video = dubbing.video, let model = try syncNet ?? scoring.noteModel() {
-            let options = if case .detect(let detection) = request.landmarks { detection.tracking } else { dubbing.faces.tracking }
-            if let note = SyncScoringArguments.inputOffsetNote(
-                video: URL(fileURLWithPath: video), model: model, detector: dubbing.faces.detector, options: options,
-                scored: inputScores)
-            {
-                FileHandle.standardError.write(Data("note: \(note)\n".utf8))
-            }
-        }
+        SyncScoringArguments.noteInputOffset(
+            of: request, dubbing: dubbing, model: try syncNet ?? scoring.syncNet.located(), scored: inputScores)
         PrecisionNotice.warnIfUnsupported(dubbing.precision)
         if case .video = request.output, dubbing.audio == nil { warn("no --audio: the video will be silent") }
         let summary = try await ProgressPrinter.run(request, quiet: quiet)

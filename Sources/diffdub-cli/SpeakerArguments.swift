@@ -57,16 +57,12 @@ enum SpeakerArguments {
     /// standard error. Returns the scores of the input's tracks against its own audio.
     @discardableResult
     static func chooseAutomatically(
-        _ request: inout DubbingRequest, dubbing: DubbingArguments, syncnetModel: String?
+        _ request: inout DubbingRequest, dubbing: DubbingArguments, syncNet: SyncNetModelArguments
     ) throws -> [TrackSyncScores] {
         guard let video = dubbing.video, case .detect(var detection) = request.landmarks else {
             throw CommandError("--speaker auto needs --video (and no --landmarks)")
         }
-        let model = try syncnetModel.map { path in
-            try requireFile(path, option: "--syncnet-model")
-            return URL(fileURLWithPath: path)
-        } ?? ModelFolders.locate(.syncnet)
-        guard let model else {
+        guard let model = try syncNet.located() else {
             throw CommandError(
                 "--speaker auto: \(ReleasedModel.syncnet.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download syncnet` or pass --syncnet-model FILE"
             )

@@ -85,10 +85,14 @@ struct SyncCommand: ParsableCommand {
         }
         let scores = try ComputeSettings().run {
             let syncNet = try SyncNet(checkpoint: modelURL, limits: .ofThisCommand)
-            let frames = try Self.faceCrops(clipURL)
+            let reader = try Self.faceCropReader(clipURL)
+            defer { reader.close() }
             let samples = try Self.speech(audioURL)
+            // Frame by frame: a few frames held, never the clip (flat memory in its length).
+            var scorer = SyncScorer(syncNet, sampleCount: samples.count)
+            while let frame = try reader.nextFrame() { scorer.append(frame) }
             do {
-                return try syncNet.evaluate(frames: frames, samples: samples)
+                return try scorer.scores(samples: samples)
             } catch let error as SyncNetError {
                 if case .audioTooShort = error { throw CommandError("\(audioURL.path): \(error)") }
                 throw CommandError("\(clipURL.path): \(error)")
@@ -97,19 +101,18 @@ struct SyncCommand: ParsableCommand {
         print(json ? Self.json(scores) : Self.line(scores, clip: clip))
     }
 
-    /// The clip's frames, as decoded when the clip is at 25 fps (resampled to 25 fps otherwise).
+    /// A reader of the clip's frames, as decoded when the clip is at 25 fps (resampled to 25 fps
+    /// otherwise).
     ///
     /// - Throws: ``CommandError`` when the frames are not 224x224.
-    static func faceCrops(_ url: URL) throws -> [RGBImage] {
+    static func faceCropReader(_ url: URL) throws -> VideoReader {
         let info = try VideoProbe.info(url, limits: .ofThisCommand)
         let side = SyncNetLipStack.side
         guard info.width == side && info.height == side else {
             throw CommandError("\(url.path): \(SyncNetError.frameSize(index: 0, width: info.width, height: info.height))")
         }
         let atRate = abs(info.frameRate - 25) < 0.01 && !info.isVariableFrameRate
-        let reader = try VideoReader(url, frameRate: atRate ? nil : 25, limits: .ofThisCommand)
-        defer { reader.close() }
-        return try reader.readAll()
+        return try VideoReader(url, frameRate: atRate ? nil : 25, limits: .ofThisCommand)
     }
 
     /// The first audio stream of `url` at 16 kHz mono, on the int16 scale.

@@ -3,8 +3,9 @@ import DiffDubCore
 import DiffDubIO
 import Foundation
 
-/// `--score` and `--syncnet-model`, shared by `dub` and `job finish`: SyncNet's lip-sync
-/// scores of the written output (every face track, as `diffdub sync --video` scores it).
+/// `--score` and `--syncnet-model` (``SyncNetModelArguments``), shared by `dub` and `job finish`:
+/// SyncNet's lip-sync scores of the written output (every face track, as `diffdub sync --video`
+/// scores it); and the note on the input's own sync that `dub` and `job prepare` print.
 struct SyncScoringArguments: ParsableArguments {
     @Flag(
         help: """
@@ -14,10 +15,7 @@ struct SyncScoringArguments: ParsableArguments {
             """)
     var score = false
 
-    @Option(
-        help: "SyncNet model for --score, --speaker auto and the note on the input's own sync (default: the syncnet_v2.model `diffdub models download syncnet` fetched).",
-        completion: .file())
-    var syncnetModel: String?
+    @OptionGroup var syncNet: SyncNetModelArguments
 
     /// The SyncNet model to score with, `nil` without `--score`; checked before any work.
     ///
@@ -28,26 +26,12 @@ struct SyncScoringArguments: ParsableArguments {
         guard output.lowercased().hasSuffix(".mp4") else {
             throw CommandError("--score needs an .mp4 output (with speech) to score, not \(output)")
         }
-        if let syncnetModel {
-            try requireFile(syncnetModel, option: "--syncnet-model")
-            return URL(fileURLWithPath: syncnetModel)
-        }
-        guard let found = ModelFolders.locate(.syncnet) else {
+        guard let found = try syncNet.located() else {
             throw CommandError(
                 "--score: \(ReleasedModel.syncnet.entryPath) is not in the model folder (\(ModelStore.defaultFolder().path)): run `diffdub models download syncnet` or pass --syncnet-model FILE"
             )
         }
         return found
-    }
-
-    /// The SyncNet model for the note on the input's own sync: `--syncnet-model`, or the
-    /// downloaded one; `nil` when there is none (then `dub` says nothing about it).
-    ///
-    /// - Throws: ``CommandError`` when `--syncnet-model` names no file.
-    func noteModel() throws -> URL? {
-        guard let syncnetModel else { return ModelFolders.locate(.syncnet) }
-        try requireFile(syncnetModel, option: "--syncnet-model")
-        return URL(fileURLWithPath: syncnetModel)
     }
 
     /// Scores every face track of `video` against its own audio, the faces followed with
@@ -73,6 +57,22 @@ struct SyncScoringArguments: ParsableArguments {
             let tracks = scored ?? (try? scores(of: video, model: model, detector: detector, options: FaceTrackingOptions()))
         else { return nil }
         return offsetNote(tracks, video: video.path, options: options)
+    }
+
+    /// Prints the note on the input's own sync (``inputOffsetNote(video:model:detector:options:scored:)``)
+    /// on standard error, `note: ...`, when `request` dubs a video and `model` is a SyncNet
+    /// model (given or downloaded). `dub` and `job prepare` print it before their work; like
+    /// the warnings, it is printed also with `--quiet`.
+    static func noteInputOffset(
+        of request: DubbingRequest, dubbing: DubbingArguments, model: URL?, scored: [TrackSyncScores]? = nil
+    ) {
+        guard let video = dubbing.video, let model else { return }
+        let options = if case .detect(let detection) = request.landmarks { detection.tracking } else { dubbing.faces.tracking }
+        if let note = inputOffsetNote(
+            video: URL(fileURLWithPath: video), model: model, detector: dubbing.faces.detector, options: options, scored: scored)
+        {
+            FileHandle.standardError.write(Data("note: \(note)\n".utf8))
+        }
     }
 
     /// The note for the first track of `tracks` the dub changes that is out of sync, if any.

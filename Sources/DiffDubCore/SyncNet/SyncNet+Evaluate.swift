@@ -22,7 +22,7 @@ extension SyncNet {
     }
 
     /// Scores 25 fps face crops against 16 kHz speech as `SyncNetInstance.evaluate` does (with
-    /// the frames taken as they are, not through JPEG files).
+    /// the frames taken as they are, not through JPEG files): ``SyncScorer`` fed the array.
     ///
     /// - Parameters:
     ///   - frames: 224 x 224 face crops (RGB; SyncNet reads them as BGR, as OpenCV loads them).
@@ -31,24 +31,14 @@ extension SyncNet {
     /// - Throws: `SyncNetError` when there is not one window to score or a frame is not
     ///   224 x 224.
     public func evaluate(frames: [RGBImage], samples: [Float], vshift: Int = 15) throws -> SyncScores {
-        let needed = SyncNetLipStack.frames + 1
-        guard frames.count >= needed else { throw SyncNetError.tooFewFrames(found: frames.count, needed: needed) }
-        guard samples.count / Self.samplesPerFrame >= needed else {
-            throw SyncNetError.audioTooShort(
-                seconds: Double(samples.count) / Double(Self.sampleRate),
-                needed: Double(needed * Self.samplesPerFrame) / Double(Self.sampleRate))
-        }
-        if let index = frames.firstIndex(where: { $0.width != SyncNetLipStack.side || $0.height != SyncNetLipStack.side }) {
-            throw SyncNetError.frameSize(index: index, width: frames[index].width, height: frames[index].height)
-        }
-        let windows = Self.windowCount(frames: frames.count, samples: samples.count)
-        let lips = lipEmbeddings(frames: frames, windows: windows)
-        let audio = audioEmbeddings(samples: samples, windows: windows)
-        return SyncScores(lipEmbeddings: lips, audioEmbeddings: audio, vshift: vshift)
+        var scorer = SyncScorer(self, sampleCount: samples.count, vshift: vshift)
+        for frame in frames { scorer.append(frame) }
+        return try scorer.scores(samples: samples)
     }
 
     /// Lip embeddings `[windows, 1024]` of 224 x 224 frames (window `t`: frames `t ..< t + 5`),
-    /// computed ``windowBatch`` windows at a time.
+    /// computed ``windowBatch`` windows at a time, from frames all in memory: the batches
+    /// ``SyncScorer`` computes while the frames stream in (the reference its tests compare with).
     ///
     /// - Precondition: `frames.count >= windows + 4`, every frame 224 x 224.
     package func lipEmbeddings(frames: [RGBImage], windows: Int) -> Tensor {

@@ -134,7 +134,7 @@ struct SyncCommandTests {
         let found = detections.faceTracks(options: options)
         #expect(found.count == 2)
         #expect(found[0].boxes[0].center.x < 640 && found[1].boxes[0].center.x > 640)
-        let crops = try SyncNet.faceCrops(of: [found[1]], in: source)[0]
+        let crops = try SyncFaceCrop.images(of: found[1], in: source)
         let frames = directory.url.appendingPathComponent("crops")
         try FileManager.default.createDirectory(at: frames, withIntermediateDirectories: true)
         for (i, crop) in crops.enumerated() {
@@ -191,11 +191,12 @@ struct SyncCommandTests {
         #expect(both.standardError.contains("one of --cropped"), "\(both.standardError)")
     }
 
-    /// `dub` notes, before rendering and also with `--quiet`, when the input is out of sync with
-    /// its own audio, whenever a SyncNet model is found (here in the model folder, without
-    /// `--score`); without one it says nothing. Random weights give an arbitrary offset, so the
-    /// note is checked against the decision on the same scores computed here.
-    @Test func dubNotesTheInputsOwnOffsetWheneverAModelIsFound() throws {
+    /// `dub` and `job prepare` note, before rendering (preparing) and also with `--quiet`, when
+    /// the input is out of sync with its own audio, whenever a SyncNet model is found (here in
+    /// the model folder, without `--score`) or given (`--syncnet-model`); without one they say
+    /// nothing. Random weights give an arbitrary offset, so the note is checked against the
+    /// decision on the same scores computed here.
+    @Test func dubAndJobPrepareNoteTheInputsOwnOffsetWheneverAModelIsFound() throws {
         let directory = try TemporaryDirectory()
         let video = try Self.twoFaceVideo(in: directory)
         let speech = directory.url.appendingPathComponent("speech.wav")
@@ -216,31 +217,39 @@ struct SyncCommandTests {
         let home = try TemporaryDirectory()
         try FileManager.default.copyItem(
             at: URL(fileURLWithPath: Self.model), to: models.url.appendingPathComponent(ReleasedModel.syncNetFileName))
-        for (face, folder) in [(0, models), (1, models), (1, emptyModels)] {
-            let output = directory.url.appendingPathComponent("out\(face)\(folder === models ? "" : "-none").mp4")
-            let result = try DiffDubExecutable.run(
-                [
-                    "dub", "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
-                    "--image-size", "32", "--video", video.path, "--hubert", Fixtures.url("pipeline/hubert.npy").path,
-                    "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "2",
-                    "--output", output.path, "--quiet", "--audio", speech.path, "--face", "\(face)",
-                ], environment: ["DIFFDUB_MODELS": folder.url.path, "HOME": home.url.path])
-            #expect(result.status == 0, "\(result.standardError)")
-            #expect(FileManager.default.fileExists(atPath: output.path))
-            let notes = result.standardError.split(separator: "\n").filter { $0.hasPrefix("note: ") && $0.contains("out of sync") }
-            var dubbed = options
-            dubbed.choice = .index(face)
-            let expected =
-                folder === models
-                ? TrackSyncScores.firstOutOfSync(tracks, dubbing: dubbed) : nil
-            if let expected {
-                #expect(notes.count == 1, "face \(face): \(result.standardError)")
-                #expect(
-                    notes.first?.hasPrefix(
-                        "note: \(video.path): face \(face) is \(abs(expected.scores.offset)) frames out of sync with the video's own audio (SyncNet offset \(expected.scores.offset) in shot 0"
-                    ) == true, "\(result.standardError)")
-            } else {
-                #expect(notes.isEmpty, "face \(face): \(result.standardError)")
+        let inputs = [
+            "--stage1", Fixtures.url("pipeline/stage1.ckpt").path, "--stage2", Fixtures.url("pipeline/stage2.ckpt").path,
+            "--image-size", "32", "--video", video.path, "--hubert", Fixtures.url("pipeline/hubert.npy").path,
+            "--detector", Self.detector, "--landmark-model", Fixtures.url("pipnet/pipnet.pth").path, "--steps", "2",
+            "--quiet", "--audio", speech.path,
+        ]
+        let cases: [(face: Int, folder: TemporaryDirectory, given: Bool)] = [
+            (0, models, false), (1, models, false), (1, emptyModels, false), (0, emptyModels, true),
+        ]
+        for (face, folder, given) in cases {
+            for command in ["dub", "prepare"] {
+                let name = "\(command)\(face)\(folder === models ? "" : "-none")\(given ? "-given" : "")"
+                let output = directory.url.appendingPathComponent(command == "dub" ? "\(name).mp4" : name)
+                let arguments =
+                    (command == "dub" ? ["dub", "--output", output.path] : ["job", "prepare", output.path]) + inputs
+                    + ["--face", "\(face)"] + (given ? ["--syncnet-model", Self.model] : [])
+                let result = try DiffDubExecutable.run(
+                    arguments, environment: ["DIFFDUB_MODELS": folder.url.path, "HOME": home.url.path])
+                #expect(result.status == 0, "\(name): \(result.standardError)")
+                #expect(FileManager.default.fileExists(atPath: output.path), "\(name)")
+                let notes = result.standardError.split(separator: "\n").filter { $0.hasPrefix("note: ") && $0.contains("out of sync") }
+                var dubbed = options
+                dubbed.choice = .index(face)
+                let expected = folder === models || given ? TrackSyncScores.firstOutOfSync(tracks, dubbing: dubbed) : nil
+                if let expected {
+                    #expect(notes.count == 1, "\(name): \(result.standardError)")
+                    #expect(
+                        notes.first?.hasPrefix(
+                            "note: \(video.path): face \(face) is \(abs(expected.scores.offset)) frames out of sync with the video's own audio (SyncNet offset \(expected.scores.offset) in shot 0"
+                        ) == true, "\(name): \(result.standardError)")
+                } else {
+                    #expect(notes.isEmpty, "\(name): \(result.standardError)")
+                }
             }
         }
     }

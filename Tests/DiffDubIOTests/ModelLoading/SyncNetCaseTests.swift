@@ -107,7 +107,7 @@ import Testing
         let source = InMemoryFrames(allFrames)
         let syncNet = try Self.fixtureModel.get()
 
-        let crops = try SyncNet.faceCrops(of: [track], in: source)[0]
+        let crops = try SyncFaceCrop.images(of: track, in: source)
         let sums = crops.map { crop in
             (0..<3).map { c in stride(from: 2 - c, to: crop.pixels.count, by: 3).reduce(0) { $0 + Int(crop.pixels[$1]) } }
         }
