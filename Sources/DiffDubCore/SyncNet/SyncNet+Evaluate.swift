@@ -22,7 +22,7 @@ extension SyncNet {
     }
 
     /// Scores 25 fps face crops against 16 kHz speech as `SyncNetInstance.evaluate` does (with
-    /// the frames taken as they are, not through JPEG files): ``SyncScorer`` fed the array.
+    /// the frames taken as they are, not through JPEG files): `SyncScorer` fed the array.
     ///
     /// - Parameters:
     ///   - frames: 224 x 224 face crops (RGB; SyncNet reads them as BGR, as OpenCV loads them).
