@@ -22,12 +22,20 @@ except ImportError as error:  # a clear failure, never a skip
     raise Missing(f"selenium is not installed ({error}): run the tests through scripts/test-serve.sh") from error
 
 
-def chromium(download_folder):
-    """Headless chromium driven by Debian's chromium-driver, downloading into `download_folder`."""
+def chromium(folder):
+    """Headless chromium driven by Debian's chromium-driver, downloading into `folder`/downloads.
+
+    Its profile and its temporary files (the singleton socket's folder chromium makes under
+    TMPDIR) stay inside `folder`, so nothing is left in /tmp once the test's folder is removed."""
     browser = tool("chromium", "chromium (apt)")
     driver = tool("chromedriver", "chromium-driver (apt)")
+    download_folder = os.path.join(folder, "downloads")
+    scratch = os.path.join(folder, "chromium-tmp")
+    os.makedirs(download_folder, exist_ok=True)
+    os.makedirs(scratch, exist_ok=True)
     options = webdriver.ChromeOptions()
     options.binary_location = browser
+    options.add_argument("--user-data-dir=" + os.path.join(folder, "chromium-profile"))
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900",
                      "--disable-gpu", "--no-first-run", "--no-default-browser-check"):
         options.add_argument(argument)
@@ -37,7 +45,8 @@ def chromium(download_folder):
         "download.prompt_for_download": False,
         "safebrowsing.enabled": False,
     })
-    return webdriver.Chrome(service=Service(executable_path=driver), options=options)
+    environment = dict(os.environ, TMPDIR=scratch)
+    return webdriver.Chrome(service=Service(executable_path=driver, env=environment), options=options)
 
 
 def wait_for_download(folder, timeout=120):
@@ -56,9 +65,8 @@ class PageBrowserTests(unittest.TestCase):
         with TemporaryFolder() as folder:
             inputs = make_inputs(folder)
             downloads = os.path.join(folder, "downloads")
-            os.makedirs(downloads)
             with Server(os.path.join(folder, "data")) as server:
-                browser = chromium(downloads)
+                browser = chromium(folder)
                 try:
                     self.run_page(browser, server, inputs, downloads)
                 finally:
@@ -67,7 +75,7 @@ class PageBrowserTests(unittest.TestCase):
     def test_token_is_asked_once_and_kept(self):
         with TemporaryFolder() as folder:
             with Server(os.path.join(folder, "data"), token="page-test-token") as server:
-                browser = chromium(os.path.join(folder, "downloads"))
+                browser = chromium(folder)
                 try:
                     wait = WebDriverWait(browser, 60, poll_frequency=0.2)
                     browser.get(server.base + "/")
